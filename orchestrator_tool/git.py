@@ -1,0 +1,215 @@
+"""Every git call of the tool.
+
+Argument lists only (never a shell), NUL-separated output (``-z``), no external diff drivers or
+text conversion, fsmonitor off, and an environment without the ``GIT_*`` variables a hook
+inherits that would point git at another repository.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import GitError, MissingRefError
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+# Variables a hook may inherit that would redirect git; GIT_INDEX_FILE is kept on purpose:
+# `git commit -a` and `git commit <path>` run hooks against a temporary index.
+_KEEP = {
+    "GIT_EXEC_PATH",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_SSL_CAINFO",
+    "GIT_SSL_NO_VERIFY",
+    "GIT_CONFIG_COUNT",
+    "GIT_HTTP_PROXY_AUTHMETHOD",
+    "GIT_ALLOW_PROTOCOL",
+    "GIT_ASKPASS",
+    "GIT_INDEX_FILE",
+}
+
+
+def git_env() -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GIT_")
+        or k in _KEEP
+        or k.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))
+    }
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # read-only calls must not take index.lock
+    env["LC_ALL"] = "C"
+    return env
+
+
+_BASE = ("git", "-c", "core.fsmonitor=false", "-c", "core.quotepath=false")
+
+
+def run(
+    args: Sequence[str], cwd: Path, *, check: bool = True, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    try:
+        proc = subprocess.run(
+            [*_BASE, *args],
+            cwd=cwd,
+            env=git_env(),
+            input=stdin if stdin is not None else b"",
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError(
+            "git is not installed or not on PATH", hint="install git and try again"
+        ) from None
+    if check and proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(
+            f"git {args[0]} failed: {err[-1] if err else 'exit ' + str(proc.returncode)}"
+        )
+    return proc
+
+
+def _out(args: Sequence[str], cwd: Path) -> str:
+    return run(args, cwd).stdout.decode("utf-8", "surrogateescape")
+
+
+def _split_z(data: bytes) -> list[str]:
+    return [p.decode("utf-8", "surrogateescape") for p in data.split(b"\0") if p]
+
+
+def toplevel(cwd: Path) -> Path | None:
+    proc = run(["rev-parse", "--show-toplevel"], cwd, check=False)
+    if proc.returncode != 0:
+        return None
+    return Path(proc.stdout.decode("utf-8", "surrogateescape").strip())
+
+
+def has_commits(cwd: Path) -> bool:
+    return run(["rev-parse", "-q", "--verify", "HEAD^{commit}"], cwd, check=False).returncode == 0
+
+
+def is_shallow(cwd: Path) -> bool:
+    proc = run(["rev-parse", "--is-shallow-repository"], cwd, check=False)
+    return proc.stdout.strip() == b"true"
+
+
+def resolve(ref: str, cwd: Path) -> str | None:
+    """The commit a ref names, or None when it does not exist locally."""
+    if ref.startswith("-"):
+        return None
+    proc = run(
+        ["rev-parse", "-q", "--verify", "--end-of-options", ref + "^{commit}"], cwd, check=False
+    )
+    if proc.returncode != 0:
+        return None
+    return proc.stdout.decode().strip()
+
+
+def missing_ref_error(ref: str, cwd: Path, what: str = "base") -> MissingRefError:
+    if is_shallow(cwd):
+        hint = (
+            "this is a shallow clone: fetch the history it needs, e.g. `git fetch --unshallow` "
+            "or, in GitHub Actions, `actions/checkout` with `fetch-depth: 0`"
+        )
+    else:
+        remote_ref = ref.split("/", 1)[1] if ref.startswith("origin/") else ref
+        hint = (
+            f"fetch it first, e.g. `git fetch origin {remote_ref}`, or pass "
+            "`--on-missing-base=all` to treat every package as affected"
+        )
+    return MissingRefError(f"{what} ref {ref!r} does not exist in this clone", hint=hint)
+
+
+def merge_base(a: str, b: str, cwd: Path) -> str | None:
+    proc = run(["merge-base", a, b], cwd, check=False)
+    if proc.returncode != 0:
+        return None
+    return proc.stdout.decode().strip()
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One changed path, relative to the repository's top level (POSIX separators)."""
+
+    status: str  # A, M, D, R, C, T, U, or "?" for untracked
+    path: str
+    old_path: str | None = None
+
+
+def _parse_name_status(data: bytes) -> list[FileChange]:
+    parts = _split_z(data)
+    changes: list[FileChange] = []
+    i = 0
+    while i < len(parts):
+        status = parts[i]
+        code = status[:1]
+        if code in ("R", "C"):
+            changes.append(FileChange(code, parts[i + 2], parts[i + 1]))
+            i += 3
+        else:
+            changes.append(FileChange(code, parts[i + 1]))
+            i += 2
+    return changes
+
+
+_DIFF = (
+    "--no-ext-diff",
+    "--no-textconv",
+    "--name-status",
+    "-z",
+    "-M",
+    "--no-color",
+    "--ignore-submodules=none",
+)
+
+
+def diff_trees(base: str, head: str, cwd: Path) -> list[FileChange]:
+    return _parse_name_status(run(["diff", *_DIFF, base, head, "--"], cwd).stdout)
+
+
+def diff_staged(cwd: Path) -> list[FileChange]:
+    against = "HEAD" if has_commits(cwd) else EMPTY_TREE
+    return _parse_name_status(run(["diff", "--cached", *_DIFF, against, "--"], cwd).stdout)
+
+
+def diff_worktree(base: str | None, cwd: Path) -> list[FileChange]:
+    """Staged + unstaged changes against ``base`` (HEAD by default) plus untracked files."""
+    if base is None:
+        base = "HEAD" if has_commits(cwd) else EMPTY_TREE
+    changes = _parse_name_status(run(["diff", *_DIFF, base, "--"], cwd).stdout)
+    if base == EMPTY_TREE:
+        # Nothing committed yet: `git diff <tree>` compares against the index only for
+        # tracked files, so add what is staged explicitly.
+        seen = {c.path for c in changes}
+        for path in _split_z(run(["ls-files", "-z", "--cached"], cwd).stdout):
+            if path not in seen:
+                changes.append(FileChange("A", path))
+                seen.add(path)
+    untracked = _split_z(run(["ls-files", "-z", "--others", "--exclude-standard"], cwd).stdout)
+    changes.extend(FileChange("?", p) for p in untracked)
+    return changes
+
+
+def show(rev: str, path: str, cwd: Path) -> bytes | None:
+    """The blob of ``path`` at ``rev`` (``""`` for the index), or None when it is not there."""
+    proc = run(["cat-file", "blob", f"{rev}:{path}"], cwd, check=False)
+    if proc.returncode != 0:
+        return None
+    return proc.stdout
+
+
+def ls_files(cwd: Path, paths: Sequence[str] = ()) -> list[str]:
+    return _split_z(run(["ls-files", "-z", "--cached", "--", *paths], cwd).stdout)
+
+
+def check_ignored(paths: Sequence[str], cwd: Path) -> set[str]:
+    """The subset of ``paths`` (relative to ``cwd``) that git ignores."""
+    if not paths:
+        return set()
+    data = b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in paths)
+    proc = run(["check-ignore", "-z", "--stdin"], cwd, check=False, stdin=data)
+    return set(_split_z(proc.stdout))
