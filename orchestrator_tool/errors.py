@@ -41,7 +41,7 @@ class OrchestratorError(Exception):
     def location(self) -> str:
         if self.path is None:
             return ""
-        loc = self.path
+        loc = _display_path(self.path)
         if self.line is not None:
             loc += f":{self.line}"
             if self.column is not None:
@@ -54,6 +54,17 @@ class OrchestratorError(Exception):
         if self.hint:
             text += f"\n  hint: {self.hint}"
         return text
+
+
+def _display_path(path: str) -> str:
+    """``path`` relative to the current folder when it is inside it (shorter, clickable)."""
+    p = Path(path)
+    if not p.is_absolute():
+        return path
+    try:
+        return p.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path
 
 
 class InputError(OrchestratorError):

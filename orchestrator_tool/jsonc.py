@@ -136,11 +136,16 @@ def type_name(value: JSONValue) -> str:
     return "object"
 
 
-def key_position(text: str, key: str) -> tuple[int, int] | None:
-    """Best-effort 1-based (line, column) of the first occurrence of ``"key"`` in ``text``."""
+def key_position(text: str, key: str, value: str | None = None) -> tuple[int, int] | None:
+    """Best-effort 1-based (line, column) of the first ``"key"`` in ``text``, or of the string
+    ``value`` that follows it when ``value`` is given."""
     idx = text.find(json.dumps(key))
     if idx < 0:
         return None
+    if value is not None:
+        vidx = text.find(json.dumps(value), idx + len(key) + 2)
+        if vidx >= 0:
+            idx = vidx
     line = text.count("\n", 0, idx) + 1
     col = idx - (text.rfind("\n", 0, idx) + 1) + 1
     return line, col

@@ -1,0 +1,109 @@
+"""The command line as a user meets it: exit codes, messages, formats."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from orchestrator_tool import cli
+
+from .conftest import FIXTURES, run_cli
+
+
+def test_scan_text_names_packages_and_manager() -> None:
+    proc = run_cli("scan", cwd=FIXTURES / "next-forge")
+    assert proc.returncode == 0, proc.stderr
+    assert "pnpm 9.15.0" in proc.stdout
+    assert "10 packages" in proc.stdout
+    assert "@repo/design-system (peer)" in proc.stdout
+
+
+def test_scan_json_validates_against_published_schema() -> None:
+    import jsonschema
+
+    root = FIXTURES / "next-forge"
+    doc = json.loads(run_cli("scan", "--json", cwd=root).stdout)
+    schema = json.loads(run_cli("scan", "--schema", cwd=root).stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(doc, schema)
+    assert doc["packageManager"] == {"name": "pnpm", "version": "9.15.0", "source": "packageManager"}
+    first = doc["packages"][0]
+    assert set(first) >= {"name", "path", "version", "private", "scripts", "dependencies",
+                          "workspaceDependencies", "exports", "turbo", "tsconfig"}
+    assert {"source", "target", "kind", "specifier"} == set(doc["edges"][0])
+
+
+def test_scan_from_a_subfolder_finds_the_root() -> None:
+    proc = run_cli("scan", "--json", cwd=FIXTURES / "next-forge" / "apps" / "web")
+    assert json.loads(proc.stdout)["root"].endswith("fixtures/monorepos/next-forge")
+
+
+def test_graph_mermaid_and_dot() -> None:
+    root = FIXTURES / "next-forge"
+    mermaid = run_cli("scan", "--graph", "mermaid", cwd=root).stdout
+    assert mermaid.startswith("graph LR\n")
+    assert mermaid.count("-->") + mermaid.count("-.->") == 19
+    assert "-.->" in mermaid  # dev and peer edges are dashed
+    dot = run_cli("scan", "--graph", "dot", cwd=root).stdout
+    assert dot.startswith("digraph workspace {")
+    assert '"@repo/auth" -> "@repo/database";' in dot
+
+
+@pytest.mark.parametrize(
+    ("fixture", "code", "expected"),
+    [
+        ("bad-package-json", 2, "packages/b/package.json:4:3: invalid package.json"),
+        ("bad-turbo-json", 2, "turbo.json:6:13: invalid turbo.json"),
+        ("bad-workspace-yaml", 2, "pnpm-workspace.yaml:3:2: invalid YAML"),
+        ("escaping-glob", 2, "pnpm-workspace.yaml:3:5: workspace glob '../outside/*'"),
+        ("duplicate-names", 2, "two workspace packages are named '@dup/logger'"),
+        ("cycle", 1, "dependency cycle: @cycle/a → @cycle/b → @cycle/c → @cycle/a"),
+        ("bad-tsconfig", 1, "packages/web/tsconfig.json:2:14: error[TS003]"),
+    ],
+)
+def test_bad_input_exit_codes_and_messages(fixture, code, expected) -> None:
+    proc = run_cli("scan", cwd=FIXTURES / "broken" / fixture)
+    assert proc.returncode == code
+    assert expected in proc.stderr + proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_problems_go_to_stderr_with_json(tmp_path) -> None:
+    proc = run_cli("scan", "--json", cwd=FIXTURES / "broken" / "cycle")
+    assert proc.returncode == 1
+    json.loads(proc.stdout)  # stdout stays valid JSON
+    assert "dependency cycle" in proc.stderr
+
+
+def test_no_monorepo_here(tmp_path) -> None:
+    proc = run_cli("scan", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "no package.json" in proc.stderr
+    assert "--root" in proc.stderr
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    proc = run_cli("scan", "--nope", cwd=FIXTURES / "next-forge")
+    assert proc.returncode == 2
+
+
+def test_internal_error_exit_code_and_no_traceback(monkeypatch) -> None:
+    from orchestrator_tool import api
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    # An internal bug cannot be produced on purpose; simulate one at the API boundary.
+    monkeypatch.setattr(api, "load_workspace", boom)
+    result = CliRunner().invoke(cli.cli, ["--root", str(FIXTURES / "next-forge"), "scan"])
+    assert result.exit_code == 3
+    assert "internal error: RuntimeError: kaboom" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_version() -> None:
+    proc = run_cli("--version", cwd=FIXTURES)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("orchestrator, version ")

@@ -1,0 +1,135 @@
+"""The git layer against real repositories, including awkward file names and states."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orchestrator_tool import git
+from orchestrator_tool.errors import GitError
+
+from .conftest import commit_all
+from .conftest import git as run_git
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    r = tmp_path / "r"
+    r.mkdir()
+    run_git(r, "init", "-q")
+    return r
+
+
+def test_repository_with_no_commits(repo: Path) -> None:
+    assert not git.has_commits(repo)
+    (repo / "a.ts").write_text("x")
+    run_git(repo, "add", "a.ts")
+    (repo / "b.ts").write_text("y")
+    assert git.diff_staged(repo) == [git.FileChange("A", "a.ts")]
+    changes = git.diff_worktree(None, repo)
+    assert {(c.status, c.path) for c in changes} == {("A", "a.ts"), ("?", "b.ts")}
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["with space.ts", "ünïcödé ✓.ts", "new\nline.ts", 'quote"s.ts', "tab\there.ts", "-dash.ts"],
+)
+def test_awkward_file_names_survive(repo: Path, name: str) -> None:
+    (repo / "keep").write_text("k")
+    base = commit_all(repo, "base")
+    (repo / name).write_text("x")
+    head = commit_all(repo, "add")
+    assert git.diff_trees(base, head, repo) == [git.FileChange("A", name)]
+
+
+def test_rename_reports_old_and_new_path(repo: Path) -> None:
+    (repo / "old name.ts").write_text("export const a = 1;\n" * 20)
+    base = commit_all(repo)
+    run_git(repo, "mv", "old name.ts", "new name.ts")
+    head = commit_all(repo)
+    assert git.diff_trees(base, head, repo) == [git.FileChange("R", "new name.ts", "old name.ts")]
+
+
+def test_deleted_file_in_range(repo: Path) -> None:
+    (repo / "gone.ts").write_text("x")
+    (repo / "stays.ts").write_text("y")
+    base = commit_all(repo)
+    (repo / "gone.ts").unlink()
+    head = commit_all(repo)
+    assert git.diff_trees(base, head, repo) == [git.FileChange("D", "gone.ts")]
+
+
+def test_detached_head(repo: Path) -> None:
+    (repo / "a").write_text("1")
+    first = commit_all(repo)
+    (repo / "a").write_text("2")
+    commit_all(repo)
+    run_git(repo, "checkout", "-q", "--detach", first)
+    assert git.resolve("HEAD", repo) == first
+    assert git.resolve("main", repo) != first
+
+
+def test_worktree_where_dot_git_is_a_file(repo: Path, tmp_path: Path) -> None:
+    (repo / "a").write_text("1")
+    commit_all(repo)
+    wt = tmp_path / "wt"
+    run_git(repo, "worktree", "add", "-q", str(wt), "-b", "feature")
+    assert (wt / ".git").is_file()
+    (wt / "b").write_text("2")
+    assert git.toplevel(wt) == wt.resolve()
+    assert [c.path for c in git.diff_worktree(None, wt)] == ["b"]
+
+
+def test_resolve_refuses_option_like_refs(repo: Path) -> None:
+    (repo / "a").write_text("1")
+    commit_all(repo)
+    assert git.resolve("--all", repo) is None
+    assert git.resolve("no-such-branch", repo) is None
+
+
+def test_show_reads_blob_from_commit_and_index(repo: Path) -> None:
+    (repo / "a").write_text("committed")
+    commit_all(repo)
+    (repo / "a").write_text("staged")
+    run_git(repo, "add", "a")
+    (repo / "a").write_text("worktree")
+    assert git.show("HEAD", "a", repo) == b"committed"
+    assert git.show("", "a", repo) == b"staged"
+    assert git.show("HEAD", "missing", repo) is None
+
+
+def test_hook_environment_does_not_redirect_git(repo: Path, tmp_path: Path, monkeypatch) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    run_git(other, "init", "-q")
+    (repo / "a").write_text("1")
+    commit_all(repo)
+    # A hook in another repository exports GIT_DIR; our calls must still see `repo`.
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(other))
+    assert git.has_commits(repo)
+
+
+def test_missing_ref_hint_mentions_fetch(repo: Path) -> None:
+    (repo / "a").write_text("1")
+    commit_all(repo)
+    err = git.missing_ref_error("origin/main", repo)
+    assert "git fetch origin main" in (err.hint or "")
+
+
+def test_shallow_clone_hint(tmp_path: Path, repo: Path) -> None:
+    for i in range(3):
+        (repo / "a").write_text(str(i))
+        commit_all(repo)
+    shallow = tmp_path / "shallow"
+    run_git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    assert git.is_shallow(shallow)
+    err = git.missing_ref_error("HEAD~2", shallow)
+    assert "fetch-depth: 0" in (err.hint or "")
+
+
+def test_not_a_repository(tmp_path: Path) -> None:
+    assert git.toplevel(tmp_path) is None
+    with pytest.raises(GitError):
+        git.run(["rev-parse", "HEAD"], tmp_path)

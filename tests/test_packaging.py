@@ -1,0 +1,60 @@
+"""The distribution: the validators mapping, the entry-point registry, the wheel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+
+def test_validators_package_maps_to_top_level_folder() -> None:
+    import orchestrator_tool.validators as v
+
+    assert Path(v.__file__).resolve() == (REPO / "validators" / "__init__.py").resolve()
+
+
+def test_no_top_level_validators_module_is_installed() -> None:
+    # The PyPI package `validators` must not be shadowed by ours.
+    proc = subprocess.run(
+        [sys.executable, "-c", "import importlib.util as u; s = u.find_spec('validators'); "
+         "print(s.origin if s else 'none')"],
+        capture_output=True, text=True, cwd="/", check=True,
+    )
+    assert not proc.stdout.strip().startswith(str(REPO / "validators"))
+
+
+def test_registry_finds_entry_point_plugins(tmp_path, monkeypatch) -> None:
+    plugin = tmp_path / "my_plugin.py"
+    plugin.write_text('CODE = "ZZZ001"\nNAME = "my-rule"\n')
+    dist = tmp_path / "my_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: my-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[orchestrator_tool.validators]\nmy_rule = my_plugin\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    from orchestrator_tool.validators import registry
+
+    found = {v.code: v for v in registry()}
+    assert found["ZZZ001"].name == "my-rule"
+    assert found["ZZZ001"].origin == "my-plugin"
+
+
+@pytest.mark.slow
+def test_wheel_contents(tmp_path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(REPO)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (wheel,) = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "orchestrator_tool/validators/__init__.py" in names
+    assert "orchestrator_tool/cli.py" in names
+    assert not any(n.startswith("validators/") for n in names)
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "orchestrator = orchestrator_tool.cli:main" in text
