@@ -5,58 +5,38 @@ compared between the two versions of the lockfile: an importer is affected when 
 entries changed or when any package it reaches (transitively) changed. Other lockfiles cannot
 be attributed yet; the caller then falls back to "every package" and says so.
 
-pnpm writes its lockfile in a small, regular subset of YAML, so it is read line by line here:
-PyYAML needs about half a second for a 1 MB lockfile, which is more than a pre-commit hook's
-whole budget.
+pnpm writes its lockfile in a small, regular subset of YAML, so it is split into entries with
+regular expressions here and entries are compared as text: PyYAML needs about half a second
+for a 1 MB lockfile, more than a pre-commit hook's whole budget.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
-_DEP_SECTIONS = frozenset({"dependencies", "devDependencies", "optionalDependencies"})
-_GRAPH_SECTIONS = frozenset({"dependencies", "optionalDependencies"})
+_DEP_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
+_GRAPH_SECTIONS = ("dependencies", "optionalDependencies")
+_TOP = re.compile(r"^(?=\S)", re.M)
+_BLOCK = re.compile(r"\n  (?=[^ \n])")
+_FIELD = re.compile(r"\n    (?=[^ \n])")
+_DEV_FLAG = re.compile(r"^    dev: (?:true|false)\n?", re.M)
 
 
 class LockfileFormatError(ValueError):
     """The text is not a pnpm lockfile this reader understands."""
 
 
-@dataclass
-class _Importer:
-    deps: dict[str, str] = field(default_factory=dict)  # name -> resolved version reference
-    digest: hashlib._Hash = field(default_factory=hashlib.sha1)
-
-
-@dataclass
-class _Node:
-    children: list[tuple[str, str]] = field(default_factory=list)  # (name, value)
-    digest: hashlib._Hash = field(default_factory=hashlib.sha1)
-
-
 @dataclass(frozen=True)
 class PnpmLockfile:
     major: int  # 5, 6 or 9
-    importers: dict[str, tuple[str, dict[str, str]]]  # path -> (digest, {name: version ref})
-    nodes: dict[str, tuple[str, tuple[str, ...]]]  # key -> (digest, child keys)
+    importers: dict[str, tuple[str, dict[str, str]]]  # path -> (entry text, {name: version ref})
+    nodes: dict[str, tuple[str, tuple[str, ...]]]  # key -> (entry text, child keys)
 
     def key_for(self, name: str, value: str) -> str | None:
         """The package key a dependency entry ``name: value`` points at (None: a link)."""
-        if value.startswith("link:"):
-            return None
-        candidates: tuple[str, ...]
-        if self.major >= 9:
-            candidates = (f"{name}@{value}", value)
-        elif self.major >= 6:
-            candidates = (f"/{name}@{value}", value, f"{name}@{value}")
-        else:
-            candidates = (f"/{name}/{value}", value)
-        for c in candidates:
-            if c in self.nodes:
-                return c
-        return candidates[0]
+        return _key_for(self.major, self.nodes, name, value)
 
     def closure(self, importer: str) -> set[str]:
         entry = self.importers.get(importer)
@@ -74,6 +54,37 @@ class PnpmLockfile:
                 stack.extend(c for c in node[1] if c not in seen)
         return seen
 
+    def reaching(self, targets: set[str]) -> set[str]:
+        """Every key from which one of ``targets`` can be reached (``targets`` included)."""
+        parents: dict[str, list[str]] = {}
+        for key, (_, children) in self.nodes.items():
+            for c in children:
+                parents.setdefault(c, []).append(key)
+        seen = set(targets)
+        stack = list(targets)
+        while stack:
+            for p in parents.get(stack.pop(), ()):
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        return seen
+
+
+def _key_for(major: int, nodes: Mapping[str, object], name: str, value: str) -> str | None:
+    if value.startswith("link:"):
+        return None
+    candidates: tuple[str, ...]
+    if major >= 9:
+        candidates = (f"{name}@{value}", value)
+    elif major >= 6:
+        candidates = (f"/{name}@{value}", value, f"{name}@{value}")
+    else:
+        candidates = (f"/{name}/{value}", value)
+    for c in candidates:
+        if c in nodes:
+            return c
+    return candidates[0]
+
 
 def _unquote(s: str) -> str:
     s = s.strip()
@@ -84,176 +95,134 @@ def _unquote(s: str) -> str:
     return s
 
 
+_KEY_VALUE = re.compile(
+    r"""(?:'((?:[^']|'')*)'|"((?:[^"\\]|\\.)*)"|([^\s'"][^\n]*?))\s*:(?:[ ]+(.*))?$"""
+)
+
+
 def _split_key(body: str) -> tuple[str, str | None]:
     """``key: value`` / ``key:`` → (key, value or None), honouring quoted keys."""
-    if body[:1] in ("'", '"'):
-        q = body[0]
-        i = 1
-        while i < len(body):
-            if body[i] == q:
-                if q == "'" and i + 1 < len(body) and body[i + 1] == "'":
-                    i += 2
-                    continue
-                break
-            i += 1
-        key = _unquote(body[: i + 1])
-        rest = body[i + 1 :]
+    m = _KEY_VALUE.match(body)
+    if m is None:
+        return body, None
+    single, double, plain, value = m.groups()
+    if single is not None:
+        key = single.replace("''", "'")
+    elif double is not None:
+        key = double.replace('\\"', '"')
     else:
-        idx = body.find(": ")
-        if idx < 0:
-            if body.endswith(":"):
-                return body[:-1], None
-            return body, None
-        key, rest = body[:idx], body[idx:]
-    rest = rest.lstrip()
-    if rest.startswith(":"):
-        rest = rest[1:].strip()
-    return key, (_unquote(rest) if rest else None)
+        key = plain
+    return key, (_unquote(value) if value else None)
 
 
-def _strip_peers_v9(key: str) -> str:
-    # "next@15.1.0(react@19.0.0)" -> "next@15.1.0" (the key of its `packages:` entry)
-    i = key.find("(")
-    return key if i < 0 else key[:i]
+def _entries(section: str, indent: str) -> dict[str, str]:
+    """name -> value for the ``name: value`` lines at ``indent`` in a mapping's text."""
+    rx = _ENTRY_AT.get(indent)
+    if rx is None:
+        rx = _ENTRY_AT[indent] = re.compile("^" + indent + _KEY_VALUE.pattern[:-1] + "$", re.M)
+    out: dict[str, str] = {}
+    for m in rx.finditer(section):
+        single, double, plain, value = m.groups()
+        if value is None:
+            continue
+        if single is not None:
+            out[single.replace("''", "'")] = _unquote(value)
+        else:
+            out[double if double is not None else plain] = _unquote(value)
+    return out
+
+
+_ENTRY_AT: dict[str, re.Pattern[str]] = {}
+
+
+def _fields(block: str) -> dict[str, str]:
+    """The indent-4 fields of an indent-2 entry: field name -> its text (key line included)."""
+    out: dict[str, str] = {}
+    for part in _FIELD.split(block)[1:]:
+        name = part.split(":", 1)[0].strip("'\"")
+        out[name] = part
+    return out
+
+
+def _importer_deps(block: str, v5: bool) -> dict[str, str]:
+    deps: dict[str, str] = {}
+    for name, text in _fields(block).items():
+        if name not in _DEP_SECTIONS:
+            continue
+        if v5:
+            deps.update(_entries(text, "      "))
+            continue
+        # v6/v9: "      name:\n        specifier: ...\n        version: ..."
+        current: str | None = None
+        for line in text.split("\n")[1:]:
+            if line.startswith("      ") and not line.startswith("       "):
+                current = _split_key(line[6:])[0]
+            elif current is not None and line.startswith("        version: "):
+                deps[current] = _unquote(line[len("        version: ") :])
+    return deps
+
+
+def _blocks(section: str) -> list[str]:
+    return [b for b in _BLOCK.split(section)[1:] if b.strip()]
 
 
 def parse_pnpm(text: str) -> PnpmLockfile:
-    lines = text.splitlines()
-    major = 0
-    for line in lines[:5]:
-        if line.startswith("lockfileVersion:"):
-            raw = _unquote(line.split(":", 1)[1])
-            try:
-                major = int(float(raw.split(".")[0] if "." in raw else raw))
-            except ValueError:
-                raise LockfileFormatError(f"unknown lockfileVersion {raw!r}") from None
-            break
-    if major not in (5, 6, 7, 9):
+    """Read a pnpm-lock.yaml (format 5.x, 6.x or 9.x) into its importers and package graph."""
+    head = text[:200]
+    m = re.search(r"^lockfileVersion:\s*(.+)$", head, re.M)
+    if not m:
         raise LockfileFormatError("no supported lockfileVersion (5, 6 or 9) at the top")
+    raw = _unquote(m.group(1))
+    try:
+        major = int(float(raw))
+    except ValueError:
+        raise LockfileFormatError(f"unknown lockfileVersion {raw!r}") from None
     if major == 7:
         major = 6
-    importers: dict[str, _Importer] = {}
-    nodes: dict[str, _Node] = {}
-    meta: dict[str, hashlib._Hash] = {}  # v9 `packages:` entries, folded into snapshot nodes
+    if major not in (5, 6, 9):
+        raise LockfileFormatError(f"unsupported lockfileVersion {raw!r} (5, 6 or 9 expected)")
+    text = text.replace("\r\n", "\n")
+    sections: dict[str, str] = {}
+    for part in _TOP.split(text):
+        if part:
+            sections[part.split(":", 1)[0]] = part
+    importers: dict[str, tuple[str, dict[str, str]]] = {}
+    if "importers" in sections:
+        for block in _blocks(sections["importers"]):
+            key = _split_key(block.split("\n", 1)[0])[0]
+            importers[key] = (block, _importer_deps(block, major == 5))
+    elif any(k in sections for k in _DEP_SECTIONS):
+        # A single-project lockfile: the dependency sections sit at the top level.
+        body = "".join(sections.get(k, "") for k in ("specifiers", *_DEP_SECTIONS))
+        shifted = "\n  .:\n" + "\n".join("    " + ln for ln in body.split("\n") if ln)
+        block = _blocks(shifted)[0]
+        importers["."] = (block, _importer_deps(block, major == 5))
 
-    section = ""
-    importer: _Importer | None = None
-    node: _Node | None = None
-    meta_digest: hashlib._Hash | None = None
-    sub = ""  # field at indent 4 (importer or node)
-    dep_name: str | None = None
-    root_importer_style = False
-
-    for raw_line in lines:
-        if not raw_line.strip() or raw_line.lstrip().startswith("#"):
-            continue
-        indent = len(raw_line) - len(raw_line.lstrip(" "))
-        body = raw_line[indent:]
-        if indent == 0:
-            key, _ = _split_key(body)
-            section = key
-            importer = None
-            node = None
-            meta_digest = None
-            sub = ""
-            root_importer_style = key in _DEP_SECTIONS or key == "specifiers"
-            if root_importer_style:
-                importer = importers.setdefault(".", _Importer())
-                sub = key
-                importer.digest.update(raw_line.encode())
-            continue
-        if root_importer_style and importer is not None:
-            # Single-project lockfile: dependency sections at the top level.
-            importer.digest.update(raw_line.encode())
-            if sub in _DEP_SECTIONS:
-                if indent == 2:
-                    k, v = _split_key(body)
-                    dep_name = k
-                    if v is not None:
-                        importer.deps[k] = v
-                elif indent == 4 and dep_name is not None:
-                    k, v = _split_key(body)
-                    if k == "version" and v is not None:
-                        importer.deps[dep_name] = v
-            continue
-        if section == "importers":
-            if indent == 2:
-                key, _ = _split_key(body)
-                importer = importers.setdefault(key, _Importer())
-                sub = ""
-                continue
-            if importer is None:
-                continue
-            importer.digest.update(raw_line.encode())
-            if indent == 4:
-                sub, _ = _split_key(body)
-                dep_name = None
-            elif indent == 6 and sub in _DEP_SECTIONS:
-                k, v = _split_key(body)
-                dep_name = k
-                if v is not None:  # v5: "name: version"
-                    importer.deps[k] = v
-            elif indent == 8 and sub in _DEP_SECTIONS and dep_name is not None:
-                k, v = _split_key(body)
-                if k == "version" and v is not None:
-                    importer.deps[dep_name] = v
-            continue
-        if section in ("packages", "snapshots"):
-            if indent == 2:
-                key, inline = _split_key(body)
-                if section == "packages" and major >= 9:
-                    meta_digest = meta.setdefault(key, hashlib.sha1())
-                    node = None
-                    if inline:
-                        meta_digest.update(inline.encode())
-                else:
-                    node = nodes.setdefault(key, _Node())
-                    meta_digest = None
-                    if inline:
-                        node.digest.update(inline.encode())
-                sub = ""
-                continue
-            if indent == 4:
-                sub, _ = _split_key(body)
-                if sub == "dev":  # v5/v6 dev flags move with the importer, not the package
-                    continue
-            if meta_digest is not None:
-                meta_digest.update(raw_line.encode())
-                continue
-            if node is None:
-                continue
-            if sub == "dev":
-                continue
-            node.digest.update(raw_line.encode())
-            if indent == 6 and sub in _GRAPH_SECTIONS:
-                k, v = _split_key(body)
-                if v is not None:
-                    node.children.append((k, v))
-            continue
-
+    graph_section = sections.get("snapshots" if major >= 9 else "packages", "")
+    meta: dict[str, str] = {}
     if major >= 9:
-        for key, n in nodes.items():
-            m = meta.get(_strip_peers_v9(key))
-            if m is not None:
-                n.digest.update(m.digest())
-        # A package with no snapshot entry (should not happen) still counts by its metadata.
-        for key, m in meta.items():
-            if key not in nodes:
-                nodes[key] = _Node(digest=m)
-
-    # key_for() needs the full key set to resolve a child reference, so the lockfile is built
-    # with every key first and the child lists are filled in afterwards.
-    lock = PnpmLockfile(
-        major,
-        {path: (imp.digest.hexdigest(), imp.deps) for path, imp in importers.items()},
-        dict.fromkeys(nodes, ("", ())),
-    )
-    for key, n in nodes.items():
-        children = tuple(
-            c for name, value in n.children if (c := lock.key_for(name, value)) is not None
-        )
-        lock.nodes[key] = (n.digest.hexdigest(), children)
-    return lock
+        for block in _blocks(sections.get("packages", "")):
+            meta[_split_key(block.split("\n", 1)[0])[0]] = block
+    raw_nodes: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for entry in _blocks(graph_section):
+        key = _split_key(entry.split("\n", 1)[0])[0]
+        # v5/v6 dev flags follow the importer that uses a package, not the package itself.
+        block = _DEV_FLAG.sub("", entry) if major < 9 else entry
+        children: list[tuple[str, str]] = []
+        if "ependencies:" in block:
+            for name, field_text in _fields(block).items():
+                if name in _GRAPH_SECTIONS:
+                    children.extend(_entries(field_text, "      ").items())
+        if major >= 9:
+            block = block + meta.get(key.split("(", 1)[0], "")
+        raw_nodes[key] = (block, children)
+    for key, block in meta.items():
+        raw_nodes.setdefault(key, (block, []))
+    nodes: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for key, (block, children) in raw_nodes.items():
+        kids = tuple(c for n, v in children if (c := _key_for(major, raw_nodes, n, v)) is not None)
+        nodes[key] = (block, kids)
+    return PnpmLockfile(major, importers, nodes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,27 +244,30 @@ def changed_importers(old: PnpmLockfile, new: PnpmLockfile) -> list[ImporterChan
         for k in old.nodes.keys() | new.nodes.keys()
         if old.nodes.get(k, ("",))[0] != new.nodes.get(k, ("",))[0]
     }
+    # Keys that reach a changed key, in either version of the graph: one walk up the reverse
+    # edges instead of one closure per importer.
+    tainted = old.reaching(changed_keys) | new.reaching(changed_keys) if changed_keys else set()
     result: list[ImporterChange] = []
     for path in sorted(old.importers.keys() | new.importers.keys()):
         o = old.importers.get(path)
         n = new.importers.get(path)
-        direct: list[tuple[str, str | None, str | None]] = []
         odeps = o[1] if o else {}
         ndeps = n[1] if n else {}
-        for name in sorted(odeps.keys() | ndeps.keys()):
-            ov, nv = odeps.get(name), ndeps.get(name)
-            if ov != nv:
-                direct.append((name, ov, nv))
+        direct = [
+            (name, odeps.get(name), ndeps.get(name))
+            for name in sorted(odeps.keys() | ndeps.keys())
+            if odeps.get(name) != ndeps.get(name)
+        ]
         own_changed = (o[0] if o else None) != (n[0] if n else None)
-        reached = (old.closure(path) | new.closure(path)) & changed_keys
-        if not own_changed and not reached and not direct:
-            continue
         direct_keys = {
             k
             for lock, deps in ((old, odeps), (new, ndeps))
             for name, v in deps.items()
             if (k := lock.key_for(name, v)) is not None
         }
+        if not own_changed and not direct and not (direct_keys & tainted):
+            continue
+        reached = (old.closure(path) | new.closure(path)) & changed_keys
         transitive = sorted(_display(k) for k in reached - direct_keys)
         result.append(
             ImporterChange(

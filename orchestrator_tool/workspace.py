@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from . import jsonc
 from .errors import InputError
 from .jsonc import JSONObject, JSONValue
-from .semver import parse_version, satisfies
+from .semver import satisfies
 
 DEP_KINDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 # pnpm's default ignore list for workspace globs.
@@ -958,15 +958,21 @@ def _classify(
             if tdir in dir_to_name:
                 return WorkspaceDependency(dep, dir_to_name[tdir], kind, spec, prefix[:-1])
             return None
-    if resolved.startswith("npm:") or ":" in resolved or "/" in resolved:
+    target_name = dep
+    if resolved.startswith("npm:"):
+        # An alias, "npm:@scope/name@^1" or just "npm:@scope/name": pnpm links it to a
+        # workspace package of that name when the range allows (turbo counts it too).
+        alias = resolved[len("npm:") :]
+        at = alias.rfind("@")
+        target_name, resolved = (alias[:at], alias[at + 1 :]) if at > 0 else (alias, "*")
+        protocol = "npm-alias"
+    if ":" in resolved or "/" in resolved:
         return None
-    target_pkg = by_name.get(dep)
+    target_pkg = by_name.get(target_name)
     if target_pkg is None or target_pkg.version is None:
         return None
-    if resolved.strip() in ("", "*", "latest") or satisfies(target_pkg.version, resolved):
-        if resolved.strip() == "latest" and parse_version(target_pkg.version) is None:
-            return None
-        return WorkspaceDependency(dep, dep, kind, spec, protocol)
+    if resolved.strip() in ("", "*") or satisfies(target_pkg.version, resolved):
+        return WorkspaceDependency(dep, target_name, kind, spec, protocol)
     return None
 
 

@@ -59,9 +59,13 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
     return _make
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a subprocess (exit codes and stderr as a user sees them)."""
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "GITHUB_", "TURBO_SCM"))}
+    full_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "GITHUB_", "TURBO_SCM"))
+    }
     full_env.pop("CI", None)
     full_env.update(env or {})
     return subprocess.run(

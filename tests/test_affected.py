@@ -13,8 +13,16 @@ from orchestrator_tool.errors import GitError, MissingRefError, UsageError
 from .conftest import commit_all, git, run_cli, write
 
 ALL_NEXT_FORGE = {
-    "api", "app", "docs", "web", "@repo/analytics", "@repo/auth", "@repo/database",
-    "@repo/design-system", "@repo/email", "@repo/typescript-config",
+    "api",
+    "app",
+    "docs",
+    "web",
+    "@repo/analytics",
+    "@repo/auth",
+    "@repo/database",
+    "@repo/design-system",
+    "@repo/email",
+    "@repo/typescript-config",
 }
 
 
@@ -65,7 +73,9 @@ def test_dependency_reason_names_the_chain(repo) -> None:
 
 def test_no_dependents(repo) -> None:
     branch_with(repo, {"packages/database/index.ts": "export const x = 1;\n"})
-    assert affected_names(repo, base="main", dependents=False) == {"@repo/database": ["changed-files"]}
+    assert affected_names(repo, base="main", dependents=False) == {
+        "@repo/database": ["changed-files"]
+    }
 
 
 def test_root_file_outside_packages_affects_nothing(repo) -> None:
@@ -86,7 +96,14 @@ def test_root_file_outside_packages_affects_nothing(repo) -> None:
 )
 def test_global_changes_affect_every_package(repo, path, kind) -> None:
     text = (repo / path).read_text()
-    branch_with(repo, {path: text.replace("{", '{\n  "description": "x",', 1) if path == "package.json" else text + "\n"})
+    branch_with(
+        repo,
+        {
+            path: text.replace("{", '{\n  "description": "x",', 1)
+            if path == "package.json"
+            else text + "\n"
+        },
+    )
     got = affected_names(repo, base="main")
     assert set(got) == ALL_NEXT_FORGE
     assert all(kind in kinds for kinds in got.values())
@@ -102,9 +119,21 @@ def test_untracked_global_dependency_counts_in_uncommitted_mode(repo) -> None:
 def test_transitive_lockfile_bump_is_attributed(repo) -> None:
     lock = (repo / "pnpm-lock.yaml").read_text()
     assert "styled-jsx@5.1.6" in lock
-    branch_with(repo, {"pnpm-lock.yaml": lock.replace("styled-jsx@5.1.6", "styled-jsx@5.1.7").replace("styled-jsx: 5.1.6", "styled-jsx: 5.1.7")})
+    branch_with(
+        repo,
+        {
+            "pnpm-lock.yaml": lock.replace("styled-jsx@5.1.6", "styled-jsx@5.1.7").replace(
+                "styled-jsx: 5.1.6", "styled-jsx: 5.1.7"
+            )
+        },
+    )
     got = affected_names(repo, base="main")
-    assert got == {"api": ["lockfile"], "app": ["lockfile"], "docs": ["lockfile"], "web": ["lockfile"]}
+    assert got == {
+        "api": ["lockfile"],
+        "app": ["lockfile"],
+        "docs": ["lockfile"],
+        "web": ["lockfile"],
+    }
 
 
 def test_direct_lockfile_bump_affects_importer_and_dependents(repo) -> None:
@@ -185,7 +214,11 @@ def test_uncommitted_counts_unstaged_and_untracked(repo) -> None:
 def test_staged_lockfile_uses_index_content(repo) -> None:
     lock = repo / "pnpm-lock.yaml"
     original = lock.read_text()
-    lock.write_text(original.replace("styled-jsx@5.1.6", "styled-jsx@5.1.7").replace("styled-jsx: 5.1.6", "styled-jsx: 5.1.7"))
+    lock.write_text(
+        original.replace("styled-jsx@5.1.6", "styled-jsx@5.1.7").replace(
+            "styled-jsx: 5.1.6", "styled-jsx: 5.1.7"
+        )
+    )
     git(repo, "add", "pnpm-lock.yaml")
     lock.write_text(original)  # the work tree is back, the index is not
     assert set(affected_names(repo, staged=True)) == {"api", "app", "docs", "web"}
@@ -315,7 +348,9 @@ def test_cli_json_output_matches_its_schema(repo) -> None:
     doc = json.loads(proc.stdout)
     schema = json.loads(run_cli("affected", "--schema", cwd=repo).stdout)
     jsonschema.validate(doc, schema)
-    assert doc["changedFiles"] == [{"path": "packages/database/index.ts", "status": "M", "oldPath": None}]
+    assert doc["changedFiles"] == [
+        {"path": "packages/database/index.ts", "status": "M", "oldPath": None}
+    ]
     assert [p["name"] for p in doc["packages"]] == ["api", "app", "@repo/auth", "@repo/database"]
     assert doc["packages"][0]["reasons"][0]["kind"] == "dependency"
 

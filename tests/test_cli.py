@@ -28,10 +28,24 @@ def test_scan_json_validates_against_published_schema() -> None:
     schema = json.loads(run_cli("scan", "--schema", cwd=root).stdout)
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(doc, schema)
-    assert doc["packageManager"] == {"name": "pnpm", "version": "9.15.0", "source": "packageManager"}
+    assert doc["packageManager"] == {
+        "name": "pnpm",
+        "version": "9.15.0",
+        "source": "packageManager",
+    }
     first = doc["packages"][0]
-    assert set(first) >= {"name", "path", "version", "private", "scripts", "dependencies",
-                          "workspaceDependencies", "exports", "turbo", "tsconfig"}
+    assert set(first) >= {
+        "name",
+        "path",
+        "version",
+        "private",
+        "scripts",
+        "dependencies",
+        "workspaceDependencies",
+        "exports",
+        "turbo",
+        "tsconfig",
+    }
     assert {"source", "target", "kind", "specifier"} == set(doc["edges"][0])
 
 

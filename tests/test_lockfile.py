@@ -99,9 +99,7 @@ def test_identical_lockfiles_affect_nothing() -> None:
 
 
 def test_direct_bump_affects_only_that_importer() -> None:
-    new = V9.replace("version: 3.24.1", "version: 3.24.2").replace(
-        "zod@3.24.1", "zod@3.24.2"
-    )
+    new = V9.replace("version: 3.24.1", "version: 3.24.2").replace("zod@3.24.1", "zod@3.24.2")
     changes = attribute_pnpm(V9, new)
     assert [c.importer for c in changes] == ["apps/api"]
     assert changes[0].direct == (("zod", "3.24.1", "3.24.2"),)
@@ -203,8 +201,10 @@ def test_v6_transitive_change() -> None:
 
 
 def test_v6_dev_flag_flip_is_not_a_change() -> None:
-    flipped = V6.replace("  /typescript@5.2.2:\n    resolution: {integrity: sha512-ts}\n    dev: true",
-                         "  /typescript@5.2.2:\n    resolution: {integrity: sha512-ts}\n    dev: false")
+    flipped = V6.replace(
+        "  /typescript@5.2.2:\n    resolution: {integrity: sha512-ts}\n    dev: true",
+        "  /typescript@5.2.2:\n    resolution: {integrity: sha512-ts}\n    dev: false",
+    )
     assert flipped != V6
     assert importers(V6, flipped) == []
 

@@ -21,9 +21,16 @@ def test_validators_package_maps_to_top_level_folder() -> None:
 def test_no_top_level_validators_module_is_installed() -> None:
     # The PyPI package `validators` must not be shadowed by ours.
     proc = subprocess.run(
-        [sys.executable, "-c", "import importlib.util as u; s = u.find_spec('validators'); "
-         "print(s.origin if s else 'none')"],
-        capture_output=True, text=True, cwd="/", check=True,
+        [
+            sys.executable,
+            "-c",
+            "import importlib.util as u; s = u.find_spec('validators'); "
+            "print(s.origin if s else 'none')",
+        ],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        check=True,
     )
     assert not proc.stdout.strip().startswith(str(REPO / "validators"))
 
@@ -46,8 +53,19 @@ def test_registry_finds_entry_point_plugins(tmp_path, monkeypatch) -> None:
 @pytest.mark.slow
 def test_wheel_contents(tmp_path) -> None:
     proc = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(REPO)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(tmp_path),
+            str(REPO),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     (wheel,) = tmp_path.glob("*.whl")

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool.errors import InputError
-from orchestrator_tool.workspace import Edge, expand_globs, find_cycles, find_root, glob_to_regex, scan
+from orchestrator_tool.workspace import (
+    Edge,
+    expand_globs,
+    find_cycles,
+    find_root,
+    glob_to_regex,
+    scan,
+)
 
 from .conftest import FIXTURES, write
 
@@ -198,7 +205,13 @@ def test_single_package_repository() -> None:
         ("bad-turbo-json", "turbo.json", 6, 13, "invalid turbo.json"),
         ("bad-workspace-yaml", "pnpm-workspace.yaml", 3, 2, "invalid YAML"),
         ("escaping-glob", "pnpm-workspace.yaml", 3, 5, "reaches outside the monorepo root"),
-        ("duplicate-names", "packages/logger-next/package.json", 2, 3, "packages/logger and packages/logger-next"),
+        (
+            "duplicate-names",
+            "packages/logger-next/package.json",
+            2,
+            3,
+            "packages/logger and packages/logger-next",
+        ),
     ],
 )
 def test_broken_input_names_file_and_position(fixture, path, line, column, fragment) -> None:
@@ -248,7 +261,10 @@ def test_tsconfig_extends_loop_terminates(tmp_path) -> None:
 
 def test_workspace_dependency_on_missing_package_is_a_problem(tmp_path) -> None:
     write(tmp_path / "package.json", '{"name": "root", "workspaces": ["packages/*"]}')
-    write(tmp_path / "packages/a/package.json", '{"name": "a", "dependencies": {"ghost": "workspace:*"}}')
+    write(
+        tmp_path / "packages/a/package.json",
+        '{"name": "a", "dependencies": {"ghost": "workspace:*"}}',
+    )
     ws = scan(tmp_path)
     assert [p.code for p in ws.problems] == ["WS003"]
 
@@ -265,13 +281,23 @@ def _mini(tmp_path: Path, globs: list[str], dirs: list[str]) -> Path:
 
 
 def test_node_modules_are_never_packages(tmp_path) -> None:
-    root = _mini(tmp_path, ["packages/**"], ["packages/a", "packages/a/node_modules/dep", "packages/node_modules/x"])
+    root = _mini(
+        tmp_path,
+        ["packages/**"],
+        ["packages/a", "packages/a/node_modules/dep", "packages/node_modules/x"],
+    )
     assert [p.path for p in scan(root).packages] == ["packages/a"]
 
 
 def test_double_star_finds_nested_packages(tmp_path) -> None:
-    root = _mini(tmp_path, ["packages/**"], ["packages/a", "packages/group/b", "packages/group/deep/c"])
-    assert [p.path for p in scan(root).packages] == ["packages/a", "packages/group/b", "packages/group/deep/c"]
+    root = _mini(
+        tmp_path, ["packages/**"], ["packages/a", "packages/group/b", "packages/group/deep/c"]
+    )
+    assert [p.path for p in scan(root).packages] == [
+        "packages/a",
+        "packages/group/b",
+        "packages/group/deep/c",
+    ]
 
 
 def test_brace_and_dot_handling(tmp_path) -> None:
@@ -303,12 +329,14 @@ def test_find_root_from_a_package_subfolder() -> None:
 
 
 def test_find_root_outside_any_package(tmp_path) -> None:
-    with pytest.raises(InputError, match="no package.json"):
+    with pytest.raises(InputError, match=r"no package\.json"):
         find_root(tmp_path)
 
 
 def test_owner_is_the_deepest_package(tmp_path) -> None:
-    root = _mini(tmp_path, ["packages/*", "packages/a/plugins/*"], ["packages/a", "packages/a/plugins/p"])
+    root = _mini(
+        tmp_path, ["packages/*", "packages/a/plugins/*"], ["packages/a", "packages/a/plugins/p"]
+    )
     ws = scan(root)
     assert ws.owner_of("packages/a/src/x.ts").path == "packages/a"
     assert ws.owner_of("packages/a/plugins/p/x.ts").path == "packages/a/plugins/p"
@@ -338,7 +366,11 @@ def test_glob_to_regex_with_dots(pattern, path, match) -> None:
 
 
 def test_find_cycles_is_deterministic() -> None:
-    edges = [Edge("b", "a", "dependencies", "*"), Edge("a", "b", "dependencies", "*"), Edge("c", "c", "dependencies", "*")]
+    edges = [
+        Edge("b", "a", "dependencies", "*"),
+        Edge("a", "b", "dependencies", "*"),
+        Edge("c", "c", "dependencies", "*"),
+    ]
     assert find_cycles(edges) == [["a", "b", "a"], ["c", "c"]]
 
 
