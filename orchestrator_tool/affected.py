@@ -9,8 +9,8 @@ from functools import lru_cache
 
 from .workspace import Workspace, glob_to_regex
 
-# Files at the root that change what every task sees (turbo treats them the same way).
 ROOT_MANIFEST = "package.json"
+# Root files that change what every task sees.
 TURBO_FILES = ("turbo.json", "turbo.jsonc")
 
 
@@ -103,19 +103,22 @@ def compute(
     positive = [(p, _global_regex(p)) for p in global_patterns if not p.startswith("!")]
     global_hits: dict[str, list[str]] = {}
     lockfile_changed = False
-    root_manifest_changed = False
     turbo_changed: list[str] = []
+    has_workspaces = ws.workspace_source is not None
 
     for path in dict.fromkeys(changes.paths()):
         if path == ws.lockfile:
             lockfile_changed = True
             continue
-        if path == ROOT_MANIFEST:
-            root_manifest_changed = True
-            continue
         if path in TURBO_FILES:
             turbo_changed.append(path)
             continue
+        owner = ws.owner_of(path)
+        if owner is not None:
+            files_by_pkg.setdefault(owner.path, []).append(path)
+            continue
+        # Outside every package. globalDependencies only count here, as in turbo: a match
+        # inside a package is that package's own file.
         hit = False
         if positive and not any(n.match(path) for n in negated):
             for pattern, rx in positive:
@@ -123,10 +126,7 @@ def compute(
                     global_hits.setdefault(pattern, []).append(path)
                     hit = True
                     break
-        owner = ws.owner_of(path)
-        if owner is not None:
-            files_by_pkg.setdefault(owner.path, []).append(path)
-        elif not hit:
+        if not hit:
             unowned.append(path)
 
     for pkg_path, files in files_by_pkg.items():
@@ -139,14 +139,10 @@ def compute(
             )
         )
 
-    if root_manifest_changed:
-        global_reasons.append(
-            Reason(
-                "root-package-json",
-                "the root package.json changed "
-                "(its dependencies and scripts apply to every package)",
-                files=(ROOT_MANIFEST,),
-            )
+    if has_workspaces and ROOT_MANIFEST in unowned:
+        notes.append(
+            "the root package.json changed: its scripts and fields belong to the root alone; "
+            "its dependency changes reach packages through the lockfile"
         )
     for path in turbo_changed:
         global_reasons.append(
@@ -162,6 +158,20 @@ def compute(
                 files=tuple(files),
             )
         )
+    root_deps = ws.root_dependencies
+    by_path = ws.by_path
+    for pkg_path, files in files_by_pkg.items():
+        name = by_path[pkg_path].name
+        if name in root_deps:
+            global_reasons.append(
+                Reason(
+                    "root-dependency",
+                    f"the root package.json depends on {name}, which changed "
+                    "(root dependencies are shared by every package)",
+                    files=tuple(files),
+                    via=name,
+                )
+            )
     if lockfile_changed and ws.lockfile is not None:
         lock_global, lock_direct, lock_note = _attribute_lockfile(ws, lockfile_versions)
         if lock_note:
@@ -175,24 +185,17 @@ def compute(
 
     reasons: dict[str, list[Reason]] = {p: list(r) for p, r in direct.items()}
     if dependents:
-        by_path = ws.by_path
-        changed_names = [by_path[p].name for p in direct if by_path[p].name]
-        for name, chain in ws.dependents([n for n in changed_names if n]).items():
+        changed_names = [nm for p in direct if (nm := by_path[p].name)]
+        for name, chain in ws.dependents(changed_names).items():
             pkg = ws.by_name[name]
             first = chain[0].target
             via = chain[-1].target
             names = (first, *(e.source for e in chain))
-            kind = chain[-1].kind
-            message = f"depends on {via} ({kind})"
+            message = f"depends on {via} ({chain[-1].kind})"
             if len(chain) > 1:
                 message += f"; chain: {' → '.join(names)}"
             reasons.setdefault(pkg.path, []).append(
-                Reason(
-                    "dependency",
-                    message,
-                    via=via,
-                    chain=names,
-                )
+                Reason("dependency", message, via=via, chain=names)
             )
     if global_reasons:
         for pkg in ws.packages:
@@ -227,7 +230,7 @@ def _attribute_lockfile(
 
     old_text, new_text = versions()
     try:
-        changes = attribute_pnpm(old_text, new_text)
+        importer_changes = attribute_pnpm(old_text, new_text)
     except LockfileFormatError as exc:
         why = f"{lock} could not be read ({exc})"
         return (
@@ -235,9 +238,9 @@ def _attribute_lockfile(
             {},
             why,
         )
-    per_pkg: dict[str, Reason] = {}
     global_reason: Reason | None = None
-    for ch in changes:
+    per_pkg: dict[str, Reason] = {}
+    for ch in importer_changes:
         parts = [_describe(*d) for d in ch.direct[:3]]
         if len(ch.direct) > 3:
             parts.append(f"{len(ch.direct) - 3} more direct")
@@ -249,8 +252,8 @@ def _attribute_lockfile(
         if ch.importer == ".":
             global_reason = Reason(
                 "lockfile",
-                f"{lock}: the root's resolved dependencies changed ({detail}); root tools "
-                "run in every package",
+                f"{lock}: the root's resolved dependencies changed ({detail}); root "
+                "dependencies are shared by every package",
                 files=(lock,),
             )
         elif ch.importer in ws.by_path:

@@ -90,7 +90,10 @@ def _outside_note(n: int) -> tuple[str, ...]:
 
 
 def changes_from_range(ws: Workspace, base: str, head: str | None = None) -> ChangeSet:
-    """Files changed on ``head`` since it forked from ``base`` (``git diff base...head``)."""
+    """Files changed on ``head`` since it forked from ``base`` (``git diff base...head``).
+
+    Without ``head``, the work tree is the head: committed, staged, unstaged and untracked
+    changes since the fork point all count (as with turbo's ``--affected``)."""
     repo = _Repo(ws)
     if not git.has_commits(repo.top):
         raise GitError(
@@ -111,12 +114,15 @@ def changes_from_range(ws: Workspace, base: str, head: str | None = None) -> Cha
             hint="this is usually a shallow clone: fetch more history "
             "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)",
         )
-    files, outside = repo.convert(git.diff_trees(mb, head_sha, repo.top))
+    if head is None:
+        files, outside = repo.convert(git.diff_worktree(mb, repo.top))
+    else:
+        files, outside = repo.convert(git.diff_trees(mb, head_sha, repo.top))
     return ChangeSet(
-        source="range",
+        source="range" if head is not None else "range+worktree",
         files=tuple(files),
         base=base,
-        head=head_ref,
+        head=head,
         base_sha=base_sha,
         head_sha=head_sha,
         merge_base=mb,
@@ -297,6 +303,9 @@ def _lockfile_reader(ws: Workspace, cs: ChangeSet) -> tuple[str | None, str | No
     if cs.source == "range":
         assert cs.merge_base and cs.head_sha
         return blob(cs.merge_base), blob(cs.head_sha)
+    if cs.source == "range+worktree":
+        assert cs.merge_base
+        return blob(cs.merge_base), worktree()
     old = blob("HEAD") if cs.base_sha or cs.source == "files" else None
     if cs.source == "staged":
         return old, blob("")

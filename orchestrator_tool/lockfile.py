@@ -13,7 +13,7 @@ for a 1 MB lockfile, more than a pre-commit hook's whole budget.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 _DEP_SECTIONS = ("dependencies", "devDependencies", "optionalDependencies")
@@ -281,12 +281,13 @@ def changed_importers(old: PnpmLockfile, new: PnpmLockfile) -> list[ImporterChan
 
 
 def attribute_pnpm(old_text: str | None, new_text: str | None) -> list[ImporterChange]:
-    """Importers affected by the change from ``old_text`` to ``new_text`` (None: no file)."""
+    """Importers affected by the change from ``old_text`` to ``new_text`` (None: no file).
+
+    Top-level settings (``overrides``, ``settings``, ``patchedDependencies``) are not treated
+    as touching everything: whatever they change in a resolution shows in the entries of the
+    importers it reaches, which is what is compared.
+    """
     empty = PnpmLockfile(9, {}, {})
     old = parse_pnpm(old_text) if old_text else empty
     new = parse_pnpm(new_text) if new_text else empty
     return changed_importers(old, new)
-
-
-def importer_paths(changes: Iterable[ImporterChange]) -> list[str]:
-    return [c.importer for c in changes]

@@ -19,6 +19,10 @@ from .jsonc import JSONObject, JSONValue
 from .semver import satisfies
 
 DEP_KINDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
+# The edges a change travels along to reach dependents. Peer dependencies are left out, as in
+# turbo: the consumer brings its own copy, and the declaring package also lists it as a
+# devDependency when it builds or tests against it.
+GRAPH_KINDS = frozenset({"dependencies", "devDependencies", "optionalDependencies"})
 # pnpm's default ignore list for workspace globs.
 _IGNORED_DIRS = frozenset({"node_modules", "bower_components"})
 
@@ -177,7 +181,8 @@ class Workspace:
         """name -> [(dependent name, edge)], sorted for deterministic walks."""
         graph: dict[str, list[tuple[str, Edge]]] = {}
         for e in self.edges:
-            graph.setdefault(e.target, []).append((e.source, e))
+            if e.kind in GRAPH_KINDS:
+                graph.setdefault(e.target, []).append((e.source, e))
         for lst in graph.values():
             lst.sort(key=lambda item: (item[0], item[1].kind))
         return graph
@@ -201,6 +206,25 @@ class Workspace:
                     nxt.append(dependent)
             frontier = sorted(nxt)
         return chains
+
+    @cached_property
+    def root_dependencies(self) -> frozenset[str]:
+        """Workspace packages the root package.json depends on, directly or transitively.
+        A change in one of them reaches every package (shared configs, tooling)."""
+        out: set[str] = set()
+        stack = [
+            d.target for d in self.root_package.workspace_dependencies if d.kind in GRAPH_KINDS
+        ]
+        forward: dict[str, list[str]] = {}
+        for e in self.edges:
+            if e.kind in GRAPH_KINDS:
+                forward.setdefault(e.source, []).append(e.target)
+        while stack:
+            name = stack.pop()
+            if name not in out:
+                out.add(name)
+                stack.extend(forward.get(name, ()))
+        return frozenset(out)
 
     def cycles(self) -> list[list[str]]:
         return find_cycles(self.edges)
@@ -1065,7 +1089,7 @@ def scan(root: Path) -> Workspace:
         # No workspaces declared: a single-package repository, the root is its one package.
         final = [root_package]
 
-    for cycle in find_cycles(edges):
+    for cycle in find_cycles(e for e in edges if e.kind in GRAPH_KINDS):
         s.problems.append(Problem("WS001", "dependency cycle: " + " → ".join(cycle), path=None))
     return Workspace(
         root=root,

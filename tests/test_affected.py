@@ -89,24 +89,85 @@ def test_root_file_outside_packages_affects_nothing(repo) -> None:
 @pytest.mark.parametrize(
     ("path", "kind"),
     [
-        ("package.json", "root-package-json"),
         ("turbo.json", "turbo-json"),
         ("tsconfig.json", "global-dependency"),  # turbo globalDependencies
     ],
 )
 def test_global_changes_affect_every_package(repo, path, kind) -> None:
-    text = (repo / path).read_text()
-    branch_with(
-        repo,
-        {
-            path: text.replace("{", '{\n  "description": "x",', 1)
-            if path == "package.json"
-            else text + "\n"
-        },
-    )
+    branch_with(repo, {path: (repo / path).read_text() + "\n"})
     got = affected_names(repo, base="main")
     assert set(got) == ALL_NEXT_FORGE
-    assert all(kind in kinds for kinds in got.values())
+    assert all(kinds == [kind] for kinds in got.values())
+
+
+def test_root_package_json_alone_affects_no_package(repo) -> None:
+    # As in turbo: root scripts and fields are the root's own; dependency changes reach
+    # packages through the lockfile.
+    text = (repo / "package.json").read_text()
+    branch_with(
+        repo,
+        {"package.json": text.replace('"private": true', '"private": true, "description": "x"')},
+    )
+    ws = api.load_workspace(repo)
+    result = api.affected(ws, base="main", env={})
+    assert result.packages == ()
+    assert any("root package.json changed" in n for n in result.notes)
+
+
+def test_package_the_root_depends_on_affects_everything(repo) -> None:
+    manifest = repo / "package.json"
+    data = json.loads(manifest.read_text())
+    data["devDependencies"]["@repo/typescript-config"] = "workspace:*"
+    manifest.write_text(json.dumps(data, indent=2))
+    commit_all(repo, "root depends on the shared tsconfig")
+    branch_with(repo, {"packages/typescript-config/base.json": "{}\n"})
+    got = affected_names(repo, base="main", dependents=False)
+    assert set(got) == ALL_NEXT_FORGE
+    assert got["api"] == ["root-dependency"]
+    assert got["@repo/typescript-config"] == ["changed-files", "root-dependency"]
+
+
+def test_global_dependency_match_inside_a_package_is_that_packages_file(repo) -> None:
+    turbo = repo / "turbo.json"
+    turbo.write_text(turbo.read_text().replace('".env",', '".env", "**/settings.json",'))
+    commit_all(repo, "more global deps")
+    branch_with(repo, {"packages/analytics/settings.json": "{}\n", "settings.json": "{}\n"})
+    got = affected_names(repo, base="main")
+    assert set(got) == ALL_NEXT_FORGE  # the root settings.json is global
+    assert got["@repo/analytics"] == ["changed-files", "global-dependency"]
+    git(repo, "checkout", "-q", "main")
+    git(repo, "checkout", "-q", "-b", "inside-only")
+    write(repo / "packages/analytics/settings.json", "{}\n")
+    commit_all(repo)
+    assert affected_names(repo, base="main") == {
+        "@repo/analytics": ["changed-files"],
+        "web": ["dependency"],
+    }
+
+
+def test_peer_dependents_are_not_affected(repo) -> None:
+    branch_with(repo, {"packages/design-system/index.tsx": "export {};\n"})
+    got = affected_names(repo, base="main")
+    # email only peer-depends on design-system; docs has it as a devDependency.
+    assert set(got) == {"@repo/design-system", "app", "docs", "web"}
+
+
+def test_lockfile_settings_change_alone_affects_nothing(repo) -> None:
+    lock = (repo / "pnpm-lock.yaml").read_text()
+    new = lock.replace("autoInstallPeers: true", "autoInstallPeers: false")
+    assert new != lock
+    branch_with(repo, {"pnpm-lock.yaml": new})
+    assert affected_names(repo, base="main") == {}
+
+
+def test_base_without_head_includes_the_work_tree(repo) -> None:
+    branch_with(repo, {"packages/email/index.ts": "export {};\n"})
+    write(repo / "packages/analytics/draft.ts", "export {};\n")  # untracked
+    assert set(affected_names(repo, base="main", dependents=False)) == {
+        "@repo/email",
+        "@repo/analytics",
+    }
+    assert set(affected_names(repo, base="main", head="HEAD", dependents=False)) == {"@repo/email"}
 
 
 def test_untracked_global_dependency_counts_in_uncommitted_mode(repo) -> None:

@@ -268,3 +268,14 @@ def test_unknown_format_is_an_error() -> None:
         parse_pnpm("foo: bar\n")
     with pytest.raises(LockfileFormatError):
         parse_pnpm("lockfileVersion: 'abc'\n")
+
+
+def test_settings_and_overrides_count_only_through_what_they_change() -> None:
+    assert importers(V9, V9.replace("autoInstallPeers: true", "autoInstallPeers: false")) == []
+    # An override that re-resolves zod shows up in the importer that uses zod.
+    pinned = V9.replace("importers:\n", "overrides:\n  zod: 3.24.2\n\nimporters:\n")
+    assert importers(V9, pinned) == []
+    resolved = pinned.replace("version: 3.24.1", "version: 3.24.2").replace(
+        "zod@3.24.1", "zod@3.24.2"
+    )
+    assert importers(V9, resolved) == ["apps/api"]

@@ -63,9 +63,9 @@ def _short_kind(kind: str) -> str:
 
 def affected_text(result: Affected, total: int, bold: Style = _plain, dim: Style = _plain) -> str:
     cs = result.changes
-    if cs.source == "range":
+    if cs.source in ("range", "range+worktree"):
         mb = f", merge base {cs.merge_base[:10]}" if cs.merge_base else ""
-        what = f"{cs.base}...{cs.head}{mb}"
+        what = f"{cs.base}...{cs.head or 'the work tree'}{mb}"
     elif cs.source == "files":
         what = "files given on the command line"
     else:
