@@ -180,6 +180,17 @@ def compute(
             global_reasons.append(lock_global)
         for pkg_path, reason in lock_direct.items():
             direct.setdefault(pkg_path, []).append(reason)
+            name = by_path[pkg_path].name
+            if name in root_deps and lock_global is None:
+                global_reasons.append(
+                    Reason(
+                        "root-dependency",
+                        f"the root package.json depends on {name}, whose resolved dependencies "
+                        "changed (root dependencies are shared by every package)",
+                        files=(ws.lockfile,),
+                        via=name,
+                    )
+                )
     if everything_because is not None:
         global_reasons.append(everything_because)
 
