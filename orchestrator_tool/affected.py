@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from .workspace import Workspace, glob_to_regex
 
@@ -70,7 +69,6 @@ class Affected:
         return [p.name or p.path for p in self.packages]
 
 
-@lru_cache(maxsize=256)
 def _global_regex(pattern: str) -> re.Pattern[str]:
     return glob_to_regex(pattern.lstrip("/").removeprefix("./"), dot=True)
 

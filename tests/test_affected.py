@@ -127,6 +127,27 @@ def test_package_the_root_depends_on_affects_everything(repo) -> None:
     assert got["@repo/typescript-config"] == ["changed-files", "root-dependency"]
 
 
+def test_lockfile_change_in_a_root_dependency_affects_everything(repo) -> None:
+    manifest = repo / "package.json"
+    data = json.loads(manifest.read_text())
+    data["devDependencies"]["@repo/auth"] = "workspace:*"
+    manifest.write_text(json.dumps(data, indent=2))
+    commit_all(repo, "root depends on auth")
+    lock = (repo / "pnpm-lock.yaml").read_text()
+    branch_with(
+        repo,
+        {
+            "pnpm-lock.yaml": lock.replace("jose@5.9.6", "jose@5.9.7").replace(
+                "version: 5.9.6", "version: 5.9.7"
+            )
+        },
+    )
+    got = affected_names(repo, base="main", dependents=False)
+    assert set(got) == ALL_NEXT_FORGE
+    assert got["@repo/auth"] == ["lockfile", "root-dependency"]
+    assert got["web"] == ["root-dependency"]
+
+
 def test_global_dependency_match_inside_a_package_is_that_packages_file(repo) -> None:
     turbo = repo / "turbo.json"
     turbo.write_text(turbo.read_text().replace('".env",', '".env", "**/settings.json",'))

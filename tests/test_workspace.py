@@ -378,3 +378,39 @@ def test_dependents_with_chain(next_forge) -> None:
     deps = next_forge.dependents(["@repo/database"])
     assert set(deps) == {"@repo/auth", "api", "app"}
     assert [e.source for e in deps["@repo/auth"]] == ["@repo/auth"]
+
+
+YAML_SAMPLES = [
+    "packages:\n  - apps/*\n  - 'packages/*'\n  - \"!packages/legacy-*\"\n",
+    "# comment\npackages:\n- apps/*  # trailing\n\ncatalog:\n  zod: ^3.24.1\n  '@types/node': 22.1.0\n",
+    "packages: []\nlinkWorkspacePackages: true\nminimumReleaseAge: 4320\nsaveExact: no\n",
+    "packages:\n  - a/*\ncatalogs:\n  react19:\n    react: 19.0.0\n    'react-dom': ~19.0.0\nonlyBuiltDependencies:\n  - esbuild\n",
+    "packages:\n  - a/*\noverrides:\n  protobufjs@8: 8.6.6\n  nested: null\n",
+]
+
+
+@pytest.mark.parametrize("text", YAML_SAMPLES)
+def test_fast_workspace_yaml_reader_agrees_with_pyyaml(text) -> None:
+    import yaml
+
+    from orchestrator_tool.workspace import _simple_yaml
+
+    fast = _simple_yaml(text)
+    assert fast is not None
+    assert fast[0] == (yaml.safe_load(text) or {})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "packages:\n  - a\n - b\n",  # inconsistent indentation: invalid YAML
+        "packages: [a, b]\n",  # flow sequence
+        "packages:\n  - &x a\n",  # anchors
+        "key: |\n  block\n",  # block scalar
+        "packages:\n\t- a\n",  # tab
+    ],
+)
+def test_fast_workspace_yaml_reader_defers_anything_unusual(text) -> None:
+    from orchestrator_tool.workspace import _simple_yaml
+
+    assert _simple_yaml(text) is None

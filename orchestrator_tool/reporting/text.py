@@ -77,7 +77,12 @@ def affected_text(result: Affected, total: int, bold: Style = _plain, dim: Style
         lines.append("no package is affected")
     else:
         lines.append(f"{len(result.packages)} of {total} packages affected:")
-        for p in result.packages:
+        # Packages with their own changes first, then the ones reached through others.
+        ordered = sorted(
+            result.packages,
+            key=lambda p: (p.reasons[0].kind not in ("changed-files", "lockfile"), p.path),
+        )
+        for p in ordered:
             lines.append(f"  {bold(p.name or p.path)}  {dim(p.path)}")
             for r in p.reasons:
                 lines.append(f"    - {r.message}")
