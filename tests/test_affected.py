@@ -463,3 +463,20 @@ def test_cli_conflicting_sources(repo) -> None:
     proc = run_cli("affected", "--staged", "--uncommitted", cwd=repo)
     assert proc.returncode == 2
     assert "choose one change source" in proc.stderr
+
+
+def test_affected_inside_a_git_worktree(repo, tmp_path) -> None:
+    wt = tmp_path / "wt"
+    git(repo, "worktree", "add", "-q", str(wt), "-b", "feature")
+    assert (wt / ".git").is_file()
+    write(wt / "packages/email/index.ts", "export {};\n")
+    commit_all(wt)
+    got = affected_names(wt, base="main", head="feature")
+    assert got == {"@repo/email": ["changed-files"]}
+
+
+def test_detached_head_range(repo) -> None:
+    branch_with(repo, {"packages/email/index.ts": "export {};\n"})
+    sha = git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "checkout", "-q", "--detach", sha)
+    assert affected_names(repo, base="main") == {"@repo/email": ["changed-files"]}
