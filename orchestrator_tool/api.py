@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from . import git
@@ -132,26 +132,22 @@ def changes_from_range(ws: Workspace, base: str, head: str | None = None) -> Cha
 
 def changes_staged(ws: Workspace) -> ChangeSet:
     """What the next commit would change: the index against HEAD."""
-    repo = _Repo(ws)
-    files, outside = repo.convert(git.diff_staged(repo.top))
-    head_sha = git.resolve("HEAD", repo.top)
-    return ChangeSet(
-        "staged",
-        tuple(files),
-        base="HEAD",
-        head_sha=head_sha,
-        base_sha=head_sha,
-        notes=_outside_note(outside),
-    )
+    return _local_changes(ws, "staged", git.diff_staged)
 
 
 def changes_uncommitted(ws: Workspace) -> ChangeSet:
     """Staged, unstaged and untracked changes against HEAD."""
+    return _local_changes(ws, "uncommitted", lambda top: git.diff_worktree(None, top))
+
+
+def _local_changes(
+    ws: Workspace, source: str, diff: Callable[[Path], list[git.FileChange]]
+) -> ChangeSet:
     repo = _Repo(ws)
-    files, outside = repo.convert(git.diff_worktree(None, repo.top))
+    files, outside = repo.convert(diff(repo.top))
     head_sha = git.resolve("HEAD", repo.top)
     return ChangeSet(
-        "uncommitted",
+        source,
         tuple(files),
         base="HEAD",
         head_sha=head_sha,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path, PurePosixPath
@@ -701,14 +701,12 @@ class _Scanner:
 
     def workspace_config(
         self, root_manifest: JSONObject
-    ) -> tuple[str | None, list[str], dict[str, dict[str, str]], dict[str, object]]:
+    ) -> tuple[str | None, list[str], dict[str, dict[str, str]]]:
+        """(where the globs come from, the globs, the catalogs)."""
         pnpm_ws = self.root / "pnpm-workspace.yaml"
-        catalogs: dict[str, dict[str, str]] = {}
         if pnpm_ws.is_file():
             data, positions = _load_yaml_mapping(pnpm_ws)
-            raw = data.get("packages", [])
-            if raw is None:
-                raw = []
+            raw = data.get("packages") or []
             if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
                 raise InputError(
                     "`packages` must be a list of glob strings",
@@ -716,39 +714,21 @@ class _Scanner:
                     hint='e.g. packages: ["apps/*", "packages/*"]',
                 )
             globs = [str(x) for x in raw]
-            for g in globs:
-                body = g[1:] if g.startswith("!") else g
-                if _escapes_root(_normalize_glob(body)):
-                    line, col = positions.get(g, (None, None))
-                    raise InputError(
-                        f"workspace glob {g!r} reaches outside the monorepo root",
-                        path=pnpm_ws,
-                        line=line,
-                        column=col,
-                        hint="workspace packages must live inside the root folder; "
-                        "remove the glob or move the packages in",
-                    )
-            default = data.get("catalog")
-            if isinstance(default, dict):
-                catalogs["default"] = {str(k): str(v) for k, v in default.items()}
+            _refuse_escaping_globs(globs, pnpm_ws, positions.get)
+            catalogs: dict[str, dict[str, str]] = {}
+            _add_catalog(catalogs, "default", data.get("catalog"))
             named = data.get("catalogs")
             if isinstance(named, dict):
                 for cname, entries in named.items():
-                    if isinstance(entries, dict):
-                        catalogs[str(cname)] = {str(k): str(v) for k, v in entries.items()}
-            return "pnpm-workspace.yaml", globs, catalogs, data
+                    _add_catalog(catalogs, str(cname), entries)
+            return "pnpm-workspace.yaml", globs, catalogs
         ws = root_manifest.get("workspaces")
         if ws is None:
-            return None, [], catalogs, {}
+            return None, [], {}
+        catalogs = {}
         if isinstance(ws, dict):
+            _add_catalog(catalogs, "default", ws.get("catalog"))  # bun keeps catalogs here
             ws = ws.get("packages", [])
-            # bun keeps catalogs under workspaces
-            for key in ("catalog",):
-                default_cat = root_manifest.get("workspaces", {})
-                if isinstance(default_cat, dict) and isinstance(default_cat.get(key), dict):
-                    cat = default_cat[key]
-                    assert isinstance(cat, dict)
-                    catalogs["default"] = {str(k): str(v) for k, v in cat.items()}
         manifest_path = self.root / "package.json"
         if not isinstance(ws, list) or not all(isinstance(x, str) for x in ws):
             raise InputError(
@@ -757,19 +737,11 @@ class _Scanner:
                 hint='e.g. "workspaces": ["packages/*"]',
             )
         globs = [str(x) for x in ws]
-        for g in globs:
-            body = g[1:] if g.startswith("!") else g
-            if _escapes_root(_normalize_glob(body)):
-                text = jsonc.read_text(manifest_path)
-                pos = jsonc.key_position(text, g)
-                raise InputError(
-                    f"workspace glob {g!r} reaches outside the monorepo root",
-                    path=manifest_path,
-                    line=pos[0] if pos else None,
-                    column=pos[1] if pos else None,
-                    hint="workspace packages must live inside the root folder",
-                )
-        return "package.json", globs, catalogs, {}
+        text = jsonc.read_text(manifest_path)
+        _refuse_escaping_globs(
+            globs, manifest_path, lambda g: jsonc.key_position(text, "workspaces", g)
+        )
+        return "package.json", globs, catalogs
 
     # ---- package manager
 
@@ -1149,7 +1121,7 @@ def scan(root: Path) -> Workspace:
             )
     else:
         root_manifest = s.manifest(root)
-    ws_source, globs, catalogs, _ = s.workspace_config(root_manifest)
+    ws_source, globs, catalogs = s.workspace_config(root_manifest)
     pm, lockfile = s.package_manager(root_manifest, ws_source)
 
     rels, via_wildcard = expand_globs(root, globs)
@@ -1233,6 +1205,30 @@ def scan(root: Path) -> Workspace:
         catalogs=catalogs,
         problems=tuple(s.problems),
     )
+
+
+def _add_catalog(catalogs: dict[str, dict[str, str]], name: str, entries: object) -> None:
+    if isinstance(entries, dict):
+        catalogs[name] = {str(k): str(v) for k, v in entries.items()}
+
+
+def _refuse_escaping_globs(
+    globs: list[str],
+    path: Path,
+    position: Callable[[str], tuple[int, int] | None],
+) -> None:
+    for g in globs:
+        body = g[1:] if g.startswith("!") else g
+        if _escapes_root(_normalize_glob(body)):
+            pos = position(g)
+            raise InputError(
+                f"workspace glob {g!r} reaches outside the monorepo root",
+                path=path,
+                line=pos[0] if pos else None,
+                column=pos[1] if pos else None,
+                hint="workspace packages must live inside the root folder; "
+                "remove the glob or move the packages in",
+            )
 
 
 def _manifest_rel(pkg_path: str) -> str:

@@ -414,3 +414,27 @@ def test_fast_workspace_yaml_reader_defers_anything_unusual(text) -> None:
     from orchestrator_tool.workspace import _simple_yaml
 
     assert _simple_yaml(text) is None
+
+
+def test_escaping_glob_in_package_json_workspaces(tmp_path) -> None:
+    write(
+        tmp_path / "package.json",
+        '{\n  "name": "root",\n  "workspaces": ["packages/*", "../outside/*"]\n}\n',
+    )
+    with pytest.raises(InputError) as info:
+        scan(tmp_path)
+    assert (info.value.line, info.value.column) == (3, 32)
+    assert "reaches outside the monorepo root" in info.value.message
+
+
+def test_bun_catalog_under_workspaces(tmp_path) -> None:
+    write(
+        tmp_path / "package.json",
+        '{"name": "root", "workspaces": {"packages": ["packages/*"], "catalog": {"zod": "^3"}}}',
+    )
+    write(
+        tmp_path / "packages/a/package.json", '{"name": "a", "dependencies": {"zod": "catalog:"}}'
+    )
+    ws = scan(tmp_path)
+    assert ws.catalogs == {"default": {"zod": "^3"}}
+    assert [p.path for p in ws.packages] == ["packages/a"]
