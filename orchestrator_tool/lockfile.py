@@ -38,7 +38,8 @@ class PnpmLockfile:
         """The package key a dependency entry ``name: value`` points at (None: a link)."""
         return _key_for(self.major, self.nodes, name, value)
 
-    def closure(self, importer: str) -> set[str]:
+    def closure(self, importer: str, within: set[str] | None = None) -> set[str]:
+        """Every key the importer reaches; with ``within``, only through those keys."""
         entry = self.importers.get(importer)
         if entry is None:
             return set()
@@ -46,7 +47,7 @@ class PnpmLockfile:
         stack = [k for n, v in entry[1].items() if (k := self.key_for(n, v)) is not None]
         while stack:
             key = stack.pop()
-            if key in seen:
+            if key in seen or (within is not None and key not in within):
                 continue
             seen.add(key)
             node = self.nodes.get(key)
@@ -267,7 +268,8 @@ def changed_importers(old: PnpmLockfile, new: PnpmLockfile) -> list[ImporterChan
         }
         if not own_changed and not direct and not (direct_keys & tainted):
             continue
-        reached = (old.closure(path) | new.closure(path)) & changed_keys
+        # Only tainted keys lead to a changed one: walk those alone.
+        reached = (old.closure(path, tainted) | new.closure(path, tainted)) & changed_keys
         transitive = sorted(_display(k) for k in reached - direct_keys)
         result.append(
             ImporterChange(
