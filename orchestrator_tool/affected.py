@@ -22,7 +22,7 @@ class ChangedFile:
 
 @dataclass(frozen=True, slots=True)
 class ChangeSet:
-    source: str  # range | staged | uncommitted | files
+    source: str  # range | range+worktree (--base without --head) | staged | uncommitted | files
     files: tuple[ChangedFile, ...]
     base: str | None = None  # the ref as given
     head: str | None = None
@@ -43,8 +43,8 @@ class ChangeSet:
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    kind: str  # changed-files | dependency | global-dependency | root-package-json | turbo-json
-    #            | lockfile | lockfile-unattributed | missing-base
+    kind: str  # changed-files | dependency | lockfile | root-dependency | global-dependency
+    #            | turbo-json | lockfile-unattributed | missing-base
     message: str
     files: tuple[str, ...] = ()
     via: str | None = None  # dependency: the package it depends on directly
@@ -64,9 +64,6 @@ class Affected:
     packages: tuple[AffectedPackage, ...]
     unowned_files: tuple[str, ...]  # changed files in no package that changed nothing global
     notes: tuple[str, ...] = ()
-
-    def names(self) -> list[str]:
-        return [p.name or p.path for p in self.packages]
 
 
 def _global_regex(pattern: str) -> re.Pattern[str]:

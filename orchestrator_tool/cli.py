@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,8 +20,6 @@ from .errors import ExitCode, OrchestratorError
 
 if TYPE_CHECKING:
     from .workspace import Workspace
-
-F = TypeVar("F", bound=Callable[..., object])
 
 
 class _Ctx:

@@ -73,10 +73,6 @@ def run(
     return proc
 
 
-def _out(args: Sequence[str], cwd: Path) -> str:
-    return run(args, cwd).stdout.decode("utf-8", "surrogateescape")
-
-
 def _split_z(data: bytes) -> list[str]:
     return [p.decode("utf-8", "surrogateescape") for p in data.split(b"\0") if p]
 
@@ -200,10 +196,6 @@ def show(rev: str, path: str, cwd: Path) -> bytes | None:
     if proc.returncode != 0:
         return None
     return proc.stdout
-
-
-def ls_files(cwd: Path, paths: Sequence[str] = ()) -> list[str]:
-    return _split_z(run(["ls-files", "-z", "--cached", "--", *paths], cwd).stdout)
 
 
 def check_ignored(paths: Sequence[str], cwd: Path) -> set[str]:
