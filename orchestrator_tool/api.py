@@ -11,12 +11,19 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import git
 from .affected import Affected, ChangedFile, ChangeSet, Reason, compute
 from .errors import GitError, MissingRefError, UsageError
 from .workspace import Workspace, find_root, scan
+
+if TYPE_CHECKING:
+    from .engine.diagnostics import Diagnostic
+    from .engine.runner import Settings
+    from .engine.validator import OptionValue, ValidatorSpec
 
 __all__ = [
     "affected",
@@ -358,3 +365,201 @@ def affected(
             return None, None
 
     return compute(ws, cs, dependents=dependents, lockfile_versions=reader)
+
+
+# --------------------------------------------------------------------------- validate
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What `orchestrator validate` found."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    files_checked: int
+    cached: int
+    parse_errors: tuple[str, ...]
+    crashes: tuple[str, ...]  # "path: CODE: Error: message"
+    skipped: tuple[tuple[str, str], ...]  # (path, why)
+    excluded: int
+    suppressed: int
+    fixed: tuple[tuple[str, int], ...] = ()  # (path, fixes applied)
+    source: str = "workspace"
+    codes: tuple[str, ...] = ()
+
+
+def select_specs(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[ValidatorSpec]:
+    """The validators whose code starts with one of ``select`` (all when empty) and with none
+    of ``ignore``."""
+    from .engine.validator import load_specs
+
+    specs = load_specs()
+    known = {s.code for s in specs}
+    for code in (*select, *ignore):
+        if not any(k.startswith(code) for k in known):
+            raise UsageError(
+                f"no validator code starts with {code!r}",
+                hint="`orchestrator rules` lists them: " + ", ".join(sorted(known)),
+            )
+    return [
+        s
+        for s in specs
+        if (not select or any(s.code.startswith(c) for c in select))
+        and not any(s.code.startswith(c) for c in ignore)
+    ]
+
+
+def _cache_key(ws: Workspace, settings: Settings) -> str:
+    import hashlib
+
+    from . import __version__
+    from .reporting.jsonout import to_jsonable
+
+    facts = to_jsonable(
+        {
+            "packages": ws.packages,
+            "root": ws.root_package,
+            "catalogs": ws.catalogs,
+        }
+    )
+    config = [
+        sorted(s.code for s in settings.specs),
+        {s.code: [settings.severity_for(s), settings.options_for(s)] for s in settings.specs},
+        settings.honour_eslint_disable,
+        settings.max_bytes,
+    ]
+    blob = json.dumps([__version__, config, facts], sort_keys=True, default=str).encode()
+    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+def validate(
+    ws: Workspace,
+    *,
+    paths: Sequence[str] = (),
+    staged: bool = False,
+    base: str | None = None,
+    affected_only: bool = False,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    use_cache: bool = True,
+    jobs: int | None = None,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
+    force_exclude: bool = False,
+    honour_eslint_disable: bool = True,
+    options: Mapping[str, Mapping[str, OptionValue]] | None = None,
+    severity: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> ValidationReport:
+    """Run the validators over the workspace, some paths, the staged content, or the files a
+    change touched (``base``) or the affected packages hold (``affected_only``)."""
+    from .engine import files as file_sel
+    from .engine.cache import ResultCache, content_hash
+    from .engine.diagnostics import Diagnostic
+    from .engine.runner import FileResult, Settings, run
+
+    if staged and (paths or base or affected_only):
+        raise UsageError("--staged checks the index: it does not combine with paths or --base")
+    if fix and staged:
+        raise UsageError("--fix rewrites the work tree, which --staged does not check")
+    settings = Settings(
+        specs=tuple(select_specs(select, ignore)),
+        severity=severity or {},
+        options=options or {},
+        honour_eslint_disable=honour_eslint_disable,
+    )
+    if staged:
+        selection = file_sel.staged(ws.root, force_exclude=True)
+    elif base is not None or affected_only:
+        cs = resolve_change_source(ws, base=base, cwd=cwd, env=env)
+        if affected_only:
+            result = compute(ws, cs, lockfile_versions=lambda: _lockfile_reader(ws, cs))
+            prefixes = [p.path + "/" for p in result.packages]
+            listing = file_sel.workspace_files(ws.root)
+            candidates = [r for r in listing if any(r.startswith(pre) for pre in prefixes)]
+        else:
+            candidates = [f.path for f in cs.files if (ws.root / f.path).is_file()]
+        selection = file_sel.select(ws.root, candidates=candidates)
+    else:
+        selection = file_sel.select(ws.root, paths=paths, cwd=cwd, force_exclude=force_exclude)
+
+    cache = ResultCache(ws.root, _cache_key(ws, settings)) if use_cache else None
+    cached: list[FileResult] = []
+    todo: list[tuple[str, bytes | None]] = []
+    meta: dict[str, tuple[int, int, str]] = {}
+    base_dir = str(ws.root) + os.sep
+    for rel, given in selection.files:
+        data = given
+        if cache is None:
+            todo.append((rel, data))
+            continue
+        if data is None:
+            try:
+                st = os.stat(base_dir + rel)
+            except OSError:
+                todo.append((rel, None))  # the runner reports why it cannot be read
+                continue
+            hit = cache.lookup_stat(rel, st)
+            if hit is not None:
+                cached.append(hit)
+                continue
+            try:
+                with open(base_dir + rel, "rb") as fh:
+                    data = fh.read()
+            except OSError:
+                todo.append((rel, None))
+                continue
+            digest = content_hash(data)
+            meta[rel] = (st.st_size, st.st_mtime_ns, digest)
+        else:
+            digest = content_hash(data)
+            meta[rel] = (len(data), -1, digest)
+        hit = cache.lookup_hash(rel, digest)
+        if hit is not None:
+            cached.append(hit)
+            if data is not None and meta[rel][1] >= 0:
+                cache.store(hit, *meta[rel])  # refresh the mtime fast path
+            continue
+        todo.append((rel, data))
+    fresh = run(ws.root, todo, settings, ws, jobs)
+    if cache is not None:
+        for r in fresh:
+            m = meta.get(r.path)
+            if m is not None:
+                cache.store(r, *m)
+        cache.save()
+    results = cached + fresh
+
+    fixed: list[tuple[str, int]] = []
+    if fix:
+        from .engine.fixes import apply_fixes
+
+        for r in results:
+            if not any(d.fix and (d.fix.safe or unsafe_fixes) for d in r.diagnostics):
+                continue
+            target = ws.root / r.path
+            original = target.read_bytes()
+            new, used = apply_fixes(original, r.diagnostics, unsafe=unsafe_fixes)
+            if used and new != original:
+                target.write_bytes(new)
+                fixed.append((r.path, len(used)))
+        if fixed:
+            # Report what is left, from the fixed files' new content.
+            again = run(ws.root, [(p, None) for p, _ in fixed], settings, ws, 1)
+            by_path = {r.path: r for r in again}
+            results = [by_path.get(r.path, r) for r in results]
+
+    diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
+    return ValidationReport(
+        diagnostics=tuple(diagnostics),
+        files_checked=sum(1 for r in results if r.skipped is None),
+        cached=len(cached),
+        parse_errors=tuple(sorted(r.path for r in results if r.parse_error)),
+        crashes=tuple(f"{r.path}: {c}" for r in results for c in r.crashes),
+        skipped=tuple((r.path, r.skipped) for r in results if r.skipped),
+        excluded=selection.excluded,
+        suppressed=sum(r.suppressed for r in results),
+        fixed=tuple(fixed),
+        source=selection.source,
+        codes=tuple(s.code for s in settings.specs),
+    )

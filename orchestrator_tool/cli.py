@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -232,6 +232,194 @@ def affected(
     click.echo(
         affected_text(result, len(ws.packages), obj.style("bold"), obj.style("dim")), nl=False
     )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option("--staged", is_flag=True, help="Check the staged content of staged files.")
+@click.option("--base", default=None, help="Check the files changed since REF (merge base).")
+@click.option(
+    "--affected",
+    "affected_only",
+    is_flag=True,
+    help="Check every file of the packages a change affects (with --base or CI's base).",
+)
+@click.option("--select", default="", help="Only these codes or prefixes, comma-separated.")
+@click.option("--ignore", default="", help="Skip these codes or prefixes, comma-separated.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: the number of CPUs).",
+)
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix, also apply unsafe fixes.")
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the excludes to explicitly named files too (for hooks).",
+)
+@click.option(
+    "--no-eslint-disable",
+    is_flag=True,
+    help="Ignore eslint-disable comments (only orchestrator-ignore counts).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file instead of standard output.",
+)
+@click.pass_obj
+def validate(
+    obj: _Ctx,
+    paths: tuple[str, ...],
+    staged: bool,
+    base: str | None,
+    affected_only: bool,
+    select: str,
+    ignore: str,
+    no_cache: bool,
+    jobs: int | None,
+    fix: bool,
+    unsafe_fixes: bool,
+    force_exclude: bool,
+    no_eslint_disable: bool,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """Run the techstack validators. Exits 1 when any error-severity finding remains.
+
+    Default: every TS/TSX/JS file of the workspace (git's view: tracked and untracked files
+    that are not ignored), without generated output (dist/, .next/, *.gen.ts, ...).
+    """
+    from . import __version__, api
+    from .reporting import diagnostics as render
+
+    ws: Workspace = _workspace(obj)
+    report = api.validate(
+        ws,
+        paths=paths,
+        staged=staged,
+        base=base,
+        affected_only=affected_only,
+        select=[c.strip() for c in select.split(",") if c.strip()],
+        ignore=[c.strip() for c in ignore.split(",") if c.strip()],
+        use_cache=not no_cache,
+        jobs=jobs,
+        fix=fix,
+        unsafe_fixes=unsafe_fixes,
+        force_exclude=force_exclude,
+        honour_eslint_disable=not no_eslint_disable,
+    )
+    if fmt == "json":
+        out = render.json_doc(report) + "\n"
+    elif fmt == "sarif":
+        out = render.sarif(report, api.select_specs(), __version__) + "\n"
+    elif fmt == "github":
+        out = render.github(report)
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(render.markdown_summary(report))
+    elif fmt == "junit":
+        out = render.junit(report)
+    else:
+        red = (lambda s: click.style(s, fg="red")) if obj.style("bold")("x") != "x" else None
+        out = render.text(report, obj.style("bold"), red or (lambda s: s), obj.style("dim"))
+    if output is not None:
+        output.write_text(out, encoding="utf-8")
+    else:
+        click.echo(out, nl=False)
+    if fmt != "text":
+        for crash in report.crashes:
+            click.echo(f"orchestrator: validator error: {crash}", err=True)
+    if any(d.severity == "error" for d in report.diagnostics):
+        sys.exit(int(ExitCode.FINDINGS))
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def rules(ctx: click.Context) -> None:
+    """List the validators (also: `rules explain CODE`, `rules test [MODULE]`)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import api
+
+    specs = api.select_specs()
+    width = max((len(s.name) for s in specs), default=4)
+    for s in specs:
+        click.echo(f"{s.code}  {s.name.ljust(width)}  {s.severity:<7}  {s.summary()}")
+
+
+@rules.command("explain")
+@click.argument("code")
+def rules_explain(code: str) -> None:
+    """Print a validator's documentation."""
+    from . import api
+    from .errors import UsageError
+
+    matches = [s for s in api.select_specs() if s.code == code.upper() or s.name == code]
+    if not matches:
+        raise UsageError(f"no validator {code!r}", hint="`orchestrator rules` lists them")
+    s = matches[0]
+    click.echo(f"{s.code} {s.name} ({s.severity})\n")
+    click.echo(s.doc.strip())
+    if s.options:
+        click.echo("\nOptions (defaults): " + ", ".join(f"{k}={v!r}" for k, v in s.options.items()))
+    if s.eslint_equivalents:
+        click.echo("Honours eslint-disable comments for: " + ", ".join(s.eslint_equivalents))
+
+
+@rules.command("test")
+@click.argument("modules", nargs=-1)
+def rules_test(modules: tuple[str, ...]) -> None:
+    """Run validators' own VALID/INVALID examples (all, or the given modules, e.g. a plugin's
+    `my_pkg.my_rule`). Exits 1 on any failure."""
+    import importlib
+
+    from .engine.diagnostics import Diagnostic
+    from .engine.runner import Settings, check_source
+    from .engine.source import SourceFile
+    from .engine.validator import (
+        OptionValue,
+        ValidatorSpec,
+        load_specs,
+        run_examples,
+        spec_from_module,
+    )
+
+    specs = (
+        [spec_from_module(importlib.import_module(m)) for m in modules] if modules else load_specs()
+    )
+
+    def run_one(
+        spec: ValidatorSpec, src: SourceFile, options: Mapping[str, OptionValue]
+    ) -> list[Diagnostic]:
+        settings = Settings((spec,), options={spec.code: options})
+        return [d for d in check_source(src, settings).diagnostics if d.code == spec.code]
+
+    failed = 0
+    for spec in specs:
+        failures = run_examples(spec, run_one)
+        n = len(spec.valid) + len(spec.invalid)
+        status = "ok" if not failures else f"{len(failures)} failed"
+        click.echo(f"{spec.code} {spec.name}: {n} examples, {status}")
+        for f in failures:
+            click.echo("  " + f.replace("\n", "\n  "))
+        failed += len(failures)
+    if failed:
+        sys.exit(int(ExitCode.FINDINGS))
 
 
 def _print_schema(kind: str) -> None:

@@ -205,3 +205,28 @@ def check_ignored(paths: Sequence[str], cwd: Path) -> set[str]:
     data = b"".join(p.encode("utf-8", "surrogateescape") + b"\0" for p in paths)
     proc = run(["check-ignore", "-z", "--stdin"], cwd, check=False, stdin=data)
     return set(_split_z(proc.stdout))
+
+
+def read_index_blobs(paths: Sequence[str], cwd: Path) -> dict[str, bytes]:
+    """The staged content of ``paths`` (relative to the top level), in one git process."""
+    blobs: dict[str, bytes] = {}
+    # --batch reads one name per line: a name with a newline goes through its own call.
+    for odd in [p for p in paths if "\n" in p]:
+        blob = show("", odd, cwd)
+        if blob is not None:
+            blobs[odd] = blob
+    paths = [p for p in paths if "\n" not in p]
+    if not paths:
+        return blobs
+    request = b"".join(b":" + p.encode("utf-8", "surrogateescape") + b"\n" for p in paths)
+    out = run(["cat-file", "--batch"], cwd, stdin=request).stdout
+    pos = 0
+    for p in paths:
+        nl = out.index(b"\n", pos)
+        header = out[pos:nl].split()
+        pos = nl + 1
+        if len(header) == 3:
+            size = int(header[2])
+            blobs[p] = out[pos : pos + size]
+            pos += size + 1  # the blob is followed by a newline
+    return blobs

@@ -9,14 +9,17 @@ the ``orchestrator_tool.validators`` entry-point group.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from types import ModuleType
+
+from orchestrator_tool.engine.validator import ValidatorSpec, spec_from_module
 
 ENTRY_POINT_GROUP = "orchestrator_tool.validators"
 
 # Module names (relative to this package) of the built-in validators.
-BUILTIN_MODULES: tuple[str, ...] = ()
+BUILTIN_MODULES: tuple[str, ...] = ("no_explicit_any",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,16 @@ def _info(module: ModuleType, origin: str) -> ValidatorInfo:
     return ValidatorInfo(code=code, name=name, module=module.__name__, origin=origin)
 
 
+def load_specs() -> list[ValidatorSpec]:
+    """Every validator, loaded: built-ins first, then plugins; sorted by code."""
+    specs: dict[str, ValidatorSpec] = {}
+    for info in registry():
+        module = importlib.import_module(info.module)
+        spec = spec_from_module(module)
+        specs.setdefault(spec.code, spec)
+    return sorted(specs.values(), key=lambda s: s.code)
+
+
 def registry() -> list[ValidatorInfo]:
     """Every validator available: built-ins first, then plugins, sorted by code."""
     found: dict[str, ValidatorInfo] = {}
@@ -42,11 +55,60 @@ def registry() -> list[ValidatorInfo]:
         mod = importlib.import_module(f"{__name__}.{rel}")
         info = _info(mod, "builtin")
         found[info.code] = info
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        mod = ep.load()
-        if not isinstance(mod, ModuleType):
-            raise TypeError(f"entry point {ep.name} must name a module, not {type(mod).__name__}")
-        dist = ep.dist.name if ep.dist is not None else "plugin"
+    for dist, target in _entry_points():
+        mod = importlib.import_module(target.split(":", 1)[0])
+        if ":" in target:
+            raise TypeError(f"entry point {target} must name a module, not an object in it")
         info = _info(mod, dist)
         found.setdefault(info.code, info)
     return sorted(found.values(), key=lambda v: v.code)
+
+
+def _entry_points() -> list[tuple[str, str]]:
+    """(distribution name, module) for each ``orchestrator_tool.validators`` entry point on
+    sys.path. Read straight from ``*.dist-info/entry_points.txt``: importing
+    importlib.metadata costs more than a whole cached validate run."""
+    header = f"[{ENTRY_POINT_GROUP}]"
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if not name.endswith((".dist-info", ".egg-info")):
+                continue
+            path = os.path.join(entry or ".", name, "entry_points.txt")
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    text = fh.read()
+            except OSError:
+                continue
+            if header not in text:
+                continue
+            dist = _dist_name(os.path.join(entry or ".", name), name)
+            if dist in seen:
+                continue  # the first on sys.path wins, as importlib.metadata does
+            seen.add(dist)
+            in_group = False
+            for raw in text.splitlines():
+                line = raw.strip()
+                if line.startswith("["):
+                    in_group = line == header
+                elif in_group and "=" in line and not line.startswith(("#", ";")):
+                    found.append((dist, line.split("=", 1)[1].strip()))
+    return found
+
+
+def _dist_name(folder: str, name: str) -> str:
+    try:
+        with open(os.path.join(folder, "METADATA"), encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("Name:"):
+                    return line.split(":", 1)[1].strip()
+                if not line.strip():
+                    break
+    except OSError:
+        pass
+    return name.rsplit("-", 1)[0] if "-" in name else name.split(".", maxsplit=1)[0]

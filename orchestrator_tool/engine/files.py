@@ -1,0 +1,190 @@
+"""Which files a run reads: the workspace's, given paths, the index, or a change's."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import git
+from ..errors import GitError, UsageError
+from .source import language_of
+
+# Generated and built output: skipped when walking folders, as eslint's and ruff's defaults do.
+DEFAULT_EXCLUDES = (
+    "node_modules/",
+    ".git/",
+    "dist/",
+    "build/",
+    ".next/",
+    ".nuxt/",
+    ".output/",
+    ".svelte-kit/",
+    ".turbo/",
+    ".vercel/",
+    "out/",
+    "coverage/",
+    "storybook-static/",
+    "*.min.js",
+    "*.gen.ts",
+    "*.generated.ts",
+    "*.generated.tsx",
+)
+
+
+_MAGIC = re.compile(r"[*?\[\]!]")
+
+
+@dataclass(frozen=True)
+class Selection:
+    files: tuple[tuple[str, bytes | None], ...]  # (path relative to the root, content or None)
+    source: str  # workspace | paths | staged | changed
+    excluded: int = 0
+
+
+class Excluder:
+    """gitignore-style excludes. The common shapes — a folder name (`dist/`) and a file
+    suffix (`*.gen.ts`) — are set and suffix look-ups; anything else goes through pathspec."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.dirs: set[str] = set()
+        self.suffixes: list[str] = []
+        rest: list[str] = []
+        for p in patterns:
+            if p.endswith("/") and "/" not in p[:-1] and not _MAGIC.search(p):
+                self.dirs.add(p[:-1])
+            elif p.startswith("*") and "/" not in p and not _MAGIC.search(p[1:]):
+                self.suffixes.append(p[1:])
+            else:
+                rest.append(p)
+        self.suffix_tuple = tuple(self.suffixes)
+        self.spec = None
+        if rest:
+            import pathspec
+
+            self.spec = pathspec.GitIgnoreSpec.from_lines(rest)
+
+    def excluded(self, rel: str) -> bool:
+        if self.suffix_tuple and rel.endswith(self.suffix_tuple):
+            return True
+        if self.dirs and not self.dirs.isdisjoint(rel.split("/")[:-1]):
+            return True
+        return bool(self.spec is not None and self.spec.match_file(rel))
+
+
+def _supported(rel: str) -> bool:
+    return language_of(rel) is not None
+
+
+def workspace_files(
+    root: Path, supported_only: bool = False, check_exists: bool = True
+) -> list[str]:
+    """Tracked and untracked-but-not-ignored files under ``root`` (git's view), or a walk that
+    skips node_modules when ``root`` is not in a git repository."""
+    top = git.toplevel(root)
+    if top is not None:
+        out = git.run(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], root).stdout
+        seen: dict[str, None] = {}
+        base = str(root) + os.sep
+        isfile = os.path.isfile
+        for p in out.split(b"\0"):
+            if p:
+                rel = p.decode("utf-8", "surrogateescape")
+                if supported_only and not _supported(rel):
+                    continue
+                # A file deleted but still in the index has nothing to read.
+                if not check_exists or isfile(base + rel):
+                    seen.setdefault(rel, None)
+        return list(seen)
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in ("node_modules", ".git")]
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        for f in filenames:
+            found.append(f if rel_dir == "." else f"{rel_dir}/{f}")
+    return found
+
+
+def select(
+    root: Path,
+    *,
+    paths: Sequence[str] = (),
+    cwd: Path | None = None,
+    excludes: Sequence[str] = DEFAULT_EXCLUDES,
+    force_exclude: bool = False,
+    candidates: Iterable[str] | None = None,
+) -> Selection:
+    """Files to check. Explicit file paths are checked even when excluded (unless
+    ``force_exclude``); folders are expanded with the excludes applied."""
+    excluder = Excluder(excludes)
+    cwd = (cwd or Path.cwd()).resolve()
+    if candidates is not None:
+        rels = [r for r in candidates if _supported(r)]
+        kept = [r for r in rels if not excluder.excluded(r)]
+        return Selection(tuple((r, None) for r in kept), "changed", len(rels) - len(kept))
+    if not paths:
+        # Existence is checked when each file is read (or its cache entry stat-ed).
+        rels = workspace_files(root, supported_only=True, check_exists=False)
+        kept = [r for r in rels if not excluder.excluded(r)]
+        return Selection(tuple((r, None) for r in kept), "workspace", len(rels) - len(kept))
+    chosen: dict[str, None] = {}
+    excluded = 0
+    listing: list[str] | None = None
+    for raw in paths:
+        absolute = Path(os.path.normpath(cwd / raw))
+        try:
+            rel = absolute.relative_to(root).as_posix()
+        except ValueError:
+            raise UsageError(
+                f"{raw} is outside the monorepo root {root}", hint="pass paths inside the monorepo"
+            ) from None
+        if absolute.is_dir():
+            if listing is None:
+                listing = workspace_files(root)
+            prefix = "" if rel == "." else rel + "/"
+            for r in listing:
+                if r.startswith(prefix) and _supported(r):
+                    if excluder.excluded(r):
+                        excluded += 1
+                    else:
+                        chosen.setdefault(r, None)
+        elif absolute.is_file():
+            if force_exclude and excluder.excluded(rel):
+                excluded += 1
+            elif _supported(rel):
+                chosen.setdefault(rel, None)
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+    return Selection(tuple((r, None) for r in chosen), "paths", excluded)
+
+
+def staged(
+    root: Path, excludes: Sequence[str] = DEFAULT_EXCLUDES, force_exclude: bool = True
+) -> Selection:
+    """Staged files with their staged content (read from the index, so a partially staged file
+    is judged as it will be committed)."""
+    top = git.toplevel(root)
+    if top is None:
+        raise GitError(f"{root} is not inside a git repository", hint="--staged needs git")
+    prefix = root.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    excluder = Excluder(excludes)
+    out: list[tuple[str, bytes | None]] = []
+    excluded = 0
+    wanted: list[tuple[str, str]] = []
+    for change in git.diff_staged(top):
+        if change.status == "D" or not change.path.startswith(prefix):
+            continue
+        rel = change.path[len(prefix) :]
+        if not _supported(rel):
+            continue
+        if force_exclude and excluder.excluded(rel):
+            excluded += 1
+            continue
+        wanted.append((rel, change.path))
+    blobs = git.read_index_blobs([g for _, g in wanted], top)
+    for rel, gpath in wanted:
+        out.append((rel, blobs.get(gpath, b"")))
+    return Selection(tuple(out), "staged", excluded)

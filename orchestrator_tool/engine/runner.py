@@ -1,0 +1,188 @@
+"""Run the selected validators over files: each file is read and parsed once, every validator
+shares the tree. Large sets fan out over worker processes; small ones stay in-process."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import suppressions
+from .diagnostics import Diagnostic
+from .source import SourceFile, language_of
+from .validator import Context, OptionValue, ValidatorSpec
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+MAX_BYTES_DEFAULT = 1024 * 1024
+# Below this many files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 120
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved configuration the engine runs with."""
+
+    specs: tuple[ValidatorSpec, ...]
+    severity: Mapping[str, str] = field(default_factory=dict)  # code -> severity override
+    options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
+    honour_eslint_disable: bool = True
+    max_bytes: int = MAX_BYTES_DEFAULT
+
+    def options_for(self, spec: ValidatorSpec) -> dict[str, OptionValue]:
+        return {**spec.options, **self.options.get(spec.code, {})}
+
+    def severity_for(self, spec: ValidatorSpec) -> str:
+        return self.severity.get(spec.code, spec.severity)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    path: str
+    diagnostics: tuple[Diagnostic, ...] = ()
+    parse_error: bool = False
+    skipped: str | None = None  # why the file was not checked (binary, too large, unreadable)
+    crashes: tuple[str, ...] = ()  # "CODE: Error: message" for validators that failed here
+    suppressed: int = 0
+
+
+def check_source(
+    source: SourceFile, settings: Settings, workspace: Workspace | None = None
+) -> FileResult:
+    """Every selected validator over one file; a validator that crashes is reported for this
+    file and the others go on."""
+    data = source.data
+    applicable = [
+        s
+        for s in settings.specs
+        if source.language in s.languages and (s.prefilter is None or s.prefilter.search(data))
+    ]
+    has_directives = b"orchestrator-ignore" in data
+    if not applicable and not has_directives:
+        return FileResult(source.path)
+    package = workspace.owner_of(source.path) if workspace is not None else None
+    found: list[Diagnostic] = []
+    crashes: list[str] = []
+    for spec in applicable:
+        ctx = Context(
+            spec,
+            source,
+            settings.options_for(spec),
+            settings.severity_for(spec),
+            workspace,
+            package,
+        )
+        try:
+            spec.check(ctx)
+        except Exception as exc:  # a validator bug must not end the run
+            crashes.append(f"{spec.code}: {type(exc).__name__}: {exc}")
+            continue
+        found.extend(ctx.diagnostics)
+    parse_error = bool(applicable) and source.has_syntax_errors
+    suppressed = 0
+    if found or has_directives:
+        sup = suppressions.parse(source)
+        eslint = {s.code: s.eslint_equivalents for s in settings.specs}
+        kept = [
+            d
+            for d in found
+            if not sup.silences(d, eslint.get(d.code, ()), settings.honour_eslint_disable)
+        ]
+        suppressed = len(found) - len(kept)
+        for line, col, message in sup.problems:
+            kept.append(
+                Diagnostic(
+                    code=suppressions.SUPPRESSION_CODE,
+                    name="suppression-needs-reason",
+                    message=message,
+                    path=source.path,
+                    line=line,
+                    column=col,
+                    end_line=line,
+                    end_column=col,
+                    severity="error",
+                    package=package.name if package else None,
+                    fingerprint=f"{suppressions.SUPPRESSION_CODE}:{source.path}:{message}",
+                )
+            )
+        found = kept
+    found.sort(key=Diagnostic.sort_key)
+    return FileResult(source.path, tuple(found), parse_error, None, tuple(crashes), suppressed)
+
+
+def load_source(
+    root: Path, rel: str, max_bytes: int, data: bytes | None = None
+) -> SourceFile | FileResult:
+    """The file as a SourceFile, or a FileResult saying why it is skipped."""
+    language = language_of(rel)
+    if language is None:
+        return FileResult(rel, skipped="not a supported file type")
+    if data is None:
+        try:
+            with open(root / rel, "rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except FileNotFoundError:
+            return FileResult(rel, skipped="deleted")
+        except OSError as exc:
+            return FileResult(rel, skipped=f"unreadable: {exc.strerror}")
+    if len(data) > max_bytes:
+        return FileResult(rel, skipped=f"larger than {max_bytes} bytes")
+    if b"\0" in data[:8192]:
+        return FileResult(rel, skipped="binary")
+    return SourceFile(rel, data, language)
+
+
+# --------------------------------------------------------------------------- process pool
+
+# Set once per worker process by the pool's initializer (and in-process for small runs).
+_worker_state: dict[str, tuple[Path, Settings, Workspace | None]] = {}
+
+
+def _init_worker(root: Path, settings: Settings, workspace: Workspace | None) -> None:
+    _worker_state["run"] = (root, settings, workspace)
+
+
+def _check_chunk(items: list[tuple[str, bytes | None]]) -> list[FileResult]:
+    root, settings, workspace = _worker_state["run"]
+    out: list[FileResult] = []
+    for rel, data in items:
+        loaded = load_source(root, rel, settings.max_bytes, data)
+        out.append(
+            loaded if isinstance(loaded, FileResult) else check_source(loaded, settings, workspace)
+        )
+    return out
+
+
+def run(
+    root: Path,
+    files: Sequence[tuple[str, bytes | None]],
+    settings: Settings,
+    workspace: Workspace | None = None,
+    jobs: int | None = None,
+) -> list[FileResult]:
+    """Check ``files`` (relative path, and the content when it does not come from disk, e.g.
+    the index). Results come back in the order of ``files``."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
+        _init_worker(root, settings, workspace)
+        return _check_chunk(list(files))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Many small chunks balance the load; each chunk pays one round trip.
+    size = max(8, len(files) // (jobs * 8))
+    chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    results: list[FileResult] = []
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=ctx,
+        initializer=_init_worker,
+        initargs=(root, settings, workspace),
+    ) as pool:
+        for chunk_result in pool.map(_check_chunk, chunks):
+            results.extend(chunk_result)
+    return results

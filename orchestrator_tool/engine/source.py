@@ -1,0 +1,92 @@
+"""A file to validate: its bytes, its language, its parse tree (built once, shared)."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tree_sitter import Language, Node, Tree
+
+TS_EXTENSIONS = {
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+    # The TSX grammar is a superset of JavaScript with JSX.
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+}
+PY_EXTENSIONS = {".py": "python"}
+
+
+def language_of(path: str) -> str | None:
+    dot = path.rfind(".")
+    if dot < 0:
+        return None
+    ext = path[dot:].lower()
+    if path.endswith(".d.ts"):
+        return "typescript"
+    return TS_EXTENSIONS.get(ext) or PY_EXTENSIONS.get(ext)
+
+
+@lru_cache(maxsize=4)
+def ts_language(name: str) -> Language:
+    import tree_sitter_typescript as tst
+    from tree_sitter import Language
+
+    raw = tst.language_typescript() if name == "typescript" else tst.language_tsx()
+    return Language(raw)
+
+
+@dataclass
+class SourceFile:
+    path: str  # relative to the monorepo root
+    data: bytes
+    language: str  # typescript | tsx | javascript | python
+    _tree: Tree | None = field(default=None, repr=False)
+    _line_starts: list[int] | None = field(default=None, repr=False)
+
+    @property
+    def grammar(self) -> str:
+        return "typescript" if self.language == "typescript" else "tsx"
+
+    @property
+    def tree(self) -> Tree:
+        if self._tree is None:
+            from tree_sitter import Parser
+
+            self._tree = Parser(ts_language(self.grammar)).parse(self.data)
+        return self._tree
+
+    @property
+    def has_syntax_errors(self) -> bool:
+        return bool(self.tree.root_node.has_error)
+
+    def text(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    def line_starts(self) -> list[int]:
+        if self._line_starts is None:
+            starts = [0]
+            find = self.data.find
+            i = find(b"\n")
+            while i >= 0:
+                starts.append(i + 1)
+                i = find(b"\n", i + 1)
+            self._line_starts = starts
+        return self._line_starts
+
+    def position(self, byte_offset: int) -> tuple[int, int]:
+        """1-based (line, column), the column in UTF-16 code units."""
+        starts = self.line_starts()
+        row = bisect_right(starts, byte_offset) - 1
+        prefix = self.data[starts[row] : byte_offset]
+        if prefix.isascii():
+            return row + 1, len(prefix) + 1
+        units = len(prefix.decode("utf-8", "replace").encode("utf-16-le")) // 2
+        return row + 1, units + 1

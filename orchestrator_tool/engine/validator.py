@@ -1,0 +1,262 @@
+"""The contract a validator module fulfils, and the context it runs in.
+
+A validator is a module (see ``validators/``) that declares:
+
+- ``CODE`` (``ANY001``), ``NAME`` (kebab-case), ``MESSAGE``, ``SEVERITY``;
+- ``LANGUAGES``: which files it reads (``typescript``, ``tsx``, ``javascript``, ``python``);
+- optionally ``PREFILTER``: a bytes regex; files it does not match are skipped without a parse;
+- optionally ``OPTIONS`` (defaults) and ``ESLINT_EQUIVALENTS`` (eslint rule names whose
+  ``eslint-disable`` comments also silence it);
+- ``VALID`` and ``INVALID`` examples, run by the test suite and ``orchestrator rules test``;
+- ``check(ctx)``, which calls ``ctx.report(...)`` for each finding;
+- a docstring with *What it does / Why / Example / Use instead* sections;
+- optionally a ``<module>.scm`` tree-sitter query beside it, available as ``ctx.captures()``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from types import ModuleType
+from typing import TYPE_CHECKING, Protocol, Union
+
+from typing_extensions import TypeAliasType
+
+from .diagnostics import Diagnostic, Fix
+from .source import SourceFile, ts_language
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Query
+
+    from ..workspace import Package, Workspace
+
+OptionValue = TypeAliasType(
+    "OptionValue",
+    Union[bool, int, float, str, "list[OptionValue]", "dict[str, OptionValue]", None],
+)
+
+
+@dataclass(frozen=True)
+class Valid:
+    """Code the validator must accept."""
+
+    code: str
+    filename: str = "example.ts"
+    options: Mapping[str, OptionValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Code the validator must flag, at these 1-based (line, column) positions."""
+
+    code: str
+    positions: tuple[tuple[int, int], ...]
+    filename: str = "example.ts"
+    options: Mapping[str, OptionValue] = field(default_factory=dict)
+    message: str | None = None  # expected message, when it differs from MESSAGE
+    fixed: str | None = None  # expected text after applying all fixes (safe and unsafe)
+
+
+class CheckFunction(Protocol):
+    def __call__(self, ctx: Context) -> None: ...
+
+
+@dataclass(frozen=True)
+class ValidatorSpec:
+    code: str
+    name: str
+    message: str
+    severity: str
+    languages: frozenset[str]
+    options: Mapping[str, OptionValue]
+    eslint_equivalents: tuple[str, ...]
+    prefilter: re.Pattern[bytes] | None
+    check: CheckFunction
+    valid: tuple[Valid, ...]
+    invalid: tuple[Invalid, ...]
+    doc: str
+    module: str
+    query_text: str | None
+
+    def query(self, grammar: str) -> Query | None:
+        if self.query_text is None:
+            return None
+        return _compile_query(grammar, self.query_text)
+
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.message
+
+
+@lru_cache(maxsize=128)
+def _compile_query(grammar: str, text: str) -> Query:
+    from tree_sitter import Query
+
+    query: Query = Query(ts_language(grammar), text)
+    return query
+
+
+def load_specs() -> list[ValidatorSpec]:
+    """Every available validator. The core never imports a validator module by name: it asks
+    the registry in ``orchestrator_tool.validators`` (built-ins and entry-point plugins)."""
+    import importlib
+
+    registry = importlib.import_module("orchestrator_tool.validators")
+    specs: list[ValidatorSpec] = registry.load_specs()
+    return specs
+
+
+def spec_from_module(module: ModuleType) -> ValidatorSpec:
+    def need(attr: str) -> str:
+        value = getattr(module, attr, None)
+        if not isinstance(value, str) or not value:
+            raise TypeError(f"validator {module.__name__} must define {attr} as a string")
+        return value
+
+    check = getattr(module, "check", None)
+    if not callable(check):
+        raise TypeError(f"validator {module.__name__} must define check(ctx)")
+    prefilter = getattr(module, "PREFILTER", None)
+    query_text: str | None = None
+    package, _, leaf = module.__name__.rpartition(".")
+    try:
+        query_text = resources.files(package).joinpath(f"{leaf}.scm").read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError, TypeError):
+        query_text = None
+    severity = need("SEVERITY")
+    if severity not in ("error", "warning", "info"):
+        raise TypeError(f"validator {module.__name__}: SEVERITY must be error, warning or info")
+    return ValidatorSpec(
+        code=need("CODE"),
+        name=need("NAME"),
+        message=need("MESSAGE"),
+        severity=severity,
+        languages=frozenset(getattr(module, "LANGUAGES", ("typescript", "tsx", "javascript"))),
+        options=dict(getattr(module, "OPTIONS", {})),
+        eslint_equivalents=tuple(getattr(module, "ESLINT_EQUIVALENTS", ())),
+        prefilter=re.compile(prefilter) if isinstance(prefilter, bytes) else None,
+        check=check,
+        valid=tuple(getattr(module, "VALID", ())),
+        invalid=tuple(getattr(module, "INVALID", ())),
+        doc=module.__doc__ or "",
+        module=module.__name__,
+        query_text=query_text,
+    )
+
+
+class Context:
+    """What a validator sees of one file, and how it reports."""
+
+    def __init__(
+        self,
+        spec: ValidatorSpec,
+        source: SourceFile,
+        options: Mapping[str, OptionValue],
+        severity: str,
+        workspace: Workspace | None = None,
+        package: Package | None = None,
+    ) -> None:
+        self.spec = spec
+        self.source = source
+        self.options = options
+        self.severity = severity
+        self.workspace = workspace
+        self.package = package
+        self.diagnostics: list[Diagnostic] = []
+
+    def captures(self, name: str) -> list[Node]:
+        """Nodes the validator's .scm query captured under ``@name``, in source order."""
+        from tree_sitter import QueryCursor
+
+        query = self.spec.query(self.source.grammar)
+        if query is None:
+            return []
+        nodes = QueryCursor(query).captures(self.source.tree.root_node).get(name, [])
+        return sorted(nodes, key=lambda n: n.start_byte)
+
+    def walk(self, types: frozenset[str] | None = None) -> Iterator[Node]:
+        """Every node of the tree (or those of ``types``), depth first, in source order."""
+        cursor = self.source.tree.walk()
+        while True:
+            node = cursor.node
+            if node is not None and (types is None or node.type in types):
+                yield node
+            if cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return
+
+    def report(
+        self,
+        node: Node | None = None,
+        message: str | None = None,
+        *,
+        fix: Fix | None = None,
+        span: tuple[int, int] | None = None,
+    ) -> None:
+        """Report a finding at ``node`` (or the byte ``span``)."""
+        if span is None:
+            if node is None:
+                raise ValueError("report() needs a node or a span")
+            span = (node.start_byte, node.end_byte)
+        start, end = span
+        line, col = self.source.position(start)
+        end_line, end_col = self.source.position(end)
+        snippet = self.source.data[start:end][:200].decode("utf-8", "replace")
+        self.diagnostics.append(
+            Diagnostic(
+                code=self.spec.code,
+                name=self.spec.name,
+                message=message or self.spec.message,
+                path=self.source.path,
+                line=line,
+                column=col,
+                end_line=end_line,
+                end_column=end_col,
+                severity=self.severity,
+                package=self.package.name if self.package else None,
+                fix=fix,
+                fingerprint=f"{self.spec.code}:{self.source.path}:{' '.join(snippet.split())}",
+            )
+        )
+
+
+def run_examples(
+    spec: ValidatorSpec,
+    run: Callable[[ValidatorSpec, SourceFile, Mapping[str, OptionValue]], list[Diagnostic]],
+) -> list[str]:
+    """Check a validator against its own VALID/INVALID examples; returns the failures."""
+    from .fixes import apply_fixes
+    from .source import language_of
+
+    failures: list[str] = []
+    for ex in spec.valid:
+        src = SourceFile(ex.filename, ex.code.encode(), language_of(ex.filename) or "typescript")
+        found = run(spec, src, {**spec.options, **ex.options})
+        if found:
+            failures.append(
+                f"{spec.code} VALID example flagged at "
+                f"{[(d.line, d.column) for d in found]}:\n{ex.code}"
+            )
+    for bad in spec.invalid:
+        src = SourceFile(bad.filename, bad.code.encode(), language_of(bad.filename) or "typescript")
+        found = run(spec, src, {**spec.options, **bad.options})
+        got = tuple((d.line, d.column) for d in found)
+        if got != bad.positions:
+            failures.append(
+                f"{spec.code} INVALID example: expected {bad.positions}, got {got}:\n{bad.code}"
+            )
+            continue
+        if bad.message is not None and any(d.message != bad.message for d in found):
+            failures.append(f"{spec.code} INVALID example: messages {[d.message for d in found]}")
+        if bad.fixed is not None:
+            fixed, _ = apply_fixes(src.data, found, unsafe=True)
+            if fixed.decode() != bad.fixed:
+                failures.append(
+                    f"{spec.code} INVALID example: fixed text\n{fixed.decode()}\n"
+                    f"expected\n{bad.fixed}"
+                )
+    return failures

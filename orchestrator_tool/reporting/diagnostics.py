@@ -1,0 +1,257 @@
+"""Validation results as text, JSON, SARIF 2.1.0, GitHub annotations and JUnit XML."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..api import ValidationReport
+    from ..engine.diagnostics import Diagnostic
+    from ..engine.validator import ValidatorSpec
+
+Style = Callable[[str], str]
+
+
+def _plain(s: str) -> str:
+    return s
+
+
+def summary_counts(report: ValidationReport) -> dict[str, object]:
+    by_code = Counter(d.code for d in report.diagnostics)
+    by_package = Counter(d.package or "(root)" for d in report.diagnostics)
+    by_severity = Counter(d.severity for d in report.diagnostics)
+    return {
+        "files": report.files_checked,
+        "cached": report.cached,
+        "diagnostics": len(report.diagnostics),
+        "errors": by_severity.get("error", 0),
+        "warnings": by_severity.get("warning", 0),
+        "suppressed": report.suppressed,
+        "byCode": dict(sorted(by_code.items())),
+        "byPackage": dict(sorted(by_package.items())),
+        "parseErrors": list(report.parse_errors),
+        "crashes": list(report.crashes),
+        "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
+        "excluded": report.excluded,
+        "fixed": [{"path": p, "fixes": n} for p, n in report.fixed],
+    }
+
+
+def text(
+    report: ValidationReport, bold: Style = _plain, red: Style = _plain, dim: Style = _plain
+) -> str:
+    lines: list[str] = []
+    current = None
+    for d in report.diagnostics:
+        if d.path != current:
+            if current is not None:
+                lines.append("")
+            lines.append(bold(d.path))
+            current = d.path
+        sev = red(d.severity) if d.severity == "error" else d.severity
+        fixable = " [fixable]" if d.fix else ""
+        lines.append(
+            f"  {d.line}:{d.column}  {sev}  {d.message}  {dim(d.code + ' ' + d.name)}{fixable}"
+        )
+    if report.diagnostics:
+        lines.append("")
+    for path, n in report.fixed:
+        lines.append(f"fixed {n} in {path}")
+    for path in report.parse_errors:
+        lines.append(dim(f"note: {path} has syntax errors; it was checked where the parse allowed"))
+    for crash in report.crashes:
+        lines.append(red(f"validator error: {crash}"))
+    counts = Counter(d.severity for d in report.diagnostics)
+    errors, warnings = counts.get("error", 0), counts.get("warning", 0)
+    found = f"{errors} error{'s' if errors != 1 else ''}, "
+    found += f"{warnings} warning{'s' if warnings != 1 else ''}"
+    extra = []
+    if report.cached:
+        extra.append(f"{report.cached} from cache")
+    if report.suppressed:
+        extra.append(f"{report.suppressed} suppressed")
+    if report.skipped:
+        extra.append(f"{len(report.skipped)} skipped")
+    tail = f" ({', '.join(extra)})" if extra else ""
+    lines.append(f"{found} in {report.files_checked} files{tail}")
+    if report.diagnostics:
+        per_code = ", ".join(
+            f"{c} {n}" for c, n in sorted(Counter(d.code for d in report.diagnostics).items())
+        )
+        lines.append(dim(f"by code: {per_code}"))
+    return "\n".join(lines) + "\n"
+
+
+def _diag_json(d: Diagnostic) -> dict[str, object]:
+    out: dict[str, object] = {
+        "code": d.code,
+        "name": d.name,
+        "message": d.message,
+        "path": d.path,
+        "line": d.line,
+        "column": d.column,
+        "endLine": d.end_line,
+        "endColumn": d.end_column,
+        "severity": d.severity,
+        "package": d.package,
+        "fingerprint": d.fingerprint,
+    }
+    if d.fix is not None:
+        out["fix"] = {
+            "replacement": d.fix.replacement,
+            "safe": d.fix.safe,
+            "description": d.fix.description,
+        }
+    return out
+
+
+def json_doc(report: ValidationReport) -> str:
+    return json.dumps(
+        {
+            "schemaVersion": 1,
+            "diagnostics": [_diag_json(d) for d in report.diagnostics],
+            "summary": summary_counts(report),
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def github(report: ValidationReport, per_severity: int = 10, total: int = 50) -> str:
+    """`::error file=…,line=…,col=…::` workflow commands: at most ``per_severity`` of each
+    severity and ``total`` in all (GitHub shows no more than that per step)."""
+    out: list[str] = []
+    used: Counter[str] = Counter()
+    for d in report.diagnostics:
+        level = {"error": "error", "warning": "warning"}.get(d.severity, "notice")
+        if used[level] >= per_severity or sum(used.values()) >= total:
+            continue
+        used[level] += 1
+        props = (
+            f"file={_gh_prop(d.path)},line={d.line},col={d.column},"
+            f"endLine={d.end_line},endColumn={d.end_column},title={_gh_prop(d.code + ' ' + d.name)}"
+        )
+        out.append(f"::{level} {props}::{_gh_data(d.message)}")
+    hidden = len(report.diagnostics) - sum(used.values())
+    if hidden > 0:
+        out.append(f"::notice::{hidden} more finding(s) not annotated; see the step summary")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _gh_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(s: str) -> str:
+    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def markdown_summary(report: ValidationReport) -> str:
+    lines = ["## orchestrator validate", ""]
+    counts = summary_counts(report)
+    lines.append(f"{counts['diagnostics']} finding(s) in {counts['files']} files.")
+    if report.diagnostics:
+        lines += ["", "| file | line | code | message |", "| --- | --- | --- | --- |"]
+        for d in report.diagnostics:
+            msg = d.message.replace("|", "\\|")
+            lines.append(f"| `{d.path}` | {d.line}:{d.column} | {d.code} | {msg} |")
+    return "\n".join(lines) + "\n"
+
+
+def sarif(report: ValidationReport, specs: Sequence[ValidatorSpec], version: str) -> str:
+    rules = [
+        {
+            "id": s.code,
+            "name": s.name,
+            "shortDescription": {"text": s.summary()},
+            "fullDescription": {"text": s.message},
+            "help": {"text": s.doc.strip() or s.message, "markdown": s.doc.strip() or s.message},
+            "defaultConfiguration": {"level": _sarif_level(s.severity)},
+        }
+        for s in specs
+    ]
+    index = {s.code: i for i, s in enumerate(specs)}
+    results = []
+    for d in report.diagnostics:
+        result: dict[str, object] = {
+            "ruleId": d.code,
+            "level": _sarif_level(d.severity),
+            "message": {"text": d.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": d.line,
+                            "startColumn": d.column,
+                            "endLine": d.end_line,
+                            "endColumn": d.end_column,
+                        },
+                    }
+                }
+            ],
+            "partialFingerprints": {"orchestratorFingerprint/v1": d.fingerprint},
+        }
+        if d.code in index:
+            result["ruleIndex"] = index[d.code]
+        results.append(result)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "orchestrator-tool",
+                        "version": version,
+                        "informationUri": "https://pypi.org/project/orchestrator-tool/",
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "utf16CodeUnits",
+                "results": results,
+            }
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)
+
+
+def _sarif_level(severity: str) -> str:
+    return {"error": "error", "warning": "warning"}.get(severity, "note")
+
+
+def junit(report: ValidationReport) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    by_file: dict[str, list[Diagnostic]] = {}
+    for d in report.diagnostics:
+        by_file.setdefault(d.path, []).append(d)
+    cases = []
+    for path, diags in sorted(by_file.items()):
+        body = "\n".join(f"{d.line}:{d.column} {d.code} {d.message}" for d in diags)
+        cases.append(
+            f'    <testcase classname="orchestrator.validate" name={quoteattr(path)}>\n'
+            f"      <failure message={quoteattr(f'{len(diags)} finding(s)')}>"
+            f"{_xml_text(body)}</failure>\n    </testcase>"
+        )
+    n = len(by_file)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="orchestrator validate" tests="{max(n, 1)}" failures="{n}">\n'
+        f'  <testsuite name="validate" tests="{max(n, 1)}" failures="{n}">\n'
+        + (
+            "\n".join(cases)
+            if cases
+            else '    <testcase classname="orchestrator.validate" name="all files"/>'
+        )
+        + "\n  </testsuite>\n</testsuites>\n"
+    )
+
+
+def _xml_text(s: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(s)

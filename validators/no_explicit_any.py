@@ -1,0 +1,151 @@
+"""Disallow the `any` type.
+
+## What it does
+Reports every explicit `any` written in a type position: annotations (`x: any`), assertions
+(`x as any`, `<any>x`), arrays (`any[]`, `Array<any>`), generic arguments, constraints and
+defaults (`<T extends any = any>`), index signatures and `keyof any`. The same positions as
+typescript-eslint's `no-explicit-any`, whose `eslint-disable` comments it honours.
+
+Options: `ignoreRestArgs` (default false) accepts `any` as the element type of a rest
+parameter (`...args: any[]`, `Array<any>`, `ReadonlyArray<any>`, `readonly any[]`);
+`fixToUnknown` (default false) offers an unsafe fix that replaces `any` with `unknown`.
+
+## Why
+`any` switches the type checker off for everything it touches, and it spreads: every value
+read from an `any` is `any` too. A single `any` in a shared package silently disables checks
+in every app that imports it.
+
+## Example
+```ts
+export function total(items: any) {
+  return items.reduce((sum: number, item: any) => sum + item.price, 0);
+}
+```
+
+## Use instead
+```ts
+export function total(items: ReadonlyArray<{ price: number }>) {
+  return items.reduce((sum, item) => sum + item.price, 0);
+}
+```
+Where the type really is unknown, use `unknown` and narrow it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from orchestrator_tool.engine.diagnostics import Fix
+from orchestrator_tool.engine.validator import Invalid, Valid
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from orchestrator_tool.engine.validator import Context
+
+CODE = "ANY001"
+NAME = "no-explicit-any"
+MESSAGE = "Unexpected any. Specify a different type."
+SEVERITY = "error"
+LANGUAGES = ("typescript", "tsx")
+PREFILTER = rb"\bany\b"
+ESLINT_EQUIVALENTS = ("@typescript-eslint/no-explicit-any",)
+OPTIONS = {"ignoreRestArgs": False, "fixToUnknown": False}
+
+VALID = [
+    Valid("let a: unknown;\nconst b = 'any';\n// any in a comment\nconst many = 1;"),
+    Valid("type T = { any: string };\nconst o = { any: 1 };\no.any;"),
+    Valid("function f(...args: any[]) {}", options={"ignoreRestArgs": True}),
+    Valid("const g = (...args: readonly any[]) => 0;", options={"ignoreRestArgs": True}),
+    Valid("function h(...args: Array<any>) {}", options={"ignoreRestArgs": True}),
+    Valid("const x = <div>{any}</div>;", filename="example.tsx"),
+]
+
+INVALID = [
+    Invalid("let a: any;", positions=((1, 8),)),
+    Invalid("const b = x as any;", positions=((1, 16),)),
+    Invalid("const c = <any>y;", positions=((1, 12),)),
+    Invalid("function f(a: any[]): Array<any> {}", positions=((1, 15), (1, 29))),
+    Invalid("type K = keyof any;", positions=((1, 16),)),
+    Invalid("class C<T extends any = any> {}", positions=((1, 19), (1, 25))),
+    Invalid("let e: { [k: string]: any };", positions=((1, 23),)),
+    Invalid("function g(this: any) {}", positions=((1, 18),)),
+    Invalid("function f(...args: any) {}", positions=((1, 21),), options={"ignoreRestArgs": True}),
+    Invalid("function f(...args: any[]) {}", positions=((1, 21),)),
+    Invalid("const s = '✓'; let n: any;", positions=((1, 23),)),
+    Invalid(
+        "let a: any = 1;",
+        positions=((1, 8),),
+        options={"fixToUnknown": True},
+        fixed="let a: unknown = 1;",
+    ),
+]
+
+_FUNCTION_LIKE = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "generator_function_declaration",
+        "generator_function",
+        "method_definition",
+        "method_signature",
+        "function_signature",
+        "call_signature",
+        "construct_signature",
+        "function_type",
+        "constructor_type",
+        "abstract_method_signature",
+    }
+)
+_ARRAY_GENERICS = frozenset({"Array", "ReadonlyArray"})
+
+
+def _is_rest_element_type(node: Node) -> bool:
+    """`any` as the element type of a rest parameter's array type."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "array_type":
+        holder = parent.parent
+    elif parent.type == "type_arguments" and parent.parent is not None:
+        generic = parent.parent
+        name = generic.child_by_field_name("name")
+        if generic.type != "generic_type" or name is None or name.text is None:
+            return False
+        if name.text.decode() not in _ARRAY_GENERICS or parent.named_child_count != 1:
+            return False
+        holder = generic.parent
+    else:
+        return False
+    if holder is not None and holder.type == "readonly_type":
+        holder = holder.parent
+    if holder is None or holder.type != "type_annotation":
+        return False
+    param = holder.parent
+    if param is None or param.type not in ("required_parameter", "optional_parameter"):
+        return False
+    pattern = param.child_by_field_name("pattern")
+    if pattern is None or pattern.type != "rest_pattern":
+        return False
+    params = param.parent
+    return params is not None and params.parent is not None and params.parent.type in _FUNCTION_LIKE
+
+
+def check(ctx: Context) -> None:
+    ignore_rest = bool(ctx.options.get("ignoreRestArgs"))
+    fix_to_unknown = bool(ctx.options.get("fixToUnknown"))
+    for node in ctx.captures("any"):
+        if ignore_rest and _is_rest_element_type(node):
+            continue
+        fix = None
+        if fix_to_unknown:
+            fix = Fix(
+                node.start_byte,
+                node.end_byte,
+                "unknown",
+                safe=False,
+                description="replace `any` with `unknown`",
+            )
+        ctx.report(node, fix=fix)
