@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol, Union
 
@@ -122,8 +123,11 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
     query_text: str | None = None
     package, _, leaf = module.__name__.rpartition(".")
     try:
-        query_text = resources.files(package).joinpath(f"{leaf}.scm").read_text("utf-8")
-    except (FileNotFoundError, ModuleNotFoundError, TypeError):
+        if package:
+            query_text = resources.files(package).joinpath(f"{leaf}.scm").read_text("utf-8")
+        elif getattr(module, "__file__", None):
+            query_text = Path(str(module.__file__)).with_suffix(".scm").read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError, TypeError, ValueError):
         query_text = None
     severity = need("SEVERITY")
     if severity not in ("error", "warning", "info"):

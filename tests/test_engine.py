@@ -1,0 +1,318 @@
+"""`orchestrator validate` end to end: file selection, staged content, cache, crash isolation,
+fixes, columns and every output format."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tarfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from orchestrator_tool import api
+
+from .conftest import commit_all, git, run_cli, write
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def repo(make_repo) -> Path:
+    r = make_repo("next-forge")
+    write(r / "packages/auth/loose.ts", "export const x: any = 1;\nexport const y = 2 as any;\n")
+    commit_all(r, "loose types")
+    return r
+
+
+def codes(report) -> list[tuple[str, int, int, str]]:
+    return [(d.path, d.line, d.column, d.code) for d in report.diagnostics]
+
+
+def test_whole_workspace(repo) -> None:
+    report = api.validate(api.load_workspace(repo), jobs=1)
+    assert codes(report) == [
+        ("packages/auth/loose.ts", 1, 17, "ANY001"),
+        ("packages/auth/loose.ts", 2, 23, "ANY001"),
+    ]
+    assert report.diagnostics[0].package == "@repo/auth"
+    assert report.files_checked > 20
+
+
+def test_parallel_run_matches_serial(repo, monkeypatch) -> None:
+    from orchestrator_tool.engine import runner
+
+    monkeypatch.setattr(runner, "PARALLEL_THRESHOLD", 2)
+    ws = api.load_workspace(repo)
+    assert codes(api.validate(ws, jobs=2, use_cache=False)) == codes(
+        api.validate(ws, jobs=1, use_cache=False)
+    )
+
+
+def test_staged_content_is_what_is_checked(repo) -> None:
+    target = repo / "packages/analytics/index.tsx"
+    original = target.read_text()
+    target.write_text(original + "\nexport const staged: any = 1;\n")
+    git(repo, "add", str(target))
+    target.write_text(original)  # the work tree is clean again; the index is not
+    report = api.validate(api.load_workspace(repo), staged=True)
+    assert [(d.path, d.code) for d in report.diagnostics] == [
+        ("packages/analytics/index.tsx", "ANY001")
+    ]
+    assert report.files_checked == 1
+    # and the other way round: a violation only in the work tree is not in the commit
+    git(repo, "add", str(target))
+    target.write_text(original + "\nexport const unstaged: any = 1;\n")
+    assert api.validate(api.load_workspace(repo), staged=True).diagnostics == ()
+
+
+def test_base_checks_changed_files_only(repo) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo / "apps/web/new.ts", "export const n: any = 1;\n")
+    commit_all(repo)
+    report = api.validate(api.load_workspace(repo), base="main")
+    assert [d.path for d in report.diagnostics] == ["apps/web/new.ts"]
+    assert report.files_checked == 1
+
+
+def test_affected_checks_every_file_of_affected_packages(repo) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo / "packages/database/extra.ts", "export const e = 1;\n")
+    commit_all(repo)
+    report = api.validate(api.load_workspace(repo), base="main", affected_only=True)
+    # database changed; auth depends on it, so loose.ts in auth is checked too
+    assert [d.path for d in report.diagnostics] == ["packages/auth/loose.ts"] * 2
+
+
+def test_cache_hits_and_invalidation(repo) -> None:
+    ws = api.load_workspace(repo)
+    first = api.validate(ws)
+    assert first.cached == 0
+    second = api.validate(ws)
+    assert second.cached == second.files_checked
+    assert codes(second) == codes(first)
+    write(repo / "packages/auth/loose.ts", "export const x: any = 1;\n")
+    third = api.validate(ws)
+    assert third.cached == third.files_checked - 1
+    assert len(third.diagnostics) == 1
+    # a different selection of validators is another cache
+    assert api.validate(ws, ignore=["ANY"]).cached == 0
+
+
+def test_corrupt_cache_is_a_miss(repo, tmp_path) -> None:
+    ws = api.load_workspace(repo)
+    api.validate(ws)
+    for f in (tmp_path / "cache").iterdir():
+        f.write_text('{"format": 1, "files": {"packages/auth/loose.ts": [1, 2')
+    report = api.validate(ws)
+    assert report.cached == 0
+    assert len(report.diagnostics) == 2
+
+
+def test_excludes_generated_files_unless_named(repo) -> None:
+    write(repo / "packages/database/generated/client.gen.ts", "export const g: any = 1;\n")
+    write(repo / "apps/web/dist/out.js", "export const d = 1;\n")
+    ws = api.load_workspace(repo)
+    report = api.validate(ws)
+    assert "packages/database/generated/client.gen.ts" not in {d.path for d in report.diagnostics}
+    assert report.excluded >= 1
+    named = api.validate(ws, paths=["packages/database/generated/client.gen.ts"], cwd=repo)
+    assert len(named.diagnostics) == 1
+    forced = api.validate(
+        ws, paths=["packages/database/generated/client.gen.ts"], cwd=repo, force_exclude=True
+    )
+    assert forced.diagnostics == ()
+
+
+def test_binary_and_large_files_are_skipped(repo) -> None:
+    (repo / "packages/auth/blob.ts").write_bytes(b"export const a = 1;\0\0binary")
+    (repo / "packages/auth/huge.ts").write_text("// x\n" * 300_000)
+    report = api.validate(api.load_workspace(repo), paths=["packages/auth"], cwd=repo)
+    skipped = dict(report.skipped)
+    assert skipped["packages/auth/blob.ts"] == "binary"
+    assert skipped["packages/auth/huge.ts"].startswith("larger than")
+
+
+def test_syntax_errors_are_reported_and_the_rest_is_still_checked(repo) -> None:
+    write(repo / "packages/auth/broken.ts", "export const a: any = (;\nexport const b: any = 2;\n")
+    report = api.validate(api.load_workspace(repo), paths=["packages/auth/broken.ts"], cwd=repo)
+    assert report.parse_errors == ("packages/auth/broken.ts",)
+    assert [d.line for d in report.diagnostics] == [1, 2]
+
+
+def test_a_crashing_validator_is_reported_and_the_run_goes_on(repo, tmp_path, monkeypatch) -> None:
+    plugin = tmp_path / "plugins"
+    plugin.mkdir()
+    (plugin / "crashy.py").write_text(
+        '"""Crashes.\\n\\n## What it does\\nx\\n## Why\\nx\\n## Example\\nx\\n## Use instead\\nx"""\n'
+        'CODE = "ZZZ999"\nNAME = "crashy"\nMESSAGE = "m"\nSEVERITY = "error"\n'
+        'def check(ctx):\n    raise RuntimeError("boom")\n'
+    )
+    dist = plugin / "crashy-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Name: crashy\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[orchestrator_tool.validators]\ncrashy = crashy\n")
+    monkeypatch.syspath_prepend(str(plugin))
+    report = api.validate(api.load_workspace(repo), paths=["packages/auth/loose.ts"], cwd=repo)
+    assert report.crashes == ("packages/auth/loose.ts: ZZZ999: RuntimeError: boom",)
+    assert len(report.diagnostics) == 2  # ANY001 still ran
+
+
+def test_fix_to_unknown_is_unsafe(repo) -> None:
+    ws = api.load_workspace(repo)
+    options = {"ANY001": {"fixToUnknown": True}}
+    safe_only = api.validate(ws, fix=True, options=options)
+    assert safe_only.fixed == ()
+    fixed = api.validate(ws, fix=True, unsafe_fixes=True, options=options)
+    assert fixed.fixed == (("packages/auth/loose.ts", 2),)
+    assert (
+        repo / "packages/auth/loose.ts"
+    ).read_text() == "export const x: unknown = 1;\nexport const y = 2 as unknown;\n"
+    assert fixed.diagnostics == ()
+
+
+def test_utf16_columns(repo) -> None:
+    write(repo / "packages/auth/emoji.ts", "const s = '😀é'; let a: any;\n")
+    report = api.validate(api.load_workspace(repo), paths=["packages/auth/emoji.ts"], cwd=repo)
+    # 😀 is 2 UTF-16 units (4 UTF-8 bytes), é is 1 (2 bytes): eslint reports column 25.
+    assert [(d.line, d.column, d.end_column) for d in report.diagnostics] == [(1, 25, 28)]
+
+
+def test_unknown_code_in_select_is_a_usage_error(repo) -> None:
+    proc = run_cli("validate", "--select", "NOPE1", cwd=repo)
+    assert proc.returncode == 2
+    assert "no validator code starts with 'NOPE1'" in proc.stderr
+
+
+# ------------------------------------------------------------------ CLI and formats
+
+
+def test_cli_text_and_exit_code(repo) -> None:
+    proc = run_cli("validate", cwd=repo)
+    assert proc.returncode == 1
+    assert "packages/auth/loose.ts\n  1:17  error  Unexpected any." in proc.stdout
+    assert "2 errors, 0 warnings in" in proc.stdout
+    clean = run_cli("validate", "--ignore", "ANY001", cwd=repo)
+    assert clean.returncode == 0
+
+
+def test_cli_json(repo) -> None:
+    doc = json.loads(run_cli("validate", "--format", "json", cwd=repo).stdout)
+    first = doc["diagnostics"][0]
+    assert {
+        k: first[k]
+        for k in (
+            "code",
+            "name",
+            "path",
+            "line",
+            "column",
+            "endLine",
+            "endColumn",
+            "severity",
+            "package",
+        )
+    } == {
+        "code": "ANY001",
+        "name": "no-explicit-any",
+        "path": "packages/auth/loose.ts",
+        "line": 1,
+        "column": 17,
+        "endLine": 1,
+        "endColumn": 20,
+        "severity": "error",
+        "package": "@repo/auth",
+    }
+    assert doc["summary"]["byCode"] == {"ANY001": 2}
+    assert doc["summary"]["byPackage"] == {"@repo/auth": 2}
+
+
+@pytest.fixture(scope="session")
+def sarif_schema(tmp_path_factory) -> dict:
+    """The official SARIF 2.1.0 schema, as shipped in Microsoft's @microsoft/jest-sarif."""
+    d = tmp_path_factory.mktemp("sarif")
+    subprocess.run(
+        ["npm", "pack", "--silent", "@microsoft/jest-sarif@1.0.0-beta.0"],
+        cwd=d,
+        check=True,
+        capture_output=True,
+    )
+    (tgz,) = d.glob("*.tgz")
+    with tarfile.open(tgz) as tar:
+        member = tar.extractfile("package/lib/schemas/sarif-2.1.0-rtm.5.json")
+        assert member is not None
+        return json.load(member)
+
+
+def test_cli_sarif_validates_against_the_official_schema(repo, sarif_schema) -> None:
+    import jsonschema
+
+    proc = run_cli("validate", "--format", "sarif", cwd=repo)
+    doc = json.loads(proc.stdout)
+    jsonschema.validate(doc, sarif_schema)
+    run = doc["runs"][0]
+    assert run["results"][0]["ruleId"] == "ANY001"
+    assert run["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"] == 17
+    assert run["tool"]["driver"]["rules"][0]["id"] == "ANY001"
+
+
+def test_cli_github_annotations_are_capped_and_summary_written(repo, tmp_path) -> None:
+    body = "".join(f"export const v{i}: any = {i};\n" for i in range(30))
+    write(repo / "packages/auth/many.ts", body)
+    summary = tmp_path / "summary.md"
+    proc = run_cli(
+        "validate", "--format", "github", cwd=repo, env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    errors = [ln for ln in proc.stdout.splitlines() if ln.startswith("::error ")]
+    assert len(errors) == 10
+    assert errors[0].startswith("::error file=packages/auth/loose.ts,line=1,col=17,")
+    assert "::notice::22 more finding(s)" in proc.stdout
+    assert summary.read_text().count("| ANY001 |") == 32
+
+
+def test_cli_junit_is_valid_xml(repo) -> None:
+    root = ET.fromstring(run_cli("validate", "--format", "junit", cwd=repo).stdout)
+    assert root.tag == "testsuites"
+    case = root.find("testsuite/testcase")
+    assert case is not None and case.get("name") == "packages/auth/loose.ts"
+    assert case.find("failure") is not None
+
+
+def test_cli_rules_commands(repo) -> None:
+    listing = run_cli("rules", cwd=repo)
+    assert "ANY001  no-explicit-any" in listing.stdout
+    explain = run_cli("rules", "explain", "ANY001", cwd=repo)
+    assert "## Use instead" in explain.stdout
+    assert "@typescript-eslint/no-explicit-any" in explain.stdout
+    tested = run_cli("rules", "test", cwd=repo)
+    assert tested.returncode == 0
+    assert "ANY001 no-explicit-any:" in tested.stdout
+
+
+def test_rules_test_reports_a_plugins_failing_examples(repo, tmp_path) -> None:
+    mod = tmp_path / "my_rule.py"
+    mod.write_text(
+        '"""x"""\nfrom orchestrator_tool.engine.validator import Invalid\n'
+        'CODE = "ZZZ001"\nNAME = "my-rule"\nMESSAGE = "m"\nSEVERITY = "error"\n'
+        'INVALID = [Invalid("let a = 1;", positions=((1, 1),))]\n'
+        "def check(ctx):\n    pass\n"
+    )
+    proc = run_cli("rules", "test", "my_rule", cwd=repo, env={"PYTHONPATH": str(tmp_path)})
+    assert proc.returncode == 1
+    assert "expected ((1, 1),), got ()" in proc.stdout
+
+
+def test_validate_does_not_touch_the_work_tree(repo) -> None:
+    before = git(repo, "status", "--porcelain", "--untracked-files=all")
+    head = git(repo, "rev-parse", "HEAD")
+    run_cli("validate", cwd=repo)
+    run_cli("validate", "--staged", cwd=repo)
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == before
+    assert git(repo, "rev-parse", "HEAD") == head
+    assert not any(p.name.startswith(".orchestrator") for p in repo.iterdir())
+    assert os.listdir(repo)  # sanity

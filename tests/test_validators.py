@@ -1,0 +1,87 @@
+"""Every validator against its own examples and its fixture files.
+
+Fixture files live in fixtures/validators/<CODE>/; a comment `expect: CODE` on the line before
+a case says the next line must be flagged with CODE, `ok: CODE` that it must not. The findings
+are also compared with the committed expected.txt beside them (UPDATE_EXPECTED=1 rewrites it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from orchestrator_tool.engine.runner import Settings, check_source
+from orchestrator_tool.engine.source import SourceFile, language_of
+from orchestrator_tool.engine.validator import load_specs, run_examples
+
+from .conftest import REPO
+
+SPECS = load_specs()
+FIXTURES = REPO / "fixtures" / "validators"
+MARKER = re.compile(r"(?://|/\*)\s*(expect|ok):\s*([A-Z]+[0-9]+)")
+
+
+def _run(spec, src, options):
+    settings = Settings((spec,), options={spec.code: options})
+    return [d for d in check_source(src, settings).diagnostics if d.code == spec.code]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.code)
+def test_examples(spec) -> None:
+    assert spec.valid and spec.invalid, f"{spec.code} needs VALID and INVALID examples"
+    assert run_examples(spec, _run) == []
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.code)
+def test_docstring_sections(spec) -> None:
+    for section in ("## What it does", "## Why", "## Example", "## Use instead"):
+        assert section in spec.doc, f"{spec.code} docstring lacks {section!r}"
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", spec.name)
+
+
+def _fixture_dirs() -> list[Path]:
+    return sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("folder", _fixture_dirs(), ids=lambda p: p.name)
+def test_fixture_markers_and_expected_output(folder: Path) -> None:
+    code = folder.name
+    specs = tuple(s for s in SPECS if s.code == code)
+    assert specs, f"no validator {code}"
+    settings = Settings(specs)
+    lines_out: list[str] = []
+    checked = 0
+    for path in sorted(folder.iterdir()):
+        language = language_of(path.name)
+        if language is None:
+            continue
+        data = path.read_bytes()
+        result = check_source(SourceFile(path.name, data, language), settings)
+        flagged = {d.line for d in result.diagnostics if d.code == code}
+        expected: set[int] = set()
+        for i, line in enumerate(data.decode().splitlines(), start=1):
+            m = MARKER.search(line)
+            if not m or m.group(2) != code:
+                continue
+            checked += 1
+            if m.group(1) == "expect":
+                expected.add(i + 1)
+                assert i + 1 in flagged, f"{path.name}:{i + 1} should be flagged with {code}"
+            else:
+                assert i + 1 not in flagged, f"{path.name}:{i + 1} should not be flagged"
+        assert flagged == expected, (
+            f"{path.name}: unexpected findings on lines {sorted(flagged - expected)}"
+        )
+        lines_out.extend(
+            f"{path.name}:{d.line}:{d.column}-{d.end_line}:{d.end_column} {d.code} {d.message}"
+            for d in result.diagnostics
+        )
+    assert checked, f"{folder} has no markers"
+    snapshot = folder / "expected.txt"
+    text = "\n".join(lines_out) + "\n"
+    if os.environ.get("UPDATE_EXPECTED"):
+        snapshot.write_text(text)
+    assert snapshot.read_text() == text
