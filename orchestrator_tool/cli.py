@@ -11,7 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
@@ -280,6 +280,13 @@ def affected(
     default=None,
     help="Write the report to this file instead of standard output.",
 )
+@click.option(
+    "--files-from",
+    type=click.File("rb"),
+    default=None,
+    help="Read more paths from this file ('-' for standard input), one per line "
+    "or NUL-separated (git ls-files -z).",
+)
 @click.pass_obj
 def validate(
     obj: _Ctx,
@@ -297,6 +304,7 @@ def validate(
     no_eslint_disable: bool,
     fmt: str,
     output: Path | None,
+    files_from: BinaryIO | None,
 ) -> None:
     """Run the techstack validators. Exits 1 when any error-severity finding remains.
 
@@ -306,6 +314,13 @@ def validate(
     from . import __version__, api
     from .reporting import diagnostics as render
 
+    if files_from is not None:
+        raw = files_from.read()
+        sep = b"\0" if b"\0" in raw else b"\n"
+        paths = (
+            *paths,
+            *(p.decode("utf-8", "surrogateescape") for p in raw.split(sep) if p.strip()),
+        )
     ws: Workspace = _workspace(obj)
     report = api.validate(
         ws,

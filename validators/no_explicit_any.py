@@ -33,6 +33,7 @@ Where the type really is unknown, use `unknown` and narrow it.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.diagnostics import Fix
@@ -59,6 +60,7 @@ VALID = [
     Valid("const g = (...args: readonly any[]) => 0;", options={"ignoreRestArgs": True}),
     Valid("function h(...args: Array<any>) {}", options={"ignoreRestArgs": True}),
     Valid("const x = <div>{any}</div>;", filename="example.tsx"),
+    Valid("const any = 1;\nif (a < any && b > 2) {}\nconst t = `${any}`;"),
 ]
 
 INVALID = [
@@ -73,6 +75,8 @@ INVALID = [
     Invalid("function f(...args: any) {}", positions=((1, 21),), options={"ignoreRestArgs": True}),
     Invalid("function f(...args: any[]) {}", positions=((1, 21),)),
     Invalid("const s = '✓'; let n: any;", positions=((1, 23),)),
+    Invalid("const rows = await db.$queryRaw<any>`SELECT 1`;", positions=((1, 33),)),
+    Invalid("const rows = await db.$queryRaw<Array<any>>`SELECT 1`;", positions=((1, 39),)),
     Invalid(
         "let a: any = 1;",
         positions=((1, 8),),
@@ -133,10 +137,29 @@ def _is_rest_element_type(node: Node) -> bool:
     return params is not None and params.parent is not None and params.parent.type in _FUNCTION_LIKE
 
 
+# `tag<any>`...``, `tag<any[]>`...``, `tag<Array<any>>`...``: type arguments on a tagged
+# template, which tree-sitter's grammar reads as `(tag < any) > `...``.
+_BEFORE = re.compile(rb"<\s*$")
+_AFTER = re.compile(rb"^(?:\s*\[\s*\])*\s*>+\s*`")
+
+
+def _misparsed_type_argument(ctx: Context, node: Node) -> bool:
+    if node.parent is None or node.parent.type != "binary_expression":
+        return False
+    data = ctx.source.data
+    return bool(
+        _BEFORE.search(data[max(0, node.start_byte - 64) : node.start_byte])
+        and _AFTER.match(data[node.end_byte : node.end_byte + 64])
+    )
+
+
 def check(ctx: Context) -> None:
     ignore_rest = bool(ctx.options.get("ignoreRestArgs"))
     fix_to_unknown = bool(ctx.options.get("fixToUnknown"))
-    for node in ctx.captures("any"):
+    nodes = ctx.captures("any")
+    nodes += [n for n in ctx.captures("maybe_any") if _misparsed_type_argument(ctx, n)]
+    nodes.sort(key=lambda n: n.start_byte)
+    for node in nodes:
         if ignore_rest and _is_rest_element_type(node):
             continue
         fix = None
