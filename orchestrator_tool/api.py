@@ -549,13 +549,25 @@ def validate(
             by_path = {r.path: r for r in again}
             results = [by_path.get(r.path, r) for r in results]
 
-    diagnostics = sorted((d for r in results for d in r.diagnostics), key=Diagnostic.sort_key)
+    workspace_diags: list[Diagnostic] = []
+    workspace_crashes: list[str] = []
+    if selection.source == "workspace":
+        # Manifest-level rules (package names, graph cycles) run on whole-workspace runs.
+        from .engine.runner import check_workspace
+
+        workspace_diags, workspace_crashes = check_workspace(settings, ws)
+    diagnostics = sorted(
+        [*(d for r in results for d in r.diagnostics), *workspace_diags], key=Diagnostic.sort_key
+    )
     return ValidationReport(
         diagnostics=tuple(diagnostics),
         files_checked=sum(1 for r in results if r.skipped is None),
         cached=len(cached),
         parse_errors=tuple(sorted(r.path for r in results if r.parse_error)),
-        crashes=tuple(f"{r.path}: {c}" for r in results for c in r.crashes),
+        crashes=(
+            *(f"{r.path}: {c}" for r in results for c in r.crashes),
+            *(f"(workspace): {c}" for c in workspace_crashes),
+        ),
         skipped=tuple((r.path, r.skipped) for r in results if r.skipped),
         excluded=selection.excluded,
         suppressed=sum(r.suppressed for r in results),

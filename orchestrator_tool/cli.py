@@ -364,14 +364,20 @@ def validate(
 
 
 @cli.group(invoke_without_command=True)
+@click.option("--markdown", is_flag=True, help="Print the README's validator table.")
 @click.pass_context
-def rules(ctx: click.Context) -> None:
+def rules(ctx: click.Context, markdown: bool) -> None:
     """List the validators (also: `rules explain CODE`, `rules test [MODULE]`)."""
     if ctx.invoked_subcommand is not None:
         return
     from . import api
 
     specs = api.select_specs()
+    if markdown:
+        from .reporting.diagnostics import validator_table
+
+        click.echo(validator_table(specs), nl=False)
+        return
     width = max((len(s.name) for s in specs), default=4)
     for s in specs:
         click.echo(f"{s.code}  {s.name.ljust(width)}  {s.severity:<7}  {s.summary()}")
@@ -418,16 +424,56 @@ def rules_test(modules: tuple[str, ...]) -> None:
         [spec_from_module(importlib.import_module(m)) for m in modules] if modules else load_specs()
     )
 
+    from .errors import UsageError
+
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "monorepos"
+    workspaces: dict[str, Workspace | None] = {}
+
+    def workspace_for(spec: ValidatorSpec) -> Workspace | None:
+        name = spec.workspace_fixture
+        if name is None:
+            return None
+        if name not in workspaces:
+            from .workspace import scan
+
+            folder = fixtures / name
+            if not folder.is_dir():
+                raise UsageError(
+                    f"{spec.code}'s examples run in the fixture monorepo {name!r}, "
+                    "which only a source checkout has",
+                    hint="run `orchestrator rules test` from a clone of orchestrator-tool",
+                )
+            workspaces[name] = scan(folder)
+        return workspaces[name]
+
     def run_one(
         spec: ValidatorSpec, src: SourceFile, options: Mapping[str, OptionValue]
     ) -> list[Diagnostic]:
         settings = Settings((spec,), options={spec.code: options})
-        return [d for d in check_source(src, settings).diagnostics if d.code == spec.code]
+        found = check_source(src, settings, workspace_for(spec)).diagnostics
+        return [d for d in found if d.code == spec.code]
 
     failed = 0
     for spec in specs:
-        failures = run_examples(spec, run_one)
-        n = len(spec.valid) + len(spec.invalid)
+        if spec.scope == "workspace":
+            failures = []
+            for fixture, expected in spec.fixture_examples:
+                folder = fixtures / fixture
+                if not folder.is_dir():
+                    continue
+                from .engine.runner import check_workspace
+                from .workspace import scan
+
+                found, _ = check_workspace(Settings((spec,)), scan(folder))
+                got = [(d.path, d.line, d.column) for d in found]
+                if got != list(expected):
+                    failures.append(
+                        f"{spec.code} on {fixture}: expected {list(expected)}, got {got}"
+                    )
+            n = len(spec.fixture_examples)
+        else:
+            failures = run_examples(spec, run_one)
+            n = len(spec.valid) + len(spec.invalid)
         status = "ok" if not failures else f"{len(failures)} failed"
         click.echo(f"{spec.code} {spec.name}: {n} examples, {status}")
         for f in failures:

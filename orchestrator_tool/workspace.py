@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from . import jsonc
 from .errors import InputError
@@ -167,14 +167,13 @@ class Workspace:
     def owner_of(self, rel_path: str) -> Package | None:
         """The deepest workspace package whose folder contains ``rel_path`` (None: the root)."""
         by_path = self.by_path
-        parent = PurePosixPath(rel_path).parent
+        key = rel_path
         while True:
-            key = parent.as_posix()
-            if key in by_path:
-                return by_path[key]
-            if key in (".", "", "/"):
-                return None
-            parent = parent.parent
+            cut = key.rfind("/")
+            key = key[:cut] if cut > 0 else "."
+            pkg = by_path.get(key)
+            if pkg is not None or key == ".":
+                return pkg
 
     @cached_property
     def dependents_graph(self) -> dict[str, list[tuple[str, Edge]]]:

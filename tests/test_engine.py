@@ -30,12 +30,18 @@ def repo(make_repo) -> Path:
     return r
 
 
+def _validate(ws, **kwargs):
+    # The engine's behaviour, shown with one validator (the fixture's other findings aside).
+    kwargs.setdefault("select", ["ANY001"])
+    return api.validate(ws, **kwargs)
+
+
 def codes(report) -> list[tuple[str, int, int, str]]:
     return [(d.path, d.line, d.column, d.code) for d in report.diagnostics]
 
 
 def test_whole_workspace(repo) -> None:
-    report = api.validate(api.load_workspace(repo), jobs=1)
+    report = _validate(api.load_workspace(repo), jobs=1)
     assert codes(report) == [
         ("packages/auth/loose.ts", 1, 17, "ANY001"),
         ("packages/auth/loose.ts", 2, 23, "ANY001"),
@@ -49,8 +55,8 @@ def test_parallel_run_matches_serial(repo, monkeypatch) -> None:
 
     monkeypatch.setattr(runner, "PARALLEL_THRESHOLD", 2)
     ws = api.load_workspace(repo)
-    assert codes(api.validate(ws, jobs=2, use_cache=False)) == codes(
-        api.validate(ws, jobs=1, use_cache=False)
+    assert codes(_validate(ws, jobs=2, use_cache=False)) == codes(
+        _validate(ws, jobs=1, use_cache=False)
     )
 
 
@@ -60,7 +66,7 @@ def test_staged_content_is_what_is_checked(repo) -> None:
     target.write_text(original + "\nexport const staged: any = 1;\n")
     git(repo, "add", str(target))
     target.write_text(original)  # the work tree is clean again; the index is not
-    report = api.validate(api.load_workspace(repo), staged=True)
+    report = _validate(api.load_workspace(repo), staged=True)
     assert [(d.path, d.code) for d in report.diagnostics] == [
         ("packages/analytics/index.tsx", "ANY001")
     ]
@@ -68,14 +74,14 @@ def test_staged_content_is_what_is_checked(repo) -> None:
     # and the other way round: a violation only in the work tree is not in the commit
     git(repo, "add", str(target))
     target.write_text(original + "\nexport const unstaged: any = 1;\n")
-    assert api.validate(api.load_workspace(repo), staged=True).diagnostics == ()
+    assert _validate(api.load_workspace(repo), staged=True).diagnostics == ()
 
 
 def test_base_checks_changed_files_only(repo) -> None:
     git(repo, "checkout", "-q", "-b", "feature")
     write(repo / "apps/web/new.ts", "export const n: any = 1;\n")
     commit_all(repo)
-    report = api.validate(api.load_workspace(repo), base="main")
+    report = _validate(api.load_workspace(repo), base="main")
     assert [d.path for d in report.diagnostics] == ["apps/web/new.ts"]
     assert report.files_checked == 1
 
@@ -84,32 +90,32 @@ def test_affected_checks_every_file_of_affected_packages(repo) -> None:
     git(repo, "checkout", "-q", "-b", "feature")
     write(repo / "packages/database/extra.ts", "export const e = 1;\n")
     commit_all(repo)
-    report = api.validate(api.load_workspace(repo), base="main", affected_only=True)
+    report = _validate(api.load_workspace(repo), base="main", affected_only=True)
     # database changed; auth depends on it, so loose.ts in auth is checked too
     assert [d.path for d in report.diagnostics] == ["packages/auth/loose.ts"] * 2
 
 
 def test_cache_hits_and_invalidation(repo) -> None:
     ws = api.load_workspace(repo)
-    first = api.validate(ws)
+    first = _validate(ws)
     assert first.cached == 0
-    second = api.validate(ws)
+    second = _validate(ws)
     assert second.cached == second.files_checked
     assert codes(second) == codes(first)
     write(repo / "packages/auth/loose.ts", "export const x: any = 1;\n")
-    third = api.validate(ws)
+    third = _validate(ws)
     assert third.cached == third.files_checked - 1
     assert len(third.diagnostics) == 1
     # a different selection of validators is another cache
-    assert api.validate(ws, ignore=["ANY"]).cached == 0
+    assert _validate(ws, select=[], ignore=["ANY"]).cached == 0
 
 
 def test_corrupt_cache_is_a_miss(repo, tmp_path) -> None:
     ws = api.load_workspace(repo)
-    api.validate(ws)
+    _validate(ws)
     for f in (tmp_path / "cache").iterdir():
         f.write_text('{"format": 1, "files": {"packages/auth/loose.ts": [1, 2')
-    report = api.validate(ws)
+    report = _validate(ws)
     assert report.cached == 0
     assert len(report.diagnostics) == 2
 
@@ -118,12 +124,12 @@ def test_excludes_generated_files_unless_named(repo) -> None:
     write(repo / "packages/database/generated/client.gen.ts", "export const g: any = 1;\n")
     write(repo / "apps/web/dist/out.js", "export const d = 1;\n")
     ws = api.load_workspace(repo)
-    report = api.validate(ws)
+    report = _validate(ws)
     assert "packages/database/generated/client.gen.ts" not in {d.path for d in report.diagnostics}
     assert report.excluded >= 1
-    named = api.validate(ws, paths=["packages/database/generated/client.gen.ts"], cwd=repo)
+    named = _validate(ws, paths=["packages/database/generated/client.gen.ts"], cwd=repo)
     assert len(named.diagnostics) == 1
-    forced = api.validate(
+    forced = _validate(
         ws, paths=["packages/database/generated/client.gen.ts"], cwd=repo, force_exclude=True
     )
     assert forced.diagnostics == ()
@@ -132,7 +138,7 @@ def test_excludes_generated_files_unless_named(repo) -> None:
 def test_binary_and_large_files_are_skipped(repo) -> None:
     (repo / "packages/auth/blob.ts").write_bytes(b"export const a = 1;\0\0binary")
     (repo / "packages/auth/huge.ts").write_text("// x\n" * 300_000)
-    report = api.validate(api.load_workspace(repo), paths=["packages/auth"], cwd=repo)
+    report = _validate(api.load_workspace(repo), paths=["packages/auth"], cwd=repo)
     skipped = dict(report.skipped)
     assert skipped["packages/auth/blob.ts"] == "binary"
     assert skipped["packages/auth/huge.ts"].startswith("larger than")
@@ -140,7 +146,7 @@ def test_binary_and_large_files_are_skipped(repo) -> None:
 
 def test_syntax_errors_are_reported_and_the_rest_is_still_checked(repo) -> None:
     write(repo / "packages/auth/broken.ts", "export const a: any = (;\nexport const b: any = 2;\n")
-    report = api.validate(api.load_workspace(repo), paths=["packages/auth/broken.ts"], cwd=repo)
+    report = _validate(api.load_workspace(repo), paths=["packages/auth/broken.ts"], cwd=repo)
     assert report.parse_errors == ("packages/auth/broken.ts",)
     assert [d.line for d in report.diagnostics] == [1, 2]
 
@@ -158,7 +164,9 @@ def test_a_crashing_validator_is_reported_and_the_run_goes_on(repo, tmp_path, mo
     (dist / "METADATA").write_text("Name: crashy\nVersion: 1.0\n")
     (dist / "entry_points.txt").write_text("[orchestrator_tool.validators]\ncrashy = crashy\n")
     monkeypatch.syspath_prepend(str(plugin))
-    report = api.validate(api.load_workspace(repo), paths=["packages/auth/loose.ts"], cwd=repo)
+    report = _validate(
+        api.load_workspace(repo), paths=["packages/auth/loose.ts"], cwd=repo, select=[]
+    )
     assert report.crashes == ("packages/auth/loose.ts: ZZZ999: RuntimeError: boom",)
     assert len(report.diagnostics) == 2  # ANY001 still ran
 
@@ -166,9 +174,9 @@ def test_a_crashing_validator_is_reported_and_the_run_goes_on(repo, tmp_path, mo
 def test_fix_to_unknown_is_unsafe(repo) -> None:
     ws = api.load_workspace(repo)
     options = {"ANY001": {"fixToUnknown": True}}
-    safe_only = api.validate(ws, fix=True, options=options)
+    safe_only = _validate(ws, fix=True, options=options)
     assert safe_only.fixed == ()
-    fixed = api.validate(ws, fix=True, unsafe_fixes=True, options=options)
+    fixed = _validate(ws, fix=True, unsafe_fixes=True, options=options)
     assert fixed.fixed == (("packages/auth/loose.ts", 2),)
     assert (
         repo / "packages/auth/loose.ts"
@@ -178,7 +186,7 @@ def test_fix_to_unknown_is_unsafe(repo) -> None:
 
 def test_utf16_columns(repo) -> None:
     write(repo / "packages/auth/emoji.ts", "const s = '😀é'; let a: any;\n")
-    report = api.validate(api.load_workspace(repo), paths=["packages/auth/emoji.ts"], cwd=repo)
+    report = _validate(api.load_workspace(repo), paths=["packages/auth/emoji.ts"], cwd=repo)
     # 😀 is 2 UTF-16 units (4 UTF-8 bytes), é is 1 (2 bytes): eslint reports column 25.
     assert [(d.line, d.column, d.end_column) for d in report.diagnostics] == [(1, 25, 28)]
 
@@ -193,16 +201,16 @@ def test_unknown_code_in_select_is_a_usage_error(repo) -> None:
 
 
 def test_cli_text_and_exit_code(repo) -> None:
-    proc = run_cli("validate", cwd=repo)
+    proc = run_cli("validate", "--select", "ANY001", cwd=repo)
     assert proc.returncode == 1
     assert "packages/auth/loose.ts\n  1:17  error  Unexpected any." in proc.stdout
     assert "2 errors, 0 warnings in" in proc.stdout
-    clean = run_cli("validate", "--ignore", "ANY001", cwd=repo)
+    clean = run_cli("validate", "--select", "ANY001", "--ignore", "ANY001", cwd=repo)
     assert clean.returncode == 0
 
 
 def test_cli_json(repo) -> None:
-    doc = json.loads(run_cli("validate", "--format", "json", cwd=repo).stdout)
+    doc = json.loads(run_cli("validate", "--select", "ANY001", "--format", "json", cwd=repo).stdout)
     first = doc["diagnostics"][0]
     assert {
         k: first[k]
@@ -252,7 +260,7 @@ def sarif_schema(tmp_path_factory) -> dict:
 def test_cli_sarif_validates_against_the_official_schema(repo, sarif_schema) -> None:
     import jsonschema
 
-    proc = run_cli("validate", "--format", "sarif", cwd=repo)
+    proc = run_cli("validate", "--select", "ANY001", "--format", "sarif", cwd=repo)
     doc = json.loads(proc.stdout)
     jsonschema.validate(doc, sarif_schema)
     run = doc["runs"][0]
@@ -266,7 +274,13 @@ def test_cli_github_annotations_are_capped_and_summary_written(repo, tmp_path) -
     write(repo / "packages/auth/many.ts", body)
     summary = tmp_path / "summary.md"
     proc = run_cli(
-        "validate", "--format", "github", cwd=repo, env={"GITHUB_STEP_SUMMARY": str(summary)}
+        "validate",
+        "--select",
+        "ANY001",
+        "--format",
+        "github",
+        cwd=repo,
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
     )
     errors = [ln for ln in proc.stdout.splitlines() if ln.startswith("::error ")]
     assert len(errors) == 10
@@ -276,7 +290,9 @@ def test_cli_github_annotations_are_capped_and_summary_written(repo, tmp_path) -
 
 
 def test_cli_junit_is_valid_xml(repo) -> None:
-    root = ET.fromstring(run_cli("validate", "--format", "junit", cwd=repo).stdout)
+    root = ET.fromstring(
+        run_cli("validate", "--select", "ANY001", "--format", "junit", cwd=repo).stdout
+    )
     assert root.tag == "testsuites"
     case = root.find("testsuite/testcase")
     assert case is not None and case.get("name") == "packages/auth/loose.ts"
@@ -310,7 +326,7 @@ def test_rules_test_reports_a_plugins_failing_examples(repo, tmp_path) -> None:
 def test_validate_does_not_touch_the_work_tree(repo) -> None:
     before = git(repo, "status", "--porcelain", "--untracked-files=all")
     head = git(repo, "rev-parse", "HEAD")
-    run_cli("validate", cwd=repo)
+    run_cli("validate", "--select", "ANY001", cwd=repo)
     run_cli("validate", "--staged", cwd=repo)
     assert git(repo, "status", "--porcelain", "--untracked-files=all") == before
     assert git(repo, "rev-parse", "HEAD") == head

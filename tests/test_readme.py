@@ -31,3 +31,13 @@ def test_second_block_is_the_ci_test_command() -> None:
     command = tests.split("&&")[-1].strip()
     assert command == "python -m pytest -q"
     assert command in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_validator_table_is_generated_from_the_validators() -> None:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    start = text.index("<!-- validators:start -->\n") + len("<!-- validators:start -->\n")
+    end = text.index("<!-- validators:end -->")
+    current = run_cli("rules", "--markdown", cwd=REPO).stdout
+    assert text[start:end] == current, (
+        "README validator table is stale: run `orchestrator rules --markdown`"
+    )

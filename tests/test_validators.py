@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from orchestrator_tool.engine.runner import Settings, check_source
+from orchestrator_tool.engine.runner import Settings, check_source, check_workspace
 from orchestrator_tool.engine.source import SourceFile, language_of
 from orchestrator_tool.engine.validator import load_specs, run_examples
+from orchestrator_tool.workspace import scan
 
 from .conftest import REPO
 
@@ -24,15 +26,35 @@ FIXTURES = REPO / "fixtures" / "validators"
 MARKER = re.compile(r"(?://|/\*)\s*(expect|ok):\s*([A-Z]+[0-9]+)")
 
 
+@cache
+def _fixture_workspace(name: str):
+    return scan(REPO / "fixtures" / "monorepos" / name)
+
+
 def _run(spec, src, options):
     settings = Settings((spec,), options={spec.code: options})
-    return [d for d in check_source(src, settings).diagnostics if d.code == spec.code]
+    ws = _fixture_workspace(spec.workspace_fixture) if spec.workspace_fixture else None
+    return [d for d in check_source(src, settings, ws).diagnostics if d.code == spec.code]
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.code)
+FILE_SPECS = [s for s in SPECS if s.scope == "file"]
+WORKSPACE_SPECS = [s for s in SPECS if s.scope == "workspace"]
+
+
+@pytest.mark.parametrize("spec", FILE_SPECS, ids=lambda s: s.code)
 def test_examples(spec) -> None:
     assert spec.valid and spec.invalid, f"{spec.code} needs VALID and INVALID examples"
     assert run_examples(spec, _run) == []
+
+
+@pytest.mark.parametrize("spec", WORKSPACE_SPECS, ids=lambda s: s.code)
+def test_workspace_examples(spec) -> None:
+    assert spec.fixture_examples, f"{spec.code} needs FIXTURE_EXAMPLES"
+    assert any(expected for _, expected in spec.fixture_examples) or spec.code == "IMP006"
+    for fixture, expected in spec.fixture_examples:
+        found, crashes = check_workspace(Settings((spec,)), _fixture_workspace(fixture))
+        assert crashes == []
+        assert [(d.path, d.line, d.column) for d in found] == list(expected), fixture
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.code)

@@ -19,7 +19,18 @@ from orchestrator_tool.engine.validator import ValidatorSpec, spec_from_module
 ENTRY_POINT_GROUP = "orchestrator_tool.validators"
 
 # Module names (relative to this package) of the built-in validators.
-BUILTIN_MODULES: tuple[str, ...] = ("no_explicit_any",)
+BUILTIN_MODULES: tuple[str, ...] = (
+    "no_explicit_any",
+    "import_relative_escape",
+    "import_undeclared_workspace",
+    "import_undeclared_external",
+    "import_deep",
+    "import_alias_to_package",
+    "workspace_package_prefix",
+    "import_boundaries",
+    "import_no_app",
+    "workspace_cycles",
+)
 
 
 @dataclass(frozen=True, slots=True)

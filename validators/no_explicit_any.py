@@ -52,6 +52,7 @@ LANGUAGES = ("typescript", "tsx")
 PREFILTER = rb"\bany\b"
 ESLINT_EQUIVALENTS = ("@typescript-eslint/no-explicit-any",)
 OPTIONS = {"ignoreRestArgs": False, "fixToUnknown": False}
+FIX = "unsafe: `any` → `unknown`, with `fixToUnknown`"
 
 VALID = [
     Valid("let a: unknown;\nconst b = 'any';\n// any in a comment\nconst many = 1;"),
@@ -139,25 +140,27 @@ def _is_rest_element_type(node: Node) -> bool:
 
 # `tag<any>`...``, `tag<any[]>`...``, `tag<Array<any>>`...``: type arguments on a tagged
 # template, which tree-sitter's grammar reads as `(tag < any) > `...``.
-_BEFORE = re.compile(rb"<\s*$")
-_AFTER = re.compile(rb"^(?:\s*\[\s*\])*\s*>+\s*`")
+_TAGGED_TEMPLATE_ANY = re.compile(rb"<\s*(any)(?:\s*\[\s*\])*\s*>+\s*`")
 
 
-def _misparsed_type_argument(ctx: Context, node: Node) -> bool:
-    if node.parent is None or node.parent.type != "binary_expression":
-        return False
-    data = ctx.source.data
-    return bool(
-        _BEFORE.search(data[max(0, node.start_byte - 64) : node.start_byte])
-        and _AFTER.match(data[node.end_byte : node.end_byte + 64])
-    )
+def _misparsed_type_arguments(ctx: Context) -> list[Node]:
+    found: list[Node] = []
+    for m in _TAGGED_TEMPLATE_ANY.finditer(ctx.source.data):
+        node = ctx.source.tree.root_node.descendant_for_byte_range(m.start(1), m.end(1))
+        if (
+            node is not None
+            and node.type == "identifier"
+            and node.parent is not None
+            and node.parent.type == "binary_expression"
+        ):
+            found.append(node)
+    return found
 
 
 def check(ctx: Context) -> None:
     ignore_rest = bool(ctx.options.get("ignoreRestArgs"))
     fix_to_unknown = bool(ctx.options.get("fixToUnknown"))
-    nodes = ctx.captures("any")
-    nodes += [n for n in ctx.captures("maybe_any") if _misparsed_type_argument(ctx, n)]
+    nodes = ctx.captures("any") + _misparsed_type_arguments(ctx)
     nodes.sort(key=lambda n: n.start_byte)
     for node in nodes:
         if ignore_rest and _is_rest_element_type(node):

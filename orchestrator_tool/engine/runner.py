@@ -58,7 +58,9 @@ def check_source(
     applicable = [
         s
         for s in settings.specs
-        if source.language in s.languages and (s.prefilter is None or s.prefilter.search(data))
+        if s.scope == "file"
+        and source.language in s.languages
+        and (s.prefilter is None or s.prefilter.search(data))
     ]
     has_directives = b"orchestrator-ignore" in data
     if not applicable and not has_directives:
@@ -186,3 +188,24 @@ def run(
         for chunk_result in pool.map(_check_chunk, chunks):
             results.extend(chunk_result)
     return results
+
+
+def check_workspace(settings: Settings, workspace: Workspace) -> tuple[list[Diagnostic], list[str]]:
+    """The workspace-scope validators, once: (diagnostics, crashes)."""
+    from .validator import WorkspaceContext
+
+    found: list[Diagnostic] = []
+    crashes: list[str] = []
+    for spec in settings.specs:
+        if spec.scope != "workspace":
+            continue
+        ctx = WorkspaceContext(
+            spec, workspace, settings.options_for(spec), settings.severity_for(spec)
+        )
+        try:
+            spec.check(ctx)  # type: ignore[arg-type]
+        except Exception as exc:  # a validator bug must not end the run
+            crashes.append(f"{spec.code}: {type(exc).__name__}: {exc}")
+            continue
+        found.extend(ctx.diagnostics)
+    return found, crashes

@@ -49,6 +49,7 @@ class SourceFile:
     data: bytes
     language: str  # typescript | tsx | javascript | python
     _tree: Tree | None = field(default=None, repr=False)
+    memo: dict[str, object] = field(default_factory=dict, repr=False)  # per-file shared results
     _line_starts: list[int] | None = field(default=None, repr=False)
 
     @property

@@ -5,8 +5,8 @@ A validator is a module (see ``validators/``) that declares:
 - ``CODE`` (``ANY001``), ``NAME`` (kebab-case), ``MESSAGE``, ``SEVERITY``;
 - ``LANGUAGES``: which files it reads (``typescript``, ``tsx``, ``javascript``, ``python``);
 - optionally ``PREFILTER``: a bytes regex; files it does not match are skipped without a parse;
-- optionally ``OPTIONS`` (defaults) and ``ESLINT_EQUIVALENTS`` (eslint rule names whose
-  ``eslint-disable`` comments also silence it);
+- optionally ``OPTIONS`` (defaults), ``ESLINT_EQUIVALENTS`` (eslint rule names whose
+  ``eslint-disable`` comments also silence it) and ``FIX`` (what ``--fix`` can do, in words);
 - ``VALID`` and ``INVALID`` examples, run by the test suite and ``orchestrator rules test``;
 - ``check(ctx)``, which calls ``ctx.report(...)`` for each finding;
 - a docstring with *What it does / Why / Example / Use instead* sections;
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node, Query
 
     from ..workspace import Package, Workspace
+    from .imports import Import, Resolution
 
 OptionValue = TypeAliasType(
     "OptionValue",
@@ -74,6 +75,11 @@ class ValidatorSpec:
     languages: frozenset[str]
     options: Mapping[str, OptionValue]
     eslint_equivalents: tuple[str, ...]
+    fix: str | None  # what --fix can do, in words ("safe", "unsafe, with fixToUnknown")
+    scope: str  # "file" (check(ctx) per file) or "workspace" (check_workspace(ctx) once)
+    workspace_fixture: str | None  # fixture monorepo the examples run in, if they need one
+    # workspace-scope examples: (fixture monorepo, [(manifest path, line, column)] expected)
+    fixture_examples: tuple[tuple[str, tuple[tuple[str, int, int], ...]], ...]
     prefilter: re.Pattern[bytes] | None
     check: CheckFunction
     valid: tuple[Valid, ...]
@@ -88,7 +94,9 @@ class ValidatorSpec:
         return _compile_query(grammar, self.query_text)
 
     def summary(self) -> str:
-        return self.doc.strip().splitlines()[0] if self.doc.strip() else self.message
+        """The docstring's first paragraph, on one line."""
+        first = self.doc.strip().split("\n\n", 1)[0]
+        return " ".join(first.split()) or self.message
 
 
 @lru_cache(maxsize=128)
@@ -116,9 +124,13 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
             raise TypeError(f"validator {module.__name__} must define {attr} as a string")
         return value
 
-    check = getattr(module, "check", None)
+    scope = getattr(module, "SCOPE", "file")
+    check = getattr(module, "check" if scope == "file" else "check_workspace", None)
     if not callable(check):
-        raise TypeError(f"validator {module.__name__} must define check(ctx)")
+        raise TypeError(
+            f"validator {module.__name__} must define "
+            + ("check(ctx)" if scope == "file" else "check_workspace(ctx)")
+        )
     prefilter = getattr(module, "PREFILTER", None)
     query_text: str | None = None
     package, _, leaf = module.__name__.rpartition(".")
@@ -140,6 +152,13 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
         languages=frozenset(getattr(module, "LANGUAGES", ("typescript", "tsx", "javascript"))),
         options=dict(getattr(module, "OPTIONS", {})),
         eslint_equivalents=tuple(getattr(module, "ESLINT_EQUIVALENTS", ())),
+        fix=getattr(module, "FIX", None),
+        scope=getattr(module, "SCOPE", "file"),
+        workspace_fixture=getattr(module, "WORKSPACE_FIXTURE", None),
+        fixture_examples=tuple(
+            (str(name), tuple((str(p), int(ln), int(col)) for p, ln, col in expected))
+            for name, expected in getattr(module, "FIXTURE_EXAMPLES", ())
+        ),
         prefilter=re.compile(prefilter) if isinstance(prefilter, bytes) else None,
         check=check,
         valid=tuple(getattr(module, "VALID", ())),
@@ -179,6 +198,29 @@ class Context:
             return []
         nodes = QueryCursor(query).captures(self.source.tree.root_node).get(name, [])
         return sorted(nodes, key=lambda n: n.start_byte)
+
+    def imports(self) -> list[Import]:
+        """The file's imports (shared by every import rule: extracted once per file)."""
+        from .imports import imports_of
+
+        return imports_of(self.source)
+
+    def resolve(self, imp: Import) -> Resolution:
+        """Where an import leads, resolved as TypeScript would from this file's package (once
+        per file and specifier, whichever rule asks first)."""
+        from .imports import Resolution, resolver_for
+
+        if self.workspace is None:
+            return Resolution("unresolved")
+        memo = self.source.memo.setdefault("resolved", {})
+        assert isinstance(memo, dict)
+        hit = memo.get(imp.specifier)
+        if hit is None:
+            hit = memo[imp.specifier] = resolver_for(self.workspace).resolve(
+                self.source.path, imp.specifier, self.package
+            )
+        assert isinstance(hit, Resolution)
+        return hit
 
     def walk(self, types: frozenset[str] | None = None) -> Iterator[Node]:
         """Every node of the tree (or those of ``types``), depth first, in source order."""
@@ -224,6 +266,62 @@ class Context:
                 package=self.package.name if self.package else None,
                 fix=fix,
                 fingerprint=f"{self.spec.code}:{self.source.path}:{' '.join(snippet.split())}",
+            )
+        )
+
+
+class WorkspaceContext:
+    """What a workspace-scope validator sees: the whole map, once per run."""
+
+    def __init__(
+        self,
+        spec: ValidatorSpec,
+        workspace: Workspace,
+        options: Mapping[str, OptionValue],
+        severity: str,
+    ) -> None:
+        self.spec = spec
+        self.workspace = workspace
+        self.options = options
+        self.severity = severity
+        self.diagnostics: list[Diagnostic] = []
+
+    def report_manifest(
+        self,
+        package: Package,
+        key: str,
+        message: str | None = None,
+        key_in: tuple[str, ...] = (),
+    ) -> None:
+        """Report at ``"key"`` in the package's package.json (inside one of the ``key_in``
+        sections when given)."""
+        from .. import jsonc
+
+        rel = "package.json" if package.path == "." else f"{package.path}/package.json"
+        text = jsonc.read_text(self.workspace.root / rel)
+        offset = 0
+        for section in key_in:
+            pos = text.find(f'"{section}"')
+            if pos >= 0 and text.find(f'"{key}"', pos) >= 0:
+                offset = pos
+                break
+        idx = text.find(f'"{key}"', offset)
+        idx = max(idx, 0)
+        line = text.count("\n", 0, idx) + 1
+        col = idx - (text.rfind("\n", 0, idx) + 1) + 1
+        self.diagnostics.append(
+            Diagnostic(
+                code=self.spec.code,
+                name=self.spec.name,
+                message=message or self.spec.message,
+                path=rel,
+                line=line,
+                column=col,
+                end_line=line,
+                end_column=col + len(key) + 2,
+                severity=self.severity,
+                package=package.name,
+                fingerprint=f"{self.spec.code}:{rel}:{message or self.spec.message}",
             )
         )
 

@@ -255,3 +255,18 @@ def _xml_text(s: str) -> str:
     from xml.sax.saxutils import escape
 
     return escape(s)
+
+
+def validator_table(specs: Sequence[ValidatorSpec]) -> str:
+    """The README's validator table, generated from the validators themselves."""
+    lines = [
+        "| code | name | default | what it checks | honours eslint-disable for | fix |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for s in specs:
+        eslint = ", ".join(f"`{e}`" for e in s.eslint_equivalents) or "—"
+        fixable = s.fix or "—"
+        lines.append(
+            f"| {s.code} | `{s.name}` | {s.severity} | {s.summary()} | {eslint} | {fixable} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,435 @@
+"""Imports of a file, and where they lead: a relative file, a tsconfig alias, a workspace
+package (and which of its files), an external package, or a Node built-in.
+
+Resolution follows TypeScript where it matters for the import rules: tsconfig ``paths``
+(longest prefix first) and ``baseUrl`` of the importing package, extensions and ``index``
+files, ``.js`` written for a ``.ts`` file, and package ``exports`` maps for deep imports.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from .source import SourceFile
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from ..jsonc import JSONValue
+    from ..workspace import Package, Workspace
+
+# require("x") and import("x") can sit anywhere; static imports and re-exports are top-level
+# statements, which are walked directly (a query over the whole tree costs more).
+CALLS_QUERY = """
+(call_expression
+  function: [(identifier) @fn (import) @fn]
+  arguments: (arguments . (string (string_fragment) @spec))) @call
+"""
+
+NODE_BUILTINS = frozenset(
+    [
+        "assert",
+        "assert/strict",
+        "async_hooks",
+        "buffer",
+        "child_process",
+        "cluster",
+        "console",
+        "constants",
+        "crypto",
+        "dgram",
+        "diagnostics_channel",
+        "dns",
+        "dns/promises",
+        "domain",
+        "events",
+        "fs",
+        "fs/promises",
+        "http",
+        "http2",
+        "https",
+        "inspector",
+        "module",
+        "net",
+        "os",
+        "path",
+        "path/posix",
+        "path/win32",
+        "perf_hooks",
+        "process",
+        "punycode",
+        "querystring",
+        "readline",
+        "readline/promises",
+        "repl",
+        "stream",
+        "stream/consumers",
+        "stream/promises",
+        "stream/web",
+        "string_decoder",
+        "sys",
+        "timers",
+        "timers/promises",
+        "tls",
+        "trace_events",
+        "tty",
+        "url",
+        "util",
+        "util/types",
+        "v8",
+        "vm",
+        "wasi",
+        "worker_threads",
+        "zlib",
+        "test",
+    ]
+)
+EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json")
+_JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    specifier: str
+    start: int  # byte span of the specifier text (inside the quotes)
+    end: int
+    statement_start: int
+    statement_end: int
+    type_only: bool
+    kind: str  # import | export | require | dynamic
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    kind: str  # relative | alias | workspace | external | builtin | protocol | unresolved
+    path: str | None = None  # the target, relative to the monorepo root (may not exist)
+    exists: bool = False
+    package: str | None = None  # workspace package name, or external package name
+    subpath: str = ""  # for packages: "" or "./x/y"
+    via_alias: str | None = None  # the tsconfig `paths` pattern used
+
+
+def imports_of(source: SourceFile) -> list[Import]:
+    """Every static import, re-export, require() and import() with a string literal."""
+    cached = source.memo.get("imports")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    found: list[Import] = []
+    for stmt in source.tree.root_node.children:
+        kind = {"import_statement": "import", "export_statement": "export"}.get(stmt.type)
+        if kind is None:
+            continue
+        src = stmt.child_by_field_name("source")
+        if src is None and kind == "import":
+            # import x = require("x")
+            for child in stmt.named_children:
+                if child.type == "import_require_clause":
+                    src = child.child_by_field_name("source")
+                    kind = "require"
+        frag = _fragment(src)
+        if frag is None:
+            continue
+        found.append(
+            Import(
+                specifier=source.text(frag),
+                start=frag.start_byte,
+                end=frag.end_byte,
+                statement_start=stmt.start_byte,
+                statement_end=stmt.end_byte,
+                type_only=kind in ("import", "export") and _type_only(source, stmt),
+                kind=kind,
+            )
+        )
+    data = source.data
+    if b"require(" in data or b"import(" in data:
+        from tree_sitter import QueryCursor
+
+        from .validator import _compile_query
+
+        query = _compile_query(source.grammar, CALLS_QUERY)
+        for _, caps in QueryCursor(query).matches(source.tree.root_node):
+            fn, spec, call = caps.get("fn"), caps.get("spec"), caps.get("call")
+            if not fn or not spec or not call:
+                continue
+            name = source.text(fn[0])
+            if name not in ("require", "import"):
+                continue
+            found.append(
+                Import(
+                    specifier=source.text(spec[0]),
+                    start=spec[0].start_byte,
+                    end=spec[0].end_byte,
+                    statement_start=call[0].start_byte,
+                    statement_end=call[0].end_byte,
+                    type_only=False,
+                    kind="require" if name == "require" else "dynamic",
+                )
+            )
+    found.sort(key=lambda i: i.start)
+    source.memo["imports"] = found
+    return found
+
+
+def _fragment(string_node: Node | None) -> Node | None:
+    if string_node is None or string_node.type != "string":
+        return None
+    for child in string_node.named_children:
+        if child.type == "string_fragment":
+            return child
+    return None
+
+
+def _statement(node: Node) -> Node:
+    while node.parent is not None and node.parent.type != "program":
+        node = node.parent
+    return node
+
+
+_TYPE_ONLY = re.compile(rb"^(?:import|export)\s+type\b")
+_TYPE_SPECIFIERS = re.compile(rb"\{([^}]*)\}")
+
+
+def _type_only(source: SourceFile, stmt: Node) -> bool:
+    text = source.data[stmt.start_byte : stmt.end_byte]
+    if _TYPE_ONLY.match(text):
+        return True
+    # `import { type A, type B } from "x"`: every named import is a type
+    head = text.split(b"from", 1)[0]
+    if head.strip().startswith(b"import {") or head.strip().startswith(b"export {"):
+        m = _TYPE_SPECIFIERS.search(head)
+        if m:
+            names = [n.strip() for n in m.group(1).split(b",") if n.strip()]
+            return bool(names) and all(n.startswith(b"type ") for n in names)
+    return False
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def package_name_of(specifier: str) -> tuple[str, str]:
+    """("@scope/name" or "name", "./sub/path" or "")."""
+    parts = specifier.split("/")
+    if specifier.startswith("@") and len(parts) >= 2:
+        name, rest = "/".join(parts[:2]), parts[2:]
+    else:
+        name, rest = parts[0], parts[1:]
+    return name, ("./" + "/".join(rest)) if rest else ""
+
+
+class Resolver:
+    """Resolves specifiers of files in one workspace. Folder listings and results are cached:
+    a repository's imports resolve with one listdir per folder instead of a stat per guess."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.ws = workspace
+        self.root = str(workspace.root)
+        self.names = workspace.by_name
+        self._listings: dict[str, frozenset[str] | None] = {}
+        self._memo: dict[tuple[str, str, str], Resolution] = {}
+
+    def _listing(self, folder: str) -> frozenset[str] | None:
+        cached = self._listings.get(folder, False)
+        if cached is not False:
+            return cached  # type: ignore[return-value]
+        try:
+            names: frozenset[str] | None = frozenset(os.listdir(os.path.join(self.root, folder)))
+        except OSError:
+            names = None
+        self._listings[folder] = names
+        return names
+
+    def _isfile(self, rel: str) -> bool:
+        folder, name = posixpath.split(rel)
+        names = self._listing(folder)
+        if names is None or name not in names:
+            return False
+        return not os.path.isdir(os.path.join(self.root, rel))
+
+    def resolve_file(self, rel: str) -> str | None:
+        """The file TypeScript would load for the extension-less or ``.js`` path ``rel``."""
+        if rel.startswith("../") or rel == "..":
+            return None  # outside the monorepo
+        if self._isfile(rel):
+            return rel
+        stem, ext = posixpath.splitext(rel)
+        for ts_ext in _JS_TO_TS.get(ext, ()):
+            if self._isfile(stem + ts_ext):
+                return stem + ts_ext
+        folder, name = posixpath.split(rel)
+        names = self._listing(folder)
+        if names is not None:
+            for e in EXTENSIONS:
+                if name + e in names:
+                    return rel + e
+            if name in names:
+                inside = self._listing(rel)
+                if inside is not None:
+                    for e in EXTENSIONS:
+                        if "index" + e in inside:
+                            return posixpath.join(rel, "index" + e)
+        return None
+
+    def resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
+        key = (package.path if package is not None else ".", posixpath.dirname(importer), specifier)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._resolve(importer, specifier, package)
+        return hit
+
+    def _resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
+        if specifier.startswith(("./", "../")) or specifier in (".", ".."):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
+            found = self.resolve_file(target)
+            return Resolution("relative", found or target, found is not None)
+        if specifier.startswith("/"):
+            return Resolution("unresolved", specifier)
+        if specifier.startswith("node:") or specifier in NODE_BUILTINS:
+            return Resolution("builtin", package=specifier.removeprefix("node:"))
+        if re.match(r"^[a-z][a-z0-9+.-]*:", specifier) or specifier.startswith("#"):
+            # bun:test, cloudflare:workers, virtual:…, package.json "imports" (#x)
+            return Resolution("protocol", package=specifier)
+        alias = self._alias(importer, specifier, package)
+        if alias is not None:
+            return alias
+        name, sub = package_name_of(specifier)
+        if name in self.names:
+            target_pkg = self.names[name]
+            return Resolution(
+                "workspace",
+                package=name,
+                subpath=sub,
+                path=_join_pkg(target_pkg.path, sub) if sub else target_pkg.path,
+            )
+        return Resolution("external", package=name, subpath=sub)
+
+    def _alias(self, importer: str, specifier: str, package: Package | None) -> Resolution | None:
+        ts = package.tsconfig if package is not None else self.ws.root_package.tsconfig
+        if ts is None:
+            return None
+        if ts.paths and ts.paths_base is not None:
+            for pattern, targets in _ordered_paths(tuple(ts.paths.items())):
+                star = _match_pattern(pattern, specifier)
+                if star is None:
+                    continue
+                first: str | None = None
+                for t in targets:
+                    rel = posixpath.normpath(posixpath.join(ts.paths_base, t.replace("*", star)))
+                    first = first or rel
+                    found = self.resolve_file(rel)
+                    if found is not None:
+                        return Resolution("alias", found, True, via_alias=pattern)
+                if first is not None:
+                    return Resolution("alias", first, False, via_alias=pattern)
+        if ts.base_url is not None:
+            found = self.resolve_file(posixpath.normpath(posixpath.join(ts.base_url, specifier)))
+            if found is not None:
+                return Resolution("alias", found, True, via_alias="baseUrl")
+        return None
+
+
+@lru_cache(maxsize=256)
+def _ordered_paths(
+    items: tuple[tuple[str, tuple[str, ...]], ...],
+) -> list[tuple[str, tuple[str, ...]]]:
+    # TypeScript picks the pattern with the longest prefix before the `*`; exact ones first.
+    def key(item: tuple[str, tuple[str, ...]]) -> tuple[int, int]:
+        pattern = item[0]
+        return (0 if "*" not in pattern else 1, -len(pattern.split("*", 1)[0]))
+
+    return sorted(items, key=key)
+
+
+def _match_pattern(pattern: str, specifier: str) -> str | None:
+    if "*" not in pattern:
+        return "" if pattern == specifier else None
+    prefix, suffix = pattern.split("*", 1)
+    if (
+        specifier.startswith(prefix)
+        and specifier.endswith(suffix)
+        and len(specifier) >= len(prefix) + len(suffix)
+    ):
+        return specifier[len(prefix) : len(specifier) - len(suffix) if suffix else None]
+    return None
+
+
+def _join_pkg(pkg_path: str, sub: str) -> str:
+    return posixpath.normpath(posixpath.join(pkg_path, sub))
+
+
+def exports_allow(exports: JSONValue, subpath: str) -> bool | None:
+    """Whether a package's ``exports`` map exposes ``subpath`` ("" = the root, "./x");
+    None when the package has no exports map."""
+    if exports is None:
+        return None
+    key = subpath if subpath else "."
+    if isinstance(exports, (str, list)):
+        return key == "."
+    if not isinstance(exports, dict):
+        return None
+    keys = [k for k in exports if isinstance(k, str)]
+    if not any(k.startswith(".") for k in keys):
+        # conditions only ({"import": ..., "require": ...}): the root alone
+        return key == "."
+    if key in exports:
+        return exports[key] is not None
+    best: str | None = None
+    for k in keys:
+        if "*" in k:
+            prefix, suffix = k.split("*", 1)
+            if (
+                key.startswith(prefix)
+                and key.endswith(suffix)
+                and len(key) >= len(prefix) + len(suffix)
+            ) and (best is None or len(prefix) > len(best.split("*", 1)[0])):
+                best = k
+        elif k.endswith("/") and key.startswith(k):  # deprecated folder mappings
+            best = best or k
+    return best is not None and exports.get(best) is not None
+
+
+def resolver_for(workspace: Workspace) -> Resolver:
+    cached = _RESOLVERS.get(id(workspace))
+    if cached is None or cached[0] is not workspace:
+        cached = (workspace, Resolver(workspace))
+        _RESOLVERS[id(workspace)] = cached
+    return cached[1]
+
+
+_RESOLVERS: dict[int, tuple[Workspace, Resolver]] = {}
+
+
+def declares(package: Package, name: str) -> bool:
+    """Whether ``package`` lists ``name`` in any of its dependency kinds."""
+    return any(name in deps for deps in package.dependencies.values())
+
+
+def types_package(name: str) -> str:
+    """The DefinitelyTyped package for ``name``: react → @types/react, @a/b → @types/a__b."""
+    if name.startswith("@"):
+        return "@types/" + name[1:].replace("/", "__")
+    return "@types/" + name
+
+
+def suggested_specifier(workspace: Workspace, target_path: str) -> tuple[str, Package] | None:
+    """The package import for a file of a workspace package: its name when the file is the
+    package's entry, else name + subpath when its exports map exposes it."""
+    owner = workspace.owner_of(target_path)
+    if owner is None or owner.name is None:
+        return None
+    inner = posixpath.relpath(target_path, owner.path)
+    stem = posixpath.splitext(inner)[0]
+    if stem.endswith(".d"):
+        stem = stem[:-2]
+    if stem in ("index", "src/index"):
+        return owner.name, owner
+    sub = "./" + (stem[:-6] if stem.endswith("/index") else stem)
+    if exports_allow(owner.exports, sub) or (
+        owner.exports is None and not sub.startswith("./src/")
+    ):
+        return owner.name + sub[1:], owner
+    return owner.name, owner

@@ -1,0 +1,83 @@
+"""Disallow reaching another workspace package through a tsconfig path alias.
+
+## What it does
+Reports an import that resolves through the importing package's tsconfig `paths` (or
+`baseUrl`) into another workspace package's folder — for example an alias
+`"@repo/design-system/*": ["../../packages/design-system/*"]` in apps/app/tsconfig.json.
+
+## Why
+The alias looks like a package import but is a relative path in disguise: it skips the
+package's `exports`, needs no `package.json` dependency (so the package graph, turbo and
+`orchestrator affected` do not see the edge) and compiles the other package's sources with the
+importing app's compiler options.
+
+## Example
+```json
+// apps/app/tsconfig.json
+{ "compilerOptions": { "paths": { "@repo/design-system/*": ["../../packages/design-system/*"] } } }
+```
+```ts
+import { Button } from "@repo/design-system/components/button";
+```
+
+## Use instead
+Remove the alias, declare `"@repo/design-system": "workspace:*"` and let the package's
+`exports` resolve the import.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from orchestrator_tool.engine.imports import declares
+from orchestrator_tool.engine.validator import Invalid, Valid
+
+if TYPE_CHECKING:
+    from orchestrator_tool.engine.validator import Context
+
+CODE = "IMP005"
+NAME = "no-alias-into-workspace-package"
+MESSAGE = "Import reaches a workspace package through a tsconfig path alias."
+SEVERITY = "error"
+LANGUAGES = ("typescript", "tsx", "javascript")
+WORKSPACE_FIXTURE = "next-forge"
+
+VALID = [
+    Valid("import { cn } from '@/lib/utils';", filename="apps/app/app/x.tsx"),
+    Valid(
+        "import { Button } from '@repo/design-system/components/button';",
+        filename="apps/web/app/x.tsx",
+    ),
+]
+INVALID = [
+    Invalid(
+        "import { Button } from '@repo/design-system/components/button';",
+        positions=((1, 24),),
+        filename="apps/app/app/x.tsx",
+    ),
+]
+
+
+def check(ctx: Context) -> None:
+    ws = ctx.workspace
+    if ws is None:
+        return
+    own = ctx.package.path if ctx.package else "."
+    for imp in ctx.imports():
+        if imp.specifier.startswith("."):
+            continue
+        res = ctx.resolve(imp)
+        if res.kind != "alias" or res.path is None:
+            continue
+        target = ws.owner_of(res.path)
+        if target is None or target.path == own:
+            continue
+        own_pkg = ctx.package or ws.root_package
+        declare = "" if target.name and declares(own_pkg, target.name) else " and declare it"
+        ctx.report(
+            span=(imp.start - 1, imp.end + 1),
+            message=(
+                f"{imp.specifier!r} reaches {target.label} ({target.path}) through the tsconfig "
+                f"alias {res.via_alias!r}; import the package by its name{declare}"
+            ),
+        )

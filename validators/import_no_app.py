@@ -1,0 +1,68 @@
+"""Disallow importing an application from another package.
+
+## What it does
+Reports an import of a workspace package that is an application — by default any package
+under `apps/` (option `apps`, a list of path globs) — from any other package.
+
+## Why
+Dependencies flow from apps to packages. A package that imports an app drags the app's
+framework, environment and routes into everything that uses the package, and makes the app a
+build dependency of its own libraries.
+
+## Example
+```ts
+// packages/email/templates/welcome.tsx
+import { siteUrl } from "web/lib/config";
+```
+
+## Use instead
+Move what both need into a package (`@repo/config`) and import it from both.
+"""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
+
+from orchestrator_tool.engine.validator import Invalid, Valid
+
+if TYPE_CHECKING:
+    from orchestrator_tool.engine.validator import Context
+
+CODE = "IMP008"
+NAME = "no-import-of-app"
+MESSAGE = "A package must not import an application."
+SEVERITY = "error"
+LANGUAGES = ("typescript", "tsx", "javascript")
+WORKSPACE_FIXTURE = "next-forge"
+OPTIONS = {"apps": ["apps/*"]}
+
+VALID = [Valid("import { x } from '@repo/auth/server';", filename="apps/app/app/x.ts")]
+INVALID = [
+    Invalid(
+        "import config from 'web/next.config';",
+        positions=((1, 20),),
+        filename="packages/email/index.ts",
+    )
+]
+
+
+def check(ctx: Context) -> None:
+    ws = ctx.workspace
+    if ws is None:
+        return
+    patterns = ctx.options.get("apps") or ["apps/*"]
+    globs = [str(p) for p in patterns] if isinstance(patterns, list) else ["apps/*"]
+    own = ctx.package.name if ctx.package else None
+    for imp in ctx.imports():
+        if imp.specifier.startswith("."):
+            continue
+        res = ctx.resolve(imp)
+        if res.kind != "workspace" or res.package in (None, own):
+            continue
+        target = ws.by_name[res.package]
+        if any(fnmatchcase(target.path, g) for g in globs):
+            ctx.report(
+                span=(imp.start - 1, imp.end + 1),
+                message=f"{target.label} is an application ({target.path}); packages must not import apps",
+            )

@@ -1,0 +1,81 @@
+"""Disallow relative imports that leave the importing package.
+
+## What it does
+Reports `import … from "../../packages/ui/button"` and other relative imports whose target lies
+outside the folder of the package doing the import, and suggests the package import
+(`@repo/ui`, or `@repo/ui/button` when its `exports` expose it).
+
+## Why
+A relative path into another package bypasses its `package.json`: the dependency is not
+declared, so pnpm, turbo and the affected-packages graph cannot see it; the import breaks as
+soon as the package is built, published or moved; and it reaches files the package never
+exported.
+
+## Example
+```ts
+// apps/web/app/page.tsx
+import { Button } from "../../../packages/design-system/components/button";
+```
+
+## Use instead
+```ts
+import { Button } from "@repo/design-system/components/button";
+```
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from orchestrator_tool.engine.diagnostics import Fix
+from orchestrator_tool.engine.imports import suggested_specifier
+from orchestrator_tool.engine.validator import Invalid, Valid
+
+if TYPE_CHECKING:
+    from orchestrator_tool.engine.validator import Context
+
+CODE = "IMP001"
+NAME = "no-relative-import-outside-package"
+MESSAGE = "Relative import leaves the package; import the package by name instead."
+SEVERITY = "error"
+LANGUAGES = ("typescript", "tsx", "javascript")
+PREFILTER = rb"\.\./"
+FIX = "unsafe: the package import, when the target package is known"
+ESLINT_EQUIVALENTS = ("import/no-relative-packages",)
+
+VALID = [
+    Valid("import { x } from './x';\nimport y from '../lib/y';", filename="apps/web/app/page.ts"),
+]
+INVALID = [
+    Invalid(
+        "import { Button } from '../../../packages/design-system/components/button';",
+        positions=((1, 24),),
+        filename="apps/web/app/page.ts",
+    ),
+]
+WORKSPACE_FIXTURE = "next-forge"  # the examples run inside fixtures/monorepos/next-forge
+
+
+def check(ctx: Context) -> None:
+    pkg = ctx.package
+    if pkg is None or pkg.path == "." or ctx.workspace is None:
+        return
+    prefix = pkg.path + "/"
+    for imp in ctx.imports():
+        if not imp.specifier.startswith(".."):
+            continue
+        res = ctx.resolve(imp)
+        if res.kind != "relative" or res.path is None or res.path.startswith(prefix):
+            continue
+        suggestion = suggested_specifier(ctx.workspace, res.path)
+        if suggestion is not None:
+            spec, target = suggestion
+            message = (
+                f"Relative import leaves {pkg.label} for {target.label}; "
+                f"import `{spec}` instead (and declare {target.name} in {pkg.path}/package.json)"
+            )
+            fix = Fix(imp.start, imp.end, spec, safe=False, description=f"import `{spec}`")
+        else:
+            message = f"Relative import leaves {pkg.label} ({pkg.path}) for {res.path}"
+            fix = None
+        ctx.report(span=(imp.start - 1, imp.end + 1), message=message, fix=fix)

@@ -1,0 +1,94 @@
+"""Disallow importing an external package that is declared neither by the importing package
+nor by the root.
+
+## What it does
+Reports an import of an npm package (`zod`, `next/server`) that the importing package's
+`package.json` does not declare and the root `package.json` does not declare either. A
+type-only import (`import type`) is also satisfied by the matching `@types/…` package. Node
+built-ins (`fs`, `node:path`), protocol imports (`bun:test`) and tsconfig path aliases are not
+packages and are skipped.
+
+## Why
+With pnpm's hoisting, or npm and yarn's flat `node_modules`, an undeclared package resolves by
+accident — through another package's dependency — until a version changes or the package is
+deployed alone. The lockfile then cannot tell which package a bump affects.
+
+## Example
+```ts
+// packages/email/index.ts, where neither packages/email nor the root declares it
+import { Resend } from "resend";
+```
+
+## Use instead
+Add `"resend"` to packages/email/package.json.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from orchestrator_tool.engine.imports import declares, types_package
+from orchestrator_tool.engine.validator import Invalid, Valid
+
+if TYPE_CHECKING:
+    from orchestrator_tool.engine.validator import Context
+
+CODE = "IMP003"
+NAME = "no-undeclared-external-dependency"
+MESSAGE = "Package imported but declared neither here nor in the root package.json."
+SEVERITY = "error"
+LANGUAGES = ("typescript", "tsx", "javascript")
+ESLINT_EQUIVALENTS = ("import/no-extraneous-dependencies",)
+WORKSPACE_FIXTURE = "next-forge"
+OPTIONS: dict[str, list[str]] = {"allow": []}
+
+VALID = [
+    Valid(
+        "import { z } from 'zod';\nimport { NextResponse } from 'next/server';\nimport fs from 'node:fs';\nimport path from 'path';",
+        filename="apps/api/app/api/x/route.ts",
+    ),
+    Valid("import type { Config } from 'typescript';", filename="apps/api/app/x.ts"),
+    Valid(
+        "import { test } from 'bun:test';\nimport { u } from '@/lib/pagination';",
+        filename="apps/api/app/x.ts",
+    ),
+    Valid(
+        "import { Resend } from 'resend';",
+        filename="packages/email/index.ts",
+        options={"allow": ["resend"]},
+    ),
+]
+INVALID = [
+    Invalid(
+        "import { Resend } from 'resend';", positions=((1, 24),), filename="packages/email/index.ts"
+    ),
+    Invalid(
+        "import dayjs from 'dayjs/plugin/utc';", positions=((1, 19),), filename="apps/web/app/x.ts"
+    ),
+]
+
+
+def check(ctx: Context) -> None:
+    ws = ctx.workspace
+    if ws is None:
+        return
+    pkg = ctx.package or ws.root_package
+    allow = ctx.options.get("allow") or []
+    allowed = set(allow) if isinstance(allow, list) else set()
+    for imp in ctx.imports():
+        if imp.specifier.startswith("."):
+            continue
+        res = ctx.resolve(imp)
+        if res.kind != "external" or res.package is None or res.package in allowed:
+            continue
+        name = res.package
+        if name == pkg.name or declares(pkg, name) or declares(ws.root_package, name):
+            continue
+        types = types_package(name)
+        if imp.type_only and (declares(pkg, types) or declares(ws.root_package, types)):
+            continue
+        manifest = "package.json" if pkg.path == "." else f"{pkg.path}/package.json"
+        ctx.report(
+            span=(imp.start - 1, imp.end + 1),
+            message=f"{name} is not declared in {manifest} nor in the root package.json",
+        )

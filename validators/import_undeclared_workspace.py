@@ -1,0 +1,82 @@
+"""Disallow importing a workspace package that is not declared as a dependency.
+
+## What it does
+Reports an import of a workspace package (`@repo/ui`) from a package whose `package.json`
+does not list it in `dependencies`, `devDependencies`, `peerDependencies` or
+`optionalDependencies`.
+
+## Why
+Hoisting and symlinks make the import work locally, but the package graph does not know the
+edge: turbo will not build `@repo/ui` first, `orchestrator affected` and `turbo --affected`
+miss the dependent, and a pruned Docker build (`turbo prune`) breaks.
+
+## Example
+```ts
+// apps/web/app/page.tsx, where apps/web/package.json does not list @repo/auth
+import { getSession } from "@repo/auth/server";
+```
+
+## Use instead
+Declare it: `"@repo/auth": "workspace:*"` in apps/web/package.json.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from orchestrator_tool.engine.imports import declares
+from orchestrator_tool.engine.validator import Invalid, Valid
+
+if TYPE_CHECKING:
+    from orchestrator_tool.engine.validator import Context
+
+CODE = "IMP002"
+NAME = "no-undeclared-workspace-dependency"
+MESSAGE = "Workspace package imported but not declared in package.json."
+SEVERITY = "error"
+LANGUAGES = ("typescript", "tsx", "javascript")
+ESLINT_EQUIVALENTS = ("import/no-extraneous-dependencies",)
+WORKSPACE_FIXTURE = "next-forge"
+
+VALID = [
+    Valid(
+        "import { Button } from '@repo/design-system/components/button';",
+        filename="apps/web/app/page.tsx",
+    ),
+    Valid("import type { X } from '@repo/analytics';", filename="apps/web/app/page.tsx"),
+]
+INVALID = [
+    Invalid(
+        "import { getSession } from '@repo/auth/server';",
+        positions=((1, 28),),
+        filename="apps/web/app/page.tsx",
+    ),
+    Invalid(
+        "const db = await import('@repo/database');",
+        positions=((1, 25),),
+        filename="apps/docs/app/page.tsx",
+    ),
+]
+
+
+def check(ctx: Context) -> None:
+    ws = ctx.workspace
+    if ws is None:
+        return
+    pkg = ctx.package or ws.root_package
+    for imp in ctx.imports():
+        if imp.specifier.startswith("."):
+            continue
+        res = ctx.resolve(imp)
+        if res.kind != "workspace" or res.package is None or res.package == pkg.name:
+            continue
+        if declares(pkg, res.package):
+            continue
+        manifest = "package.json" if pkg.path == "." else f"{pkg.path}/package.json"
+        ctx.report(
+            span=(imp.start - 1, imp.end + 1),
+            message=(
+                f"{res.package} is a workspace package but {manifest} does not declare it; "
+                f'add "{res.package}": "workspace:*"'
+            ),
+        )
