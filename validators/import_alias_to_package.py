@@ -2,8 +2,11 @@
 
 ## What it does
 Reports an import that resolves through the importing package's tsconfig `paths` (or
-`baseUrl`) into another workspace package's folder — for example an alias
-`"@repo/design-system/*": ["../../packages/design-system/*"]` in apps/app/tsconfig.json.
+`baseUrl`) into another workspace package's folder under a name that is not that package's —
+for example `"@ds/*": ["../../packages/design-system/components/*"]` in
+apps/app/tsconfig.json. An alias under the package's own name (`"@repo/ui/*":
+["../../packages/ui/src/*"]`, a common way to compile against sources) is an import of the
+package and is checked as one (declared dependency, exports).
 
 ## Why
 The alias looks like a package import but is a relative path in disguise: it skips the
@@ -14,10 +17,10 @@ importing app's compiler options.
 ## Example
 ```json
 // apps/app/tsconfig.json
-{ "compilerOptions": { "paths": { "@repo/design-system/*": ["../../packages/design-system/*"] } } }
+{ "compilerOptions": { "paths": { "@ds/*": ["../../packages/design-system/components/*"] } } }
 ```
 ```ts
-import { Button } from "@repo/design-system/components/button";
+import { Button } from "@ds/button";
 ```
 
 ## Use instead
@@ -48,12 +51,15 @@ VALID = [
         "import { Button } from '@repo/design-system/components/button';",
         filename="apps/web/app/x.tsx",
     ),
+    # an alias under the package's own name only points TypeScript at its sources
+    Valid(
+        "import { Button } from '@repo/design-system/components/button';",
+        filename="apps/app/app/x.tsx",
+    ),
 ]
 INVALID = [
     Invalid(
-        "import { Button } from '@repo/design-system/components/button';",
-        positions=((1, 24),),
-        filename="apps/app/app/x.tsx",
+        "import { Button } from '@ds/button';", positions=((1, 24),), filename="apps/app/app/x.tsx"
     ),
 ]
 

@@ -3,7 +3,9 @@
 ## What it does
 Reports an import of a file inside another workspace package that its `exports` map does not
 expose (`@repo/database/internal/client` when only `"."` and `"./schema"` are exported). For a
-package without an `exports` map, it reports imports into its `src/` folder.
+package without an `exports` map, it reports imports into its `src/` folder. Test files
+(`*.test.*`, `*.spec.*`, `*.stories.*`, `__tests__/`, `test/`, `e2e/`) may reach into other
+packages' internals unless option `ignoreTests` is false.
 
 ## Why
 `exports` is the package's public surface; anything else is an implementation detail that can
@@ -24,6 +26,7 @@ or add the subpath to the package's `exports` if it is meant to be public.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.imports import exports_allow
@@ -38,8 +41,15 @@ MESSAGE = "Import reaches past the package's exports."
 SEVERITY = "error"
 LANGUAGES = ("typescript", "tsx", "javascript")
 WORKSPACE_FIXTURE = "next-forge"
+OPTIONS = {"ignoreTests": True}
+_TEST_FILE = re.compile(
+    r"(^|/)(__tests__|__mocks__|tests?|e2e)/|\.(test|spec|stories)\.[cm]?[jt]sx?$"
+)
 
 VALID = [
+    Valid(
+        "import { client } from '@repo/database/client';", filename="apps/api/__tests__/x.test.ts"
+    ),
     Valid(
         "import { db } from '@repo/database';\nimport { s } from '@repo/database/schema';",
         filename="apps/api/app/x.ts",
@@ -51,6 +61,12 @@ VALID = [
     Valid("import { track } from '@repo/analytics/events';", filename="apps/web/app/x.ts"),
 ]
 INVALID = [
+    Invalid(
+        "import { client } from '@repo/database/client';",
+        positions=((1, 24),),
+        filename="apps/api/app/x.test.ts",
+        options={"ignoreTests": False},
+    ),
     Invalid(
         "import { client } from '@repo/database/client';",
         positions=((1, 24),),
@@ -67,6 +83,8 @@ INVALID = [
 def check(ctx: Context) -> None:
     ws = ctx.workspace
     if ws is None:
+        return
+    if ctx.options.get("ignoreTests", True) and _TEST_FILE.search(ctx.source.path):
         return
     own = ctx.package.name if ctx.package else None
     for imp in ctx.imports():

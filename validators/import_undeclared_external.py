@@ -5,8 +5,9 @@ nor by the root.
 Reports an import of an npm package (`zod`, `next/server`) that the importing package's
 `package.json` does not declare and the root `package.json` does not declare either. A
 type-only import (`import type`) is also satisfied by the matching `@types/…` package. Node
-built-ins (`fs`, `node:path`), protocol imports (`bun:test`) and tsconfig path aliases are not
-packages and are skipped.
+built-ins (`fs`, `node:path`), protocol imports (`bun:test`), tsconfig path aliases and names
+npm cannot have (upper case: Docusaurus' `@theme/Layout`) are not packages and are skipped;
+option `allow` lists more names to skip.
 
 ## Why
 With pnpm's hoisting, or npm and yarn's flat `node_modules`, an undeclared package resolves by
@@ -43,6 +44,7 @@ WORKSPACE_FIXTURE = "next-forge"
 OPTIONS: dict[str, list[str]] = {"allow": []}
 
 VALID = [
+    Valid("import Layout from '@theme/Layout';", filename="apps/docs/app/x.tsx"),
     Valid(
         "import { z } from 'zod';\nimport { NextResponse } from 'next/server';\nimport fs from 'node:fs';\nimport path from 'path';",
         filename="apps/api/app/api/x/route.ts",
@@ -82,6 +84,8 @@ def check(ctx: Context) -> None:
         if res.kind != "external" or res.package is None or res.package in allowed:
             continue
         name = res.package
+        if name != name.lower():
+            continue  # npm names are lowercase: `@theme/Layout` is a bundler alias, not a package
         if name == pkg.name or declares(pkg, name) or declares(ws.root_package, name):
             continue
         types = types_package(name)

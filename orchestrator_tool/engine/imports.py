@@ -293,10 +293,19 @@ class Resolver:
         if re.match(r"^[a-z][a-z0-9+.-]*:", specifier) or specifier.startswith("#"):
             # bun:test, cloudflare:workers, virtual:…, package.json "imports" (#x)
             return Resolution("protocol", package=specifier)
+        name, sub = package_name_of(specifier)
         alias = self._alias(importer, specifier, package)
         if alias is not None:
+            target_pkg = self.names.get(name)
+            if (
+                target_pkg is not None
+                and alias.path is not None
+                and (alias.path == target_pkg.path or alias.path.startswith(target_pkg.path + "/"))
+            ):
+                # The alias only points TypeScript at the package's own sources under its own
+                # name (`@repo/ui` → packages/ui/src): it is an import of that package.
+                return Resolution("workspace", alias.path, alias.exists, name, sub, alias.via_alias)
             return alias
-        name, sub = package_name_of(specifier)
         if name in self.names:
             target_pkg = self.names[name]
             return Resolution(
