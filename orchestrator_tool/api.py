@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING
 
 from . import git
 from .affected import Affected, ChangedFile, ChangeSet, Reason, compute
-from .errors import GitError, MissingRefError, UsageError
+from .errors import GitError, InputError, MissingRefError, UsageError
 from .workspace import Workspace, find_root, scan
 
 if TYPE_CHECKING:
+    from .config import Config
     from .engine.diagnostics import Diagnostic
     from .engine.runner import Settings
     from .engine.validator import OptionValue, ValidatorSpec
@@ -269,7 +270,7 @@ def resolve_change_source(
             hint="pass --base origin/main (with enough history fetched), or set TURBO_SCM_BASE",
         )
     repo = _Repo(ws)
-    default = _default_base(repo.top)
+    default = load_config(ws.root).default_base or _default_base(repo.top)
     if default is None:
         raise UsageError(
             "no change source given and no default branch (main, master) found",
@@ -387,6 +388,13 @@ class ValidationReport:
     codes: tuple[str, ...] = ()
 
 
+class _NoSettings:
+    enabled: bool | None = None
+
+
+_NO_SETTINGS = _NoSettings()
+
+
 def select_specs(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[ValidatorSpec]:
     """The validators whose code starts with one of ``select`` (all when empty) and with none
     of ``ignore``."""
@@ -408,7 +416,14 @@ def select_specs(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list
     ]
 
 
-def _cache_key(ws: Workspace, settings: Settings) -> str:
+def load_config(root: Path) -> Config:
+    """The monorepo's orchestrator.toml, resolved (defaults when there is none)."""
+    from .config import load
+
+    return load(root)
+
+
+def _cache_key(ws: Workspace, settings: Settings, config_digest: str = "") -> str:
     import hashlib
 
     from . import __version__
@@ -426,6 +441,7 @@ def _cache_key(ws: Workspace, settings: Settings) -> str:
         {s.code: [settings.severity_for(s), settings.options_for(s)] for s in settings.specs},
         settings.honour_eslint_disable,
         settings.max_bytes,
+        config_digest,  # covers per-path overrides
     ]
     blob = json.dumps([__version__, config, facts], sort_keys=True, default=str).encode()
     return hashlib.blake2b(blob, digest_size=12).hexdigest()
@@ -456,20 +472,48 @@ def validate(
     from .engine import files as file_sel
     from .engine.cache import ResultCache, content_hash
     from .engine.diagnostics import Diagnostic
-    from .engine.runner import FileResult, Settings, run
+    from .engine.runner import FileResult, PathOverride, Settings, run
 
+    config = load_config(ws.root)
     if staged and (paths or base or affected_only):
         raise UsageError("--staged checks the index: it does not combine with paths or --base")
     if fix and staged:
         raise UsageError("--fix rewrites the work tree, which --staged does not check")
+    specs = select_specs(select or config.select, ignore or config.ignore)
+    known = {s.code for s in select_specs()}
+    unknown = sorted(c for c in config.codes() if c not in known)
+    if unknown:
+        raise InputError(
+            f"no validator {', '.join(unknown)}",
+            path=config.path,
+            hint="`orchestrator rules` lists the codes",
+        )
+    specs = [s for s in specs if config.validators.get(s.code, _NO_SETTINGS).enabled is not False]
     settings = Settings(
-        specs=tuple(select_specs(select, ignore)),
-        severity=severity or {},
-        options=options or {},
-        honour_eslint_disable=honour_eslint_disable,
+        specs=tuple(specs),
+        severity={
+            **{c: v.severity for c, v in config.validators.items() if v.severity},
+            **(severity or {}),
+        },
+        options={
+            **{c: v.options for c, v in config.validators.items() if v.options},
+            **(options or {}),
+        },
+        honour_eslint_disable=honour_eslint_disable and config.honour_eslint_disable,
+        max_bytes=config.max_file_size,
+        overrides=tuple(
+            PathOverride(
+                o.paths,
+                enabled={c: v.enabled for c, v in o.validators.items() if v.enabled is not None},
+                severity={c: v.severity for c, v in o.validators.items() if v.severity},
+                options={c: v.options for c, v in o.validators.items() if v.options},
+            )
+            for o in config.overrides
+        ),
     )
+    excludes = (*(file_sel.DEFAULT_EXCLUDES if config.default_excludes else ()), *config.exclude)
     if staged:
-        selection = file_sel.staged(ws.root, force_exclude=True)
+        selection = file_sel.staged(ws.root, excludes=excludes, force_exclude=True)
     elif base is not None or affected_only:
         cs = resolve_change_source(ws, base=base, cwd=cwd, env=env)
         if affected_only:
@@ -479,11 +523,13 @@ def validate(
             candidates = [r for r in listing if any(r.startswith(pre) for pre in prefixes)]
         else:
             candidates = [f.path for f in cs.files if (ws.root / f.path).is_file()]
-        selection = file_sel.select(ws.root, candidates=candidates)
+        selection = file_sel.select(ws.root, candidates=candidates, excludes=excludes)
     else:
-        selection = file_sel.select(ws.root, paths=paths, cwd=cwd, force_exclude=force_exclude)
+        selection = file_sel.select(
+            ws.root, paths=paths, cwd=cwd, force_exclude=force_exclude, excludes=excludes
+        )
 
-    cache = ResultCache(ws.root, _cache_key(ws, settings)) if use_cache else None
+    cache = ResultCache(ws.root, _cache_key(ws, settings, config.digest)) if use_cache else None
     cached: list[FileResult] = []
     todo: list[tuple[str, bytes | None]] = []
     meta: dict[str, tuple[int, int, str]] = {}

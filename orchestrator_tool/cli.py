@@ -483,6 +483,25 @@ def rules_test(modules: tuple[str, ...]) -> None:
         sys.exit(int(ExitCode.FINDINGS))
 
 
+@cli.command("config")
+@click.option("--schema", is_flag=True, help="Print the JSON Schema of orchestrator.toml.")
+@click.pass_obj
+def config_cmd(obj: _Ctx, schema: bool) -> None:
+    """Show the effective orchestrator.toml settings (or its JSON Schema)."""
+    import json
+
+    if schema:
+        from .config import json_schema
+
+        click.echo(json.dumps(json_schema(), indent=2))
+        return
+    from . import api
+    from .reporting.jsonout import dumps
+
+    ws: Workspace = _workspace(obj)
+    click.echo(dumps(api.load_config(ws.root)))
+
+
 def _print_schema(kind: str) -> None:
     import json
 

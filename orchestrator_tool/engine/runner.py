@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from . import suppressions
 from .diagnostics import Diagnostic
@@ -23,6 +23,33 @@ PARALLEL_THRESHOLD = 120
 
 
 @dataclass(frozen=True)
+class PathOverride:
+    """Validator settings for the files some gitignore-style globs match."""
+
+    patterns: tuple[str, ...]
+    enabled: Mapping[str, bool] = field(default_factory=dict)
+    severity: Mapping[str, str] = field(default_factory=dict)
+    options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
+
+    def matches(self, path: str) -> bool:
+        spec = _OVERRIDE_SPECS.get(self.patterns)
+        if spec is None:
+            import pathspec
+
+            spec = _OVERRIDE_SPECS[self.patterns] = pathspec.GitIgnoreSpec.from_lines(
+                list(self.patterns)
+            )
+        return bool(spec.match_file(path))
+
+
+class _Matcher(Protocol):
+    def match_file(self, file: str) -> bool: ...
+
+
+_OVERRIDE_SPECS: dict[tuple[str, ...], _Matcher] = {}
+
+
+@dataclass(frozen=True)
 class Settings:
     """The resolved configuration the engine runs with."""
 
@@ -31,12 +58,30 @@ class Settings:
     options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
     honour_eslint_disable: bool = True
     max_bytes: int = MAX_BYTES_DEFAULT
+    overrides: tuple[PathOverride, ...] = ()
 
-    def options_for(self, spec: ValidatorSpec) -> dict[str, OptionValue]:
-        return {**spec.options, **self.options.get(spec.code, {})}
+    def options_for(self, spec: ValidatorSpec, path: str | None = None) -> dict[str, OptionValue]:
+        options = {**spec.options, **self.options.get(spec.code, {})}
+        for o in self._overrides_for(path):
+            options.update(o.options.get(spec.code, {}))
+        return options
 
-    def severity_for(self, spec: ValidatorSpec) -> str:
-        return self.severity.get(spec.code, spec.severity)
+    def severity_for(self, spec: ValidatorSpec, path: str | None = None) -> str:
+        severity = self.severity.get(spec.code, spec.severity)
+        for o in self._overrides_for(path):
+            severity = o.severity.get(spec.code, severity)
+        return severity
+
+    def enabled_for(self, spec: ValidatorSpec, path: str | None = None) -> bool:
+        enabled = True
+        for o in self._overrides_for(path):
+            enabled = o.enabled.get(spec.code, enabled)
+        return enabled
+
+    def _overrides_for(self, path: str | None) -> list[PathOverride]:
+        if path is None or not self.overrides:
+            return []
+        return [o for o in self.overrides if o.matches(path)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +110,8 @@ def check_source(
     has_directives = b"orchestrator-ignore" in data
     if not applicable and not has_directives:
         return FileResult(source.path)
+    if settings.overrides:
+        applicable = [s for s in applicable if settings.enabled_for(s, source.path)]
     package = workspace.owner_of(source.path) if workspace is not None else None
     found: list[Diagnostic] = []
     crashes: list[str] = []
@@ -72,8 +119,8 @@ def check_source(
         ctx = Context(
             spec,
             source,
-            settings.options_for(spec),
-            settings.severity_for(spec),
+            settings.options_for(spec, source.path),
+            settings.severity_for(spec, source.path),
             workspace,
             package,
         )

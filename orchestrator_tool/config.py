@@ -1,0 +1,306 @@
+"""`orchestrator.toml` at the monorepo root: the models, loading, and the resolved settings.
+
+```toml
+[validate]
+exclude = ["legacy/**"]            # added to the default excludes
+honour-eslint-disable = true
+
+[validators.ANY001]
+severity = "warning"
+options = { ignoreRestArgs = true }
+
+[validators.IMP006]
+enabled = false
+
+[[overrides]]
+paths = ["apps/web/legacy/**", "**/*.stories.tsx"]
+validators.ANY001.enabled = false
+
+[affected]
+default-base = "origin/main"
+```
+
+The file is validated by pydantic models (unknown keys are errors, every field documented;
+`orchestrator config --schema` prints the JSON Schema). pydantic costs more to import than a
+cached validate run takes, so the validated result is cached by the file's content hash and
+pydantic is only imported when the file changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Union
+
+from typing_extensions import TypeAliasType
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+CONFIG_FILES = ("orchestrator.toml", ".orchestrator.toml")
+FORMAT = 1
+
+OptionValue = TypeAliasType(
+    "OptionValue",
+    Union[bool, int, float, str, "list[OptionValue]", "dict[str, OptionValue]", None],
+)
+
+
+@dataclass(frozen=True)
+class ValidatorSettings:
+    enabled: bool | None = None
+    severity: str | None = None
+    options: dict[str, OptionValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Override:
+    paths: tuple[str, ...]
+    validators: dict[str, ValidatorSettings]
+
+
+@dataclass(frozen=True)
+class Config:
+    """The resolved configuration (defaults when there is no file)."""
+
+    path: str | None = None
+    exclude: tuple[str, ...] = ()
+    default_excludes: bool = True
+    honour_eslint_disable: bool = True
+    max_file_size: int = 1024 * 1024
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    validators: dict[str, ValidatorSettings] = field(default_factory=dict)
+    overrides: tuple[Override, ...] = ()
+    default_base: str | None = None
+    digest: str = ""  # of the file's content, for cache keys
+
+    def codes(self) -> set[str]:
+        names = set(self.validators)
+        for o in self.overrides:
+            names |= set(o.validators)
+        return names
+
+
+def models() -> type[BaseModel]:
+    """The pydantic models of orchestrator.toml (imported on demand)."""
+    from typing import Literal
+
+    from pydantic import BaseModel, ConfigDict, Field
+
+    class _Base(BaseModel):
+        model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    class ValidatorConfig(_Base):
+        """Settings of one validator, by code (e.g. `[validators.ANY001]`)."""
+
+        enabled: bool | None = Field(None, description="Turn the validator on or off.")
+        severity: Literal["error", "warning", "info"] | None = Field(
+            None, description="Report findings at this severity (errors fail the run)."
+        )
+        options: dict[str, OptionValue] = Field(
+            default_factory=dict,
+            description="Validator options; see `orchestrator rules explain CODE`.",
+        )
+
+    class OverrideConfig(_Base):
+        """Validator settings for some paths (later overrides win)."""
+
+        paths: list[str] = Field(
+            min_length=1, description="gitignore-style globs relative to the monorepo root."
+        )
+        validators: dict[str, ValidatorConfig] = Field(
+            default_factory=dict, description="Settings by validator code for these paths."
+        )
+
+    class ValidateConfig(_Base):
+        """`orchestrator validate` settings."""
+
+        exclude: list[str] = Field(
+            default_factory=list, description="More gitignore-style globs to leave out."
+        )
+        default_excludes: bool = Field(
+            True,
+            alias="default-excludes",
+            description="Leave out generated output (dist/, .next/, *.gen.ts, ...).",
+        )
+        honour_eslint_disable: bool = Field(
+            True,
+            alias="honour-eslint-disable",
+            description="Let eslint-disable comments silence the equivalent validators.",
+        )
+        max_file_size: int = Field(
+            1024 * 1024, gt=0, alias="max-file-size", description="Skip larger files (bytes)."
+        )
+        select: list[str] = Field(
+            default_factory=list, description="Only these codes or prefixes (default: all)."
+        )
+        ignore: list[str] = Field(default_factory=list, description="Skip these codes or prefixes.")
+
+    class AffectedConfig(_Base):
+        """`orchestrator affected` settings."""
+
+        default_base: str | None = Field(
+            None,
+            alias="default-base",
+            description="Base ref when none is given and no CI variable names one.",
+        )
+
+    class OrchestratorConfig(_Base):
+        """orchestrator.toml, at the monorepo root."""
+
+        validate_: ValidateConfig = Field(
+            default_factory=lambda: ValidateConfig.model_validate({}), alias="validate"
+        )
+        validators: dict[str, ValidatorConfig] = Field(
+            default_factory=dict, description="Settings by validator code."
+        )
+        overrides: list[OverrideConfig] = Field(
+            default_factory=list, description="Per-path validator settings."
+        )
+        affected: AffectedConfig = Field(default_factory=lambda: AffectedConfig.model_validate({}))
+
+    return OrchestratorConfig
+
+
+def json_schema() -> dict[str, object]:
+    schema: dict[str, object] = models().model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "orchestrator.toml"
+    return schema
+
+
+def find(root: Path) -> Path | None:
+    for name in CONFIG_FILES:
+        p = root / name
+        if p.is_file():
+            return p
+    return None
+
+
+def _toml_loads(text: str) -> dict[str, object]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on 3.10 only
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
+    data: dict[str, object] = tomllib.loads(text)
+    return data
+
+
+def _cache_file(digest: str) -> Path:
+    from .engine.cache import cache_dir
+
+    return cache_dir() / f"config-{FORMAT}-{digest}.json"
+
+
+def load(root: Path) -> Config:
+    """The configuration of the monorepo at ``root`` (defaults when there is no file)."""
+    path = find(root)
+    if path is None:
+        return Config()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    digest = hashlib.blake2b(raw, digest_size=12).hexdigest()
+    cached = _cache_file(digest)
+    normalized: dict[str, object] | None = None
+    try:
+        with open(cached, encoding="utf-8") as fh:
+            doc = json.load(fh)
+            if isinstance(doc, dict):
+                normalized = doc
+    except (OSError, ValueError):
+        normalized = None
+    if normalized is None:
+        normalized = _validate(path, raw.decode("utf-8", "replace"))
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(normalized), encoding="utf-8")
+            os.replace(tmp, cached)
+        except OSError:
+            pass
+    return _resolve(normalized, str(path), digest)
+
+
+def _validate(path: Path, text: str) -> dict[str, object]:
+    try:
+        data = _toml_loads(text)
+    except ValueError as exc:  # tomllib.TOMLDecodeError
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        raise InputError(
+            f"invalid TOML: {message}",
+            path=path,
+            line=int(m.group(1)) if m else None,
+            column=int(m.group(2)) if m else None,
+            hint="fix the TOML syntax at that position",
+        ) from None
+    from pydantic import ValidationError
+
+    try:
+        model = models().model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = ".".join(str(p) for p in err["loc"])
+        key = str(err["loc"][-1]) if err["loc"] else ""
+        line = None
+        if key:
+            for i, ln in enumerate(text.splitlines(), 1):
+                if (
+                    re.match(rf"\s*\"?{re.escape(key)}\"?\s*=", ln)
+                    or f"[{key}" in ln
+                    or f".{key}]" in ln
+                ):
+                    line = i
+                    break
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        hint = "see `orchestrator config --schema` for every key"
+        if err["type"] == "extra_forbidden":
+            hint = f"`{key}` is not a setting here; " + hint
+        raise InputError(f"{loc}: {err['msg']}{more}", path=path, line=line, hint=hint) from None
+    dumped: dict[str, object] = model.model_dump(by_alias=True, mode="json")
+    return dumped
+
+
+def _validator_settings(raw: object) -> ValidatorSettings:
+    assert isinstance(raw, dict)
+    options = raw.get("options") or {}
+    assert isinstance(options, dict)
+    return ValidatorSettings(raw.get("enabled"), raw.get("severity"), dict(options))
+
+
+def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
+    v = doc.get("validate") or {}
+    a = doc.get("affected") or {}
+    assert isinstance(v, dict) and isinstance(a, dict)
+    validators = doc.get("validators") or {}
+    overrides = doc.get("overrides") or []
+    assert isinstance(validators, dict) and isinstance(overrides, list)
+    return Config(
+        path=path,
+        exclude=tuple(v.get("exclude", ())),
+        default_excludes=bool(v.get("default-excludes", True)),
+        honour_eslint_disable=bool(v.get("honour-eslint-disable", True)),
+        max_file_size=int(v.get("max-file-size", 1024 * 1024)),
+        select=tuple(v.get("select", ())),
+        ignore=tuple(v.get("ignore", ())),
+        validators={str(k): _validator_settings(s) for k, s in validators.items()},
+        overrides=tuple(
+            Override(
+                tuple(o["paths"]),
+                {str(k): _validator_settings(s) for k, s in (o.get("validators") or {}).items()},
+            )
+            for o in overrides
+        ),
+        default_base=a.get("default-base"),
+        digest=digest,
+    )

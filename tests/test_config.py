@@ -1,0 +1,151 @@
+"""orchestrator.toml: validation errors, resolution, per-path overrides, and its cache."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestrator_tool import api
+from orchestrator_tool.errors import InputError
+
+from .conftest import commit_all, git, run_cli, write
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def repo(make_repo) -> Path:
+    r = make_repo("next-forge")
+    write(
+        r / "packages/auth/loose.ts",
+        "export const x: any = 1;\nexport function f(...args: any[]) { return args; }\n",
+    )
+    write(r / "packages/auth/legacy/old.ts", "export const o: any = 1;\n")
+    commit_all(r)
+    return r
+
+
+def findings(repo: Path, **kwargs) -> list[tuple[str, int, str, str]]:
+    report = api.validate(api.load_workspace(repo), select=["ANY"], **kwargs)
+    return [(d.path, d.line, d.code, d.severity) for d in report.diagnostics]
+
+
+def test_no_config_means_defaults(repo) -> None:
+    assert len(findings(repo)) == 3
+    assert api.load_config(repo).path is None
+
+
+def test_severity_options_and_overrides(repo) -> None:
+    write(
+        repo / "orchestrator.toml",
+        """
+[validators.ANY001]
+severity = "warning"
+options = { ignoreRestArgs = true }
+
+[[overrides]]
+paths = ["packages/auth/legacy/"]
+validators.ANY001.enabled = false
+""",
+    )
+    assert findings(repo) == [("packages/auth/loose.ts", 1, "ANY001", "warning")]
+    proc = run_cli("validate", "--select", "ANY", cwd=repo)
+    assert proc.returncode == 0  # warnings do not fail the run
+
+
+def test_disabled_validator_and_excludes(repo) -> None:
+    write(repo / "orchestrator.toml", '[validate]\nexclude = ["**/legacy/**"]\n')
+    assert [f[0] for f in findings(repo)] == ["packages/auth/loose.ts"] * 2
+    write(repo / "orchestrator.toml", "[validators.ANY001]\nenabled = false\n")
+    assert findings(repo) == []
+
+
+def test_config_change_invalidates_the_cache(repo) -> None:
+    assert len(findings(repo)) == 3
+    write(repo / "orchestrator.toml", "[validators.ANY001]\noptions = { ignoreRestArgs = true }\n")
+    assert len(findings(repo)) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "line"),
+    [
+        (
+            '[validators.ANY001]\nseverity = "loud"\n',
+            "validators.ANY001.severity: Input should be 'error', 'warning' or 'info'",
+            2,
+        ),
+        ("[validate]\nexcludes = []\n", "validate.excludes: Extra inputs are not permitted", 2),
+        ("[validate\nexclude = []\n", "invalid TOML", 1),
+        ("[validators.NOPE9]\nenabled = false\n", "no validator NOPE9", None),
+    ],
+)
+def test_bad_config_is_a_one_line_error(repo, text, expected, line) -> None:
+    write(repo / "orchestrator.toml", text)
+    with pytest.raises(InputError) as info:
+        api.validate(api.load_workspace(repo))
+    assert expected in info.value.message
+    assert info.value.path.endswith("orchestrator.toml")
+    assert info.value.line == line
+    proc = run_cli("validate", cwd=repo)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) <= 2  # the error and its hint
+
+
+def test_schema_validates_a_real_config(repo) -> None:
+    import jsonschema
+
+    schema = json.loads(run_cli("config", "--schema", cwd=repo).stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    doc = {
+        "validate": {"exclude": ["x/**"], "honour-eslint-disable": False},
+        "validators": {"ANY001": {"severity": "warning", "options": {"ignoreRestArgs": True}}},
+        "overrides": [{"paths": ["apps/**"], "validators": {"IMP003": {"enabled": False}}}],
+        "affected": {"default-base": "origin/main"},
+    }
+    jsonschema.validate(doc, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"validate": {"unknown": 1}}, schema)
+
+
+def test_config_command_prints_the_effective_settings(repo) -> None:
+    write(repo / "orchestrator.toml", '[affected]\ndefault-base = "main"\n')
+    doc = json.loads(run_cli("config", cwd=repo).stdout)
+    assert doc["defaultBase"] == "main"
+    assert doc["path"].endswith("orchestrator.toml")
+
+
+def test_default_base_from_config(repo) -> None:
+    write(repo / "orchestrator.toml", '[affected]\ndefault-base = "release"\n')
+    commit_all(repo)
+    git(repo, "branch", "release")
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo / "packages/email/index.ts", "export {};\n")
+    commit_all(repo)
+    result = api.affected(api.load_workspace(repo), env={})
+    assert [p.name for p in result.packages] == ["@repo/email"]
+    assert "default branch release" in result.notes[0]
+
+
+def test_validated_config_is_cached_so_pydantic_is_not_imported_again(repo, tmp_path) -> None:
+    write(repo / "orchestrator.toml", '[validators.ANY001]\nseverity = "warning"\n')
+    code = (
+        "import sys; from pathlib import Path; from orchestrator_tool.config import load; "
+        f"c = load(Path({str(repo)!r})); print(c.validators['ANY001'].severity, 'pydantic' in sys.modules)"
+    )
+    env = {"ORCHESTRATOR_CACHE_DIR": str(tmp_path / "cfg-cache"), "PATH": "/usr/bin:/bin"}
+    first = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    second = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert first.stdout.split() == ["warning", "True"]
+    assert second.stdout.split() == ["warning", "False"]
