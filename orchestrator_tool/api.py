@@ -386,6 +386,8 @@ class ValidationReport:
     fixed: tuple[tuple[str, int], ...] = ()  # (path, fixes applied)
     source: str = "workspace"
     codes: tuple[str, ...] = ()
+    baselined: int = 0  # findings the baseline accepts (not in `diagnostics`)
+    baseline_written: str | None = None  # "created", "shrunk", "grown", "unchanged"
 
 
 class _NoSettings:
@@ -462,6 +464,9 @@ def validate(
     unsafe_fixes: bool = False,
     force_exclude: bool = False,
     honour_eslint_disable: bool = True,
+    baseline: Path | None = None,
+    update_baseline: bool = False,
+    grow_baseline: bool = False,
     options: Mapping[str, Mapping[str, OptionValue]] | None = None,
     severity: Mapping[str, str] | None = None,
     cwd: Path | None = None,
@@ -605,6 +610,18 @@ def validate(
     diagnostics = sorted(
         [*(d for r in results for d in r.diagnostics), *workspace_diags], key=Diagnostic.sort_key
     )
+    baselined = 0
+    written: str | None = None
+    if baseline is not None:
+        from .engine import baseline as bl
+
+        accepted = bl.load(baseline)
+        if update_baseline or grow_baseline:
+            written = bl.update(baseline, accepted, diagnostics, grow=grow_baseline)
+            accepted = bl.load(baseline)
+        unaccepted, accepted_now = bl.split(diagnostics, accepted)
+        baselined = len(accepted_now)
+        diagnostics = unaccepted
     return ValidationReport(
         diagnostics=tuple(diagnostics),
         files_checked=sum(1 for r in results if r.skipped is None),
@@ -620,4 +637,6 @@ def validate(
         fixed=tuple(fixed),
         source=selection.source,
         codes=tuple(s.code for s in settings.specs),
+        baselined=baselined,
+        baseline_written=written,
     )

@@ -281,6 +281,20 @@ def affected(
     help="Write the report to this file instead of standard output.",
 )
 @click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Accept the findings recorded in this file: only new ones are reported and fail.",
+)
+@click.option(
+    "--update-baseline",
+    is_flag=True,
+    help="Write the baseline: create it, or shrink it to what is left (never grows it).",
+)
+@click.option(
+    "--grow-baseline", is_flag=True, help="Write the baseline with every current finding."
+)
+@click.option(
     "--files-from",
     type=click.File("rb"),
     default=None,
@@ -304,6 +318,9 @@ def validate(
     no_eslint_disable: bool,
     fmt: str,
     output: Path | None,
+    baseline: Path | None,
+    update_baseline: bool,
+    grow_baseline: bool,
     files_from: BinaryIO | None,
 ) -> None:
     """Run the techstack validators. Exits 1 when any error-severity finding remains.
@@ -336,6 +353,9 @@ def validate(
         unsafe_fixes=unsafe_fixes,
         force_exclude=force_exclude,
         honour_eslint_disable=not no_eslint_disable,
+        baseline=baseline,
+        update_baseline=update_baseline,
+        grow_baseline=grow_baseline,
     )
     if fmt == "json":
         out = render.json_doc(report) + "\n"
@@ -356,6 +376,12 @@ def validate(
         output.write_text(out, encoding="utf-8")
     else:
         click.echo(out, nl=False)
+    if (update_baseline or grow_baseline) and baseline is None:
+        from .errors import UsageError
+
+        raise UsageError("--update-baseline and --grow-baseline need --baseline FILE")
+    if report.baseline_written:
+        click.echo(f"baseline {baseline}: {report.baseline_written}", err=True)
     if fmt != "text":
         for crash in report.crashes:
             click.echo(f"orchestrator: validator error: {crash}", err=True)

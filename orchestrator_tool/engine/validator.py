@@ -251,7 +251,12 @@ class Context:
         start, end = span
         line, col = self.source.position(start)
         end_line, end_col = self.source.position(end)
-        snippet = self.source.data[start:end][:200].decode("utf-8", "replace")
+        # The fingerprint survives unrelated edits (no line number): the code, the path, and
+        # the offending line's text with white space folded.
+        starts = self.source.line_starts()
+        line_end = self.source.data.find(b"\n", starts[line - 1])
+        line_text = self.source.data[starts[line - 1] : line_end if line_end >= 0 else None]
+        snippet = line_text[:300].decode("utf-8", "replace")
         self.diagnostics.append(
             Diagnostic(
                 code=self.spec.code,

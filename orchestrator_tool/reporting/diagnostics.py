@@ -30,6 +30,7 @@ def summary_counts(report: ValidationReport) -> dict[str, object]:
         "errors": by_severity.get("error", 0),
         "warnings": by_severity.get("warning", 0),
         "suppressed": report.suppressed,
+        "baselined": report.baselined,
         "byCode": dict(sorted(by_code.items())),
         "byPackage": dict(sorted(by_package.items())),
         "parseErrors": list(report.parse_errors),
@@ -73,6 +74,8 @@ def text(
         extra.append(f"{report.cached} from cache")
     if report.suppressed:
         extra.append(f"{report.suppressed} suppressed")
+    if report.baselined:
+        extra.append(f"{report.baselined} accepted by the baseline")
     if report.skipped:
         extra.append(f"{len(report.skipped)} skipped")
     tail = f" ({', '.join(extra)})" if extra else ""
@@ -82,6 +85,9 @@ def text(
             f"{c} {n}" for c, n in sorted(Counter(d.code for d in report.diagnostics).items())
         )
         lines.append(dim(f"by code: {per_code}"))
+        packages = Counter(d.package or "(root)" for d in report.diagnostics)
+        per_package = ", ".join(f"{p} {n}" for p, n in sorted(packages.items()))
+        lines.append(dim(f"by package: {per_package}"))
     return "\n".join(lines) + "\n"
 
 

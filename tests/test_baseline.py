@@ -1,0 +1,93 @@
+"""The baseline ratchet: accepted findings survive unrelated edits; only new ones fail."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orchestrator_tool import api
+from orchestrator_tool.errors import InputError
+
+from .conftest import commit_all, run_cli, write
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def repo(make_repo) -> Path:
+    r = make_repo("next-forge")
+    write(r / "packages/auth/loose.ts", "export const x: any = 1;\nexport const y: any = 2;\n")
+    commit_all(r)
+    return r
+
+
+def run(repo: Path, **kwargs):
+    return api.validate(
+        api.load_workspace(repo), select=["ANY001"], baseline=repo / "baseline.json", **kwargs
+    )
+
+
+def test_create_then_only_new_findings_count(repo) -> None:
+    first = run(repo, update_baseline=True)
+    assert first.baseline_written == "created"
+    assert first.diagnostics == () and first.baselined == 2
+    doc = json.loads((repo / "baseline.json").read_text())
+    assert sum(doc["findings"].values()) == 2
+    # unrelated edits move the accepted findings down: still accepted
+    write(
+        repo / "packages/auth/loose.ts",
+        "// header\n\nexport const x: any = 1;\nexport const y: any = 2;\nexport const z: any = 3;\n",
+    )
+    second = run(repo)
+    assert [(d.line, d.code) for d in second.diagnostics] == [(5, "ANY001")]
+    assert second.baselined == 2
+
+
+def test_update_shrinks_and_never_grows(repo) -> None:
+    run(repo, update_baseline=True)
+    write(repo / "packages/auth/loose.ts", "export const x: any = 1;\nexport const n: any = 3;\n")
+    report = run(repo, update_baseline=True)
+    assert report.baseline_written == "shrunk"
+    assert len(report.diagnostics) == 1  # the new one still fails
+    doc = json.loads((repo / "baseline.json").read_text())
+    assert sum(doc["findings"].values()) == 1
+    grown = run(repo, grow_baseline=True)
+    assert grown.baseline_written == "grown"
+    assert run(repo).diagnostics == ()
+
+
+def test_cli_exit_codes_with_baseline(repo) -> None:
+    created = run_cli(
+        "validate",
+        "--select",
+        "ANY001",
+        "--baseline",
+        "baseline.json",
+        "--update-baseline",
+        cwd=repo,
+    )
+    assert created.returncode == 0
+    assert "baseline baseline.json: created" in created.stderr
+    assert "2 accepted by the baseline" in created.stdout
+    write(repo / "packages/auth/more.ts", "export const m: any = 1;\n")
+    proc = run_cli("validate", "--select", "ANY001", "--baseline", "baseline.json", cwd=repo)
+    assert proc.returncode == 1
+    assert "packages/auth/more.ts" in proc.stdout
+    assert "loose.ts" not in proc.stdout
+
+
+def test_update_needs_a_baseline_file(repo) -> None:
+    proc = run_cli("validate", "--update-baseline", cwd=repo)
+    assert proc.returncode == 2
+    assert "--baseline FILE" in proc.stderr
+
+
+def test_broken_baseline_is_a_clear_error(repo) -> None:
+    (repo / "baseline.json").write_text("{not json")
+    with pytest.raises(InputError, match="cannot read the baseline"):
+        run(repo)
