@@ -84,3 +84,35 @@ def test_whole_file_block_disable() -> None:
 def test_jsx_comment_directive() -> None:
     code = "const x = (\n  <div>\n    {/* eslint-disable-next-line @typescript-eslint/no-explicit-any */}\n    {(y as any)}\n  </div>\n);\n"
     assert lines(code, filename="a.tsx") == []
+
+
+def test_python_orchestrator_ignore() -> None:
+    specs = tuple(s for s in load_specs() if s.code == "ANY002")
+    code = "from typing import Any\n# orchestrator-ignore ANY002: third-party callback\ndef f(x: Any) -> None: ...\ndef g(x: Any) -> None: ...\n"
+    result = check_source(SourceFile("tool.py", code.encode(), "python"), Settings(specs))
+    assert [(d.line, d.code) for d in result.diagnostics] == [(4, "ANY002")]
+
+
+def test_eslint_inline_config_turning_the_rule_off_silences_the_file() -> None:
+    assert (
+        lines('let a: any;\n/* eslint @typescript-eslint/no-explicit-any: "off" */\nlet b: any;')
+        == []
+    )
+    assert (
+        lines("/* eslint @typescript-eslint/no-explicit-any: 0, no-console: 'warn' */\nlet b: any;")
+        == []
+    )
+    assert lines('/* eslint @typescript-eslint/no-explicit-any: "error" */\nlet b: any;') == [
+        (2, "ANY001")
+    ]
+    assert lines('// eslint @typescript-eslint/no-explicit-any: "off"\nlet b: any;') == [
+        (2, "ANY001")
+    ]
+
+
+def test_jsdoc_style_and_unprefixed_names_do_not_silence() -> None:
+    assert lines("/** eslint-disable-next-line */\nlet a: any;") == [(2, "ANY001")]
+    assert lines("// eslint-disable-next-line no-explicit-any\nlet a: any;") == [(2, "ANY001")]
+    assert lines(
+        "// eslint-disable-next-line @typescript-eslint/no-explicit-any\n\nlet a: any;"
+    ) == [(3, "ANY001")]

@@ -23,7 +23,7 @@ from .conftest import REPO
 
 SPECS = load_specs()
 FIXTURES = REPO / "fixtures" / "validators"
-MARKER = re.compile(r"(?://|/\*)\s*(expect|ok):\s*([A-Z]+[0-9]+)")
+MARKER = re.compile(r"(?://|/\*|#)\s*(expect|ok):\s*([A-Z]+[0-9]+)")
 
 
 @cache

@@ -21,6 +21,7 @@ ENTRY_POINT_GROUP = "orchestrator_tool.validators"
 # Module names (relative to this package) of the built-in validators.
 BUILTIN_MODULES: tuple[str, ...] = (
     "no_explicit_any",
+    "python_no_any",
     "import_relative_escape",
     "import_undeclared_workspace",
     "import_undeclared_external",

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import libcst
     from tree_sitter import Language, Node, Tree
 
 TS_EXTENSIONS = {
@@ -66,7 +67,31 @@ class SourceFile:
 
     @property
     def has_syntax_errors(self) -> bool:
+        if self.language == "python":
+            return self.python_module() is None
         return bool(self.tree.root_node.has_error)
+
+    def python_module(self) -> libcst.Module | None:
+        """The libcst module of a Python file (None when it does not parse)."""
+        if "libcst" not in self.memo:
+            import libcst
+
+            try:
+                self.memo["libcst"] = libcst.parse_module(self.data)
+            except libcst.ParserSyntaxError:
+                self.memo["libcst"] = None
+        module = self.memo["libcst"]
+        return module  # type: ignore[return-value]
+
+    def utf16_column(self, line: int, codepoint_col: int) -> int:
+        """1-based UTF-16 column of a 0-based code-point column on a 1-based line."""
+        start = self.line_starts()[line - 1]
+        end = self.data.find(b"\n", start)
+        text = self.data[start : end if end >= 0 else None].decode("utf-8", "replace")
+        prefix = text[:codepoint_col]
+        if prefix.isascii():
+            return codepoint_col + 1
+        return len(prefix.encode("utf-16-le")) // 2 + 1
 
     def text(self, node: Node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")

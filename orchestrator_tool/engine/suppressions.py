@@ -31,7 +31,10 @@ _OURS = re.compile(
 _ESLINT = re.compile(
     r"^eslint-(?P<kind>disable-next-line|disable-line|disable|enable)(?=\s|$)(?P<rest>.*)$", re.S
 )
-_KEYWORDS = re.compile(rb"orchestrator-ignore|eslint-(?:disable|enable)")
+_KEYWORDS = re.compile(rb"orchestrator-ignore|eslint-(?:disable|enable)|/\*\s*eslint\s")
+# /* eslint rule-a: "off", rule-b: 0 */ configures rules for the whole file
+_INLINE_CONFIG = re.compile(r"^eslint\s+(?P<body>.*)$", re.S)
+_RULE_OFF = re.compile(r"""(?P<rule>[@\w/.-]+)\s*:\s*(?:["']off["']|0|\[\s*(?:["']off["']|0)\b)""")
 
 SUPPRESSION_CODE = "SUP001"
 
@@ -81,7 +84,41 @@ def _comment_body(text: str) -> tuple[str, bool]:
     return text[2:].strip(), False
 
 
+_PY_COMMENT = re.compile(rb"#[ \t]*(orchestrator-ignore[^\r\n]*)")
+
+
+def _parse_python(source: SourceFile) -> Suppressions:
+    """Ours only, in `#` comments (Python's own `# noqa` is the validators' business)."""
+    out = Suppressions()
+    for m in _PY_COMMENT.finditer(source.data):
+        line, col = source.position(m.start())
+        body = m.group(1).decode("utf-8", "replace").strip()
+        ours = _OURS.match(body)
+        if not ours:
+            continue
+        codes = {c for c in re.split(r"[,\s]+", ours.group("codes")) if c}
+        if not codes:
+            out.problems.append((line, col, "orchestrator-ignore needs the codes it silences"))
+            continue
+        if not (ours.group("reason") or "").strip():
+            out.problems.append(
+                (
+                    line,
+                    col,
+                    f"orchestrator-ignore {', '.join(sorted(codes))} needs a reason: "
+                    "`# orchestrator-ignore CODE: why`",
+                )
+            )
+        if ours.group("file"):
+            out.file_codes |= codes
+        else:
+            out.line_codes.setdefault(line + 1, set()).update(codes)
+    return out
+
+
 def parse(source: SourceFile) -> Suppressions:
+    if source.language == "python":
+        return _parse_python(source)
     out = Suppressions()
     seen: set[int] = set()
     open_ranges: dict[str, int] = {}
@@ -116,6 +153,10 @@ def parse(source: SourceFile) -> Suppressions:
             continue
         directive = _ESLINT.match(body)
         if not directive:
+            inline = _INLINE_CONFIG.match(body) if block else None
+            if inline:
+                for m in _RULE_OFF.finditer(inline.group("body")):
+                    out.eslint_ranges.append((1, len(source.line_starts()) + 1, m.group("rule")))
             continue
         rest = directive.group("rest").split("--", 1)[0]
         rules = {r.strip() for r in rest.split(",") if r.strip()} or {"*"}
