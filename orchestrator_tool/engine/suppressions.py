@@ -155,8 +155,9 @@ def parse(source: SourceFile) -> Suppressions:
         if not directive:
             inline = _INLINE_CONFIG.match(body) if block else None
             if inline:
-                for m in _RULE_OFF.finditer(inline.group("body")):
-                    out.eslint_ranges.append((1, len(source.line_starts()) + 1, m.group("rule")))
+                for rule in _RULE_OFF.finditer(inline.group("body")):
+                    last_line = len(source.line_starts()) + 1
+                    out.eslint_ranges.append((1, last_line, rule.group("rule")))
             continue
         rest = directive.group("rest").split("--", 1)[0]
         rules = {r.strip() for r in rest.split(",") if r.strip()} or {"*"}
