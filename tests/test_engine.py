@@ -332,3 +332,33 @@ def test_validate_does_not_touch_the_work_tree(repo) -> None:
     assert git(repo, "rev-parse", "HEAD") == head
     assert not any(p.name.startswith(".orchestrator") for p in repo.iterdir())
     assert os.listdir(repo)  # sanity
+
+
+def test_two_runs_at_once_share_the_cache_safely(repo, tmp_path) -> None:
+    import sys
+
+    env = {**os.environ, "ORCHESTRATOR_CACHE_DIR": str(tmp_path / "shared-cache")}
+    cmd = [
+        sys.executable,
+        "-m",
+        "orchestrator_tool",
+        "validate",
+        "--select",
+        "ANY001",
+        "--format",
+        "json",
+    ]
+    procs = [
+        subprocess.Popen(cmd, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [1, 1, 1]
+    docs = [json.loads(o) for o, _ in outs]
+    assert all(d["diagnostics"] == docs[0]["diagnostics"] for d in docs)
+    (cache_file,) = (tmp_path / "shared-cache").glob("*.json")
+    json.loads(cache_file.read_text())  # whole, not interleaved
+    again = json.loads(
+        subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True).stdout
+    )
+    assert again["summary"]["cached"] == again["summary"]["files"]

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.diagnostics import Fix
-from orchestrator_tool.engine.imports import suggested_specifier
+from orchestrator_tool.engine.imports import declares, suggested_specifier
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -71,9 +71,10 @@ def check(ctx: Context) -> None:
         if suggestion is not None:
             spec, target = suggestion
             message = (
-                f"Relative import leaves {pkg.label} for {target.label}; "
-                f"import `{spec}` instead (and declare {target.name} in {pkg.path}/package.json)"
+                f"Relative import leaves {pkg.label} for {target.label}; import `{spec}` instead"
             )
+            if target.name and not declares(pkg, target.name):
+                message += f" (and declare {target.name} in {pkg.path}/package.json)"
             fix = Fix(imp.start, imp.end, spec, safe=False, description=f"import `{spec}`")
         else:
             message = f"Relative import leaves {pkg.label} ({pkg.path}) for {res.path}"

@@ -42,6 +42,7 @@ OPTIONS = {"prefix": "auto", "apps": ["apps/*"]}
 FIXTURE_EXAMPLES: list[tuple[str, list[tuple[str, int, int]]]] = [
     ("next-forge", []),
     ("npm-workspaces", []),
+    ("unprefixed", [("packages/logger/package.json", 2, 3)]),
 ]
 
 

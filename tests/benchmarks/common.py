@@ -22,6 +22,8 @@ PEER_ENV = {
 
 def env(extra: dict[str, str] | None = None) -> dict[str, str]:
     e = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "TURBO_SCM"))}
+    # Measure Python as users run it: with its bytecode cache (some sandboxes turn it off).
+    e.pop("PYTHONDONTWRITEBYTECODE", None)
     e.update(PEER_ENV)
     e.update(extra or {})
     return e
