@@ -69,9 +69,15 @@ def test_wheel_contents(tmp_path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     (wheel,) = tmp_path.glob("*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert "orchestrator_tool/validators/__init__.py" in names
-    assert "orchestrator_tool/cli.py" in names
+    names = set(zipfile.ZipFile(wheel).namelist())
+    # every module of the source tree is in the wheel, the validators under their package name
+    expected = {p.relative_to(REPO).as_posix() for p in (REPO / "orchestrator_tool").rglob("*.py")}
+    expected |= {
+        "orchestrator_tool/validators/" + p.relative_to(REPO / "validators").as_posix()
+        for p in (REPO / "validators").rglob("*")
+        if p.suffix in (".py", ".scm")
+    }
+    assert expected - names == set()
     assert not any(n.startswith("validators/") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
