@@ -83,3 +83,11 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own result cache (and never writes the user's)."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(cache))
+    return cache

@@ -13,11 +13,6 @@ from orchestrator_tool.errors import InputError
 from .conftest import commit_all, run_cli, write
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
-
-
 @pytest.fixture
 def repo(make_repo) -> Path:
     r = make_repo("next-forge")

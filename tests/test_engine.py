@@ -17,11 +17,6 @@ from orchestrator_tool import api
 from .conftest import commit_all, git, run_cli, write
 
 
-@pytest.fixture(autouse=True)
-def private_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
-
-
 @pytest.fixture
 def repo(make_repo) -> Path:
     r = make_repo("next-forge")

@@ -69,10 +69,7 @@ def check(ctx: Context) -> None:
     if ws is None:
         return
     own = ctx.package.path if ctx.package else "."
-    for imp in ctx.imports():
-        if imp.specifier.startswith("."):
-            continue
-        res = ctx.resolve(imp)
+    for imp, res in ctx.package_imports():
         if res.kind != "alias" or res.path is None:
             continue
         target = ws.owner_of(res.path)

@@ -143,10 +143,7 @@ def check(ctx: Context) -> None:
     ws = ctx.workspace
     if ws is None or ctx.package is None or not _rules(ws):
         return
-    for imp in ctx.imports():
-        if imp.specifier.startswith("."):
-            continue
-        res = ctx.resolve(imp)
+    for imp, res in ctx.package_imports():
         if res.kind != "workspace" or res.package in (None, ctx.package.name):
             continue
         for problem in violations(ws, ctx.package, res.package):

@@ -87,10 +87,9 @@ def check(ctx: Context) -> None:
     if ctx.options.get("ignoreTests", True) and _TEST_FILE.search(ctx.source.path):
         return
     own = ctx.package.name if ctx.package else None
-    for imp in ctx.imports():
-        if imp.specifier.startswith(".") or "/" not in imp.specifier.lstrip("@"):
+    for imp, res in ctx.package_imports():
+        if "/" not in imp.specifier.lstrip("@"):
             continue
-        res = ctx.resolve(imp)
         if res.kind != "workspace" or not res.subpath or res.package in (None, own):
             continue
         target = ws.by_name[res.package]

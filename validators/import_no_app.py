@@ -54,10 +54,7 @@ def check(ctx: Context) -> None:
     patterns = ctx.options.get("apps") or ["apps/*"]
     globs = [str(p) for p in patterns] if isinstance(patterns, list) else ["apps/*"]
     own = ctx.package.name if ctx.package else None
-    for imp in ctx.imports():
-        if imp.specifier.startswith("."):
-            continue
-        res = ctx.resolve(imp)
+    for imp, res in ctx.package_imports():
         if res.kind != "workspace" or res.package in (None, own):
             continue
         target = ws.by_name[res.package]

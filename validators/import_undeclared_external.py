@@ -77,10 +77,7 @@ def check(ctx: Context) -> None:
     pkg = ctx.package or ws.root_package
     allow = ctx.options.get("allow") or []
     allowed = set(allow) if isinstance(allow, list) else set()
-    for imp in ctx.imports():
-        if imp.specifier.startswith("."):
-            continue
-        res = ctx.resolve(imp)
+    for imp, res in ctx.package_imports():
         if res.kind != "external" or res.package is None or res.package in allowed:
             continue
         name = res.package

@@ -64,10 +64,7 @@ def check(ctx: Context) -> None:
     if ws is None:
         return
     pkg = ctx.package or ws.root_package
-    for imp in ctx.imports():
-        if imp.specifier.startswith("."):
-            continue
-        res = ctx.resolve(imp)
+    for imp, res in ctx.package_imports():
         if res.kind != "workspace" or res.package is None or res.package == pkg.name:
             continue
         if declares(pkg, res.package):

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Fix
@@ -112,29 +113,24 @@ class ResultCache:
             self.entries = {}  # missing, truncated or corrupt: start empty
 
     def lookup_stat(self, rel: str, st: os.stat_result) -> FileResult | None:
-        entry = self.entries.get(rel)
-        if entry is None:
-            return None
-        try:
-            size, mtime, _digest, raw = entry
-            if size == st.st_size and mtime == st.st_mtime_ns:
-                assert isinstance(raw, list)
-                return _decode(rel, raw)
-        except (ValueError, TypeError, AssertionError):
-            self.entries.pop(rel, None)
-        return None
+        """The cached result when size and mtime are unchanged (the file is not read)."""
+        return self._lookup(rel, lambda e: e[0] == st.st_size and e[1] == st.st_mtime_ns)
 
     def lookup_hash(self, rel: str, digest: str) -> FileResult | None:
+        """The cached result when the content hash is unchanged."""
+        return self._lookup(rel, lambda e: e[2] == digest)
+
+    def _lookup(self, rel: str, fresh: Callable[[list[object]], bool]) -> FileResult | None:
         entry = self.entries.get(rel)
         if entry is None:
             return None
         try:
-            _size, _mtime, stored, raw = entry
-            if stored == digest:
+            if len(entry) == 4 and fresh(entry):
+                raw = entry[3]
                 assert isinstance(raw, list)
                 return _decode(rel, raw)
         except (ValueError, TypeError, AssertionError):
-            self.entries.pop(rel, None)
+            self.entries.pop(rel, None)  # a malformed entry is a miss
         return None
 
     def store(self, result: FileResult, size: int, mtime: int, digest: str) -> None:

@@ -84,6 +84,29 @@ def _comment_body(text: str) -> tuple[str, bool]:
     return text[2:].strip(), False
 
 
+def _add_ours(
+    out: Suppressions, ours: re.Match[str], line: int, col: int, next_line: int, marker: str
+) -> None:
+    """Record an `orchestrator-ignore` comment (or the problem with it)."""
+    codes = {c for c in re.split(r"[,\s]+", ours.group("codes")) if c}
+    if not codes:
+        out.problems.append((line, col, "orchestrator-ignore needs the codes it silences"))
+        return
+    if not (ours.group("reason") or "").strip():
+        out.problems.append(
+            (
+                line,
+                col,
+                f"orchestrator-ignore {', '.join(sorted(codes))} needs a reason: "
+                f"`{marker} orchestrator-ignore CODE: why`",
+            )
+        )
+    if ours.group("file"):
+        out.file_codes |= codes
+    else:
+        out.line_codes.setdefault(next_line, set()).update(codes)
+
+
 _PY_COMMENT = re.compile(rb"#[ \t]*(orchestrator-ignore[^\r\n]*)")
 
 
@@ -94,25 +117,8 @@ def _parse_python(source: SourceFile) -> Suppressions:
         line, col = source.position(m.start())
         body = m.group(1).decode("utf-8", "replace").strip()
         ours = _OURS.match(body)
-        if not ours:
-            continue
-        codes = {c for c in re.split(r"[,\s]+", ours.group("codes")) if c}
-        if not codes:
-            out.problems.append((line, col, "orchestrator-ignore needs the codes it silences"))
-            continue
-        if not (ours.group("reason") or "").strip():
-            out.problems.append(
-                (
-                    line,
-                    col,
-                    f"orchestrator-ignore {', '.join(sorted(codes))} needs a reason: "
-                    "`# orchestrator-ignore CODE: why`",
-                )
-            )
-        if ours.group("file"):
-            out.file_codes |= codes
-        else:
-            out.line_codes.setdefault(line + 1, set()).update(codes)
+        if ours:
+            _add_ours(out, ours, line, col, line + 1, "#")
     return out
 
 
@@ -132,24 +138,7 @@ def parse(source: SourceFile) -> Suppressions:
         end_line = source.position(comment.end_byte)[0]
         ours = _OURS.match(body)
         if ours:
-            codes = {c for c in re.split(r"[,\s]+", ours.group("codes")) if c}
-            reason = (ours.group("reason") or "").strip()
-            if not codes:
-                out.problems.append((line, col, "orchestrator-ignore needs the codes it silences"))
-                continue
-            if not reason:
-                out.problems.append(
-                    (
-                        line,
-                        col,
-                        f"orchestrator-ignore {', '.join(sorted(codes))} needs a reason: "
-                        "`// orchestrator-ignore CODE: why`",
-                    )
-                )
-            if ours.group("file"):
-                out.file_codes |= codes
-            else:
-                out.line_codes.setdefault(end_line + 1, set()).update(codes)
+            _add_ours(out, ours, line, col, end_line + 1, "//")
             continue
         directive = _ESLINT.match(body)
         if not directive:

@@ -222,6 +222,15 @@ class Context:
         assert isinstance(hit, Resolution)
         return hit
 
+    def package_imports(self) -> Iterator[tuple[Import, Resolution]]:
+        """Every non-relative import of the file with where it leads (empty without a
+        workspace): what the import rules iterate over."""
+        if self.workspace is None:
+            return
+        for imp in self.imports():
+            if not imp.specifier.startswith("."):
+                yield imp, self.resolve(imp)
+
     def walk(self, types: frozenset[str] | None = None) -> Iterator[Node]:
         """Every node of the tree (or those of ``types``), depth first, in source order."""
         cursor = self.source.tree.walk()
