@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .engine.diagnostics import Diagnostic
     from .engine.runner import Settings
     from .engine.validator import OptionValue, ValidatorSpec
+    from .gates import GateResult
 
 __all__ = [
     "affected",
@@ -639,4 +640,99 @@ def validate(
         codes=tuple(s.code for s in settings.specs),
         baselined=baselined,
         baseline_written=written,
+    )
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """`orchestrator check`: the change, what it affects, the validators and the gates."""
+
+    changes: ChangeSet
+    affected: Affected
+    validation: ValidationReport | None
+    gates: tuple[GateResult, ...]
+    skipped_stages: tuple[str, ...]
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        validation_ok = self.validation is None or not any(
+            d.severity == "error" for d in self.validation.diagnostics
+        )
+        return validation_ok and all(g.ok for g in self.gates) and not self.interrupted
+
+
+STAGES = ("validate", "gates")
+
+
+def check(
+    ws: Workspace,
+    *,
+    base: str | None = None,
+    head: str | None = None,
+    staged: bool = False,
+    files: Sequence[str] = (),
+    only: Sequence[str] = (),
+    skip: Sequence[str] = (),
+    tasks: Sequence[str] | None = None,
+    fail_fast: bool = False,
+    shard: tuple[int, int] | None = None,
+    timeout: float | None = None,
+    concurrency: int | None = None,
+    use_cache: bool = True,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    on_gate: Callable[[GateResult], None] | None = None,
+) -> CheckReport:
+    """The whole pipeline: changes → affected packages → validators on the changed files →
+    gates on the affected packages."""
+    from .gates import run_gates
+
+    for stage in (*only, *skip):
+        if stage not in STAGES:
+            raise UsageError(f"unknown stage {stage!r}", hint="stages: " + ", ".join(STAGES))
+    stages = [s for s in STAGES if (not only or s in only) and s not in skip]
+    config = load_config(ws.root)
+    cs = resolve_change_source(
+        ws, base=base, head=head, staged=staged, files=files, cwd=cwd, env=env
+    )
+    result = compute(ws, cs, lockfile_versions=lambda: _lockfile_reader(ws, cs))
+    validation: ValidationReport | None = None
+    gates: list[GateResult] = []
+    if "validate" in stages and cs.files:
+        if staged:
+            validation = validate(ws, staged=True, use_cache=use_cache)
+        else:
+            changed = [f.path for f in cs.files if (ws.root / f.path).is_file()]
+            validation = (
+                validate(ws, paths=changed, cwd=ws.root, use_cache=use_cache, force_exclude=True)
+                if changed
+                else None
+            )
+    failed_validation = validation is not None and any(
+        d.severity == "error" for d in validation.diagnostics
+    )
+    if "gates" in stages and result.packages and not (fail_fast and failed_validation):
+        by_path = ws.by_path
+        packages = [by_path[p.path] for p in result.packages if p.path in by_path]
+        gates = run_gates(
+            ws,
+            packages,
+            tasks if tasks else config.gate_tasks,
+            runner=config.gate_runner,
+            concurrency=concurrency or config.gate_concurrency,
+            timeout=timeout or config.gate_timeout,
+            fail_fast=fail_fast,
+            shard=shard,
+            on_result=on_gate,
+        )
+    return CheckReport(
+        changes=cs,
+        affected=result,
+        validation=validation,
+        gates=tuple(gates),
+        skipped_stages=tuple(s for s in STAGES if s not in stages),
     )

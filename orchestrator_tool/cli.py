@@ -19,6 +19,7 @@ from . import __version__
 from .errors import ExitCode, OrchestratorError
 
 if TYPE_CHECKING:
+    from .gates import GateResult
     from .workspace import Workspace
 
 
@@ -165,6 +166,12 @@ def scan(obj: _Ctx, as_json: bool, graph: str | None, schema: bool) -> None:
     help="Print only the affected packages, one per line: names, paths, or --filter=NAME "
     "arguments for pnpm/turbo.",
 )
+@click.option(
+    "--matrix",
+    is_flag=True,
+    help="Print a GitHub Actions strategy.matrix of affected packages by gate tasks.",
+)
+@click.option("--tasks", default="", help="With --matrix: gate scripts (default: config).")
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of the --json output and exit.")
 @click.pass_obj
 def affected(
@@ -179,6 +186,8 @@ def affected(
     on_missing_base: str,
     as_json: bool,
     print_: str | None,
+    matrix: bool,
+    tasks: str,
     schema: bool,
 ) -> None:
     """Packages affected by a change, each with the reasons why.
@@ -211,6 +220,18 @@ def affected(
         dependents=not no_dependents,
         on_missing_base=on_missing_base,
     )
+    if matrix:
+        import json
+
+        from .gates import matrix as gate_matrix
+
+        wanted = [t.strip() for t in tasks.split(",") if t.strip()] or list(
+            api.load_config(ws.root).gate_tasks
+        )
+        by_path = ws.by_path
+        pkgs = [by_path[p.path] for p in result.packages if p.path in by_path]
+        click.echo(json.dumps(gate_matrix(ws, pkgs, wanted)))
+        return
     if print_:
         for p in result.packages:
             if print_ == "path":
@@ -386,6 +407,151 @@ def validate(
         for crash in report.crashes:
             click.echo(f"orchestrator: validator error: {crash}", err=True)
     if any(d.severity == "error" for d in report.diagnostics):
+        sys.exit(int(ExitCode.FINDINGS))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=str))
+@click.option("--staged", is_flag=True, help="The next commit: validators on the staged content.")
+@click.option("--base", default=None, help="Everything since HEAD forked from REF (CI).")
+@click.option("--head", default=None, help="The tip of the range (default: the work tree).")
+@click.option("--only", default="", help="Run only these stages: validate, gates.")
+@click.option("--skip", default="", help="Skip these stages: validate, gates.")
+@click.option("--tasks", default="", help="Gate scripts, comma-separated (default: config).")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first failure.")
+@click.option("--shard", default=None, help="Run one deterministic slice K/N of the gates.")
+@click.option("--timeout", type=float, default=None, help="Seconds per gate (default: config).")
+@click.option("--concurrency", "-j", type=click.IntRange(min=1), default=None)
+@click.option("--no-cache", is_flag=True, help="Do not use the validator result cache.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "junit"]),
+    default="text",
+    show_default=True,
+)
+@click.pass_obj
+def check(
+    obj: _Ctx,
+    files: tuple[str, ...],
+    staged: bool,
+    base: str | None,
+    head: str | None,
+    only: str,
+    skip: str,
+    tasks: str,
+    fail_fast: bool,
+    shard: str | None,
+    timeout: float | None,
+    concurrency: int | None,
+    no_cache: bool,
+    fmt: str,
+) -> None:
+    """The whole pipeline: what changed → affected packages → validators on the changed
+    files → gates (typecheck, test, ...) on the affected packages. One exit code."""
+    import json
+
+    from . import api
+    from .gates import parse_shard
+    from .reporting import diagnostics as vrender
+    from .reporting import gates as grender
+
+    ws: Workspace = _workspace(obj)
+    streaming = fmt == "text"
+    green = (
+        (lambda s: click.style(s, fg="green")) if obj.style("bold")("x") != "x" else (lambda s: s)
+    )
+    red = (lambda s: click.style(s, fg="red")) if obj.style("bold")("x") != "x" else (lambda s: s)
+    dim = obj.style("dim")
+
+    def on_gate(result: GateResult) -> None:
+        if streaming:
+            click.echo(grender.line(result, green, red, dim))
+            if not result.ok:
+                click.echo("\n".join(grender.details(result)))
+
+    def split(text: str) -> list[str]:
+        return [x.strip() for x in text.split(",") if x.strip()]
+
+    report = api.check(
+        ws,
+        base=base,
+        head=head,
+        staged=staged,
+        files=files,
+        only=split(only),
+        skip=split(skip),
+        tasks=split(tasks) or None,
+        fail_fast=fail_fast,
+        shard=parse_shard(shard) if shard else None,
+        timeout=timeout,
+        concurrency=concurrency,
+        use_cache=not no_cache,
+        on_gate=on_gate,
+    )
+    n_pkgs = len(report.affected.packages)
+    if fmt == "json":
+        doc = {
+            "ok": report.ok,
+            "changedFiles": [f.path for f in report.changes.files],
+            "affected": [p.name or p.path for p in report.affected.packages],
+            "validation": json.loads(vrender.json_doc(report.validation))
+            if report.validation
+            else None,
+            "gates": grender.as_json(report.gates),
+            "skippedStages": list(report.skipped_stages),
+        }
+        click.echo(json.dumps(doc, indent=2))
+    elif fmt == "junit":
+        click.echo(grender.junit(report.gates), nl=False)
+    elif fmt == "github":
+        if report.validation is not None:
+            click.echo(vrender.github(report.validation), nl=False)
+        for g in report.gates:
+            if not g.ok:
+                title = f"{g.task} ({g.path})"
+                click.echo(
+                    f"::error title={title}::{grender.status_word(g)}: {' '.join(g.command)}"
+                )
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as fh:
+                if report.validation is not None:
+                    fh.write(vrender.markdown_summary(report.validation))
+                fh.write("\n## orchestrator gates\n\n| task | package | result | time |\n")
+                fh.write("| --- | --- | --- | --- |\n")
+                for g in report.gates:
+                    word = grender.status_word(g)
+                    fh.write(f"| {g.task} | `{g.path}` | {word} | {g.duration:.1f}s |\n")
+    else:
+        if not report.changes.files:
+            click.echo("nothing changed: nothing to check")
+        elif n_pkgs == 0 and report.validation is None:
+            click.echo("no package is affected")
+        if report.validation is not None:
+            v = report.validation
+            errors = sum(1 for d in v.diagnostics if d.severity == "error")
+            word = (
+                "Passed" if errors == 0 else f"Failed ({errors} error{'s' if errors != 1 else ''})"
+            )
+            label = f"validate ({v.files_checked} file{'s' if v.files_checked != 1 else ''})"
+            dots = "." * max(3, 79 - len(label) - len(word) - 2)
+            click.echo(f"{label} {dots} {(green if errors == 0 else red)(word)}")
+            if v.diagnostics:
+                click.echo(vrender.text(v, obj.style("bold"), red, dim), nl=False)
+        passed = sum(1 for g in report.gates if g.status == "passed")
+        failed = sum(1 for g in report.gates if not g.ok)
+        skipped = sum(1 for g in report.gates if g.status == "skipped")
+        click.echo(
+            f"{n_pkgs} affected package{'s' if n_pkgs != 1 else ''}; gates: {passed} passed, "
+            f"{failed} failed, {skipped} skipped"
+            + (
+                f"; stages skipped: {', '.join(report.skipped_stages)}"
+                if report.skipped_stages
+                else ""
+            )
+        )
+    if not report.ok:
         sys.exit(int(ExitCode.FINDINGS))
 
 

@@ -18,6 +18,12 @@ validators.ANY001.enabled = false
 
 [affected]
 default-base = "origin/main"
+
+[gates]
+tasks = ["typecheck", "test"]
+runner = "auto"          # turbo when installed, else the package manager
+concurrency = 2
+timeout = 900            # seconds; the whole process group is killed
 ```
 
 The file is validated by pydantic models (unknown keys are errors, every field documented;
@@ -80,6 +86,10 @@ class Config:
     validators: dict[str, ValidatorSettings] = field(default_factory=dict)
     overrides: tuple[Override, ...] = ()
     default_base: str | None = None
+    gate_tasks: tuple[str, ...] = ("typecheck", "test")
+    gate_runner: str = "auto"
+    gate_concurrency: int = 1
+    gate_timeout: float = 600.0
     digest: str = ""  # of the file's content, for cache keys
 
     def codes(self) -> set[str]:
@@ -153,6 +163,23 @@ def models() -> type[BaseModel]:
             description="Base ref when none is given and no CI variable names one.",
         )
 
+    class GatesConfig(_Base):
+        """`orchestrator check` / `gates` settings."""
+
+        tasks: list[str] = Field(
+            default_factory=lambda: ["typecheck", "test"],
+            description="Package scripts to run for the affected packages, in this order.",
+        )
+        runner: Literal["auto", "turbo", "pnpm", "npm", "yarn", "bun"] = Field(
+            "auto",
+            description="How to run them: turbo when the repo has it installed (auto), else "
+            "the package manager.",
+        )
+        concurrency: int = Field(1, ge=1, description="Packages run at once within a wave.")
+        timeout: float = Field(
+            600.0, gt=0, description="Seconds before a gate's whole process group is killed."
+        )
+
     class OrchestratorConfig(_Base):
         """orchestrator.toml, at the monorepo root."""
 
@@ -166,6 +193,7 @@ def models() -> type[BaseModel]:
             default_factory=list, description="Per-path validator settings."
         )
         affected: AffectedConfig = Field(default_factory=lambda: AffectedConfig.model_validate({}))
+        gates: GatesConfig = Field(default_factory=lambda: GatesConfig.model_validate({}))
 
     return OrchestratorConfig
 
@@ -281,7 +309,8 @@ def _validator_settings(raw: object) -> ValidatorSettings:
 def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
     v = doc.get("validate") or {}
     a = doc.get("affected") or {}
-    assert isinstance(v, dict) and isinstance(a, dict)
+    g = doc.get("gates") or {}
+    assert isinstance(v, dict) and isinstance(a, dict) and isinstance(g, dict)
     validators = doc.get("validators") or {}
     overrides = doc.get("overrides") or []
     assert isinstance(validators, dict) and isinstance(overrides, list)
@@ -302,5 +331,9 @@ def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
             for o in overrides
         ),
         default_base=a.get("default-base"),
+        gate_tasks=tuple(g.get("tasks", ("typecheck", "test"))),
+        gate_runner=str(g.get("runner", "auto")),
+        gate_concurrency=int(g.get("concurrency", 1)),
+        gate_timeout=float(g.get("timeout", 600.0)),
         digest=digest,
     )

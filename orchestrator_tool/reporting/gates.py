@@ -1,0 +1,134 @@
+"""Gate results the way pre-commit prints hooks, and as JSON and JUnit XML."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..gates import GateResult
+
+Style = Callable[[str], str]
+WIDTH = 79
+
+
+def _plain(s: str) -> str:
+    return s
+
+
+def status_word(r: GateResult) -> str:
+    if r.status == "passed":
+        return "Passed"
+    if r.status == "skipped":
+        return f"Skipped ({r.reason})" if r.reason else "Skipped"
+    if r.status == "timeout":
+        return "Timed out"
+    if r.status == "not-found":
+        return "Command not found"
+    if r.status == "signal":
+        return f"Killed by signal {r.signal}"
+    if r.status == "interrupted":
+        return "Interrupted"
+    return "Failed"
+
+
+def line(r: GateResult, green: Style = _plain, red: Style = _plain, dim: Style = _plain) -> str:
+    label = f"{r.task} ({r.path})"
+    word = status_word(r)
+    timing = f" {r.duration:.1f}s" if r.status != "skipped" else ""
+    dots = "." * max(3, WIDTH - len(label) - len(word) - len(timing) - 2)
+    colour = green if r.status == "passed" else dim if r.status == "skipped" else red
+    return f"{label} {dots} {colour(word)}{timing}"
+
+
+def details(r: GateResult) -> list[str]:
+    """What to show under a failed gate: the command, the exit code, the output's tail."""
+    out = [f"- command: {' '.join(r.command)}"]
+    if r.exit_code is not None:
+        out.append(f"- exit code: {r.exit_code}")
+    if r.truncated:
+        out.append(f"- output: {r.output_bytes} bytes, the last {len(r.output.encode())} shown")
+    text = r.output.rstrip()
+    if text:
+        out.append("")
+        out.extend("    " + ln for ln in text.splitlines())
+        out.append("")
+    return out
+
+
+def text(
+    results: Sequence[GateResult], green: Style = _plain, red: Style = _plain, dim: Style = _plain
+) -> str:
+    lines: list[str] = []
+    for r in results:
+        lines.append(line(r, green, red, dim))
+        if not r.ok:
+            lines.extend(details(r))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def as_json(results: Sequence[GateResult]) -> list[dict[str, object]]:
+    return [
+        {
+            "task": r.task,
+            "package": r.package,
+            "path": r.path,
+            "status": r.status,
+            "durationSeconds": round(r.duration, 3),
+            "exitCode": r.exit_code,
+            "signal": r.signal,
+            "command": list(r.command),
+            "reason": r.reason or None,
+            "outputTail": r.output if not r.ok else "",
+            "outputBytes": r.output_bytes,
+            "truncated": r.truncated,
+        }
+        for r in results
+    ]
+
+
+def junit(results: Sequence[GateResult], name: str = "orchestrator gates") -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    by_task: dict[str, list[GateResult]] = {}
+    for r in results:
+        by_task.setdefault(r.task, []).append(r)
+    suites = []
+    total = failures = skipped = 0
+    for task, rs in by_task.items():
+        cases = []
+        for r in rs:
+            name_attr = quoteattr(r.package or r.path)
+            attrs = f'classname={quoteattr(task)} name={name_attr} time="{r.duration:.3f}"'
+            if r.status == "skipped":
+                body = f"<skipped message={quoteattr(r.reason)}/>"
+            elif r.ok:
+                body = ""
+            else:
+                body = (
+                    f"<failure message={quoteattr(status_word(r))}>"
+                    f"{escape(' '.join(r.command))}\n{escape(r.output)}</failure>"
+                )
+            cases.append(f"    <testcase {attrs}>{body}</testcase>")
+        n_fail = sum(1 for r in rs if not r.ok)
+        n_skip = sum(1 for r in rs if r.status == "skipped")
+        total += len(rs)
+        failures += n_fail
+        skipped += n_skip
+        suites.append(
+            f'  <testsuite name={quoteattr(task)} tests="{len(rs)}" failures="{n_fail}" '
+            f'skipped="{n_skip}">\n' + "\n".join(cases) + "\n  </testsuite>"
+        )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<testsuites name={quoteattr(name)} "
+        f'tests="{total}" failures="{failures}" skipped="{skipped}">\n'
+        + "\n".join(suites)
+        + ("\n" if suites else "")
+        + "</testsuites>\n"
+    )
+
+
+def dumps(results: Sequence[GateResult]) -> str:
+    return json.dumps(as_json(results), indent=2)
