@@ -675,6 +675,57 @@ def rules_test(modules: tuple[str, ...]) -> None:
         sys.exit(int(ExitCode.FINDINGS))
 
 
+@cli.group()
+def hook() -> None:
+    """Native git hooks: install, uninstall, and what they run."""
+
+
+@hook.command("install")
+@click.option("--pre-push", is_flag=True, help="Also install the pre-push hook (check + gates).")
+@click.option(
+    "--force", is_flag=True, help="Replace a hook orchestrator did not write (backed up)."
+)
+@click.pass_obj
+def hook_install(obj: _Ctx, pre_push: bool, force: bool) -> None:
+    """Write a pre-commit hook that validates the staged content (respects core.hooksPath)."""
+    from . import hooks
+
+    ws: Workspace = _workspace(obj)
+    wanted = ("pre-commit", "pre-push") if pre_push else ("pre-commit",)
+    for change in hooks.install(ws.root, wanted, force=force):
+        click.echo(f"{change.hook}: {change.action} ({change.path})")
+
+
+@hook.command("uninstall")
+@click.option("--pre-push", is_flag=True, help="Also remove the pre-push hook.")
+@click.pass_obj
+def hook_uninstall(obj: _Ctx, pre_push: bool) -> None:
+    """Remove the hooks orchestrator wrote (restoring a backed-up hook)."""
+    from . import hooks
+
+    ws: Workspace = _workspace(obj)
+    wanted = ("pre-commit", "pre-push") if pre_push else ("pre-commit",)
+    for change in hooks.uninstall(ws.root, wanted):
+        click.echo(f"{change.hook}: {change.action} ({change.path})")
+
+
+@hook.command("run", context_settings={"ignore_unknown_options": True})
+@click.argument("name", type=click.Choice(["pre-commit", "pre-push"]))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def hook_run(ctx: click.Context, name: str, args: tuple[str, ...]) -> None:
+    """What the installed hooks run: pre-commit validates the staged content; pre-push runs
+    the validators and gates on the commits being pushed."""
+    if name == "pre-commit":
+        ctx.invoke(check, staged=True, only="validate")
+        return
+    from . import hooks
+
+    stdin_text = sys.stdin.read() if not sys.stdin.isatty() else ""
+    for base, head in hooks.push_ranges(stdin_text):
+        ctx.invoke(check, base=base or None, head=head)
+
+
 @cli.command("config")
 @click.option("--schema", is_flag=True, help="Print the JSON Schema of orchestrator.toml.")
 @click.pass_obj

@@ -1,0 +1,120 @@
+"""Native git hooks with real git: install, refuse foreign hooks, block a bad commit, never
+change the work tree or the index."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import commit_all, git, run_cli, write
+
+
+def snapshot(repo: Path) -> tuple[str, str, str]:
+    """The index (as a tree), the work tree's differences and untracked files."""
+    return (
+        git(repo, "write-tree"),
+        git(repo, "diff", "--binary"),
+        git(repo, "status", "--porcelain", "--untracked-files=all"),
+    )
+
+
+@pytest.fixture
+def repo(make_repo) -> Path:
+    return make_repo("next-forge")
+
+
+def commit(repo: Path, message: str = "change") -> int:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    import subprocess
+
+    proc = subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@e.x", "commit", "-q", "-m", message],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return proc.returncode
+
+
+def test_install_blocks_a_violation_and_lets_a_clean_commit_through(repo) -> None:
+    proc = run_cli("hook", "install", cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "pre-commit: installed" in proc.stdout
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    assert os.access(hook, os.X_OK)
+
+    write(repo / "packages/auth/bad.ts", "export const x: any = 1;\n")
+    git(repo, "add", "packages/auth/bad.ts")
+    before = snapshot(repo)
+    assert commit(repo) != 0  # refused
+    assert snapshot(repo) == before  # nothing changed or lost
+
+    write(repo / "packages/auth/bad.ts", "export const x: unknown = 1;\n")
+    git(repo, "add", "packages/auth/bad.ts")
+    assert commit(repo) == 0
+
+
+def test_the_hook_judges_the_staged_content_not_the_work_tree(repo) -> None:
+    run_cli("hook", "install", cwd=repo)
+    write(repo / "packages/auth/part.ts", "export const x: unknown = 1;\n")
+    git(repo, "add", "packages/auth/part.ts")
+    write(repo / "packages/auth/part.ts", "export const x: any = 1;\n")  # unstaged violation
+    assert commit(repo) == 0
+    assert (repo / "packages/auth/part.ts").read_text() == "export const x: any = 1;\n"
+
+
+def test_refuses_a_foreign_hook_without_force_and_restores_it(repo) -> None:
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho mine\n")
+    proc = run_cli("hook", "install", cwd=repo)
+    assert proc.returncode == 2
+    assert "was not written by orchestrator" in proc.stderr
+    assert hook.read_text() == "#!/bin/sh\necho mine\n"
+    forced = run_cli("hook", "install", "--force", cwd=repo)
+    assert "replaced (backup kept)" in forced.stdout
+    removed = run_cli("hook", "uninstall", cwd=repo)
+    assert "restored" in removed.stdout
+    assert hook.read_text() == "#!/bin/sh\necho mine\n"
+
+
+def test_respects_core_hooks_path(repo) -> None:
+    git(repo, "config", "core.hooksPath", ".husky/_")
+    proc = run_cli("hook", "install", cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert (repo / ".husky" / "_" / "pre-commit").is_file()
+    assert not (repo / ".git" / "hooks" / "pre-commit").exists()
+
+
+def test_install_is_idempotent_and_uninstall_removes(repo) -> None:
+    run_cli("hook", "install", "--pre-push", cwd=repo)
+    again = run_cli("hook", "install", "--pre-push", cwd=repo)
+    assert again.stdout.count("unchanged") == 2
+    gone = run_cli("hook", "uninstall", "--pre-push", cwd=repo)
+    assert gone.stdout.count("removed") == 2
+    assert not (repo / ".git" / "hooks" / "pre-commit").exists()
+
+
+def test_pre_push_ranges_from_stdin() -> None:
+    from orchestrator_tool.hooks import ZERO, push_ranges
+
+    text = f"refs/heads/a {'1' * 40} refs/heads/a {'2' * 40}\nrefs/heads/gone {ZERO} refs/heads/gone {'3' * 40}\nrefs/heads/new {'4' * 40} refs/heads/new {ZERO}\n"
+    assert push_ranges(text) == [("2" * 40, "1" * 40), ("", "4" * 40)]
+
+
+def test_hook_in_a_monorepo_below_the_git_top_level(tmp_path) -> None:
+    import shutil
+
+    from .conftest import FIXTURES
+
+    outer = tmp_path / "outer"
+    shutil.copytree(FIXTURES / "next-forge", outer / "js")
+    git(outer, "init", "-q")
+    commit_all(outer)
+    assert run_cli("hook", "install", cwd=outer / "js").returncode == 0
+    write(outer / "js/packages/auth/bad.ts", "export const x: any = 1;\n")
+    git(outer, "add", "js/packages/auth/bad.ts")
+    assert commit(outer) != 0
