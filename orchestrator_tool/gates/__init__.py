@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..workspace import GRAPH_KINDS, Package, Workspace
-from .process import DEFAULT_MAX_OUTPUT, Outcome, run
+from .process import DEFAULT_MAX_OUTPUT, Outcome, interrupt_groups, run
 
 DEFAULT_TASKS = ("typecheck", "test")
 RUNNERS = ("auto", "turbo", "pnpm", "npm", "yarn", "bun")
@@ -137,6 +137,7 @@ def run_gates(
     name, exe = choose_runner(ws, runner) if needs_runner else ("", "")
     env = {**os.environ, "FORCE_COLOR": "0"}
     stop = False
+    active: set[int] = set()
 
     def one(job: GateJob) -> GateResult:
         pkg = job.package
@@ -145,7 +146,9 @@ def run_gates(
                 job.task, pkg.name, pkg.path, "skipped", reason=f"no `{job.task}` script"
             )
         cmd = command(name, exe, job.task, pkg)
-        outcome: Outcome = run(cmd, ws.root, timeout=timeout, env=env, max_output=max_output)
+        outcome: Outcome = run(
+            cmd, ws.root, timeout=timeout, env=env, max_output=max_output, active=active
+        )
         return GateResult(
             job.task,
             pkg.name,
@@ -160,7 +163,8 @@ def run_gates(
             outcome.truncated,
         )
 
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
+    try:
         for group in ordered:
             if stop:
                 break
@@ -170,6 +174,12 @@ def run_gates(
                     on_result(result)
                 if fail_fast and not result.ok:
                     stop = True
+    except KeyboardInterrupt:
+        # Ctrl-C lands in this thread; the gates run in workers: reach their groups.
+        interrupt_groups(active)
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return results
 
 

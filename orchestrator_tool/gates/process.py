@@ -60,6 +60,7 @@ def run(
     timeout: float | None,
     env: Mapping[str, str] | None = None,
     max_output: int = DEFAULT_MAX_OUTPUT,
+    active: set[int] | None = None,
 ) -> Outcome:
     """Run ``cmd`` (never through a shell). On timeout the whole process group gets SIGTERM,
     then SIGKILL. On Ctrl-C the group gets SIGINT and KeyboardInterrupt propagates after it
@@ -79,6 +80,8 @@ def run(
         return Outcome("not-found", None, None, 0.0, f"{cmd[0]}: command not found", 0, False)
     except PermissionError as exc:
         return Outcome("not-found", None, None, 0.0, f"{cmd[0]}: {exc.strerror}", 0, False)
+    if active is not None:
+        active.add(proc.pid)  # so a Ctrl-C in another thread can reach this group
     tail = _Tail(max_output)
     assert proc.stdout is not None
     stdout = proc.stdout
@@ -113,6 +116,8 @@ def run(
         # (and holds the output pipe open): nothing of it outlives the gate.
         _signal_group(proc.pid, signal.SIGKILL)
         reader.join(timeout=KILL_GRACE)
+        if active is not None:
+            active.discard(proc.pid)
     duration = time.monotonic() - start
     code = proc.returncode
     if not status:
@@ -131,6 +136,18 @@ def run(
         output_bytes=tail.total,
         truncated=tail.total > max_output,
     )
+
+
+def interrupt_groups(pids: set[int]) -> None:
+    """Forward a Ctrl-C to running gates' process groups; kill what is left after the grace
+    period."""
+    for pid in list(pids):
+        _signal_group(pid, signal.SIGINT)
+    deadline = time.monotonic() + KILL_GRACE
+    while pids and time.monotonic() < deadline:
+        time.sleep(0.05)
+    for pid in list(pids):
+        _signal_group(pid, signal.SIGKILL)
 
 
 def _terminate(proc: subprocess.Popen[bytes]) -> None:
