@@ -1,0 +1,132 @@
+"""The hooks of .pre-commit-hooks.yaml through the real pre-commit framework: in a throwaway
+monorepo, a commit with a violation is refused and a clean one passes; `try-repo` runs them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import FIXTURES, REPO, commit_all, git, write
+
+
+def _env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env["PRE_COMMIT_HOME"] = str(home)
+    env["HOME"] = str(home)  # no user git config
+    return env
+
+
+@pytest.fixture(scope="session")
+def hook_repo(tmp_path_factory) -> tuple[Path, str]:
+    """This repository as it is now, committed in a shadow clone (as `pre-commit try-repo`
+    does), so uncommitted work is tested too."""
+    shadow = tmp_path_factory.mktemp("hook-repo") / "orchestrator-tool"
+    listing = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout
+    for raw in listing.split(b"\0"):
+        if not raw:
+            continue
+        rel = raw.decode()
+        src = REPO / rel
+        if src.is_file():
+            dst = shadow / rel
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    git(shadow, "init", "-q")
+    sha = commit_all(shadow, "shadow")
+    return shadow, sha
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def _pre_commit(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", *args],
+        cwd=cwd,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+
+
+@pytest.mark.slow
+def test_commit_with_violation_is_refused_and_clean_commit_passes(
+    tmp_path, hook_repo, pre_commit_home
+) -> None:
+    shadow, sha = hook_repo
+    repo = tmp_path / "app"
+    shutil.copytree(FIXTURES / "next-forge", repo)
+    write(
+        repo / ".pre-commit-config.yaml",
+        f"""repos:
+  - repo: {shadow}
+    rev: {sha}
+    hooks:
+      - id: orchestrator-validate
+""",
+    )
+    git(repo, "init", "-q")
+    commit_all(repo, "initial")
+    installed = _pre_commit("install", cwd=repo, home=pre_commit_home)
+    assert installed.returncode == 0, installed.stderr
+
+    write(repo / "packages/auth/session.ts", "export const session: any = {};\n")
+    git(repo, "add", "packages/auth/session.ts")
+    before = git(repo, "write-tree")
+    refused = subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@e.x", "commit", "-m", "loose"],
+        cwd=repo,
+        env=_env(pre_commit_home),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert refused.returncode != 0, refused.stdout + refused.stderr
+    assert "ANY001" in refused.stdout + refused.stderr
+    assert git(repo, "write-tree") == before  # the index is as it was
+
+    write(repo / "packages/auth/session.ts", "export const session: unknown = {};\n")
+    git(repo, "add", "packages/auth/session.ts")
+    passed = subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@e.x", "commit", "-m", "typed"],
+        cwd=repo,
+        env=_env(pre_commit_home),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "orchestrator validate" in passed.stdout + passed.stderr
+
+
+@pytest.mark.slow
+def test_try_repo(tmp_path, hook_repo, pre_commit_home) -> None:
+    shadow, _ = hook_repo
+    repo = tmp_path / "app"
+    shutil.copytree(FIXTURES / "next-forge", repo)
+    git(repo, "init", "-q")
+    commit_all(repo, "initial")
+    write(repo / "packages/auth/bad.ts", "export const b = 1 as any;\n")
+    git(repo, "add", "packages/auth/bad.ts")
+    proc = _pre_commit(
+        "try-repo", str(shadow), "orchestrator-validate", cwd=repo, home=pre_commit_home
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "packages/auth/bad.ts" in proc.stdout
+    assert "ANY001" in proc.stdout
