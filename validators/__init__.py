@@ -31,6 +31,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "import_boundaries",
     "import_no_app",
     "workspace_cycles",
+    "zod_input_validation",
 )
 
 

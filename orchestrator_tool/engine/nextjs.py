@@ -1,0 +1,254 @@
+"""Server entry points of a file: Next.js App Router route handlers, server actions, Pages
+Router API handlers — the functions the semantic validators look inside."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from .source import SourceFile
+
+HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+FUNCTION_TYPES = frozenset(
+    {
+        "function_declaration",
+        "function_expression",
+        "function",
+        "arrow_function",
+        "generator_function_declaration",
+    }
+)
+_ROUTE_FILE = re.compile(r"(^|/)app/(.+/)?route\.(ts|tsx|js|jsx|mjs)$")
+_PAGES_API = re.compile(r"(^|/)pages/api/.+\.(ts|tsx|js|jsx|mjs)$")
+
+
+@dataclass(frozen=True)
+class EntryPoint:
+    kind: str  # route | action | pages-api
+    name: str  # GET, POST, the action's name, "default"
+    function: Node  # the function node that handles the request
+    export: Node  # the node to report at when nothing more precise applies
+    wrapped: bool = (
+        False  # the function is handed to a wrapper call (withAuth(...), client.action(...))
+    )
+    validated_by: str | None = (
+        None  # "schema": a library validates the input (next-safe-action, tRPC)
+    )
+
+
+_SCHEMA_CHAIN = re.compile(rb"\.(?:schema|inputSchema|input)\s*[<(]")
+
+
+def directive(body: Node | None, source: SourceFile) -> str | None:
+    """The leading "use server" / "use client" directive of a program or function body."""
+    if body is None:
+        return None
+    for child in body.named_children:
+        if child.type == "comment":
+            continue
+        if child.type == "expression_statement" and child.named_child_count == 1:
+            inner = child.named_children[0]
+            if inner.type == "string":
+                text = source.text(inner)[1:-1]
+                if text in ("use server", "use client"):
+                    return text
+        return None
+    return None
+
+
+def function_body(fn: Node) -> Node | None:
+    return fn.child_by_field_name("body")
+
+
+def parameters(fn: Node) -> list[Node]:
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        single = fn.child_by_field_name("parameter")  # `x => ...`
+        return [single] if single is not None else []
+    return [p for p in params.named_children if p.type != "comment"]
+
+
+def innermost_function(node: Node | None, local: dict[str, Node]) -> Node | None:
+    """The function a value stands for: itself, a local function it names, or the first
+    function argument of a wrapper call (`withAuth(async (req) => ...)`), searched inwards."""
+    if node is None:
+        return None
+    if node.type in FUNCTION_TYPES:
+        return node
+    if node.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
+        return innermost_function(node.named_children[0] if node.named_children else None, local)
+    if node.type == "identifier":
+        return local.get(node.text.decode() if node.text else "")
+    if node.type == "call_expression":
+        args = node.child_by_field_name("arguments")
+        for arg in args.named_children if args is not None else []:
+            found = innermost_function(arg, local)
+            if found is not None:
+                return found
+    return None
+
+
+def _local_functions(root: Node) -> dict[str, Node]:
+    out: dict[str, Node] = {}
+    for child in root.named_children:
+        decl = (
+            child.child_by_field_name("declaration") if child.type == "export_statement" else child
+        )
+        if decl is None:
+            continue
+        if decl.type in ("function_declaration", "generator_function_declaration"):
+            name = decl.child_by_field_name("name")
+            if name is not None and name.text:
+                out[name.text.decode()] = decl
+        elif decl.type in ("lexical_declaration", "variable_declaration"):
+            for d in decl.named_children:
+                if d.type != "variable_declarator":
+                    continue
+                name, value = d.child_by_field_name("name"), d.child_by_field_name("value")
+                if (
+                    name is not None
+                    and name.type == "identifier"
+                    and name.text
+                    and value is not None
+                ):
+                    fn = innermost_function(value, {})
+                    if fn is not None:
+                        out[name.text.decode()] = fn
+    return out
+
+
+def _exports(root: Node, local: dict[str, Node]) -> Iterator[tuple[str, Node | None, Node]]:
+    """(exported name, the function it names or None, the export node)."""
+    for child in root.named_children:
+        if child.type != "export_statement":
+            continue
+        text = child.text or b""
+        is_default = text.startswith(b"export default")
+        decl = child.child_by_field_name("declaration")
+        value = child.child_by_field_name("value")
+        if decl is not None and decl.type in (
+            "function_declaration",
+            "generator_function_declaration",
+        ):
+            name = decl.child_by_field_name("name")
+            yield (
+                (
+                    "default"
+                    if is_default
+                    else (name.text.decode() if name is not None and name.text else "default")
+                ),
+                decl,
+                child,
+            )
+        elif decl is not None and decl.type in ("lexical_declaration", "variable_declaration"):
+            for d in decl.named_children:
+                if d.type == "variable_declarator":
+                    name = d.child_by_field_name("name")
+                    if name is not None and name.type == "identifier" and name.text:
+                        yield (
+                            name.text.decode(),
+                            innermost_function(d.child_by_field_name("value"), local),
+                            child,
+                        )
+        elif is_default:
+            target = (
+                value
+                if value is not None
+                else next((c for c in child.named_children if c.type not in ("comment",)), None)
+            )
+            yield "default", innermost_function(target, local), child
+        else:
+            for clause in child.named_children:
+                if clause.type != "export_clause":
+                    continue
+                for spec in clause.named_children:
+                    name = spec.child_by_field_name("name")
+                    alias = spec.child_by_field_name("alias")
+                    if name is None or not name.text:
+                        continue
+                    exported = (alias or name).text
+                    yield (
+                        (exported.decode() if exported else ""),
+                        local.get(name.text.decode()),
+                        child,
+                    )
+
+
+def entry_points(source: SourceFile) -> list[EntryPoint]:
+    """The server entry points this file defines (cached per file)."""
+    cached = source.memo.get("entry_points")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    root = source.tree.root_node
+    local = _local_functions(root)
+    found: list[EntryPoint] = []
+    path = source.path
+    if _ROUTE_FILE.search(path):
+        for name, fn, export in _exports(root, local):
+            if name in HTTP_METHODS and fn is not None:
+                found.append(EntryPoint("route", name, fn, export))
+    elif _PAGES_API.search(path):
+        for name, fn, export in _exports(root, local):
+            if name == "default" and fn is not None:
+                found.append(EntryPoint("pages-api", name, fn, export))
+    file_directive = directive(root, source)
+    if file_directive == "use server":
+        for name, fn, export in _exports(root, local):
+            if fn is not None and _is_async(fn, source):
+                wrapped = not (export.start_byte <= fn.start_byte and _declares(export, fn))
+                head = source.data[export.start_byte : fn.start_byte]
+                validated = "schema" if wrapped and _SCHEMA_CHAIN.search(head) else None
+                found.append(EntryPoint("action", name, fn, export, wrapped, validated))
+    seen = {id(e.function) for e in found}
+    if b"use server" in source.data:
+        for fn in _all_functions(root):
+            if id(fn) not in seen and directive(function_body(fn), source) == "use server":
+                found.append(EntryPoint("action", _name_of(fn), fn, fn))
+    source.memo["entry_points"] = found
+    return found
+
+
+def _declares(export: Node, fn: Node) -> bool:
+    """Whether the export statement is the function itself (or a const bound straight to it),
+    rather than a call that wraps it."""
+    decl = export.child_by_field_name("declaration")
+    if decl is not None and decl.id == fn.id:  # nodes are compared by id: wrappers are new
+        return True
+    if decl is not None and decl.type in ("lexical_declaration", "variable_declaration"):
+        for d in decl.named_children:
+            value = d.child_by_field_name("value")
+            if d.type == "variable_declarator" and value is not None and value.id == fn.id:
+                return True
+    return False
+
+
+def _is_async(fn: Node, source: SourceFile) -> bool:
+    return source.data[fn.start_byte : fn.start_byte + 5] == b"async" or any(
+        c.type == "async" for c in fn.children
+    )
+
+
+def _all_functions(root: Node) -> Iterator[Node]:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type in FUNCTION_TYPES:
+            yield node
+        stack.extend(reversed(node.named_children))
+
+
+def _name_of(fn: Node) -> str:
+    name = fn.child_by_field_name("name")
+    if name is not None and name.text:
+        return name.text.decode()
+    parent = fn.parent
+    if parent is not None and parent.type == "variable_declarator":
+        n = parent.child_by_field_name("name")
+        if n is not None and n.text:
+            return n.text.decode()
+    return "(anonymous)"

@@ -1,0 +1,703 @@
+"""Following untrusted request input through one function, to the first place it is used
+before a zod schema validated it.
+
+Intra-procedural and flow-ordered: it follows variables, destructuring, spreads, `await`,
+member access, method calls on the input (`searchParams.get("id")`), `Object.fromEntries`,
+`JSON.parse`, and same-file helper functions that pass a parameter to a zod schema. It does
+not follow values into other files' functions (except helpers named in the options), through
+closures called later, or through object fields assigned after creation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .nextjs import FUNCTION_TYPES, function_body, parameters
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from .source import SourceFile
+
+ZOD_METHODS = frozenset({"parse", "safeParse", "parseAsync", "safeParseAsync", "spa"})
+NOT_ZOD = frozenset(
+    {
+        "JSON",
+        "Date",
+        "qs",
+        "querystring",
+        "url",
+        "path",
+        "Number",
+        "URL",
+        "yaml",
+        "YAML",
+        "toml",
+        "csv",
+        "Papa",
+        "marked",
+        "cookie",
+        "cookies",
+        "semver",
+    }
+)
+REQUEST_SOURCES = {
+    "json": "await req.json()",
+    "formData": "await req.formData()",
+    "text": "await req.text()",
+    "arrayBuffer": "await req.arrayBuffer()",
+    "blob": "await req.blob()",
+}
+REQUEST_FIELDS = {"body": "req.body", "query": "req.query"}
+_INPUTISH = re.compile(r"body|json|form|search|query|input|payload", re.I)
+_EXISTENCE_OPS = frozenset({"!", "typeof", "void"})
+
+
+@dataclass
+class Finding:
+    node: Node
+    label: str  # the input: "await req.json()", "searchParams", "the action's `data` argument"
+
+
+@dataclass
+class Analysis:
+    """Per function: which names hold untrusted input, which were validated."""
+
+    source: SourceFile
+    requests: set[str]  # names bound to the request object
+    tainted: dict[str, str] = field(default_factory=dict)  # name -> input label
+    validated: set[str] = field(default_factory=set)
+    safe_results: dict[str, str] = field(default_factory=dict)  # safeParse result -> input name
+    is_sanitizer: Callable[[Node], bool] = lambda _n: False
+    extra_validators: frozenset[str] = frozenset()
+    findings: list[Finding] = field(default_factory=list)
+    failure_branch: set[str] = field(default_factory=set)  # inputs raw inside `if (!r.success)`
+    validated_later: set[str] = field(default_factory=set)  # names some zod call validates
+
+    # ------------------------------------------------------------------ taint of an expression
+
+    def text(self, node: Node) -> str:
+        return self.source.text(node)
+
+    def taint_of(self, node: Node | None) -> str | None:
+        """The input label when the expression's value is (part of) untrusted input."""
+        if node is None:
+            return None
+        t = node.type
+        if t == "identifier":
+            name = self.text(node)
+            if name in self.tainted and (name not in self.validated or name in self.failure_branch):
+                return self.tainted[name]
+            return None
+        if t in (
+            "parenthesized_expression",
+            "as_expression",
+            "satisfies_expression",
+            "non_null_expression",
+            "await_expression",
+            "spread_element",
+            "type_assertion",
+        ):
+            kids = [c for c in node.named_children if c.type not in ("type_annotation",)]
+            return self.taint_of(kids[0]) if kids else None
+        if t in {"member_expression", "subscript_expression"}:
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            if (
+                obj is not None
+                and obj.type == "identifier"
+                and self.text(obj) in self.requests
+                and prop is not None
+            ):
+                name = self.text(prop)
+                if name in REQUEST_FIELDS:
+                    return REQUEST_FIELDS[name]
+                if name == "nextUrl":
+                    return None  # req.nextUrl itself; .searchParams below
+            if (
+                prop is not None
+                and self.text(prop) == "searchParams"
+                and obj is not None
+                and self._is_request_url(obj)
+            ):
+                return "the query string (searchParams)"
+            return self.taint_of(obj)
+        if t == "call_expression":
+            fn = node.child_by_field_name("function")
+            args = node.child_by_field_name("arguments")
+            arg_nodes = list(args.named_children) if args is not None else []
+            if fn is not None and fn.type == "member_expression":
+                obj = fn.child_by_field_name("object")
+                prop = fn.child_by_field_name("property")
+                method = self.text(prop) if prop is not None else ""
+                if obj is not None and obj.type == "identifier" and self.text(obj) in self.requests:
+                    return REQUEST_SOURCES.get(method)
+                if self.is_sanitizer(node):
+                    return None
+                receiver = self.taint_of(obj)
+                if receiver is not None:
+                    return receiver  # searchParams.get("id"), body.map(...), formData.get(...)
+                if obj is not None and self.text(obj) in ("Object", "JSON", "Array") and arg_nodes:
+                    return self.taint_of(arg_nodes[0])  # Object.fromEntries(x), JSON.parse(x)
+                return None
+            if fn is not None and fn.type == "identifier":
+                name = self.text(fn)
+                if name in self.extra_validators:
+                    return None
+                if self.is_sanitizer(node):
+                    return None
+                # A helper handed the request that reads input from it: parseRequestBody(req)
+                if any(
+                    a.type == "identifier" and self.text(a) in self.requests for a in arg_nodes
+                ) and _INPUTISH.search(name):
+                    return f"{name}({self.text(arg_nodes[0])})"
+                if (
+                    name in ("String", "Number", "structuredClone", "Boolean", "decodeURIComponent")
+                    and arg_nodes
+                ):
+                    return self.taint_of(arg_nodes[0])
+            return None
+        if t in ("object", "array"):
+            for child in node.named_children:
+                value = child.child_by_field_name("value") if child.type == "pair" else child
+                if child.type == "shorthand_property_identifier":
+                    name = self.text(child)
+                    if name in self.tainted and name not in self.validated:
+                        return self.tainted[name]
+                    continue
+                found = self.taint_of(value)
+                if found is not None:
+                    return found
+            return None
+        if t in (
+            "binary_expression",
+            "ternary_expression",
+            "template_string",
+            "template_substitution",
+        ):
+            for child in node.named_children:
+                found = self.taint_of(child)
+                if found is not None:
+                    return found
+            return None
+        if t == "new_expression":
+            return None
+        return None
+
+    def _is_request_url(self, node: Node) -> bool:
+        """`req.nextUrl` or `new URL(req.url)`."""
+        if node.type == "member_expression":
+            obj = node.child_by_field_name("object")
+            prop = node.child_by_field_name("property")
+            return bool(
+                obj is not None
+                and prop is not None
+                and obj.type == "identifier"
+                and self.text(obj) in self.requests
+                and self.text(prop) == "nextUrl"
+            )
+        if node.type == "new_expression":
+            ctor = node.child_by_field_name("constructor")
+            args = node.child_by_field_name("arguments")
+            if (
+                ctor is not None
+                and self.text(ctor) == "URL"
+                and args is not None
+                and args.named_children
+            ):
+                first = args.named_children[0]
+                return bool(
+                    first.type == "member_expression"
+                    and self.text(first).split(".")[0] in self.requests
+                )
+        if node.type == "parenthesized_expression" and node.named_children:
+            return self._is_request_url(node.named_children[0])
+        if node.type == "identifier":
+            return self.text(node) in self.url_names
+        return False
+
+    url_names: set[str] = field(default_factory=set)  # `const url = new URL(req.url)`
+
+    # ------------------------------------------------------------------ binding names
+
+    def bind(self, pattern: Node, label: str) -> None:
+        for name in pattern_names(pattern, self.source):
+            self.tainted[name] = label
+            self.validated.discard(name)
+
+    def clean(self, pattern: Node) -> None:
+        for name in pattern_names(pattern, self.source):
+            self.tainted.pop(name, None)
+
+
+def pattern_names(pattern: Node, source: SourceFile) -> list[str]:
+    out: list[str] = []
+    stack = [pattern]
+    while stack:
+        n = stack.pop()
+        if n.type in ("identifier", "shorthand_property_identifier_pattern"):
+            out.append(source.text(n))
+        elif n.type in (
+            "object_pattern",
+            "array_pattern",
+            "pair_pattern",
+            "rest_pattern",
+            "assignment_pattern",
+            "object_assignment_pattern",
+        ):
+            for c in n.named_children:
+                if n.type == "pair_pattern" and c == n.child_by_field_name("key"):
+                    continue
+                if n.type in (
+                    "assignment_pattern",
+                    "object_assignment_pattern",
+                ) and c == n.child_by_field_name("right"):
+                    continue
+                stack.append(c)
+    return out
+
+
+def _root_identifier(node: Node) -> Node | None:
+    while node.type in (
+        "member_expression",
+        "subscript_expression",
+        "call_expression",
+        "non_null_expression",
+        "parenthesized_expression",
+    ):
+        nxt = (
+            node.child_by_field_name("object")
+            if node.type != "call_expression"
+            else node.child_by_field_name("function")
+        )
+        if nxt is None:
+            nxt = node.named_children[0] if node.named_children else None
+        if nxt is None:
+            return None
+        node = nxt
+    return node if node.type == "identifier" else None
+
+
+def sanitized_argument(call: Node, analysis: Analysis) -> Node | None:
+    """The argument a zod validation call validates (`schema.parse(x)` → x)."""
+    args = call.child_by_field_name("arguments")
+    if args is None or not args.named_children:
+        return None
+    return args.named_children[0]
+
+
+def analyse(
+    fn: Node,
+    source: SourceFile,
+    *,
+    requests: Iterable[str],
+    inputs: dict[str, str],
+    is_sanitizer: Callable[[Node], bool],
+    extra_validators: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """The first unvalidated use of each input in ``fn`` (at most one finding per input)."""
+    a = Analysis(
+        source,
+        set(requests),
+        dict(inputs),
+        is_sanitizer=is_sanitizer,
+        extra_validators=extra_validators,
+    )
+    body = function_body(fn)
+    if body is None:
+        return []
+    a.validated_later = _names_validated_anywhere(body, a)
+    if body.type != "statement_block":  # `async (req) => handle(await req.json())`
+        _visit(body, a)
+    else:
+        for stmt in body.named_children:
+            _visit(stmt, a)
+    seen: set[str] = set()
+    out: list[Finding] = []
+    for f in sorted(a.findings, key=lambda f: f.node.start_byte):
+        if f.label not in seen:
+            seen.add(f.label)
+            out.append(f)
+    return out
+
+
+def _visit(node: Node, a: Analysis) -> None:
+    t = node.type
+    if t in FUNCTION_TYPES:
+        # A nested function (a callback) sees the outer names; analyse it in place.
+        body = function_body(node)
+        if body is not None:
+            _visit(body, a)
+        return
+    if t == "variable_declarator":
+        name = node.child_by_field_name("name")
+        value = node.child_by_field_name("value")
+        if name is None or value is None:
+            return
+        sanitizer = _find_sanitizer(value, a)
+        if sanitizer is not None:
+            _validate(sanitizer, a, result=name)
+            _visit_uses(value, a, skip=sanitizer)
+            a.clean(name)
+            return
+        if value.type == "new_expression" and a._is_request_url(value) is False:
+            ctor = value.child_by_field_name("constructor")
+            if (
+                ctor is not None
+                and a.text(ctor) == "URL"
+                and a.text(value).find(".url") >= 0
+                and name.type == "identifier"
+            ):
+                a.url_names.add(a.text(name))
+        label = a.taint_of(value)
+        if label is not None:
+            a.bind(name, label)
+            return
+        _visit_uses(value, a)
+        a.clean(name)
+        return
+    if t == "assignment_expression":
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        if left is not None and right is not None and left.type == "identifier":
+            sanitizer = _find_sanitizer(right, a)
+            if sanitizer is not None:
+                _validate(sanitizer, a, result=left)
+                a.clean(left)
+                return
+            label = a.taint_of(right)
+            if label is not None:
+                a.bind(left, label)
+                return
+        _visit_uses(node, a)
+        return
+    if t == "if_statement":
+        cond = node.child_by_field_name("condition")
+        consequence = node.child_by_field_name("consequence")
+        alternative = node.child_by_field_name("alternative")
+        if cond is not None:
+            _visit_uses(cond, a, existence_ok=True)
+        failed = _safeparse_failure(cond, a) if cond is not None else None
+        if failed is not None and consequence is not None:
+            before = set(a.failure_branch)
+            a.failure_branch.add(failed)
+            _visit(consequence, a)
+            a.failure_branch = before
+        elif consequence is not None:
+            _visit(consequence, a)
+        if alternative is not None:
+            _visit(alternative, a)
+        return
+    if t in (
+        "lexical_declaration",
+        "variable_declaration",
+        "statement_block",
+        "expression_statement",
+        "else_clause",
+        "try_statement",
+        "catch_clause",
+        "finally_clause",
+        "for_statement",
+        "for_in_statement",
+        "while_statement",
+        "do_statement",
+        "switch_statement",
+        "switch_body",
+        "switch_case",
+        "switch_default",
+        "labeled_statement",
+        "return_statement",
+        "throw_statement",
+    ):
+        if t in ("expression_statement", "return_statement", "throw_statement"):
+            inner = node.named_children[0] if node.named_children else None
+            if inner is not None and inner.type == "assignment_expression":
+                _visit(inner, a)
+                return
+            if inner is not None and t == "expression_statement":
+                # `await req.json()` read and dropped: not a use.
+                sanitizer = _find_sanitizer(inner, a)
+                if sanitizer is not None:
+                    _validate(sanitizer, a, result=None)
+                    _visit_uses(inner, a, skip=sanitizer)
+                    return
+                if _is_bare_source(inner, a):
+                    return
+            if inner is not None:
+                _visit_uses_and_functions(inner, a)
+            return
+        for child in node.named_children:
+            _visit(child, a)
+        return
+    _visit_uses_and_functions(node, a)
+
+
+def _is_bare_source(node: Node, a: Analysis) -> bool:
+    return (
+        node.type in ("await_expression", "call_expression", "member_expression")
+        and a.taint_of(node) is not None
+        and not any(
+            c.type in ("identifier",) and a.text(c) in a.tainted for c in node.named_children
+        )
+    )
+
+
+def _visit_uses_and_functions(node: Node, a: Analysis) -> None:
+    """Uses in an expression; callbacks inside it are analysed as statements."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in FUNCTION_TYPES:
+            _visit(n, a)
+            continue
+        sanitizer = _find_sanitizer(n, a) if n.type == "call_expression" else None
+        if sanitizer is not None and sanitizer.id == n.id:
+            _validate(n, a, result=None)
+            continue
+        if n.type == "variable_declarator":
+            _visit(n, a)
+            continue
+        if _is_use(n, a):
+            continue
+        stack.extend(reversed(n.named_children))
+
+
+def _is_use(n: Node, a: Analysis) -> bool:
+    """Record a finding when ``n`` reads untrusted input; True when ``n`` was handled."""
+    if n.type in ("identifier", "shorthand_property_identifier"):
+        name = a.text(n)
+        if name in a.tainted and (name not in a.validated or name in a.failure_branch):
+            if _harmless_read(n, a):
+                return True
+            if name in a.validated_later and not _escapes(n, a):
+                return True  # inspected or normalised before the schema parses it
+            a.findings.append(Finding(n, a.tainted[name]))
+        return True
+    if n.type in ("call_expression", "member_expression", "await_expression"):
+        label = a.taint_of(n)
+        root = _root_identifier(n) if n.type != "await_expression" else None
+        if (
+            label is not None
+            and (root is None or a.text(root) in a.requests or root.type != "identifier")
+            and not (
+                n.parent is not None
+                and n.parent.type in ("member_expression", "call_expression", "await_expression")
+                and a.taint_of(n.parent) is not None
+            )
+        ):
+            a.findings.append(Finding(n, label))
+            return True
+    return False
+
+
+def _harmless_read(n: Node, a: Analysis) -> bool:
+    """`!x`, `typeof x`, `x == null`: checking presence, not using the value."""
+    parent = n.parent
+    if parent is None:
+        return False
+    if parent.type == "unary_expression":
+        op = parent.child_by_field_name("operator")
+        return op is not None and a.text(op) in _EXISTENCE_OPS
+    if parent.type == "binary_expression":
+        other = (
+            parent.child_by_field_name("right")
+            if parent.child_by_field_name("left") == n
+            else parent.child_by_field_name("left")
+        )
+        return other is not None and a.text(other) in ("null", "undefined")
+    return False
+
+
+def _visit_uses(
+    node: Node, a: Analysis, skip: Node | None = None, existence_ok: bool = False
+) -> None:
+    if skip is not None and node.id == skip.id:
+        return
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if skip is not None and n.id == skip.id:
+            continue
+        if n.type in FUNCTION_TYPES:
+            _visit(n, a)
+            continue
+        if _is_use(n, a):
+            continue
+        stack.extend(reversed(n.named_children))
+
+
+def _find_sanitizer(node: Node, a: Analysis) -> Node | None:
+    """The outermost zod validation call in an expression (`await schema.parseAsync(x)`)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "call_expression" and a.is_sanitizer(n):
+            return n
+        if n.type in FUNCTION_TYPES:
+            continue
+        stack.extend(reversed(n.named_children))
+    return None
+
+
+def _validate(call: Node, a: Analysis, result: Node | None) -> None:
+    arg = sanitized_argument(call, a)
+    if arg is None:
+        return
+    root = _root_identifier(arg) if arg.type != "identifier" else arg
+    name = a.text(root) if root is not None else None
+    if name is not None and name in a.tainted:
+        a.validated.add(name)
+        fn = call.child_by_field_name("function")
+        prop = fn.child_by_field_name("property") if fn is not None else None
+        method = a.text(prop) if prop is not None else ""
+        if method.startswith("safe") and result is not None and result.type == "identifier":
+            a.safe_results[a.text(result)] = name
+    # Uses inside the argument expression other than the validated value itself are uses.
+    for child in arg.named_children if arg.type in ("object", "array") else []:
+        _visit_uses(child, a)
+
+
+def _safeparse_failure(cond: Node, a: Analysis) -> str | None:
+    """`!result.success` / `result.success === false` / `result.error` → the input name whose
+    raw value must not be used inside that branch."""
+    text = a.text(cond)
+    for result, input_name in a.safe_results.items():
+        if re.search(
+            rf"!\s*{re.escape(result)}\.success\b|\b{re.escape(result)}\.success\s*===?\s*false|\b{re.escape(result)}\.error\b",
+            text,
+        ):
+            return input_name
+    return None
+
+
+ACTION_WRAPPER_INPUTS = frozenset({"parsedInput", "clientInput", "input"})
+
+
+def route_inputs(
+    fn: Node,
+    source: SourceFile,
+    kind: str,
+    wrapper_inputs: Iterable[str],
+    wrapped: bool = False,
+) -> tuple[set[str], dict[str, str], dict[str, str]]:
+    """(request names, tainted names -> label, route-param names -> label) from the handler's
+    parameters."""
+    requests: set[str] = set()
+    inputs: dict[str, str] = {}
+    params: dict[str, str] = {}
+    wrapper_names = set(wrapper_inputs)
+    plist = parameters(fn)
+    for i, p in enumerate(plist):
+        pattern = (
+            p.child_by_field_name("pattern")
+            if p.type in ("required_parameter", "optional_parameter")
+            else p
+        )
+        if pattern is None:
+            continue
+        if kind == "action":
+            if wrapped:
+                # next-safe-action and friends hand `{ parsedInput, ctx }`: only the input counts.
+                if pattern.type == "object_pattern":
+                    for child in pattern.named_children:
+                        key_n = (
+                            child.child_by_field_name("key")
+                            if child.type == "pair_pattern"
+                            else child
+                        )
+                        if key_n is None or source.text(key_n) not in ACTION_WRAPPER_INPUTS:
+                            continue
+                        value_n = (
+                            child.child_by_field_name("value")
+                            if child.type == "pair_pattern"
+                            else None
+                        )
+                        bound = value_n if value_n is not None else key_n
+                        for name in pattern_names(bound, source) or [source.text(key_n)]:
+                            inputs[name] = f"the action's `{source.text(key_n)}`"
+                continue
+            for name in pattern_names(pattern, source):
+                inputs[name] = f"the action's `{name}` argument"
+            continue
+        if pattern.type == "identifier":
+            name = source.text(pattern)
+            if i == 0:
+                requests.add(name)
+            elif i == 1 and kind == "route":
+                params[name] = f"route params (`{name}`)"
+            continue
+        if pattern.type == "object_pattern":
+            for child in pattern.named_children:
+                key_node = (
+                    child.child_by_field_name("key") if child.type == "pair_pattern" else child
+                )
+                if key_node is None:
+                    continue
+                if child.type == "object_assignment_pattern":
+                    left = child.child_by_field_name("left")
+                    key = source.text(left) if left is not None else ""
+                    local = key
+                else:
+                    key = source.text(key_node)
+                    value = (
+                        child.child_by_field_name("value") if child.type == "pair_pattern" else None
+                    )
+                    local = (
+                        source.text(value)
+                        if value is not None and value.type == "identifier"
+                        else key
+                    )
+                if key in ("req", "request"):
+                    requests.add(local)
+                elif key == "params":
+                    inner = (
+                        child.child_by_field_name("value") if child.type == "pair_pattern" else None
+                    )
+                    if inner is not None and inner.type in ("object_pattern", "array_pattern"):
+                        for name in pattern_names(inner, source):
+                            params[name] = "route params"
+                    else:
+                        params[local] = "route params (`params`)"
+                elif key in wrapper_names:
+                    inputs[local] = f"`{key}` handed in by the wrapper"
+    return requests, inputs, params
+
+
+def _names_validated_anywhere(body: Node, a: Analysis) -> set[str]:
+    out: set[str] = set()
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if n.type == "call_expression" and a.is_sanitizer(n):
+            arg = sanitized_argument(n, a)
+            root = _root_identifier(arg) if arg is not None and arg.type != "identifier" else arg
+            if root is not None:
+                out.add(a.text(root))
+        stack.extend(n.named_children)
+    return out
+
+
+def _escapes(n: Node, a: Analysis) -> bool:
+    """Whether a read of input leaves the value's own inspection: handed to another function,
+    returned, thrown or rendered — rather than tested or tidied in place."""
+    node = n.parent
+    while node is not None and node.type not in (
+        "statement_block",
+        "program",
+        "if_statement",
+        "expression_statement",
+        "lexical_declaration",
+    ):
+        if node.type == "arguments":
+            call = node.parent
+            fn = call.child_by_field_name("function") if call is not None else None
+            root = _root_identifier(fn) if fn is not None else None
+            if root is None or a.text(root) not in a.tainted:
+                return True
+        if node.type in ("return_statement", "throw_statement", "jsx_expression"):
+            return True
+        node = node.parent
+    return node is not None and node.type in ("return_statement", "throw_statement")

@@ -1,0 +1,92 @@
+"""Is this `.parse(...)` a zod schema's? Built with `z.` in the file, or imported from a
+module that imports zod (followed inside the workspace)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .taint import NOT_ZOD, ZOD_METHODS
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from .validator import Context
+
+_ZOD_IMPORT = re.compile(
+    rb"""from\s+["'](?:zod|zod/[\w/-]+|zod-form-data|@hono/zod-validator)["']|require\(\s*["']zod["']\s*\)"""
+)
+
+
+def _imports_zod(data: bytes) -> bool:
+    return bool(_ZOD_IMPORT.search(data))
+
+
+def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
+    """A predicate for calls that validate with zod, for one file."""
+    source = ctx.source
+    file_has_zod = _imports_zod(source.data)
+    imported: dict[str, str] = {}  # local name -> module specifier
+    for imp in ctx.imports():
+        stmt = source.data[imp.statement_start : imp.statement_end].decode("utf-8", "replace")
+        head = stmt.split(" from ", 1)[0]
+        for name in re.findall(
+            r"[A-Za-z_$][\w$]*", head.replace("import", " ").replace("type ", " ")
+        ):
+            if name not in ("as", "from", "default"):
+                imported.setdefault(name, imp.specifier)
+    verdicts: dict[str, bool] = {}
+
+    def module_is_zod(specifier: str) -> bool:
+        if specifier in verdicts:
+            return verdicts[specifier]
+        verdict = True  # an external or unresolvable module: give it the benefit of the doubt
+        if ctx.workspace is not None:
+            from .imports import Import
+
+            res = ctx.resolve(Import(specifier, 0, 0, 0, 0, False, "import"))
+            if res.exists and res.path is not None:
+                try:
+                    data = (ctx.workspace.root / res.path).read_bytes()
+                except OSError:
+                    data = b""
+                verdict = _imports_zod(data) or b"schema" in data.lower()
+        verdicts[specifier] = verdict
+        return verdict
+
+    def check(call: Node) -> bool:
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression":
+            return False
+        prop = fn.child_by_field_name("property")
+        if prop is None or source.text(prop) not in ZOD_METHODS:
+            return False
+        obj = fn.child_by_field_name("object")
+        while obj is not None and obj.type in (
+            "member_expression",
+            "call_expression",
+            "parenthesized_expression",
+        ):
+            nxt = (
+                obj.child_by_field_name("object")
+                if obj.type == "member_expression"
+                else (
+                    obj.child_by_field_name("function")
+                    if obj.type == "call_expression"
+                    else (obj.named_children[0] if obj.named_children else None)
+                )
+            )
+            obj = nxt
+        if obj is None or obj.type != "identifier":
+            return file_has_zod
+        root = source.text(obj)
+        if root in NOT_ZOD:
+            return False
+        if root in ("z", "zfd"):
+            return True
+        if root in imported:
+            return module_is_zod(imported[root])
+        return file_has_zod or b"Schema" in source.data or b"schema" in source.data
+
+    return check

@@ -1,0 +1,175 @@
+"""Require zod validation of every request input a server entry point uses.
+
+## What it does
+In each server entry point — Next.js App Router route handlers (`GET`/`POST`/… exported from
+`app/**/route.ts`, also wrapped: `export const POST = withAuth(async ({ req, searchParams }) =>
+…)`), server actions (async exports of a `"use server"` file, or functions whose body starts
+with `"use server"`) and Pages Router API handlers (`pages/api/**`) — it follows every
+untrusted input: `req.json()`, `req.formData()`, `req.text()`, `req.body`, the query string
+(`req.nextUrl.searchParams`, `new URL(req.url).searchParams`, a `searchParams` handed in by a
+wrapper, `req.query`) and server-action arguments. The first place an input is *used* before
+it passed through a zod schema's `.parse` / `.safeParse` / `.parseAsync` / `.safeParseAsync`
+is reported, naming the entry point and the input. An input read and never used is not a
+finding; a `safeParse` whose failure branch still uses the raw input is.
+
+The value is followed through `await`, variables, destructuring, spreads, member access,
+method calls on it (`searchParams.get("id")`), `Object.fromEntries(...)`, `JSON.parse(...)`,
+and same-file helpers that pass their parameter to a zod schema. It does not follow values
+into functions of other files (name them in option `validators`), through closures called
+later, or into fields assigned after an object is built. A `.parse` call counts as zod when
+its schema is built with `z.` in the file or imported from a module that imports zod;
+`JSON.parse`, `Date.parse` and the like never count.
+
+Options: `wrapperInputs` (names a wrapper hands to the handler that carry input, default
+`["searchParams", "query", "body"]`), `validators` (function names that validate their
+argument with zod, e.g. a project's `parseBody`).
+
+## Why
+Types are erased at runtime: `const { email } = await req.json()` is whatever the client sent.
+Validating at the boundary with the same schema the types come from is the one place every
+request passes.
+
+## Example
+```ts
+export async function POST(req: Request) {
+  const { email } = await req.json();
+  await db.user.create({ data: { email } });
+}
+```
+
+## Use instead
+```ts
+const body = z.object({ email: z.string().email() });
+
+export async function POST(req: Request) {
+  const { email } = body.parse(await req.json());
+  await db.user.create({ data: { email } });
+}
+```
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from orchestrator_tool.engine.nextjs import entry_points
+from orchestrator_tool.engine.taint import analyse, route_inputs
+from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.engine.zod import sanitizer_check
+
+if TYPE_CHECKING:
+    from orchestrator_tool.engine.validator import Context
+
+CODE = "ZOD001"
+NAME = "zod-validate-request-input"
+MESSAGE = "Request input used before zod validated it."
+SEVERITY = "error"
+LANGUAGES = ("typescript", "tsx", "javascript")
+PREFILTER = rb"use server|export|handler"
+OPTIONS: dict[str, list[str]] = {
+    "wrapperInputs": ["searchParams", "query", "body"],
+    "validators": [],
+}
+
+ROUTE = "app/api/users/route.ts"
+VALID = [
+    Valid(
+        "import { z } from 'zod';\nconst s = z.object({ email: z.string() });\nexport async function POST(req: Request) {\n  const { email } = s.parse(await req.json());\n  return Response.json({ email });\n}",
+        filename=ROUTE,
+    ),
+    Valid(
+        "export async function POST(req: Request) {\n  await req.json();\n  return new Response(null);\n}",
+        filename=ROUTE,
+    ),
+    Valid(
+        "import { z } from 'zod';\nconst q = z.object({ page: z.coerce.number() });\nexport const GET = withAuth(async ({ searchParams }) => {\n  const { page } = q.parse(searchParams);\n  return Response.json({ page });\n});",
+        filename=ROUTE,
+    ),
+    Valid(
+        "import { z } from 'zod';\nconst s = z.object({ id: z.string() });\nexport async function POST(req: Request) {\n  const body = await req.json();\n  const r = s.safeParse(body);\n  if (!r.success) return Response.json({ error: r.error }, { status: 400 });\n  return Response.json(r.data);\n}",
+        filename=ROUTE,
+    ),
+    Valid(
+        "'use server';\nimport { z } from 'zod';\nconst s = z.object({ name: z.string() });\nexport async function rename(input: unknown) {\n  const { name } = s.parse(input);\n  await save(name);\n}",
+        filename="app/actions.ts",
+    ),
+    Valid(
+        "'use server';\nexport const renameAction = authActionClient\n  .schema(renameSchema)\n  .action(async ({ parsedInput, ctx }) => {\n    await save(parsedInput.name, ctx.user.id);\n  });",
+        filename="app/actions.ts",
+    ),
+    Valid(
+        "import { z } from 'zod';\nconst s = z.object({ code: z.string().optional() });\nexport async function POST(req: Request) {\n  const body = await req.json();\n  if (typeof body.code === 'string' && body.code.trim() === '') delete body.code;\n  const { code } = s.parse(body);\n  return Response.json({ code });\n}",
+        filename=ROUTE,
+    ),
+]
+INVALID = [
+    Invalid(
+        "export async function POST(req: Request) {\n  const { email } = await req.json();\n  await db.user.create({ data: { email } });\n}",
+        positions=((3, 34),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "export async function GET(req: Request) {\n  const id = new URL(req.url).searchParams.get('id');\n  return Response.json(await db.find(id));\n}",
+        positions=((3, 38),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "export const GET = withAuth(async ({ req, searchParams }) => {\n  return Response.json(await db.list(searchParams.page));\n});",
+        positions=((2, 38),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "import { z } from 'zod';\nconst s = z.object({ id: z.string() });\nexport async function POST(req: Request) {\n  const body = await req.json();\n  const r = s.safeParse(body);\n  if (!r.success) { log(body); return new Response(null, { status: 400 }); }\n  return Response.json(r.data);\n}",
+        positions=((6, 25),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "'use server';\nexport async function rename(id: string, name: string) {\n  await db.project.update({ where: { id }, data: { name } });\n}",
+        positions=((3, 38), (3, 52)),
+        filename="app/actions.ts",
+    ),
+    Invalid(
+        "'use server';\nexport const renameAction = actionClient.action(async ({ parsedInput }) => {\n  await save(parsedInput.name);\n});",
+        positions=((3, 14),),
+        filename="app/actions.ts",
+    ),
+    Invalid(
+        "export default async function handler(req, res) {\n  res.json(await db.find(req.query.id));\n}",
+        positions=((2, 26),),
+        filename="pages/api/item.ts",
+    ),
+]
+
+
+def check(ctx: Context) -> None:
+    eps = entry_points(ctx.source)
+    if not eps:
+        return
+    wrapper = ctx.options.get("wrapperInputs") or []
+    helpers = ctx.options.get("validators") or []
+    is_sanitizer = sanitizer_check(ctx)
+    for ep in eps:
+        if ep.validated_by is not None:
+            continue  # the wrapper validates the input with its schema (next-safe-action)
+        requests, inputs, _params = route_inputs(
+            ep.function,
+            ctx.source,
+            ep.kind,
+            [str(w) for w in wrapper] if isinstance(wrapper, list) else [],
+            wrapped=ep.wrapped,
+        )
+        findings = analyse(
+            ep.function,
+            ctx.source,
+            requests=requests,
+            inputs=inputs,
+            is_sanitizer=is_sanitizer,
+            extra_validators=frozenset(str(h) for h in helpers)
+            if isinstance(helpers, list)
+            else frozenset(),
+        )
+        for f in findings:
+            ctx.report(
+                f.node,
+                f"{ep.name} ({ep.kind}): {f.label} is used here before a zod schema validated it",
+            )
