@@ -184,6 +184,9 @@ class Analysis:
                     return found
             return None
         if t == "new_expression":
+            # new URL(req.url): its searchParams are the query string
+            if self._is_request_url(node):
+                return "the query string (new URL(req.url))"
             return None
         return None
 
