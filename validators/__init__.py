@@ -32,6 +32,15 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "import_no_app",
     "workspace_cycles",
     "zod_input_validation",
+    "error_empty_catch",
+    "error_swallowed",
+    "error_no_error_path",
+    "no_console_log",
+    "floating_promise",
+    "rsc_client_imports_server",
+    "rsc_hooks_in_server",
+    "rsc_async_client_component",
+    "rsc_use_server_exports",
 )
 
 

@@ -179,6 +179,11 @@ def _exports(root: Node, local: dict[str, Node]) -> Iterator[tuple[str, Node | N
                     )
 
 
+def _wrapped(export: Node, fn: Node) -> bool:
+    """Whether the exported function is handed to a wrapper call rather than exported as is."""
+    return not (export.start_byte <= fn.start_byte and _declares(export, fn))
+
+
 def entry_points(source: SourceFile) -> list[EntryPoint]:
     """The server entry points this file defines (cached per file)."""
     cached = source.memo.get("entry_points")
@@ -191,23 +196,23 @@ def entry_points(source: SourceFile) -> list[EntryPoint]:
     if _ROUTE_FILE.search(path):
         for name, fn, export in _exports(root, local):
             if name in HTTP_METHODS and fn is not None:
-                found.append(EntryPoint("route", name, fn, export))
+                found.append(EntryPoint("route", name, fn, export, _wrapped(export, fn)))
     elif _PAGES_API.search(path):
         for name, fn, export in _exports(root, local):
             if name == "default" and fn is not None:
-                found.append(EntryPoint("pages-api", name, fn, export))
+                found.append(EntryPoint("pages-api", name, fn, export, _wrapped(export, fn)))
     file_directive = directive(root, source)
     if file_directive == "use server":
         for name, fn, export in _exports(root, local):
             if fn is not None and _is_async(fn, source):
-                wrapped = not (export.start_byte <= fn.start_byte and _declares(export, fn))
+                wrapped = _wrapped(export, fn)
                 head = source.data[export.start_byte : fn.start_byte]
                 validated = "schema" if wrapped and _SCHEMA_CHAIN.search(head) else None
                 found.append(EntryPoint("action", name, fn, export, wrapped, validated))
-    seen = {id(e.function) for e in found}
+    seen = {e.function.id for e in found}
     if b"use server" in source.data:
         for fn in _all_functions(root):
-            if id(fn) not in seen and directive(function_body(fn), source) == "use server":
+            if fn.id not in seen and directive(function_body(fn), source) == "use server":
                 found.append(EntryPoint("action", _name_of(fn), fn, fn))
     source.memo["entry_points"] = found
     return found

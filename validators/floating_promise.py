@@ -1,0 +1,123 @@
+"""Disallow promises created and dropped in a server entry point.
+
+## What it does
+Inside route handlers, server actions and Pages Router API handlers, reports a call used as a
+bare statement — not awaited, returned, assigned, chained with `.then`/`.catch` or marked
+`void` — when the function called is declared `async` in the same file, or is a known async
+API (`fetch`, and the names in option `asyncFunctions`).
+
+## Why
+A serverless function may be frozen or torn down as soon as the response is returned: the
+dropped promise's work (an email, a write) may never happen, and its rejection is unhandled.
+
+## Example
+```ts
+export async function POST(req: Request) {
+  sendWelcomeEmail(user);
+  return Response.json({ ok: true });
+}
+```
+
+## Use instead
+`await sendWelcomeEmail(user)`, or hand it to the platform: `after(() => sendWelcomeEmail(user))`
+(Next.js) / `waitUntil(...)`; write `void sendWelcomeEmail(user)` to drop it on purpose.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from orchestrator_tool.engine.nextjs import FUNCTION_TYPES, entry_points, function_body
+from orchestrator_tool.engine.validator import Invalid, Valid
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from orchestrator_tool.engine.validator import Context
+
+CODE = "ERR005"
+NAME = "no-floating-promise-in-handler"
+MESSAGE = "Promise created and dropped in a server entry point."
+SEVERITY = "warning"
+LANGUAGES = ("typescript", "tsx", "javascript")
+PREFILTER = rb"\basync\b"
+ESLINT_EQUIVALENTS = ("@typescript-eslint/no-floating-promises",)
+OPTIONS: dict[str, list[str]] = {"asyncFunctions": []}
+
+ROUTE = "app/api/x/route.ts"
+VALID = [
+    Valid(
+        "async function send() {}\nexport async function POST() {\n  await send();\n  void send();\n  send().catch(() => {});\n  return Response.json({});\n}",
+        filename=ROUTE,
+    ),
+    Valid(
+        "function sync() {}\nexport async function POST() {\n  sync();\n  return Response.json({});\n}",
+        filename=ROUTE,
+    ),
+]
+INVALID = [
+    Invalid(
+        "async function send() {}\nexport async function POST() {\n  send();\n  return Response.json({});\n}",
+        positions=((3, 3),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "export async function GET() {\n  fetch('https://example.com/ping');\n  return new Response(null);\n}",
+        positions=((2, 3),),
+        filename=ROUTE,
+    ),
+]
+
+
+def _async_names(root: Node, ctx: Context) -> set[str]:
+    names: set[str] = set()
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.type in ("function_declaration", "generator_function_declaration"):
+            name = n.child_by_field_name("name")
+            if name is not None and any(c.type == "async" for c in n.children):
+                names.add(ctx.source.text(name))
+        elif n.type == "variable_declarator":
+            name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
+            if (
+                name is not None
+                and value is not None
+                and value.type in ("arrow_function", "function_expression", "function")
+                and any(c.type == "async" for c in value.children)
+            ):
+                names.add(ctx.source.text(name))
+        stack.extend(n.named_children)
+    return names
+
+
+def check(ctx: Context) -> None:
+    eps = entry_points(ctx.source)
+    if not eps:
+        return
+    extra_raw = ctx.options.get("asyncFunctions") or []
+    known = (
+        _async_names(ctx.source.tree.root_node, ctx)
+        | {"fetch"}
+        | ({str(x) for x in extra_raw} if isinstance(extra_raw, list) else set())
+    )
+    for ep in eps:
+        body = function_body(ep.function)
+        if body is None:
+            continue
+        stack = [body]
+        while stack:
+            n = stack.pop()
+            if n.type in FUNCTION_TYPES:
+                continue  # callbacks run on their own schedule
+            if n.type == "expression_statement" and n.named_children:
+                expr = n.named_children[0]
+                if expr.type == "call_expression":
+                    fn = expr.child_by_field_name("function")
+                    name = ctx.source.text(fn) if fn is not None else ""
+                    if name in known:
+                        ctx.report(
+                            expr,
+                            f"{name}(...) returns a promise that {ep.name} drops: await it or hand it to after()/waitUntil()",
+                        )
+            stack.extend(n.named_children)

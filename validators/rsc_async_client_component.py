@@ -1,0 +1,84 @@
+"""Disallow async components in `"use client"` modules.
+
+## What it does
+In a module that starts with `"use client"`, reports an `async` function whose name starts
+with a capital letter (a component) — declared, or assigned to a capitalised constant.
+
+## Why
+Client Components cannot be async: React renders them synchronously in the browser, and
+Next.js errors at runtime ("async/await is not yet supported in Client Components"). Data
+loading belongs in a Server Component or an effect/query hook.
+
+## Example
+```tsx
+"use client";
+export default async function Profile() {
+  const user = await getUser();
+  return <p>{user.name}</p>;
+}
+```
+
+## Use instead
+Fetch in a Server Component and pass the data down, or use a data hook in the client
+component.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from orchestrator_tool.engine.nextjs import directive
+from orchestrator_tool.engine.validator import Invalid, Valid
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from orchestrator_tool.engine.validator import Context
+
+CODE = "RSC003"
+NAME = "no-async-client-component"
+MESSAGE = 'Async component in a "use client" module.'
+SEVERITY = "error"
+LANGUAGES = ("tsx", "javascript", "typescript")
+PREFILTER = rb"use client"
+
+VALID = [
+    Valid(
+        "'use client';\nexport function Profile() { return null; }\nasync function load() {}",
+        filename="app/p.tsx",
+    ),
+    Valid("export default async function Page() { return null; }", filename="app/page.tsx"),
+]
+INVALID = [
+    Invalid(
+        "'use client';\nexport default async function Profile() {\n  return null;\n}",
+        positions=((2, 16),),
+        filename="app/p.tsx",
+    ),
+    Invalid(
+        "'use client';\nexport const Card = async () => null;",
+        positions=((2, 14),),
+        filename="app/p.tsx",
+    ),
+]
+
+
+def check(ctx: Context) -> None:
+    root = ctx.source.tree.root_node
+    if directive(root, ctx.source) != "use client":
+        return
+    for node in ctx.walk(frozenset({"function_declaration", "variable_declarator"})):
+        if node.type == "function_declaration":
+            name = node.child_by_field_name("name")
+            fn: Node | None = node
+        else:
+            name = node.child_by_field_name("name")
+            fn = node.child_by_field_name("value")
+            if fn is None or fn.type not in ("arrow_function", "function_expression", "function"):
+                continue
+        if name is None or fn is None or not ctx.source.text(name)[:1].isupper():
+            continue
+        if any(c.type == "async" for c in fn.children):
+            ctx.report(
+                node, f'{ctx.source.text(name)} is an async component in a "use client" module'
+            )

@@ -1,0 +1,154 @@
+"""Disallow server-only code in `"use client"` modules.
+
+## What it does
+In a module that starts with `"use client"`, reports imports of server-only code: the
+`server-only` package, Node built-ins (`fs`, `node:crypto`, …), the packages in option
+`serverPackages` (default: the workspace's database packages — a workspace package named
+like `database`/`db`/`prisma`, or depending on `@prisma/client`, `drizzle-orm`, `kysely`,
+`mongoose`, `pg`), and workspace packages whose entry point imports any of those (followed one
+level). Type-only imports are fine: they vanish at build time.
+
+## Why
+Everything a client module imports is bundled for the browser: a database client or a secret
+in it either breaks the build or, worse, ships. `import "server-only"` makes Next.js fail the
+build; this finds it before the build and names the import.
+
+## Example
+```tsx
+"use client";
+import { db } from "@repo/database";
+```
+
+## Use instead
+Call a server action or a route handler from the client component, and keep the import in
+server code.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from orchestrator_tool.engine.imports import NODE_BUILTINS, resolver_for
+from orchestrator_tool.engine.nextjs import directive
+from orchestrator_tool.engine.validator import Invalid, Valid
+
+if TYPE_CHECKING:
+    from orchestrator_tool.engine.validator import Context
+    from orchestrator_tool.workspace import Package, Workspace
+
+CODE = "RSC001"
+NAME = "no-server-code-in-client-module"
+MESSAGE = 'A "use client" module imports server-only code.'
+SEVERITY = "error"
+LANGUAGES = ("typescript", "tsx", "javascript")
+PREFILTER = rb"use client"
+WORKSPACE_FIXTURE = "next-forge"
+OPTIONS: dict[str, list[str]] = {"serverPackages": []}
+_DB_NAME = re.compile(r"(^|[/@-])(database|db|prisma|drizzle)$")
+_DB_DEPS = (
+    "@prisma/client",
+    "drizzle-orm",
+    "kysely",
+    "mongoose",
+    "pg",
+    "mysql2",
+    "@planetscale/database",
+)
+_SERVER_IMPORT = re.compile(rb"""from\s+["']server-only["']|import\s+["']server-only["']""")
+
+VALID = [
+    Valid(
+        "'use client';\nimport { useState } from 'react';\nimport type { User } from '@repo/database';",
+        filename="apps/app/app/x.tsx",
+    ),
+    Valid("import { db } from '@repo/database';", filename="apps/app/app/page.tsx"),
+]
+INVALID = [
+    Invalid(
+        "'use client';\nimport 'server-only';", positions=((2, 8),), filename="apps/app/app/x.tsx"
+    ),
+    Invalid(
+        "'use client';\nimport { db } from '@repo/database';\nimport fs from 'node:fs';",
+        positions=((2, 20), (3, 16)),
+        filename="apps/app/app/x.tsx",
+    ),
+    Invalid(
+        "'use client';\nimport { getSession } from '@repo/auth/server';",
+        positions=((2, 28),),
+        filename="apps/app/app/x.tsx",
+    ),
+]
+
+
+def server_packages(ws: Workspace, extra: set[str]) -> set[str]:
+    out = set(extra)
+    for p in ws.packages:
+        if not p.name:
+            continue
+        deps = {
+            n for kind in ("dependencies", "devDependencies") for n in p.dependencies.get(kind, {})
+        }
+        if _DB_NAME.search(p.name) or deps & set(_DB_DEPS):
+            out.add(p.name)
+    return out
+
+
+def _entry_imports_server(
+    ws: Workspace, pkg: Package, subpath: str, servers: set[str]
+) -> str | None:
+    """What server-only code a workspace package's (sub)entry imports, if any."""
+    resolver = resolver_for(ws)
+    target = resolver.resolve_file(f"{pkg.path}/{subpath[2:]}" if subpath else pkg.path)
+    if target is None and not subpath:
+        for guess in ("index", "src/index"):
+            target = resolver.resolve_file(f"{pkg.path}/{guess}")
+            if target:
+                break
+    if target is None:
+        return None
+    try:
+        data = (ws.root / target).read_bytes()
+    except OSError:
+        return None
+    if _SERVER_IMPORT.search(data):
+        return f"{target} imports server-only"
+    for name in servers:
+        if name != pkg.name and re.search(
+            rb"""from\s+["']""" + re.escape(name.encode()) + rb"""["'/]""", data
+        ):
+            return f"{target} imports {name}"
+    return None
+
+
+def check(ctx: Context) -> None:
+    if directive(ctx.source.tree.root_node, ctx.source) != "use client":
+        return
+    extra_raw = ctx.options.get("serverPackages") or []
+    extra = {str(x) for x in extra_raw} if isinstance(extra_raw, list) else set()
+    servers = server_packages(ctx.workspace, extra) if ctx.workspace is not None else extra
+    for imp in ctx.imports():
+        if imp.type_only:
+            continue
+        spec = imp.specifier
+        bare = spec.removeprefix("node:")
+        why = None
+        if spec == "server-only":
+            why = "the server-only package"
+        elif spec.startswith("node:") or bare in NODE_BUILTINS:
+            why = f"the Node built-in {spec}"
+        else:
+            res = ctx.resolve(imp) if ctx.workspace is not None else None
+            name = res.package if res is not None else None
+            if name in servers:
+                why = f"{name}, a server package"
+            elif res is not None and res.kind == "workspace" and ctx.workspace is not None and name:
+                via = _entry_imports_server(
+                    ctx.workspace, ctx.workspace.by_name[name], res.subpath, servers
+                )
+                if via:
+                    why = f"{spec}, whose {via}"
+        if why:
+            ctx.report(
+                span=(imp.start - 1, imp.end + 1), message=f'"use client" module imports {why}'
+            )
