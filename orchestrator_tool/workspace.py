@@ -128,6 +128,7 @@ class Package:
     exports: JSONValue
     turbo: TurboConfig | None
     tsconfig: TsConfig | None
+    bin: bool = False  # package.json declares `bin`: a command-line tool
 
     @property
     def label(self) -> str:
@@ -815,6 +816,7 @@ class _Scanner:
             exports=manifest.get("exports"),
             turbo=turbo,
             tsconfig=self.tsconfig_for(directory),
+            bin=bool(manifest.get("bin")),
         )
 
     # ---- turbo.json

@@ -130,7 +130,11 @@ def test_ctrl_c_reaches_the_gate_and_the_cli_exits_130(tmp_path) -> None:
     fake_npm.chmod(0o755)
     env = {**os.environ, "PATH": f"{fake_npm.parent}:{os.environ['PATH']}"}
     git(repo, "add", "packages/core/index.ts")  # something staged, to see it survive
-    before = (git(repo, "write-tree"), git(repo, "diff", "--binary"), git(repo, "status", "--porcelain"))
+    before = (
+        git(repo, "write-tree"),
+        git(repo, "diff", "--binary"),
+        git(repo, "status", "--porcelain"),
+    )
     proc = subprocess.Popen(
         [
             PY,
@@ -158,5 +162,9 @@ def test_ctrl_c_reaches_the_gate_and_the_cli_exits_130(tmp_path) -> None:
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130
     assert b"interrupted" in err
-    after = (git(repo, "write-tree"), git(repo, "diff", "--binary"), git(repo, "status", "--porcelain"))
+    after = (
+        git(repo, "write-tree"),
+        git(repo, "diff", "--binary"),
+        git(repo, "status", "--porcelain"),
+    )
     assert after == before  # the index and the work tree are as they were

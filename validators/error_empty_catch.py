@@ -1,7 +1,10 @@
 """Disallow empty `catch` blocks.
 
 ## What it does
-Reports a `catch` block with no statement and no comment in it.
+Reports a `catch` block with no statement and no comment in it, outside tests, scripts and
+other non-production code (as ERR004 defines it). A `try` that only probes something expected
+to fail — `JSON.parse`, `new URL`, `decodeURIComponent`, `localStorage`, `Intl`, `res.json()`,
+closing or stopping a resource — is a deliberate fallback and is not reported.
 
 ## Why
 An empty `catch` turns every failure in the `try` into silent success: the request returns
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from orchestrator_tool.engine.catches import is_fallback_try, non_production
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -33,13 +37,15 @@ NAME = "no-empty-catch"
 MESSAGE = "Empty catch block: the error disappears."
 SEVERITY = "error"
 LANGUAGES = ("typescript", "tsx", "javascript")
-PREFILTER = rb"\bcatch\b"
+PREFILTER = rb"catch"
 ESLINT_EQUIVALENTS = ("no-empty",)
 
 VALID = [
     Valid("try { a() } catch (e) { log(e) }"),
     Valid("try { a() } catch {\n  // optional: the cache may be cold\n}"),
     Valid("promise.catch(() => {});"),
+    Valid("let u = null; try { u = new URL(raw) } catch {}"),
+    Valid("try { a() } catch {}", filename="scripts/seed.ts"),
 ]
 INVALID = [
     Invalid("try { a() } catch (e) {}", positions=((1, 13),)),
@@ -48,7 +54,13 @@ INVALID = [
 
 
 def check(ctx: Context) -> None:
+    if non_production(ctx.source.path, ctx.source.data, ctx.package):
+        return
     for node in ctx.walk(frozenset({"catch_clause"})):
         body = node.child_by_field_name("body")
-        if body is not None and body.named_child_count == 0:
+        if (
+            body is not None
+            and body.named_child_count == 0
+            and not is_fallback_try(node.parent, ctx.source)
+        ):
             ctx.report(node)

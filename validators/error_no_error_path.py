@@ -3,8 +3,17 @@
 ## What it does
 Reports a server entry point (route handler, server action, Pages Router API handler) that
 awaits something — a call that can throw — with no `try`/`catch` in its body and no wrapper
-known to handle errors: wrappers whose name mentions error handling (`withErrorHandler`,
-`safeRoute`, `handle…`), next-safe-action clients, and the names in option `wrappers`.
+known to handle errors. A wrapper handles errors when its definition (in the same file or in
+the module its import leads to, workspace packages included) has a `try`/`catch`, when its
+name says so (`withErrorHandler`, `safeRoute`, `handle…`), when it is an action client or a
+tRPC procedure (`….action(…)`, `….query(…)`, `….mutation(…)`), or when option `wrappers`
+names it; a handler that only hands over to such a call
+(`async (req) => authenticatedApiClient({ handler })`) is covered the same way. Handlers that hand the request to tRPC's adapters (`fetchRequestHandler`,
+`createNextApiHandler`) are covered by tRPC's own error handling. Awaiting what cannot fail
+in practice — `params`, `searchParams`, `cookies()`, `headers()`, `draftMode()` — or what
+ends by throwing on purpose (`signIn()`, `signOut()`, `redirect()`) does not count. A function
+exported under several names is judged once; components in `"use server"` files and
+non-production code (see ERR004) are skipped.
 
 ## Why
 An exception escaping a route handler becomes Next.js's bare 500 page with no body a client
@@ -29,7 +38,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import entry_points, function_body
+from orchestrator_tool.engine.catches import non_production
+from orchestrator_tool.engine.helpers import helper_index_for
+from orchestrator_tool.engine.nextjs import (
+    ENTRY_POINT_PATHS,
+    EntryPoint,
+    entry_points,
+    function_body,
+)
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -42,9 +58,19 @@ NAME = "entry-point-error-path"
 MESSAGE = "Server entry point awaits calls that can throw but has no error path."
 SEVERITY = "warning"
 LANGUAGES = ("typescript", "tsx", "javascript")
-PREFILTER = rb"\bawait\b"
+PREFILTER = rb"use server"
+PREFILTER_EXEMPT_PATHS = ENTRY_POINT_PATHS
 OPTIONS: dict[str, list[str]] = {"wrappers": []}
 _HANDLING_WRAPPER = re.compile(r"error|safe|handle|catch|guard", re.I)
+_CLIENT_CALL = re.compile(r"\.(?:action|stateAction|query|mutation|subscription)\s*\(")
+_ADAPTERS = re.compile(
+    rb"\b(?:fetchRequestHandler|createNextApiHandler|createNextRouteHandler)\s*\("
+)
+_TRIVIAL_AWAIT = re.compile(
+    r"^(?:(?:\w+\.)?(?:params|searchParams)|(?:cookies|headers|draftMode|connection)\(\)"
+    r"|(?:signIn|signOut|redirect)\(.*\))$",
+    re.S,
+)
 
 ROUTE = "app/api/x/route.ts"
 VALID = [
@@ -63,6 +89,26 @@ VALID = [
         "export const GET = withWorkspace(async () => Response.json(await list()));",
         filename=ROUTE,
         options={"wrappers": ["withWorkspace"]},
+    ),
+    Valid(
+        "const withAuth = (h) => async (req) => { try { return await h(req) } catch (e) { return fail(e) } };\nexport const GET = withAuth(async () => Response.json(await list()));",
+        filename=ROUTE,
+    ),
+    Valid(
+        "'use server';\nexport const rename = authClient.action(async ({ parsedInput }) => { await db.update(parsedInput) });",
+        filename="app/actions.ts",
+    ),
+    Valid(
+        "const withCron = (h) => async (req) => { try { return await h(req) } catch (e) { return fail(e) } };\nexport const GET = withCron(async () => Response.json(await run()));\nexport const POST = GET;",
+        filename=ROUTE,
+    ),
+    Valid(
+        "const api = (o) => { try { return o.handler() } catch (e) { return fail(e) } };\nexport const GET = async (req: Request) => api({ handler: async () => Response.json(await list()) });",
+        filename=ROUTE,
+    ),
+    Valid(
+        "export async function GET(req: Request, { params }: Ctx) {\n  const { id } = await params;\n  return Response.json({ id });\n}",
+        filename=ROUTE,
     ),
 ]
 INVALID = [
@@ -89,25 +135,92 @@ def _has(node: Node, kinds: frozenset[str]) -> bool:
     return False
 
 
-def _wrapper_names(ctx: Context, export: Node, fn: Node) -> list[str]:
-    head = ctx.source.data[export.start_byte : fn.start_byte].decode("utf-8", "replace")
-    return re.findall(r"([A-Za-z_$][\w$.]*)\s*\(", head)
+def _awaits_fallible(body: Node, ctx: Context) -> bool:
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if n.type == "await_expression":
+            inner = n.named_children[0] if n.named_children else None
+            text = re.sub(r"\s+", "", ctx.source.text(inner)) if inner is not None else ""
+            if not _TRIVIAL_AWAIT.match(text):
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
+def _catches(ctx: Context, name: str) -> bool:
+    """Whether the wrapper's definition has a try/catch (found through imports)."""
+    if "." in name:
+        return False
+    found = helper_index_for(ctx.workspace).definition(ctx.source, name)
+    return found is not None and _has(found[1], frozenset({"try_statement"}))
+
+
+def _head(ctx: Context, ep: EntryPoint) -> str:
+    """The code between the export's name and the handler: `withWorkspace(` in
+    `export const GET = withWorkspace(async () => …)`, also when the export is an alias
+    (`export const POST = GET`) of a wrapped const."""
+    fn = ep.function
+    start = ep.export.start_byte
+    if fn.start_byte < start or fn.end_byte > ep.export.end_byte:
+        node = fn.parent
+        while node is not None and node.type not in ("variable_declarator", "program"):
+            node = node.parent
+        value = node.child_by_field_name("value") if node is not None else None
+        if value is None:
+            return ""
+        start = value.start_byte
+    return ctx.source.data[start : fn.start_byte].decode("utf-8", "replace")
+
+
+def _delegate(body: Node, ctx: Context) -> list[str]:
+    """`async (req) => authenticatedApiClient({ handler })` / `{ return withX(...)(req) }`:
+    the names of the calls a handler consists of."""
+    expr: Node | None = body
+    if body.type == "statement_block":
+        stmts = [c for c in body.named_children if c.type != "comment"]
+        if len(stmts) != 1 or stmts[0].type not in ("return_statement", "expression_statement"):
+            return []
+        expr = stmts[0].named_children[0] if stmts[0].named_children else None
+    while expr is not None and expr.type in ("await_expression", "parenthesized_expression"):
+        expr = expr.named_children[0] if expr.named_children else None
+    if expr is None or expr.type != "call_expression":
+        return []
+    return re.findall(r"([A-Za-z_$][\w$.]*)\s*\(", ctx.source.text(expr))[:2]
+
+
+def _handled_by(ctx: Context, names: list[str], extra: set[str]) -> bool:
+    return any(
+        _HANDLING_WRAPPER.search(n) or n in extra or n.split(".")[-1] in extra for n in names
+    ) or any(_catches(ctx, n) for n in names)
 
 
 def check(ctx: Context) -> None:
+    if non_production(ctx.source.path, b"", None):
+        return
     extra_raw = ctx.options.get("wrappers") or []
     extra = {str(x) for x in extra_raw} if isinstance(extra_raw, list) else set()
+    judged: set[int] = set()
+    adapters = _ADAPTERS.search(ctx.source.data) is not None
     for ep in entry_points(ctx.source):
+        if ep.function.id in judged:
+            continue  # the same function under another name (`export const PUT = PATCH`)
+        judged.add(ep.function.id)
         body = function_body(ep.function)
-        if body is None or not _has(body, frozenset({"await_expression"})):
+        if body is None or not _awaits_fallible(body, ctx):
             continue
-        if _has(body, frozenset({"try_statement"})):
+        if _has(body, frozenset({"try_statement"})) or adapters:
+            continue
+        if ep.kind == "action" and ep.name[:1].isupper():
+            continue  # a component in a "use server" file is rendered, not called as an action
+        if _handled_by(ctx, _delegate(body, ctx), extra):
             continue
         if ep.wrapped:
-            names = _wrapper_names(ctx, ep.export, ep.function)
-            if ep.validated_by is not None or any(
-                _HANDLING_WRAPPER.search(n) or n in extra or n.split(".")[-1] in extra
-                for n in names
+            head = _head(ctx, ep)
+            if (
+                ep.validated_by is not None
+                or _CLIENT_CALL.search(head)
+                or _handled_by(ctx, re.findall(r"([A-Za-z_$][\w$.]*)\s*\(", head), extra)
             ):
                 continue
         ctx.report(

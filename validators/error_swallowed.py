@@ -1,9 +1,16 @@
 """Disallow `catch` blocks that swallow the error.
 
 ## What it does
-Reports a non-empty `catch` block that neither rethrows, nor returns (an error response or
-value), nor logs or reports the error (a call to `console.error/warn/log/info`, a `logger`,
-`log`, `Sentry`, `captureException`, `reportError`, … — option `reporters` adds names).
+Reports a non-empty `catch` block that swallows the error: it does not use the caught error
+at all (passing it on — `reject(e)`, `errors.push(e)`, `setError(e.message)` — is handling
+it), and it neither rethrows, returns, leaves the loop (`continue`/`break`), calls something
+that never returns (`notFound()`, `redirect()`, `process.exit()`), nor logs or reports the
+failure: a call to `console.*`, a `logger`/`log`/`Sentry`/… (also as `this.logger.error`),
+`captureException`, `reportError`, `toast(…)`, `alert(…)`, `set…Error(…)`, `ctx.addIssue(…)`
+— option `reporters` adds names. A comment in the block explaining the choice is accepted,
+as are deliberate fallbacks: a catch that only assigns the fallback value of what the `try`
+computes (`try { keys = await get("keys") } catch { keys = [] }`), a `try` around a probe
+(see ERR001), and non-production code (see ERR004).
 
 ## Why
 Setting a flag or doing cleanup in a `catch` and carrying on hides the failure from the
@@ -28,6 +35,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from orchestrator_tool.engine.catches import is_fallback_try, non_production
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -40,12 +48,14 @@ NAME = "no-swallowed-error"
 MESSAGE = "catch block neither rethrows, returns nor reports the error."
 SEVERITY = "warning"
 LANGUAGES = ("typescript", "tsx", "javascript")
-PREFILTER = rb"\bcatch\b"
+PREFILTER = rb"catch"
 OPTIONS: dict[str, list[str]] = {"reporters": []}
 _REPORTERS = re.compile(
-    r"^(console\.(error|warn|log|info|debug)|(logger|log|Logger|logging|Sentry|sentry|"
-    r"posthog|datadog|bugsnag|rollbar|honeybadger)\b.*|.*(captureException|captureError|"
-    r"reportError|report|notify|logError|handleError|toast\.error|setError|onError)$)"
+    r"(^|\.)(console|logger|log|Logger|logging|Sentry|sentry|posthog|datadog|bugsnag|rollbar"
+    r"|honeybadger|toast)\.\w+$"
+    r"|(^|\.)(captureException|captureError|captureMessage|reportError|report|notify|logError"
+    r"|handleError|toast|alert|setError|set\w*Error\w*|onError|addIssue|\w*Issue|showError|errorToast"
+    r"|notFound|redirect|permanentRedirect|unauthorized|forbidden|exit|fail|reject)$"
 )
 
 VALID = [
@@ -54,6 +64,13 @@ VALID = [
     Valid("try { a() } catch (e) { logger.error('failed', e); cleanup() }"),
     Valid("try { a() } catch (e) { if (e instanceof X) { console.warn(e) } }"),
     Valid("try { a() } catch (e) { Sentry.captureException(e); }"),
+    Valid("try { a() } catch (e) { this.logger.error('x'); done = true }"),
+    Valid("try { a() } catch (err) { errors.push(err) }"),
+    Valid("try { a() } catch { toast({ title: 'Failed', variant: 'destructive' }) }"),
+    Valid("for (const x of xs) { try { a(x) } catch { continue } }"),
+    Valid("try { a() } catch {\n  // best effort: the cache is optional\n  stale = true\n}"),
+    Valid("try { a() } catch { notFound() }"),
+    Valid("let keys = [];\ntry { keys = await get('keys') } catch { keys = [] }"),
 ]
 INVALID = [
     Invalid("try { a() } catch (e) { status = 'pending' }", positions=((1, 13),)),
@@ -61,16 +78,28 @@ INVALID = [
 ]
 
 
-def _handles(body: Node, ctx: Context, extra: set[str]) -> bool:
+def _handles(clause: Node, body: Node, ctx: Context, extra: set[str]) -> bool:
+    param = clause.child_by_field_name("parameter")
+    error_name = (
+        ctx.source.text(param) if param is not None and param.type == "identifier" else None
+    )
     stack = [body]
     while stack:
         n = stack.pop()
-        if n.type in ("throw_statement", "return_statement"):
+        if n.type in (
+            "throw_statement",
+            "return_statement",
+            "continue_statement",
+            "break_statement",
+            "comment",
+        ):
             return True
+        if error_name is not None and n.type == "identifier" and ctx.source.text(n) == error_name:
+            return True  # the error is passed on or inspected
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
-            name = ctx.source.text(fn) if fn is not None else ""
-            if _REPORTERS.match(name) or name in extra or name.split(".")[-1] in extra:
+            name = re.sub(r"\s+", "", ctx.source.text(fn)) if fn is not None else ""
+            if _REPORTERS.search(name) or name in extra or name.split(".")[-1] in extra:
                 return True
         if n.type in ("function_declaration", "arrow_function", "function_expression"):
             continue
@@ -78,14 +107,54 @@ def _handles(body: Node, ctx: Context, extra: set[str]) -> bool:
     return False
 
 
+def _assigned(node: Node, ctx: Context) -> set[str]:
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in ("assignment_expression", "augmented_assignment_expression"):
+            left = n.child_by_field_name("left")
+            if left is not None:
+                out.add(ctx.source.text(left))
+        elif n.type == "variable_declarator":
+            name = n.child_by_field_name("name")
+            if name is not None:
+                out.add(ctx.source.text(name))
+        stack.extend(n.named_children)
+    return out
+
+
+def _assigns_fallback(clause: Node, body: Node, ctx: Context) -> bool:
+    """`try { x = await load() } catch { x = [] }`: the catch supplies the fallback value for
+    what the try computes — the error is the expected "not available" outcome."""
+    try_stmt = clause.parent
+    try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
+    if try_body is None:
+        return False
+    stmts = [c for c in body.named_children if c.type != "comment"]
+    caught = _assigned(body, ctx)
+    return (
+        bool(caught)
+        and all(
+            c.type == "expression_statement"
+            and c.named_children
+            and c.named_children[0].type in ("assignment_expression",)
+            for c in stmts
+        )
+        and caught <= _assigned(try_body, ctx)
+    )
+
+
 def check(ctx: Context) -> None:
+    if non_production(ctx.source.path, ctx.source.data, ctx.package):
+        return
     extra_raw = ctx.options.get("reporters") or []
     extra = {str(x) for x in extra_raw} if isinstance(extra_raw, list) else set()
     for node in ctx.walk(frozenset({"catch_clause"})):
         body = node.child_by_field_name("body")
         if body is None or body.named_child_count == 0:
             continue  # empty: ERR001
-        if all(c.type == "comment" for c in body.named_children):
+        if is_fallback_try(node.parent, ctx.source) or _assigns_fallback(node, body, ctx):
             continue
-        if not _handles(body, ctx, extra):
+        if not _handles(node, body, ctx, extra):
             ctx.report(node)

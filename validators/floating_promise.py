@@ -27,7 +27,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import FUNCTION_TYPES, entry_points, function_body
+from orchestrator_tool.engine.nextjs import (
+    ENTRY_POINT_PATHS,
+    FUNCTION_TYPES,
+    entry_points,
+    function_body,
+)
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -40,7 +45,8 @@ NAME = "no-floating-promise-in-handler"
 MESSAGE = "Promise created and dropped in a server entry point."
 SEVERITY = "warning"
 LANGUAGES = ("typescript", "tsx", "javascript")
-PREFILTER = rb"\basync\b"
+PREFILTER = rb"use server"
+PREFILTER_EXEMPT_PATHS = ENTRY_POINT_PATHS
 ESLINT_EQUIVALENTS = ("@typescript-eslint/no-floating-promises",)
 OPTIONS: dict[str, list[str]] = {"asyncFunctions": []}
 
@@ -71,14 +77,12 @@ INVALID = [
 
 def _async_names(root: Node, ctx: Context) -> set[str]:
     names: set[str] = set()
-    stack = [root]
-    while stack:
-        n = stack.pop()
+    for n in ctx.walk(_DECLARATIONS):
         if n.type in ("function_declaration", "generator_function_declaration"):
             name = n.child_by_field_name("name")
             if name is not None and any(c.type == "async" for c in n.children):
                 names.add(ctx.source.text(name))
-        elif n.type == "variable_declarator":
+        else:
             name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
             if (
                 name is not None
@@ -87,8 +91,12 @@ def _async_names(root: Node, ctx: Context) -> set[str]:
                 and any(c.type == "async" for c in value.children)
             ):
                 names.add(ctx.source.text(name))
-        stack.extend(n.named_children)
     return names
+
+
+_DECLARATIONS = frozenset(
+    {"function_declaration", "generator_function_declaration", "variable_declarator"}
+)
 
 
 def check(ctx: Context) -> None:

@@ -46,7 +46,7 @@ NAME = "no-python-any"
 MESSAGE = "Unexpected typing.Any. Specify a different type."
 SEVERITY = "error"
 LANGUAGES = ("python",)
-PREFILTER = rb"\bAny\b"
+PREFILTER = rb"Any\b"
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z0-9, ]+))?", re.I)
 
 VALID = [

@@ -6,7 +6,9 @@ In a module that starts with `"use client"`, reports imports of server-only code
 `serverPackages` (default: the workspace's database packages — a workspace package named
 like `database`/`db`/`prisma`, or depending on `@prisma/client`, `drizzle-orm`, `kysely`,
 `mongoose`, `pg`), and workspace packages whose entry point imports any of those (followed one
-level). Type-only imports are fine: they vanish at build time.
+level). Type-only imports are fine: they vanish at build time. A subpath of a database package
+(`@repo/database/schema`, `@repo/db/prisma-browser`) is only reported when the file it leads to
+imports a database client or `server-only`: schema and browser builds are safe on the client.
 
 ## Why
 Everything a client module imports is bundled for the browser: a database client or a secret
@@ -34,6 +36,7 @@ from orchestrator_tool.engine.nextjs import directive
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
+    from orchestrator_tool.engine.imports import Resolution
     from orchestrator_tool.engine.validator import Context
     from orchestrator_tool.workspace import Package, Workspace
 
@@ -56,6 +59,12 @@ _DB_DEPS = (
     "@planetscale/database",
 )
 _SERVER_IMPORT = re.compile(rb"""from\s+["']server-only["']|import\s+["']server-only["']""")
+_DB_CLIENT_IMPORT = re.compile(
+    rb"""(?:from\s+|import\s+|require\(\s*)["'](?:@prisma/client(?!/index-browser)|\.prisma/client"""
+    rb"""|pg|postgres|mysql2|better-sqlite3|mongoose|mongodb|@neondatabase/serverless"""
+    rb"""|@planetscale/database|@libsql/client|kysely|drizzle-orm/(?!pg-core|mysql-core"""
+    rb"""|sqlite-core|zod)[\w-]+)["'/]|new\s+PrismaClient\b"""
+)
 
 VALID = [
     Valid(
@@ -63,6 +72,10 @@ VALID = [
         filename="apps/app/app/x.tsx",
     ),
     Valid("import { db } from '@repo/database';", filename="apps/app/app/page.tsx"),
+    Valid(
+        "'use client';\nimport { ProjectInput } from '@repo/database/schema';",
+        filename="apps/app/app/x.tsx",
+    ),
 ]
 INVALID = [
     Invalid(
@@ -121,6 +134,17 @@ def _entry_imports_server(
     return None
 
 
+def _subpath_is_server(ctx: Context, res: Resolution) -> bool:
+    """A database package's subpath (`@repo/db/schema`) that imports a database client."""
+    if ctx.workspace is None or not res.exists or res.path is None:
+        return res.kind != "workspace"
+    try:
+        data = (ctx.workspace.root / res.path).read_bytes()
+    except OSError:
+        return False
+    return bool(_SERVER_IMPORT.search(data) or _DB_CLIENT_IMPORT.search(data))
+
+
 def check(ctx: Context) -> None:
     if directive(ctx.source.tree.root_node, ctx.source) != "use client":
         return
@@ -140,7 +164,7 @@ def check(ctx: Context) -> None:
         else:
             res = ctx.resolve(imp) if ctx.workspace is not None else None
             name = res.package if res is not None else None
-            if name in servers:
+            if name in servers and (not res or not res.subpath or _subpath_is_server(ctx, res)):
                 why = f"{name}, a server package"
             elif res is not None and res.kind == "workspace" and ctx.workspace is not None and name:
                 via = _entry_imports_server(

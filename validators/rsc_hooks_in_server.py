@@ -47,7 +47,8 @@ NAME = "no-client-only-code-in-server-component"
 MESSAGE = 'Hooks or event handlers in a Server Component (no "use client").'
 SEVERITY = "error"
 LANGUAGES = ("tsx", "javascript")
-PREFILTER = rb"\buse[A-Z]\w*\s*\(|\bon[A-Z]\w*\s*="
+PREFILTER = rb"use[A-Z]|on[A-Z]"
+PATHS = r"(^|/)app/(.+/)?[\w-]+\.(tsx|jsx|js)$"
 OPTIONS: dict[str, list[str]] = {
     "serverHooks": [
         "useTranslations",

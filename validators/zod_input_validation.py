@@ -52,10 +52,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import entry_points
+from orchestrator_tool.engine.nextjs import ENTRY_POINT_PATHS, entry_points
 from orchestrator_tool.engine.taint import analyse, route_inputs
 from orchestrator_tool.engine.validator import Invalid, Valid
-from orchestrator_tool.engine.zod import sanitizer_check
+from orchestrator_tool.engine.zod import helper_kinds, sanitizer_check
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import Context
@@ -65,7 +65,8 @@ NAME = "zod-validate-request-input"
 MESSAGE = "Request input used before zod validated it."
 SEVERITY = "error"
 LANGUAGES = ("typescript", "tsx", "javascript")
-PREFILTER = rb"use server|export|handler"
+PREFILTER = rb"use server"
+PREFILTER_EXEMPT_PATHS = ENTRY_POINT_PATHS
 OPTIONS: dict[str, list[str]] = {
     "wrapperInputs": ["searchParams", "query", "body"],
     "validators": [],
@@ -148,6 +149,7 @@ def check(ctx: Context) -> None:
     wrapper = ctx.options.get("wrapperInputs") or []
     helpers = ctx.options.get("validators") or []
     is_sanitizer = sanitizer_check(ctx)
+    helper_kind = helper_kinds(ctx)
     for ep in eps:
         if ep.validated_by is not None:
             continue  # the wrapper validates the input with its schema (next-safe-action)
@@ -164,6 +166,7 @@ def check(ctx: Context) -> None:
             requests=requests,
             inputs=inputs,
             is_sanitizer=is_sanitizer,
+            helper_kind=helper_kind,
             extra_validators=frozenset(str(h) for h in helpers)
             if isinstance(helpers, list)
             else frozenset(),

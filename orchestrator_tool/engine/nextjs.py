@@ -23,8 +23,12 @@ FUNCTION_TYPES = frozenset(
         "generator_function_declaration",
     }
 )
-_ROUTE_FILE = re.compile(r"(^|/)app/(.+/)?route\.(ts|tsx|js|jsx|mjs)$")
+# Route handlers live in app/**/route.ts; a route.ts elsewhere exporting GET/POST/… is one
+# too, re-exported by an app/ route (`export { POST } from "@/modules/billing/api/route"`).
+_ROUTE_FILE = re.compile(r"(^|/)route\.(ts|tsx|js|jsx|mjs)$")
 _PAGES_API = re.compile(r"(^|/)pages/api/.+\.(ts|tsx|js|jsx|mjs)$")
+# Files that can define entry points without saying "use server": for PREFILTER_EXEMPT_PATHS.
+ENTRY_POINT_PATHS = r"(^|/)route\.(ts|tsx|js|jsx|mjs)$|(^|/)pages/api/"
 
 
 @dataclass(frozen=True)
@@ -90,6 +94,11 @@ def innermost_function(node: Node | None, local: dict[str, Node]) -> Node | None
             found = innermost_function(arg, local)
             if found is not None:
                 return found
+    if node.type == "object":  # withApiWrapper({ schemas, handler: async ({ req }) => … })
+        for pair in node.named_children:
+            key = pair.child_by_field_name("key") if pair.type == "pair" else None
+            if key is not None and key.text == b"handler":
+                return innermost_function(pair.child_by_field_name("value"), local)
     return None
 
 

@@ -100,13 +100,7 @@ def check_source(
     """Every selected validator over one file; a validator that crashes is reported for this
     file and the others go on."""
     data = source.data
-    applicable = [
-        s
-        for s in settings.specs
-        if s.scope == "file"
-        and source.language in s.languages
-        and (s.prefilter is None or s.prefilter.search(data))
-    ]
+    applicable = [s for s in settings.specs if s.applies(source.path, source.language, data)]
     has_directives = b"orchestrator-ignore" in data
     if not applicable and not has_directives:
         return FileResult(source.path)

@@ -53,6 +53,7 @@ REQUEST_SOURCES = {
 }
 REQUEST_FIELDS = {"body": "req.body", "query": "req.query"}
 _INPUTISH = re.compile(r"body|json|form|search|query|input|payload", re.I)
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _EXISTENCE_OPS = frozenset({"!", "typeof", "void"})
 
 
@@ -73,9 +74,24 @@ class Analysis:
     safe_results: dict[str, str] = field(default_factory=dict)  # safeParse result -> input name
     is_sanitizer: Callable[[Node], bool] = lambda _n: False
     extra_validators: frozenset[str] = frozenset()
+    helper_kind: Callable[[str], str | None] = lambda _n: None  # engine.helpers verdicts
     findings: list[Finding] = field(default_factory=list)
     failure_branch: set[str] = field(default_factory=set)  # inputs raw inside `if (!r.success)`
     validated_later: set[str] = field(default_factory=set)  # names some zod call validates
+
+    def validates(self, call: Node) -> bool:
+        """Whether the call validates with zod. A plain function call (`validateBody(x)`) is
+        only looked up — its definition read, maybe in another file — when an argument
+        mentions the request or a name holding input."""
+        fn = call.child_by_field_name("function")
+        if fn is not None and fn.type == "identifier":
+            args = call.child_by_field_name("arguments")
+            if args is None or not args.named_children:
+                return False
+            names = set(_IDENT.findall(self.text(args)))
+            if not (names & self.requests or names & self.tainted.keys()):
+                return False
+        return self.is_sanitizer(call)
 
     # ------------------------------------------------------------------ taint of an expression
 
@@ -135,7 +151,7 @@ class Analysis:
                 method = self.text(prop) if prop is not None else ""
                 if obj is not None and obj.type == "identifier" and self.text(obj) in self.requests:
                     return REQUEST_SOURCES.get(method)
-                if self.is_sanitizer(node):
+                if self.validates(node):
                     return None
                 receiver = self.taint_of(obj)
                 if receiver is not None:
@@ -147,13 +163,14 @@ class Analysis:
                 name = self.text(fn)
                 if name in self.extra_validators:
                     return None
-                if self.is_sanitizer(node):
+                if self.validates(node):
                     return None
-                # A helper handed the request that reads input from it: parseRequestBody(req)
-                if any(
-                    a.type == "identifier" and self.text(a) in self.requests for a in arg_nodes
-                ) and _INPUTISH.search(name):
-                    return f"{name}({self.text(arg_nodes[0])})"
+                # A helper handed the request that reads input from it: parseRequestBody(req).
+                # Its definition decides; without one, its name does.
+                if any(a.type == "identifier" and self.text(a) in self.requests for a in arg_nodes):
+                    kind = self.helper_kind(name)
+                    if kind == "reads" or (kind is None and _INPUTISH.search(name)):
+                        return f"{name}({self.text(arg_nodes[0])})"
                 if (
                     name in ("String", "Number", "structuredClone", "Boolean", "decodeURIComponent")
                     and arg_nodes
@@ -300,6 +317,7 @@ def analyse(
     inputs: dict[str, str],
     is_sanitizer: Callable[[Node], bool],
     extra_validators: frozenset[str] = frozenset(),
+    helper_kind: Callable[[str], str | None] = lambda _n: None,
 ) -> list[Finding]:
     """The first unvalidated use of each input in ``fn`` (at most one finding per input)."""
     a = Analysis(
@@ -308,6 +326,7 @@ def analyse(
         dict(inputs),
         is_sanitizer=is_sanitizer,
         extra_validators=extra_validators,
+        helper_kind=helper_kind,
     )
     body = function_body(fn)
     if body is None:
@@ -355,7 +374,7 @@ def _visit(node: Node, a: Analysis) -> None:
                 and name.type == "identifier"
             ):
                 a.url_names.add(a.text(name))
-        label = a.taint_of(value)
+        label = a.taint_of(value) or _verified_payload(value, a)
         if label is not None:
             a.bind(name, label)
             return
@@ -371,7 +390,7 @@ def _visit(node: Node, a: Analysis) -> None:
                 _validate(sanitizer, a, result=left)
                 a.clean(left)
                 return
-            label = a.taint_of(right)
+            label = a.taint_of(right) or _verified_payload(right, a)
             if label is not None:
                 a.bind(left, label)
                 return
@@ -473,7 +492,7 @@ def _is_use(n: Node, a: Analysis) -> bool:
     if n.type in ("identifier", "shorthand_property_identifier"):
         name = a.text(n)
         if name in a.tainted and (name not in a.validated or name in a.failure_branch):
-            if _harmless_read(n, a):
+            if _harmless_read(n, a) or _signature_check(n, a):
                 return True
             if name in a.validated_later and not _escapes(n, a):
                 return True  # inspected or normalised before the schema parses it
@@ -494,6 +513,49 @@ def _is_use(n: Node, a: Analysis) -> bool:
             a.findings.append(Finding(n, label))
             return True
     return False
+
+
+_VERIFY = re.compile(r"^(?:verify\w*|constructEvent\w*|\w*[sS]ignature\w*)$")
+
+
+def _signature_check(n: Node, a: Analysis) -> bool:
+    """The raw body handed to a signature check (`verifyQstashSignature({ req, rawBody })`,
+    `stripe.webhooks.constructEvent(body, sig, secret)`): authenticating the bytes, not using
+    them. What the check returns is not followed."""
+    node = n.parent
+    while node is not None and node.type in ("pair", "object", "arguments", "array"):
+        if node.type == "arguments":
+            call = node.parent
+            fn = call.child_by_field_name("function") if call is not None else None
+            if fn is None:
+                return False
+            callee = fn.child_by_field_name("property") if fn.type == "member_expression" else fn
+            return callee is not None and bool(_VERIFY.match(a.text(callee)))
+        node = node.parent
+    return False
+
+
+def _verified_payload(value: Node, a: Analysis) -> str | None:
+    """`const event = stripe.webhooks.constructEvent(body, sig, secret)`, `wh.verify(body, h)`:
+    a signature check hands back the payload it checked, authenticated but not validated."""
+    while value.type in ("await_expression", "parenthesized_expression") and value.named_children:
+        value = value.named_children[0]
+    if value.type != "call_expression":
+        return None
+    fn = value.child_by_field_name("function")
+    callee = (
+        fn.child_by_field_name("property")
+        if fn is not None and fn.type == "member_expression"
+        else fn
+    )
+    if callee is None or not re.match(r"^(?:verify|constructEvent)", a.text(callee)):
+        return None
+    args = value.child_by_field_name("arguments")
+    for arg in args.named_children if args is not None else []:
+        label = a.taint_of(arg)
+        if label is not None:
+            return label
+    return None
 
 
 def _harmless_read(n: Node, a: Analysis) -> bool:
@@ -537,7 +599,7 @@ def _find_sanitizer(node: Node, a: Analysis) -> Node | None:
     stack = [node]
     while stack:
         n = stack.pop()
-        if n.type == "call_expression" and a.is_sanitizer(n):
+        if n.type == "call_expression" and a.validates(n):
             return n
         if n.type in FUNCTION_TYPES:
             continue
@@ -549,18 +611,37 @@ def _validate(call: Node, a: Analysis, result: Node | None) -> None:
     arg = sanitized_argument(call, a)
     if arg is None:
         return
+    names = [n for n in _validated_names(arg, a) if n in a.tainted]
+    a.validated.update(names)
+    fn = call.child_by_field_name("function")
+    prop = fn.child_by_field_name("property") if fn is not None else None
+    method = a.text(prop) if prop is not None else ""
+    if (
+        len(names) == 1
+        and method.startswith("safe")
+        and result is not None
+        and result.type == "identifier"
+    ):
+        a.safe_results[a.text(result)] = names[0]
+
+
+def _validated_names(arg: Node, a: Analysis) -> list[str]:
+    """The names whose values a validation call checks: `x`, `x.y`, and the members of
+    `{ ...x, id }` / `[x, Schema]` (helpers such as `validateInputs([x, ZX], [y, ZY])`)."""
+    if arg.type in ("object", "array"):
+        out: list[str] = []
+        for child in arg.named_children:
+            if child.type == "shorthand_property_identifier":
+                out.append(a.text(child))
+                continue
+            value = child.child_by_field_name("value") if child.type == "pair" else child
+            if value is not None and value.type == "spread_element" and value.named_children:
+                value = value.named_children[0]
+            if value is not None:
+                out.extend(_validated_names(value, a))
+        return out
     root = _root_identifier(arg) if arg.type != "identifier" else arg
-    name = a.text(root) if root is not None else None
-    if name is not None and name in a.tainted:
-        a.validated.add(name)
-        fn = call.child_by_field_name("function")
-        prop = fn.child_by_field_name("property") if fn is not None else None
-        method = a.text(prop) if prop is not None else ""
-        if method.startswith("safe") and result is not None and result.type == "identifier":
-            a.safe_results[a.text(result)] = name
-    # Uses inside the argument expression other than the validated value itself are uses.
-    for child in arg.named_children if arg.type in ("object", "array") else []:
-        _visit_uses(child, a)
+    return [a.text(root)] if root is not None else []
 
 
 def _safeparse_failure(cond: Node, a: Analysis) -> str | None:
@@ -602,7 +683,7 @@ def route_inputs(
         if pattern is None:
             continue
         if kind == "action":
-            if wrapped:
+            if wrapped and _destructures_action_input(pattern, source):
                 # next-safe-action and friends hand `{ parsedInput, ctx }`: only the input counts.
                 if pattern.type == "object_pattern":
                     for child in pattern.named_children:
@@ -669,16 +750,27 @@ def route_inputs(
     return requests, inputs, params
 
 
+def _destructures_action_input(pattern: Node, source: SourceFile) -> bool:
+    """`({ parsedInput, ctx }) => …`: the handler of an action client; plain parameters of a
+    wrapped function (`cache(async (id) => …)`) are the caller's raw arguments."""
+    return pattern.type == "object_pattern" and any(
+        source.text((c.child_by_field_name("key") if c.type == "pair_pattern" else c) or c)
+        .split("=")[0]
+        .strip()
+        in ACTION_WRAPPER_INPUTS | {"ctx", "bindArgsParsedInputs"}
+        for c in pattern.named_children
+    )
+
+
 def _names_validated_anywhere(body: Node, a: Analysis) -> set[str]:
     out: set[str] = set()
     stack = [body]
     while stack:
         n = stack.pop()
-        if n.type == "call_expression" and a.is_sanitizer(n):
+        if n.type == "call_expression" and a.validates(n):
             arg = sanitized_argument(n, a)
-            root = _root_identifier(arg) if arg is not None and arg.type != "identifier" else arg
-            if root is not None:
-                out.add(a.text(root))
+            if arg is not None:
+                out.update(_validated_names(arg, a))
         stack.extend(n.named_children)
     return out
 

@@ -4,7 +4,11 @@ A validator is a module (see ``validators/``) that declares:
 
 - ``CODE`` (``ANY001``), ``NAME`` (kebab-case), ``MESSAGE``, ``SEVERITY``;
 - ``LANGUAGES``: which files it reads (``typescript``, ``tsx``, ``javascript``, ``python``);
-- optionally ``PREFILTER``: a bytes regex; files it does not match are skipped without a parse;
+- optionally ``PREFILTER``: a bytes regex; files it does not match are skipped without a parse
+  (start it with a literal: a leading ``\b`` makes the scan of every file several times slower);
+- optionally ``PATHS``: a regex searched in the file's path; files it misses are skipped;
+- optionally ``PREFILTER_EXEMPT_PATHS``: a path regex; matching files skip the ``PREFILTER``
+  (entry-point rules: route files always, other files only with `"use server"` in them);
 - optionally ``OPTIONS`` (defaults), ``ESLINT_EQUIVALENTS`` (eslint rule names whose
   ``eslint-disable`` comments also silence it) and ``FIX`` (what ``--fix`` can do, in words);
 - ``VALID`` and ``INVALID`` examples, run by the test suite and ``orchestrator rules test``;
@@ -87,6 +91,20 @@ class ValidatorSpec:
     doc: str
     module: str
     query_text: str | None
+    paths: re.Pattern[str] | None = None
+    prefilter_exempt: re.Pattern[str] | None = None
+
+    def applies(self, path: str, language: str, data: bytes) -> bool:
+        """Whether the file is worth a parse for this validator."""
+        if self.scope != "file" or language not in self.languages:
+            return False
+        if self.paths is not None and not self.paths.search(path):
+            return False
+        if self.prefilter is None or (
+            self.prefilter_exempt is not None and self.prefilter_exempt.search(path)
+        ):
+            return True
+        return self.prefilter.search(data) is not None
 
     def query(self, grammar: str) -> Query | None:
         if self.query_text is None:
@@ -166,6 +184,12 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
         doc=module.__doc__ or "",
         module=module.__name__,
         query_text=query_text,
+        paths=re.compile(paths)
+        if isinstance(paths := getattr(module, "PATHS", None), str)
+        else None,
+        prefilter_exempt=re.compile(exempt)
+        if isinstance(exempt := getattr(module, "PREFILTER_EXEMPT_PATHS", None), str)
+        else None,
     )
 
 
@@ -232,17 +256,27 @@ class Context:
                 yield imp, self.resolve(imp)
 
     def walk(self, types: frozenset[str] | None = None) -> Iterator[Node]:
-        """Every node of the tree (or those of ``types``), depth first, in source order."""
-        cursor = self.source.tree.walk()
-        while True:
-            node = cursor.node
-            if node is not None and (types is None or node.type in types):
-                yield node
-            if cursor.goto_first_child():
-                continue
-            while not cursor.goto_next_sibling():
-                if not cursor.goto_parent():
-                    return
+        """Every node of the tree (or those of ``types``), depth first, in source order.
+
+        With ``types``, the nodes are found by a tree-sitter query (the traversal runs in C),
+        once per file and set of types."""
+        if types is None:
+            yield from _walk(self.source.tree.root_node, None)
+            return
+        memo = self.source.memo.setdefault("nodes_by_types", {})
+        assert isinstance(memo, dict)
+        nodes = memo.get(types)
+        if nodes is None:
+            query = _type_query(self.source.grammar, types)
+            if query is None:
+                nodes = list(_walk(self.source.tree.root_node, types))
+            else:
+                from tree_sitter import QueryCursor
+
+                found = QueryCursor(query).captures(self.source.tree.root_node).get("n", [])
+                nodes = sorted(found, key=lambda n: (n.start_byte, -n.end_byte))
+            memo[types] = nodes
+        yield from nodes
 
     def report(
         self,
@@ -376,3 +410,25 @@ def run_examples(
                     f"expected\n{bad.fixed}"
                 )
     return failures
+
+
+@lru_cache(maxsize=256)
+def _type_query(grammar: str, types: frozenset[str]) -> Query | None:
+    """`[(a) (b)] @n` for the node types, or None when a type is not in the grammar."""
+    try:
+        return _compile_query(grammar, "[" + " ".join(f"({t})" for t in sorted(types)) + "] @n")
+    except Exception:  # a type the grammar does not have: walk in Python instead
+        return None
+
+
+def _walk(root: Node, types: frozenset[str] | None) -> Iterator[Node]:
+    cursor = root.walk()
+    while True:
+        node = cursor.node
+        if node is not None and (types is None or node.type in types):
+            yield node
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .helpers import helper_index_for
 from .taint import NOT_ZOD, ZOD_METHODS
 
 if TYPE_CHECKING:
@@ -21,6 +22,12 @@ _ZOD_IMPORT = re.compile(
 
 def _imports_zod(data: bytes) -> bool:
     return bool(_ZOD_IMPORT.search(data))
+
+
+def helper_kinds(ctx: Context) -> Callable[[str], str | None]:
+    """What each helper called from this file does with its arguments (see engine.helpers)."""
+    helpers = helper_index_for(ctx.workspace)
+    return lambda name: helpers.kind(ctx.source, name)
 
 
 def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
@@ -55,8 +62,12 @@ def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
         verdicts[specifier] = verdict
         return verdict
 
+    helpers = helper_index_for(ctx.workspace)
+
     def check(call: Node) -> bool:
         fn = call.child_by_field_name("function")
+        if fn is not None and fn.type == "identifier":
+            return helpers.kind(source, source.text(fn)) == "validates"
         if fn is None or fn.type != "member_expression":
             return False
         prop = fn.child_by_field_name("property")

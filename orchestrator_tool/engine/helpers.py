@@ -1,0 +1,403 @@
+"""What a called helper function does with the input handed to it, read from its definition.
+
+Request input is often handed to a helper before anything else touches it:
+`parseAnalyticsQuery(searchParams)`, `validateInputs([id, ZId])`, `detectPlatform(request)`.
+The helper's definition — in the same file, or in the module an import leads to (workspace
+packages and tsconfig aliases, one re-export hop) — decides what the call means:
+
+- ``validates``: it runs a zod parse (`.parse`, `.safeParse`, …) itself, or through a helper it
+  calls that does (two levels deep): the call validates its arguments.
+- ``reads``: it reads a request body or query string from what it was handed.
+- ``inert``: neither: handing it the request reads no input (it reads headers, say).
+
+``None`` means the definition was not found (external packages, dynamic code): the caller
+falls back to the helper's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .source import SourceFile, language_of
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from ..workspace import Workspace
+
+_ZODISH = re.compile(
+    rb"""from\s+["'](?:zod|zod/[\w/]+)["']|require\(\s*["']zod["']\s*\)|schema""", re.I
+)
+_READS = re.compile(
+    rb"\.(?:json|text|formData|arrayBuffer|blob)\s*\(|\bsearchParams\b|\.body\b|\.query\b|"
+    rb"\.url\b|\bnextUrl\b"
+)
+_PARSE_METHODS = frozenset({"parse", "safeParse", "parseAsync", "safeParseAsync", "spa"})
+_NOT_SCHEMAS = frozenset(
+    {"JSON", "Date", "qs", "querystring", "url", "path", "yaml", "YAML", "Number", "URL", "toml"}
+)
+_FUNCTION_VALUES = frozenset(
+    {"arrow_function", "function_expression", "function", "call_expression"}
+)
+_TRANSPARENT = frozenset(
+    {
+        "await_expression",
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "spread_element",
+        "object",
+        "array",
+        "template_string",
+        "template_substitution",
+        "binary_expression",
+        "ternary_expression",
+    }
+)
+_CONVERTERS = frozenset(
+    {"JSON", "Object", "Array", "String", "Number", "Boolean", "decodeURIComponent"}
+)
+_BODY_READS = frozenset({"json", "text", "formData", "arrayBuffer", "blob"})
+WHOLE, PART = 2, 1
+MAX_DEPTH = 3
+
+
+@dataclass
+class HelperIndex:
+    """Summaries of helper functions, cached per (file, name) for one run."""
+
+    workspace: Workspace | None
+    _files: dict[str, SourceFile | None] = field(default_factory=dict)
+    _memo: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+    def kind(self, source: SourceFile, name: str) -> str | None:
+        """What the helper ``name``, called from ``source``, does with its arguments."""
+        return self._summary(source, name, 0, frozenset())
+
+    def definition(self, source: SourceFile, name: str) -> tuple[SourceFile, Node] | None:
+        """Where the function ``name`` used in ``source`` is defined: this file, or the module
+        an import of it leads to."""
+        found = _definition(source, name)
+        if found is not None:
+            return source, found
+        target = self._imported(source, name)
+        if target is None:
+            return None
+        node = _definition(target[0], target[1])
+        return (target[0], node) if node is not None else None
+
+    # ------------------------------------------------------------------ definitions
+
+    def _file(self, rel: str) -> SourceFile | None:
+        if rel in self._files:
+            return self._files[rel]
+        found: SourceFile | None = None
+        language = language_of(rel)
+        if self.workspace is not None and language is not None:
+            try:
+                data = (Path(self.workspace.root) / rel).read_bytes()
+            except OSError:
+                data = None
+            if data is not None and len(data) < 1_000_000:
+                found = SourceFile(rel, data, language)
+        self._files[rel] = found
+        return found
+
+    def _summary(
+        self, source: SourceFile, name: str, depth: int, seen: frozenset[tuple[str, str]]
+    ) -> str | None:
+        key = (source.path, name)
+        if key in self._memo:
+            return self._memo[key]
+        if key in seen:
+            return None
+        seen = seen | {key}
+        verdict: str | None = None
+        definition = _definition(source, name)
+        if definition is not None:
+            verdict = self._judge(source, definition, depth, seen)
+        else:
+            target = self._imported(source, name)
+            if target is not None:
+                verdict = self._summary(target[0], target[1], depth, seen)
+        self._memo[key] = verdict
+        return verdict
+
+    def _judge(
+        self, source: SourceFile, definition: Node, depth: int, seen: frozenset[tuple[str, str]]
+    ) -> str:
+        """Follow the helper's parameters through its body: a zod parse (or a validating
+        helper) of a value derived from them validates; a parse of anything else — the
+        helper's own output, say — does not."""
+        from .nextjs import FUNCTION_TYPES, parameters
+        from .taint import pattern_names
+
+        fn = definition
+        if fn.type == "call_expression":  # cache(async (id) => …)
+            args = fn.child_by_field_name("arguments")
+            fn = next(
+                (c for c in (args.named_children if args else []) if c.type in FUNCTION_TYPES),
+                fn,
+            )
+        # name -> WHOLE (the value handed in, cast, awaited, parsed as JSON) or PART (a field
+        # of it): a parse of a part (one id read off the body) does not validate the argument.
+        derived: dict[str, int] = {}
+        for p in parameters(fn) if fn.type in FUNCTION_TYPES else []:
+            pattern = (
+                p.child_by_field_name("pattern")
+                if p.type in ("required_parameter", "optional_parameter")
+                else p
+            )
+            if pattern is not None:
+                derived.update(dict.fromkeys(pattern_names(pattern, source), WHOLE))
+        if not derived:
+            return "inert"
+        zodish = _ZODISH.search(source.data) is not None
+
+        def flows(node: Node | None) -> int:
+            """How much of a parameter's value the expression holds: WHOLE, PART or 0 (none:
+            what a query made with it returns, say)."""
+            if node is None:
+                return 0
+            t = node.type
+            if t in ("identifier", "shorthand_property_identifier"):
+                return derived.get(source.text(node), 0)
+            if t in ("member_expression", "subscript_expression"):
+                return min(flows(node.child_by_field_name("object")), PART)
+            if t in _TRANSPARENT:
+                return max((flows(c) for c in node.named_children), default=0)
+            if t == "pair":
+                return flows(node.child_by_field_name("value"))
+            if t in ("call_expression", "new_expression"):
+                callee = node.child_by_field_name(
+                    "function" if t == "call_expression" else "constructor"
+                )
+                args = node.child_by_field_name("arguments")
+                from_args = max(
+                    (flows(a) for a in (args.named_children if args else [])), default=0
+                )
+                if callee is None:
+                    return 0
+                if t == "new_expression":
+                    return min(from_args, PART)  # new URL(req.url)
+                if callee.type == "member_expression":
+                    obj = callee.child_by_field_name("object")
+                    prop = callee.child_by_field_name("property")
+                    if obj is not None and source.text(obj) in _CONVERTERS:
+                        return from_args  # JSON.parse(x), Object.fromEntries(x)
+                    got = flows(obj)
+                    if prop is not None and source.text(prop) in _BODY_READS:
+                        return got  # req.json(): the whole input
+                    return min(got, PART)  # searchParams.get("id")
+                return from_args if source.text(callee) in _CONVERTERS else 0
+            return 0
+
+        reads = False  # hands the input to a helper that reads a body or query from it
+        stack = [fn]
+        while stack:
+            n = stack.pop()
+            t = n.type
+            if t == "variable_declarator":
+                name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
+                got = flows(value)
+                if name is not None and got:
+                    level = got if name.type == "identifier" else PART
+                    derived.update(dict.fromkeys(pattern_names(name, source), level))
+            elif t == "for_in_statement":
+                left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+                got = flows(right)
+                if left is not None and got:  # for (const [value, schema] of pairs)
+                    derived.update(dict.fromkeys(pattern_names(left, source), got))
+            elif t == "call_expression":
+                callee = n.child_by_field_name("function")
+                args = n.child_by_field_name("arguments")
+                got = max(
+                    (flows(a) for a in (args.named_children if args is not None else [])),
+                    default=0,
+                )
+                if (
+                    callee is not None
+                    and got == PART
+                    and callee.type == "identifier"
+                    and depth < MAX_DEPTH
+                    and source.text(callee) not in _NOT_HELPERS
+                    and self._summary(source, source.text(callee), depth + 1, seen) == "reads"
+                ):
+                    reads = True
+                if callee is not None and got == WHOLE:
+                    if callee.type == "member_expression":
+                        prop = callee.child_by_field_name("property")
+                        obj = callee.child_by_field_name("object")
+                        if (
+                            zodish
+                            and prop is not None
+                            and source.text(prop) in _PARSE_METHODS
+                            and obj is not None
+                            and source.text(obj) not in _NOT_SCHEMAS
+                        ):
+                            return "validates"
+                    elif (
+                        callee.type == "identifier"
+                        and depth < MAX_DEPTH
+                        and source.text(callee) not in _NOT_HELPERS
+                    ):
+                        kind = self._summary(source, source.text(callee), depth + 1, seen)
+                        if kind == "validates":
+                            return "validates"
+                        reads = reads or kind == "reads"
+            stack.extend(reversed(n.named_children))
+        body = source.data[fn.start_byte : fn.end_byte]
+        return "reads" if reads or _READS.search(body) else "inert"
+
+    def _imported(
+        self, source: SourceFile, name: str, hops: int = 0
+    ) -> tuple[SourceFile, str] | None:
+        """The file and exported name an imported ``name`` comes from, through barrels
+        (`export { x } from`, `export * from`) up to three hops."""
+        if self.workspace is None or hops > 3:
+            return None
+        from .imports import imports_of
+
+        for imp in imports_of(source):
+            if imp.type_only:
+                continue
+            stmt = source.data[imp.statement_start : imp.statement_end]
+            imported = _imported_name(stmt, name)
+            if imported is None:
+                continue
+            target = self._target(source, imp.specifier)
+            if target is None:
+                return None
+            if _definition(target, imported) is not None:
+                return target, imported
+            return self._imported(target, imported, hops + 1) or self._star(
+                target, imported, hops + 1
+            )
+        return None
+
+    def _star(self, barrel: SourceFile, name: str, hops: int) -> tuple[SourceFile, str] | None:
+        """``name`` found behind one of the barrel's `export * from "./x"`."""
+        if hops > 3:
+            return None
+        from .imports import imports_of
+
+        for imp in imports_of(barrel):
+            stmt = barrel.data[imp.statement_start : imp.statement_end]
+            if imp.kind != "export" or not _STAR.match(stmt):
+                continue
+            target = self._target(barrel, imp.specifier)
+            if target is None:
+                continue
+            if _definition(target, name) is not None:
+                return target, name
+            deeper = self._imported(target, name, hops + 1)
+            if deeper is not None:
+                return deeper
+        return None
+
+    def _target(self, source: SourceFile, specifier: str) -> SourceFile | None:
+        from .imports import resolver_for
+
+        assert self.workspace is not None
+        owner = self.workspace.owner_of(source.path)
+        res = resolver_for(self.workspace).resolve(source.path, specifier, owner)
+        if not res.exists or res.path is None:
+            return None
+        return self._file(res.path)
+
+
+_STAR = re.compile(rb"\s*export\s*\*\s*from")
+
+
+_NOT_HELPERS = frozenset(
+    {
+        "if",
+        "for",
+        "while",
+        "switch",
+        "catch",
+        "return",
+        "function",
+        "typeof",
+        "await",
+        "String",
+        "Number",
+        "Boolean",
+        "Array",
+        "Object",
+        "Promise",
+        "Error",
+        "Response",
+        "NextResponse",
+        "fetch",
+        "require",
+    }
+)
+
+
+def _imported_name(stmt: bytes, name: str) -> str | None:
+    """The name exported by the imported module that ``stmt`` binds to local ``name``."""
+    parts = re.split(rb"\sfrom\s", stmt, maxsplit=1)
+    head = parts[0] if len(parts) == 2 else b""
+    if not re.search(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])", head):
+        return None
+    for m in re.finditer(rb"([\w$]+)\s+as\s+([\w$]+)", head):
+        if m.group(2).decode() == name:
+            return m.group(1).decode()
+    if re.match(rb"\s*(?:import|export)\s+(?:type\s+)?" + re.escape(name.encode()) + rb"\b", head):
+        return "default"
+    return name
+
+
+def _definition(source: SourceFile, name: str) -> Node | None:
+    """The top-level function (or const bound to a function or a wrapping call) named
+    ``name`` in ``source``."""
+    cached = source.memo.get("helper_definitions")
+    if isinstance(cached, dict):
+        hit: Node | None = cached.get(name)
+        return hit
+    index: dict[str, Node] = {}
+    for node in source.tree.root_node.named_children:
+        target = node
+        if node.type == "export_statement":
+            decl = node.child_by_field_name("declaration")
+            if decl is None:
+                value = node.child_by_field_name("value")
+                if value is not None and value.type in _FUNCTION_VALUES:
+                    index.setdefault("default", value)
+                continue
+            target = decl
+        if target.type in ("function_declaration", "generator_function_declaration"):
+            n = target.child_by_field_name("name")
+            if n is not None:
+                index.setdefault(source.text(n), target)
+        elif target.type in ("lexical_declaration", "variable_declaration"):
+            for d in target.named_children:
+                n, value = d.child_by_field_name("name"), d.child_by_field_name("value")
+                if (
+                    d.type == "variable_declarator"
+                    and n is not None
+                    and value is not None
+                    and value.type in _FUNCTION_VALUES
+                ):
+                    index.setdefault(source.text(n), value)
+    source.memo["helper_definitions"] = index
+    return index.get(name)
+
+
+def helper_index_for(workspace: Workspace | None) -> HelperIndex:
+    """One index per workspace and process (a fresh one without a workspace)."""
+    if workspace is None:
+        return HelperIndex(None)
+    cached = _INDEXES.get(id(workspace))
+    if cached is None or cached[0] is not workspace:
+        cached = (workspace, HelperIndex(workspace))
+        _INDEXES[id(workspace)] = cached
+    return cached[1]
+
+
+_INDEXES: dict[int, tuple[Workspace, HelperIndex]] = {}

@@ -1,0 +1,186 @@
+"""The semantic rules read other files: helpers that validate with zod, wrappers that catch,
+database subpaths, CLI packages. A small monorepo is written on disk for each case."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from orchestrator_tool import api
+from orchestrator_tool.workspace import scan
+
+from .conftest import write
+
+
+def _monorepo(root: Path, files: dict[str, str]) -> Path:
+    write(root / "package.json", json.dumps({"name": "root", "private": True}))
+    write(root / "pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/*\n")
+    write(
+        root / "apps/web/package.json",
+        json.dumps(
+            {
+                "name": "web",
+                "dependencies": {"@repo/db": "workspace:*", "@repo/cli": "workspace:*"},
+            }
+        ),
+    )
+    write(
+        root / "apps/web/tsconfig.json",
+        json.dumps({"compilerOptions": {"baseUrl": ".", "paths": {"@/*": ["./*"]}}}),
+    )
+    write(
+        root / "packages/db/package.json",
+        json.dumps(
+            {
+                "name": "@repo/db",
+                "exports": {".": "./index.ts", "./schema": "./schema.ts"},
+                "dependencies": {"@prisma/client": "^6"},
+            }
+        ),
+    )
+    write(
+        root / "packages/db/index.ts",
+        'import { PrismaClient } from "@prisma/client";\nexport const db = new PrismaClient();\n',
+    )
+    write(
+        root / "packages/db/schema.ts",
+        'import { z } from "zod";\nexport const Project = z.object({ id: z.string() });\n',
+    )
+    for rel, text in files.items():
+        write(root / rel, text)
+    return root
+
+
+def _codes(root: Path, code: str) -> list[tuple[str, int]]:
+    report = api.validate(scan(root), select=[code], use_cache=False, jobs=1)
+    return sorted((d.path, d.line) for d in report.diagnostics if d.code == code)
+
+
+VALIDATING_HELPER = """import { z } from "zod";
+const Query = z.object({ page: z.coerce.number() });
+export function parseListQuery(searchParams: URLSearchParams) {
+  return Query.parse(Object.fromEntries(searchParams));
+}
+"""
+
+OUTPUT_ONLY_HELPER = """import { z } from "zod";
+import { db } from "@repo/db";
+const Row = z.object({ id: z.string() });
+export async function listRows({ page }: { page?: string }) {
+  const rows = await db.row.findMany({ skip: Number(page) });
+  return z.array(Row).parse(rows);
+}
+"""
+
+
+def test_zod_helper_defined_behind_a_barrel_validates(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/query/parse.ts": VALIDATING_HELPER,
+            "apps/web/lib/query/index.ts": 'export * from "./parse";\n',
+            "apps/web/app/api/items/route.ts": """import { parseListQuery } from "@/lib/query";
+import { db } from "@repo/db";
+export async function GET(req: Request) {
+  const { searchParams } = new URL(req.url);
+  const { page } = parseListQuery(searchParams);
+  return Response.json(await db.item.findMany({ skip: page }));
+}
+""",
+        },
+    )
+    assert _codes(root, "ZOD001") == []
+
+
+def test_helper_that_only_validates_its_output_does_not_count(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/rows.ts": OUTPUT_ONLY_HELPER,
+            "apps/web/app/api/rows/route.ts": """import { listRows } from "@/lib/rows";
+export async function GET(req: Request) {
+  const page = new URL(req.url).searchParams.get("page") ?? undefined;
+  return Response.json(await listRows({ page }));
+}
+""",
+        },
+    )
+    assert _codes(root, "ZOD001") == [("apps/web/app/api/rows/route.ts", 4)]
+
+
+def test_a_field_validated_inside_a_helper_does_not_validate_the_whole_body(
+    tmp_path: Path,
+) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/ids.ts": """import { z } from "zod";
+export function checkWorkspace(body: { workspaceId?: string }) {
+  return z.string().parse(body.workspaceId);
+}
+""",
+            "apps/web/app/api/save/route.ts": """import { checkWorkspace } from "@/lib/ids";
+import { db } from "@repo/db";
+export async function POST(req: Request) {
+  const body = await req.json();
+  checkWorkspace(body);
+  await db.thing.create({ data: body });
+  return Response.json({ ok: true });
+}
+""",
+        },
+    )
+    assert _codes(root, "ZOD001") == [("apps/web/app/api/save/route.ts", 5)]
+
+
+def test_wrapper_with_try_catch_in_another_file_is_an_error_path(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/auth/workspace.ts": """export const withWorkspace =
+  (handler: (req: Request) => Promise<Response>) => async (req: Request) => {
+    try {
+      return await handler(req);
+    } catch (error) {
+      return Response.json({ error: String(error) }, { status: 500 });
+    }
+  };
+""",
+            "apps/web/lib/auth/plain.ts": """export const withUser =
+  (handler: (req: Request) => Promise<Response>) => async (req: Request) => handler(req);
+""",
+            "apps/web/lib/auth/index.ts": 'export * from "./workspace";\nexport * from "./plain";\n',
+            "apps/web/app/api/a/route.ts": """import { withUser, withWorkspace } from "@/lib/auth";
+import { db } from "@repo/db";
+export const GET = withWorkspace(async () => Response.json(await db.a.findMany()));
+export const POST = withUser(async () => Response.json(await db.a.create({ data: {} })));
+""",
+        },
+    )
+    assert _codes(root, "ERR003") == [("apps/web/app/api/a/route.ts", 4)]
+
+
+def test_database_subpath_without_a_client_is_fine_in_a_client_module(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/components/form.tsx": """"use client";
+import { Project } from "@repo/db/schema";
+import { db } from "@repo/db";
+export function Form() { return <p>{String(Project) + String(db)}</p>; }
+""",
+        },
+    )
+    assert _codes(root, "RSC001") == [("apps/web/components/form.tsx", 3)]
+
+
+def test_console_log_in_a_cli_package_is_its_job(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "packages/cli/package.json": json.dumps({"name": "@repo/cli", "bin": "./index.ts"}),
+            "packages/cli/index.ts": 'console.log("usage: repo <command>");\n',
+            "apps/web/lib/debug.ts": "export const trace = (x: unknown) => console.log(x);\n",
+        },
+    )
+    assert _codes(root, "ERR004") == [("apps/web/lib/debug.ts", 1)]
