@@ -105,6 +105,11 @@ VALID = [
 ]
 INVALID = [
     Invalid(
+        "async function readBody<T>(r: Request): Promise<T> {\n  return (await r.json()) as T;\n}\nexport async function POST(req: Request) {\n  const body = await readBody<{ id: string }>(req);\n  await db.thing.delete({ where: { id: body.id } });\n}",
+        positions=((6, 40),),
+        filename=ROUTE,
+    ),
+    Invalid(
         "export async function POST(req: Request) {\n  const { email } = await req.json();\n  await db.user.create({ data: { email } });\n}",
         positions=((3, 34),),
         filename=ROUTE,

@@ -50,7 +50,7 @@ def cli_package(pkg: Package) -> bool:
 # text, browser storage, Intl, and tearing things down.
 _FALLBACK_CALL = re.compile(
     r"^(?:JSON\.parse|decodeURIComponent|decodeURI|encodeURIComponent|atob|btoa|"
-    r"structuredClone|URL\.parse|BigInt|(?:window\.)?(?:localStorage|sessionStorage)\.\w+|"
+    r"structuredClone|URL\.parse|BigInt|JSON\.stringify|Promise\.allSettled|(?:window\.)?(?:localStorage|sessionStorage)\.\w+|"
     r"Intl\.[\w.]+|.*\.(?:json|stop|disconnect|close|abort|unsubscribe|destroy|"
     r"removeEventListener|revokeObjectURL|releaseLock))$"
 )

@@ -53,6 +53,17 @@ REQUEST_SOURCES = {
 }
 REQUEST_FIELDS = {"body": "req.body", "query": "req.query"}
 _INPUTISH = re.compile(r"body|json|form|search|query|input|payload", re.I)
+
+
+def callee(call: Node) -> Node | None:
+    """The function a call calls. tree-sitter reads `await f<T>(x)` as a call of `await f`:
+    the `await` is looked through."""
+    fn = call.child_by_field_name("function")
+    if fn is not None and fn.type == "await_expression" and fn.named_children:
+        return fn.named_children[0]
+    return fn
+
+
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 _EXISTENCE_OPS = frozenset({"!", "typeof", "void"})
 
@@ -83,7 +94,7 @@ class Analysis:
         """Whether the call validates with zod. A plain function call (`validateBody(x)`) is
         only looked up — its definition read, maybe in another file — when an argument
         mentions the request or a name holding input."""
-        fn = call.child_by_field_name("function")
+        fn = callee(call)
         if fn is not None and fn.type == "identifier":
             args = call.child_by_field_name("arguments")
             if args is None or not args.named_children:
@@ -142,7 +153,7 @@ class Analysis:
                 return "the query string (searchParams)"
             return self.taint_of(obj)
         if t == "call_expression":
-            fn = node.child_by_field_name("function")
+            fn = callee(node)
             args = node.child_by_field_name("arguments")
             arg_nodes = list(args.named_children) if args is not None else []
             if fn is not None and fn.type == "member_expression":
@@ -542,13 +553,13 @@ def _verified_payload(value: Node, a: Analysis) -> str | None:
         value = value.named_children[0]
     if value.type != "call_expression":
         return None
-    fn = value.child_by_field_name("function")
-    callee = (
+    fn = callee(value)
+    name = (
         fn.child_by_field_name("property")
         if fn is not None and fn.type == "member_expression"
         else fn
     )
-    if callee is None or not re.match(r"^(?:verify|constructEvent)", a.text(callee)):
+    if name is None or not re.match(r"^(?:verify|constructEvent)", a.text(name)):
         return None
     args = value.child_by_field_name("arguments")
     for arg in args.named_children if args is not None else []:
@@ -613,7 +624,7 @@ def _validate(call: Node, a: Analysis, result: Node | None) -> None:
         return
     names = [n for n in _validated_names(arg, a) if n in a.tainted]
     a.validated.update(names)
-    fn = call.child_by_field_name("function")
+    fn = callee(call)
     prop = fn.child_by_field_name("property") if fn is not None else None
     method = a.text(prop) if prop is not None else ""
     if (

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .helpers import helper_index_for
-from .taint import NOT_ZOD, ZOD_METHODS
+from .taint import NOT_ZOD, ZOD_METHODS, callee
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -65,7 +65,7 @@ def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
     helpers = helper_index_for(ctx.workspace)
 
     def check(call: Node) -> bool:
-        fn = call.child_by_field_name("function")
+        fn = callee(call)
         if fn is not None and fn.type == "identifier":
             return helpers.kind(source, source.text(fn)) == "validates"
         if fn is None or fn.type != "member_expression":
