@@ -73,6 +73,7 @@ class HelperIndex:
     workspace: Workspace | None
     _files: dict[str, SourceFile | None] = field(default_factory=dict)
     _memo: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _defs: dict[tuple[str, str], tuple[SourceFile, Node] | None] = field(default_factory=dict)
 
     def kind(self, source: SourceFile, name: str) -> str | None:
         """What the helper ``name``, called from ``source``, does with its arguments."""
@@ -81,14 +82,19 @@ class HelperIndex:
     def definition(self, source: SourceFile, name: str) -> tuple[SourceFile, Node] | None:
         """Where the function ``name`` used in ``source`` is defined: this file, or the module
         an import of it leads to."""
+        key = (source.path, name)
+        if key in self._defs:
+            return self._defs[key]
         found = _definition(source, name)
+        result: tuple[SourceFile, Node] | None = None
         if found is not None:
-            return source, found
-        target = self._imported(source, name)
-        if target is None:
-            return None
-        node = _definition(target[0], target[1])
-        return (target[0], node) if node is not None else None
+            result = source, found
+        else:
+            target = self._imported(source, name)
+            node = _definition(target[0], target[1]) if target is not None else None
+            result = (target[0], node) if target is not None and node is not None else None
+        self._defs[key] = result
+        return result
 
     # ------------------------------------------------------------------ definitions
 
@@ -260,24 +266,16 @@ class HelperIndex:
         (`export { x } from`, `export * from`) up to three hops."""
         if self.workspace is None or hops > 3:
             return None
-        from .imports import imports_of
-
-        for imp in imports_of(source):
-            if imp.type_only:
-                continue
-            stmt = source.data[imp.statement_start : imp.statement_end]
-            imported = _imported_name(stmt, name)
-            if imported is None:
-                continue
-            target = self._target(source, imp.specifier)
-            if target is None:
-                return None
-            if _definition(target, imported) is not None:
-                return target, imported
-            return self._imported(target, imported, hops + 1) or self._star(
-                target, imported, hops + 1
-            )
-        return None
+        entry = _import_map(source).get(name)
+        if entry is None:
+            return None
+        specifier, imported = entry
+        target = self._target(source, specifier)
+        if target is None:
+            return None
+        if _definition(target, imported) is not None:
+            return target, imported
+        return self._imported(target, imported, hops + 1) or self._star(target, imported, hops + 1)
 
     def _star(self, barrel: SourceFile, name: str, hops: int) -> tuple[SourceFile, str] | None:
         """``name`` found behind one of the barrel's `export * from "./x"`."""
@@ -339,18 +337,35 @@ _NOT_HELPERS = frozenset(
 )
 
 
-def _imported_name(stmt: bytes, name: str) -> str | None:
-    """The name exported by the imported module that ``stmt`` binds to local ``name``."""
-    parts = re.split(rb"\sfrom\s", stmt, maxsplit=1)
-    head = parts[0] if len(parts) == 2 else b""
-    if not re.search(rb"(?<![\w$])" + re.escape(name.encode()) + rb"(?![\w$])", head):
-        return None
-    for m in re.finditer(rb"([\w$]+)\s+as\s+([\w$]+)", head):
-        if m.group(2).decode() == name:
-            return m.group(1).decode()
-    if re.match(rb"\s*(?:import|export)\s+(?:type\s+)?" + re.escape(name.encode()) + rb"\b", head):
-        return "default"
-    return name
+def _import_map(source: SourceFile) -> dict[str, tuple[str, str]]:
+    """Local name -> (module specifier, name exported there), for the file's value imports and
+    named re-exports (built once per file)."""
+    cached = source.memo.get("import_map")
+    if isinstance(cached, dict):
+        return cached
+    from .imports import imports_of
+
+    out: dict[str, tuple[str, str]] = {}
+    for imp in imports_of(source):
+        if imp.type_only or imp.kind not in ("import", "export"):
+            continue
+        stmt = source.data[imp.statement_start : imp.statement_end]
+        parts = re.split(rb"\sfrom\s", stmt, maxsplit=1)
+        if len(parts) != 2:
+            continue
+        head = re.sub(rb"^\s*(?:import|export)\s+(?:type\s+)?", b"", parts[0])
+        default = re.match(rb"([A-Za-z_$][\w$]*)\s*(?:,|$)", head.strip())
+        if default is not None and imp.kind == "import":
+            out.setdefault(default.group(1).decode(), (imp.specifier, "default"))
+        braces = re.search(rb"\{([^}]*)\}", head)
+        for raw in braces.group(1).split(b",") if braces else []:
+            item = re.sub(rb"^\s*type\s+", b"", raw.strip())
+            m = re.match(rb"([\w$]+)(?:\s+as\s+([\w$]+))?$", item)
+            if m:
+                local = (m.group(2) or m.group(1)).decode()
+                out.setdefault(local, (imp.specifier, m.group(1).decode()))
+    source.memo["import_map"] = out
+    return out
 
 
 def _definition(source: SourceFile, name: str) -> Node | None:
