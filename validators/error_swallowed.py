@@ -7,7 +7,11 @@ it), and it neither rethrows, returns, leaves the loop (`continue`/`break`), cal
 that never returns (`notFound()`, `redirect()`, `process.exit()`), nor logs or reports the
 failure: a call to `console.*`, a `logger`/`log`/`Sentry`/… (also as `this.logger.error`),
 `captureException`, `reportError`, `toast(…)`, `alert(…)`, `set…Error(…)`, `ctx.addIssue(…)`
-— option `reporters` adds names. A comment in the block explaining the choice is accepted,
+— option `reporters` adds names. A catch that records the failure in a variable read after
+the `try` (`failed++`, `errors.push(…)`, `status = "error"` that the function later returns)
+hands it on and is accepted, as is a catch whose every statement calls what the `try` calls,
+with a fallback value or the other way of doing it (`setCount(await load())` /
+`setCount(null)`). A comment in the block explaining the choice is accepted,
 as are deliberate fallbacks: a catch that only assigns the fallback value of what the `try`
 computes (`try { keys = await get("keys") } catch { keys = [] }`), a `try` around a probe
 (see ERR001), and non-production code (see ERR004).
@@ -71,6 +75,10 @@ VALID = [
     Valid("try { a() } catch {\n  // best effort: the cache is optional\n  stale = true\n}"),
     Valid("try { a() } catch { notFound() }"),
     Valid("let keys = [];\ntry { keys = await get('keys') } catch { keys = [] }"),
+    Valid("try { setCount(await load()) } catch { setCount(null) }"),
+    Valid(
+        "let failed = 0;\nfor (const id of ids) { try { await ban(id) } catch { failed++ } }\ntoast(`${failed} failed`);"
+    ),
 ]
 INVALID = [
     Invalid("try { a() } catch (e) { status = 'pending' }", positions=((1, 13),)),
@@ -145,6 +153,107 @@ def _assigns_fallback(clause: Node, body: Node, ctx: Context) -> bool:
     )
 
 
+def _called(node: Node, ctx: Context) -> set[str]:
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is not None:
+                out.add(ctx.source.text(fn).rsplit(".", 1)[-1])
+        stack.extend(n.named_children)
+    return out
+
+
+def _mirrors_try(clause: Node, body: Node, ctx: Context) -> bool:
+    """`try { setCount(await load()) } catch { setCount(null) }`, `try { finish(tint(img)) }
+    catch { finish(null) }`: every statement of the catch calls what the try calls, with a
+    fallback value or the other way of doing it."""
+    try_stmt = clause.parent
+    try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
+    stmts = [c for c in body.named_children if c.type != "comment"]
+    if try_body is None or not stmts:
+        return False
+    in_try = _called(try_body, ctx)
+    for st in stmts:
+        expr = (
+            st.named_children[0]
+            if st.type == "expression_statement" and st.named_children
+            else None
+        )
+        while expr is not None and expr.type == "await_expression" and expr.named_children:
+            expr = expr.named_children[0]
+        if expr is None or expr.type != "call_expression":
+            return False
+        fn = expr.child_by_field_name("function")
+        if fn is None or ctx.source.text(fn).rsplit(".", 1)[-1] not in in_try:
+            return False
+    return True
+
+
+_MUTATORS = frozenset({"push", "unshift", "add", "set", "append"})
+
+
+def _recorded(body: Node, ctx: Context) -> set[str]:
+    """Names the catch records something in: `failed++`, `errors.push(…)`, `status = "error"`,
+    `result.ok = false`."""
+    out: set[str] = set()
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        target: Node | None = None
+        if n.type in ("assignment_expression", "augmented_assignment_expression"):
+            target = n.child_by_field_name("left")
+        elif n.type == "update_expression":
+            target = n.child_by_field_name("argument")
+        elif n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            prop = fn.child_by_field_name("property") if fn is not None else None
+            if (
+                fn is not None
+                and fn.type == "member_expression"
+                and prop is not None
+                and ctx.source.text(prop) in _MUTATORS
+            ):
+                target = fn.child_by_field_name("object")
+        while target is not None and target.type in ("member_expression", "subscript_expression"):
+            target = target.child_by_field_name("object")
+        if target is not None and target.type == "identifier":
+            out.add(ctx.source.text(target))
+        if n.type not in ("arrow_function", "function_expression", "function_declaration"):
+            stack.extend(n.named_children)
+    return out
+
+
+def _records_failure(clause: Node, body: Node, ctx: Context) -> bool:
+    """The catch records the failure in a variable the code reads after the `try` — a count,
+    an error list, a status the function returns — so the caller hears of it."""
+    names = _recorded(body, ctx)
+    try_stmt = clause.parent
+    if not names or try_stmt is None:
+        return False
+    after = try_stmt.next_named_sibling
+    node: Node | None = try_stmt
+    # also the code after the enclosing loop or block: `for (…) { try … catch { failed++ } }`
+    while after is None and node is not None and node.parent is not None:
+        node = node.parent
+        if node.type in FUNCTION_NODES:
+            break
+        after = node.next_named_sibling
+    while after is not None:
+        text = ctx.source.text(after)
+        if any(re.search(rf"(?<![\w$]){re.escape(n)}(?![\w$])", text) for n in names):
+            return True
+        after = after.next_named_sibling
+    return False
+
+
+FUNCTION_NODES = frozenset(
+    {"arrow_function", "function_expression", "function_declaration", "method_definition"}
+)
+
+
 def check(ctx: Context) -> None:
     if non_production(ctx.source.path, ctx.source.data, ctx.package):
         return
@@ -154,7 +263,12 @@ def check(ctx: Context) -> None:
         body = node.child_by_field_name("body")
         if body is None or body.named_child_count == 0:
             continue  # empty: ERR001
-        if is_fallback_try(node.parent, ctx.source) or _assigns_fallback(node, body, ctx):
+        if (
+            is_fallback_try(node.parent, ctx.source)
+            or _assigns_fallback(node, body, ctx)
+            or _records_failure(node, body, ctx)
+            or _mirrors_try(node, body, ctx)
+        ):
             continue
         if not _handles(node, body, ctx, extra):
             ctx.report(node)
