@@ -12,8 +12,9 @@ names it; a handler that only hands over to such a call
 `createNextApiHandler`) are covered by tRPC's own error handling. Awaiting what cannot fail
 in practice — `params`, `searchParams`, `cookies()`, `headers()`, `draftMode()` — or what
 ends by throwing on purpose (`signIn()`, `signOut()`, `redirect()`) does not count. A function
-exported under several names is judged once; components in `"use server"` files and
-non-production code (see ERR004) are skipped.
+exported under several names is judged once; components in `"use server"` files and files
+on non-production paths (`tests/`, `scripts/`, `examples/`, … as ERR004 names them) are
+skipped.
 
 ## Why
 An exception escaping a route handler becomes Next.js's bare 500 page with no body a client
@@ -196,7 +197,7 @@ def _handled_by(ctx: Context, names: list[str], extra: set[str]) -> bool:
 
 
 def check(ctx: Context) -> None:
-    if non_production(ctx.source.path, b"", None):
+    if non_production(ctx.source.path):  # by path only: an entry point is not a program
         return
     extra_raw = ctx.options.get("wrappers") or []
     extra = {str(x) for x in extra_raw} if isinstance(extra_raw, list) else set()

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.catches import is_fallback_try, non_production
+from orchestrator_tool.engine.catches import is_fallback_try, non_production_file
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -255,7 +255,7 @@ FUNCTION_NODES = frozenset(
 
 
 def check(ctx: Context) -> None:
-    if non_production(ctx.source.path, ctx.source.data, ctx.package):
+    if non_production_file(ctx.source, ctx.package):
         return
     extra_raw = ctx.options.get("reporters") or []
     extra = {str(x) for x in extra_raw} if isinstance(extra_raw, list) else set()

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.catches import non_production
+from orchestrator_tool.engine.catches import non_production_file
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ INVALID = [
 
 def check(ctx: Context) -> None:
     path = ctx.source.path
-    if non_production(path, ctx.source.data, ctx.package):
+    if non_production_file(ctx.source, ctx.package):
         return
     ignore = ctx.options.get("ignore") or []
     if isinstance(ignore, list) and any(

@@ -48,7 +48,11 @@ MESSAGE = 'Hooks or event handlers in a Server Component (no "use client").'
 SEVERITY = "error"
 LANGUAGES = ("tsx", "javascript")
 PREFILTER = rb"use[A-Z]|on[A-Z]"
-PATHS = r"(^|/)app/(.+/)?[\w-]+\.(tsx|jsx|js)$"
+# App Router segment files: the only modules known to render on the server.
+PATHS = (
+    r"(^|/)app/(.+/)?(page|layout|template|loading|not-found|default|error|global-error"
+    r"|forbidden|unauthorized)\.(tsx|jsx|js)$"
+)
 OPTIONS: dict[str, list[str]] = {
     "serverHooks": [
         "useTranslations",
@@ -59,10 +63,6 @@ OPTIONS: dict[str, list[str]] = {
         "useMessages",
     ],
 }
-_SEGMENT = re.compile(
-    r"(^|/)app/(.+/)?(page|layout|template|loading|not-found|default|error|global-error"
-    r"|forbidden|unauthorized)\.(tsx|jsx|js)$"
-)
 _INLINE = frozenset({"arrow_function", "function_expression", "function"})
 _HOOK = re.compile(r"^use[A-Z]")
 _EVENT = re.compile(r"^on[A-Z]")
@@ -106,9 +106,6 @@ INVALID = [
 
 
 def check(ctx: Context) -> None:
-    path = ctx.source.path
-    if not _SEGMENT.search(path):
-        return
     root = ctx.source.tree.root_node
     if directive(root, ctx.source) in ("use client", "use server"):
         return

@@ -42,6 +42,16 @@ def non_production(path: str, data: bytes = b"", package: Package | None = None)
     )
 
 
+def non_production_file(source: SourceFile, package: Package | None) -> bool:
+    """`non_production` for a file, once per file: ERR001, ERR002 and ERR004 all ask."""
+    cached = source.memo.get("non_production")
+    if isinstance(cached, bool):
+        return cached
+    verdict = non_production(source.path, source.data, package)
+    source.memo["non_production"] = verdict
+    return verdict
+
+
 def cli_package(pkg: Package) -> bool:
     return pkg.bin or bool(_CLI_DEPENDENCIES & pkg.dependencies.get("dependencies", {}).keys())
 

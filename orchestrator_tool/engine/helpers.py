@@ -28,16 +28,9 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-_ZODISH = re.compile(
-    rb"""from\s+["'](?:zod|zod/[\w/]+)["']|require\(\s*["']zod["']\s*\)|schema""", re.I
-)
 _READS = re.compile(
     rb"\.(?:json|text|formData|arrayBuffer|blob)\s*\(|\bsearchParams\b|\.body\b|\.query\b|"
     rb"\.url\b|\bnextUrl\b"
-)
-_PARSE_METHODS = frozenset({"parse", "safeParse", "parseAsync", "safeParseAsync", "spa"})
-_NOT_SCHEMAS = frozenset(
-    {"JSON", "Date", "qs", "querystring", "url", "path", "yaml", "YAML", "Number", "URL", "toml"}
 )
 _FUNCTION_VALUES = frozenset(
     {"arrow_function", "function_expression", "function", "call_expression"}
@@ -140,7 +133,7 @@ class HelperIndex:
         helper) of a value derived from them validates; a parse of anything else — the
         helper's own output, say — does not."""
         from .nextjs import FUNCTION_TYPES, parameters
-        from .taint import pattern_names
+        from .taint import NOT_ZOD, ZOD_METHODS, pattern_names, zod_module
 
         fn = definition
         if fn.type == "call_expression":  # cache(async (id) => …)
@@ -162,7 +155,7 @@ class HelperIndex:
                 derived.update(dict.fromkeys(pattern_names(pattern, source), WHOLE))
         if not derived:
             return "inert"
-        zodish = _ZODISH.search(source.data) is not None
+        zodish = zod_module(source.data)
 
         def flows(node: Node | None) -> int:
             """How much of a parameter's value the expression holds: WHOLE, PART or 0 (none:
@@ -241,9 +234,9 @@ class HelperIndex:
                         if (
                             zodish
                             and prop is not None
-                            and source.text(prop) in _PARSE_METHODS
+                            and source.text(prop) in ZOD_METHODS
                             and obj is not None
-                            and source.text(obj) not in _NOT_SCHEMAS
+                            and source.text(obj) not in NOT_ZOD
                         ):
                             return "validates"
                     elif (
@@ -408,11 +401,9 @@ def helper_index_for(workspace: Workspace | None) -> HelperIndex:
     """One index per workspace and process (a fresh one without a workspace)."""
     if workspace is None:
         return HelperIndex(None)
-    cached = _INDEXES.get(id(workspace))
-    if cached is None or cached[0] is not workspace:
-        cached = (workspace, HelperIndex(workspace))
-        _INDEXES[id(workspace)] = cached
-    return cached[1]
+    from .imports import per_workspace
+
+    return per_workspace(_INDEXES, workspace, HelperIndex)
 
 
 _INDEXES: dict[int, tuple[Workspace, HelperIndex]] = {}

@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .source import SourceFile
 
@@ -401,12 +402,23 @@ def exports_allow(exports: JSONValue, subpath: str) -> bool | None:
     return best is not None and exports.get(best) is not None
 
 
-def resolver_for(workspace: Workspace) -> Resolver:
-    cached = _RESOLVERS.get(id(workspace))
+_T = TypeVar("_T")
+
+
+def per_workspace(
+    cache: dict[int, tuple[Workspace, _T]], workspace: Workspace, make: Callable[[Workspace], _T]
+) -> _T:
+    """One ``make(workspace)`` per workspace object for the life of the process (the workspace
+    is kept with it, so a new object at a reused id gets a new one)."""
+    cached = cache.get(id(workspace))
     if cached is None or cached[0] is not workspace:
-        cached = (workspace, Resolver(workspace))
-        _RESOLVERS[id(workspace)] = cached
+        cached = (workspace, make(workspace))
+        cache[id(workspace)] = cached
     return cached[1]
+
+
+def resolver_for(workspace: Workspace) -> Resolver:
+    return per_workspace(_RESOLVERS, workspace, Resolver)
 
 
 _RESOLVERS: dict[int, tuple[Workspace, Resolver]] = {}

@@ -28,7 +28,7 @@ FUNCTION_TYPES = frozenset(
 _ROUTE_FILE = re.compile(r"(^|/)route\.(ts|tsx|js|jsx|mjs)$")
 _PAGES_API = re.compile(r"(^|/)pages/api/.+\.(ts|tsx|js|jsx|mjs)$")
 # Files that can define entry points without saying "use server": for PREFILTER_EXEMPT_PATHS.
-ENTRY_POINT_PATHS = r"(^|/)route\.(ts|tsx|js|jsx|mjs)$|(^|/)pages/api/"
+ENTRY_POINT_PATHS = f"{_ROUTE_FILE.pattern}|{_PAGES_API.pattern}"
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,20 @@ NOT_ZOD = frozenset(
         "semver",
     }
 )
+_ZOD_IMPORT = re.compile(
+    rb"""from\s+["'](?:zod|zod/[\w/-]+|zod-form-data|@hono/zod-validator)["']|require\(\s*["']zod["']\s*\)"""
+)
+
+
+def imports_zod(data: bytes) -> bool:
+    return bool(_ZOD_IMPORT.search(data))
+
+
+def zod_module(data: bytes) -> bool:
+    """A module whose schemas are taken to be zod's: it imports zod, or speaks of schemas."""
+    return imports_zod(data) or b"schema" in data.lower()
+
+
 REQUEST_SOURCES = {
     "json": "await req.json()",
     "formData": "await req.formData()",
@@ -532,18 +546,24 @@ _VERIFY = re.compile(r"^(?:verify\w*|constructEvent\w*|\w*[sS]ignature\w*)$")
 def _signature_check(n: Node, a: Analysis) -> bool:
     """The raw body handed to a signature check (`verifyQstashSignature({ req, rawBody })`,
     `stripe.webhooks.constructEvent(body, sig, secret)`): authenticating the bytes, not using
-    them. What the check returns is not followed."""
+    them. What the check returns is still input (see _verified_payload)."""
     node = n.parent
     while node is not None and node.type in ("pair", "object", "arguments", "array"):
         if node.type == "arguments":
-            call = node.parent
-            fn = call.child_by_field_name("function") if call is not None else None
-            if fn is None:
-                return False
-            callee = fn.child_by_field_name("property") if fn.type == "member_expression" else fn
-            return callee is not None and bool(_VERIFY.match(a.text(callee)))
+            return node.parent is not None and bool(_VERIFY.match(_called_name(node.parent, a)))
         node = node.parent
     return False
+
+
+def _called_name(call: Node, a: Analysis) -> str:
+    """`verify` for `verify(x)`, `constructEvent` for `stripe.webhooks.constructEvent(x)`."""
+    fn = callee(call)
+    name = (
+        fn.child_by_field_name("property")
+        if fn is not None and fn.type == "member_expression"
+        else fn
+    )
+    return a.text(name) if name is not None else ""
 
 
 def _verified_payload(value: Node, a: Analysis) -> str | None:
@@ -553,13 +573,7 @@ def _verified_payload(value: Node, a: Analysis) -> str | None:
         value = value.named_children[0]
     if value.type != "call_expression":
         return None
-    fn = callee(value)
-    name = (
-        fn.child_by_field_name("property")
-        if fn is not None and fn.type == "member_expression"
-        else fn
-    )
-    if name is None or not re.match(r"^(?:verify|constructEvent)", a.text(name)):
+    if not re.match(r"^(?:verify|constructEvent)", _called_name(value, a)):
         return None
     args = value.child_by_field_name("arguments")
     for arg in args.named_children if args is not None else []:

@@ -8,20 +8,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .helpers import helper_index_for
-from .taint import NOT_ZOD, ZOD_METHODS, callee
+from .taint import NOT_ZOD, ZOD_METHODS, callee, imports_zod, zod_module
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
     from .validator import Context
-
-_ZOD_IMPORT = re.compile(
-    rb"""from\s+["'](?:zod|zod/[\w/-]+|zod-form-data|@hono/zod-validator)["']|require\(\s*["']zod["']\s*\)"""
-)
-
-
-def _imports_zod(data: bytes) -> bool:
-    return bool(_ZOD_IMPORT.search(data))
 
 
 def helper_kinds(ctx: Context) -> Callable[[str], str | None]:
@@ -33,7 +25,7 @@ def helper_kinds(ctx: Context) -> Callable[[str], str | None]:
 def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
     """A predicate for calls that validate with zod, for one file."""
     source = ctx.source
-    file_has_zod = _imports_zod(source.data)
+    file_has_zod = imports_zod(source.data)
     imported: dict[str, str] = {}  # local name -> module specifier
     for imp in ctx.imports():
         stmt = source.data[imp.statement_start : imp.statement_end].decode("utf-8", "replace")
@@ -58,7 +50,7 @@ def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
                     data = (ctx.workspace.root / res.path).read_bytes()
                 except OSError:
                     data = b""
-                verdict = _imports_zod(data) or b"schema" in data.lower()
+                verdict = zod_module(data)
         verdicts[specifier] = verdict
         return verdict
 
