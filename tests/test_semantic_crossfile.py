@@ -184,3 +184,26 @@ def test_console_log_in_a_cli_package_is_its_job(tmp_path: Path) -> None:
         },
     )
     assert _codes(root, "ERR004") == [("apps/web/lib/debug.ts", 1)]
+
+
+def test_a_handler_exported_under_several_names_is_reported_once_naming_them_all(
+    tmp_path: Path,
+) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/app/api/proxy/route.ts": """import { db } from "@repo/db";
+const handler = async (req: Request) => {
+  const body = await req.json();
+  return Response.json(await db.log.create({ data: body }));
+};
+export const POST = handler;
+export const PUT = handler;
+""",
+        },
+    )
+    report = api.validate(scan(root), select=["ZOD001", "ERR003"], use_cache=False, jobs=1)
+    messages = sorted(d.message for d in report.diagnostics)
+    assert len(messages) == 2
+    assert messages[0].startswith("POST, PUT (route) awaits calls")
+    assert messages[1].startswith("POST, PUT (route): await req.json() is used here")

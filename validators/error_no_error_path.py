@@ -44,7 +44,7 @@ from orchestrator_tool.engine.helpers import helper_index_for
 from orchestrator_tool.engine.nextjs import (
     ENTRY_POINT_PATHS,
     EntryPoint,
-    entry_points,
+    distinct_entry_points,
     function_body,
 )
 from orchestrator_tool.engine.validator import Invalid, Valid
@@ -201,12 +201,8 @@ def check(ctx: Context) -> None:
         return
     extra_raw = ctx.options.get("wrappers") or []
     extra = {str(x) for x in extra_raw} if isinstance(extra_raw, list) else set()
-    judged: set[int] = set()
     adapters = _ADAPTERS.search(ctx.source.data) is not None
-    for ep in entry_points(ctx.source):
-        if ep.function.id in judged:
-            continue  # the same function under another name (`export const PUT = PATCH`)
-        judged.add(ep.function.id)
+    for ep, names in distinct_entry_points(ctx.source):
         body = function_body(ep.function)
         if body is None or not _awaits_fallible(body, ctx):
             continue
@@ -226,6 +222,6 @@ def check(ctx: Context) -> None:
                 continue
         ctx.report(
             ep.export,
-            f"{ep.name} ({ep.kind}) awaits calls that can throw but has no try/catch and no "
+            f"{names} ({ep.kind}) awaits calls that can throw but has no try/catch and no "
             "error-handling wrapper",
         )

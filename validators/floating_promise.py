@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from orchestrator_tool.engine.nextjs import (
     ENTRY_POINT_PATHS,
     FUNCTION_TYPES,
-    entry_points,
+    distinct_entry_points,
     function_body,
 )
 from orchestrator_tool.engine.validator import Invalid, Valid
@@ -100,7 +100,7 @@ _DECLARATIONS = frozenset(
 
 
 def check(ctx: Context) -> None:
-    eps = entry_points(ctx.source)
+    eps = distinct_entry_points(ctx.source)
     if not eps:
         return
     extra_raw = ctx.options.get("asyncFunctions") or []
@@ -109,7 +109,7 @@ def check(ctx: Context) -> None:
         | {"fetch"}
         | ({str(x) for x in extra_raw} if isinstance(extra_raw, list) else set())
     )
-    for ep in eps:
+    for ep, names in eps:
         body = function_body(ep.function)
         if body is None:
             continue
@@ -126,6 +126,6 @@ def check(ctx: Context) -> None:
                     if name in known:
                         ctx.report(
                             expr,
-                            f"{name}(...) returns a promise that {ep.name} drops: await it or hand it to after()/waitUntil()",
+                            f"{name}(...) returns a promise that {names} drops: await it or hand it to after()/waitUntil()",
                         )
             stack.extend(n.named_children)

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import ENTRY_POINT_PATHS, entry_points
+from orchestrator_tool.engine.nextjs import ENTRY_POINT_PATHS, distinct_entry_points
 from orchestrator_tool.engine.taint import analyse, route_inputs
 from orchestrator_tool.engine.validator import Invalid, Valid
 from orchestrator_tool.engine.zod import helper_kinds, sanitizer_check
@@ -105,6 +105,11 @@ VALID = [
 ]
 INVALID = [
     Invalid(
+        "const handler = async (req: Request) => {\n  const body = await req.json();\n  return Response.json(await db.save(body));\n};\nexport const POST = handler;\nexport const PUT = handler;",
+        positions=((3, 38),),
+        filename=ROUTE,
+    ),
+    Invalid(
         "async function readBody<T>(r: Request): Promise<T> {\n  return (await r.json()) as T;\n}\nexport async function POST(req: Request) {\n  const body = await readBody<{ id: string }>(req);\n  await db.thing.delete({ where: { id: body.id } });\n}",
         positions=((6, 40),),
         filename=ROUTE,
@@ -148,14 +153,14 @@ INVALID = [
 
 
 def check(ctx: Context) -> None:
-    eps = entry_points(ctx.source)
+    eps = distinct_entry_points(ctx.source)
     if not eps:
         return
     wrapper = ctx.options.get("wrapperInputs") or []
     helpers = ctx.options.get("validators") or []
     is_sanitizer = sanitizer_check(ctx)
     helper_kind = helper_kinds(ctx)
-    for ep in eps:
+    for ep, names in eps:
         if ep.validated_by is not None:
             continue  # the wrapper validates the input with its schema (next-safe-action)
         requests, inputs, _params = route_inputs(
@@ -179,5 +184,5 @@ def check(ctx: Context) -> None:
         for f in findings:
             ctx.report(
                 f.node,
-                f"{ep.name} ({ep.kind}): {f.label} is used here before a zod schema validated it",
+                f"{names} ({ep.kind}): {f.label} is used here before a zod schema validated it",
             )

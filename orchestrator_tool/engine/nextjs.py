@@ -188,6 +188,18 @@ def _exports(root: Node, local: dict[str, Node]) -> Iterator[tuple[str, Node | N
                     )
 
 
+def distinct_entry_points(source: SourceFile) -> list[tuple[EntryPoint, str]]:
+    """Each handler function once, with every name it is exported under (`GET, POST` for
+    `export const GET = handler; export const POST = handler`): its first export, the one that
+    defines it, stands for the rest."""
+    firsts: dict[int, EntryPoint] = {}
+    names: dict[int, list[str]] = {}
+    for ep in entry_points(source):
+        firsts.setdefault(ep.function.id, ep)
+        names.setdefault(ep.function.id, []).append(ep.name)
+    return [(ep, ", ".join(names[key])) for key, ep in firsts.items()]
+
+
 def _wrapped(export: Node, fn: Node) -> bool:
     """Whether the exported function is handed to a wrapper call rather than exported as is."""
     return not (export.start_byte <= fn.start_byte and _declares(export, fn))
