@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -446,8 +447,31 @@ def _cache_key(ws: Workspace, settings: Settings, config_digest: str = "") -> st
         settings.max_bytes,
         config_digest,  # covers per-path overrides
     ]
-    blob = json.dumps([__version__, config, facts], sort_keys=True, default=str).encode()
+    code = _code_fingerprint(tuple(sorted({s.module for s in settings.specs})))
+    blob = json.dumps([__version__, code, config, facts], sort_keys=True, default=str).encode()
     return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+@functools.lru_cache(maxsize=8)
+def _code_fingerprint(modules: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Size and mtime of the tool's own sources and of the validator modules (plugins too):
+    an edited or reinstalled validator, even under the same version number, misses the
+    cache instead of returning the old findings."""
+    import sys
+
+    files = sorted(Path(__file__).parent.rglob("*.py"))
+    for name in modules:
+        module_file = getattr(sys.modules.get(name), "__file__", None)
+        if module_file:
+            files.append(Path(module_file))
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        out.append((str(f), st.st_size, st.st_mtime_ns))
+    return out
 
 
 def validate(

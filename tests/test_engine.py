@@ -105,6 +105,25 @@ def test_cache_hits_and_invalidation(repo) -> None:
     assert _validate(ws, select=[], ignore=["ANY"]).cached == 0
 
 
+def test_an_edited_validator_misses_the_cache(repo) -> None:
+    import importlib
+
+    ws = api.load_workspace(repo)
+    assert _validate(ws).cached == 0
+    assert _validate(ws).cached > 0
+    # the same version number, but the validator's source changed on disk (a reinstall, an
+    # edit in a development install): its old findings must not come back from the cache
+    module = Path(importlib.import_module("orchestrator_tool.validators.no_explicit_any").__file__)
+    st = module.stat()
+    try:
+        os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        api._code_fingerprint.cache_clear()
+        assert _validate(ws).cached == 0
+    finally:
+        os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
+        api._code_fingerprint.cache_clear()
+
+
 def test_corrupt_cache_is_a_miss(repo, tmp_path) -> None:
     ws = api.load_workspace(repo)
     _validate(ws)

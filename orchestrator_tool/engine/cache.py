@@ -1,7 +1,8 @@
 """The result cache: one file per (workspace, configuration), keyed per file by path and
 content hash, with a size + mtime fast path so an unchanged file is not even read.
 
-The cache key covers the tool version, the effective configuration and the workspace facts
+The cache key covers the tool version and its sources' sizes and mtimes (validator modules
+and plugins included), the effective configuration and the workspace facts
 the validators read (package manifests, exports, tsconfig paths), so a change to any of them
 starts from empty. Writes are atomic (temp file + rename); a corrupt or truncated cache is a
 miss; two runs at once cannot corrupt it (the last one to finish wins).
