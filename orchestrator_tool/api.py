@@ -518,7 +518,21 @@ def validate(
             path=config.path,
             hint="`orchestrator rules` lists the codes",
         )
-    specs = [s for s in specs if config.validators.get(s.code, _NO_SETTINGS).enabled is not False]
+    named = {*select, *config.select}
+    override_on = {c for o in config.overrides for c, v in o.validators.items() if v.enabled}
+    default_off: set[str] = set()
+    chosen: list[ValidatorSpec] = []
+    for s in specs:
+        on = config.validators.get(s.code, _NO_SETTINGS).enabled
+        if on is False:
+            continue
+        if on is None and not s.default_enabled and s.code not in named:
+            # an opt-in validator: only where an override turns it on
+            if s.code not in override_on:
+                continue
+            default_off.add(s.code)
+        chosen.append(s)
+    specs = chosen
     settings = Settings(
         specs=tuple(specs),
         severity={
@@ -540,6 +554,7 @@ def validate(
             )
             for o in config.overrides
         ),
+        default_off=frozenset(default_off),
     )
     excludes = (*(file_sel.DEFAULT_EXCLUDES if config.default_excludes else ()), *config.exclude)
     if staged:

@@ -572,7 +572,8 @@ def rules(ctx: click.Context, markdown: bool) -> None:
         return
     width = max((len(s.name) for s in specs), default=4)
     for s in specs:
-        click.echo(f"{s.code}  {s.name.ljust(width)}  {s.severity:<7}  {s.summary()}")
+        default = s.severity if s.default_enabled else "off"
+        click.echo(f"{s.code}  {s.name.ljust(width)}  {default:<7}  {s.summary()}")
 
 
 @rules.command("explain")
@@ -586,7 +587,11 @@ def rules_explain(code: str) -> None:
     if not matches:
         raise UsageError(f"no validator {code!r}", hint="`orchestrator rules` lists them")
     s = matches[0]
-    click.echo(f"{s.code} {s.name} ({s.severity})\n")
+    click.echo(
+        f"{s.code} {s.name} ({s.severity}"
+        + ("" if s.default_enabled else "; off by default: `--select " + s.code + "` runs it")
+        + ")\n"
+    )
     click.echo(s.doc.strip())
     if s.options:
         click.echo("\nOptions (defaults): " + ", ".join(f"{k}={v!r}" for k, v in s.options.items()))

@@ -144,3 +144,42 @@ def test_validated_config_is_cached_so_pydantic_is_not_imported_again(repo, tmp_
     )
     assert first.stdout.split() == ["warning", "True"]
     assert second.stdout.split() == ["warning", "False"]
+
+
+# ------------------------------------------------------------------ opt-in validators
+
+_PARAMS_ROUTE = (
+    "export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {\n"
+    "  const { id } = await params;\n"
+    "  return Response.json(await find(id));\n"
+    "}\n"
+)
+
+
+def _zod_findings(repo: Path, **kwargs) -> list[tuple[str, str]]:
+    report = api.validate(api.load_workspace(repo), use_cache=False, **kwargs)
+    return sorted((d.code, d.path) for d in report.diagnostics if d.code.startswith("ZOD"))
+
+
+def test_opt_in_validator_runs_only_when_named_or_enabled(repo) -> None:
+    write(repo / "apps/api/app/api/a/[id]/route.ts", _PARAMS_ROUTE)
+    write(repo / "apps/web/app/api/b/[id]/route.ts", _PARAMS_ROUTE)
+    both = [
+        ("ZOD002", "apps/api/app/api/a/[id]/route.ts"),
+        ("ZOD002", "apps/web/app/api/b/[id]/route.ts"),
+    ]
+    assert _zod_findings(repo) == []  # off by default
+    assert _zod_findings(repo, select=["ZOD"]) == []  # a prefix does not opt in
+    assert _zod_findings(repo, select=["ZOD002"]) == both
+    write(repo / "orchestrator.toml", '[validate]\nselect = ["ZOD002"]\n')
+    assert _zod_findings(repo) == both
+    write(repo / "orchestrator.toml", "[validators.ZOD002]\nenabled = true\n")
+    assert _zod_findings(repo) == both
+    write(
+        repo / "orchestrator.toml",
+        '[[overrides]]\npaths = ["apps/api/"]\nvalidators.ZOD002.enabled = true\n',
+    )
+    assert _zod_findings(repo) == both[:1]
+    proc = run_cli("validate", "--select", "ZOD002", "--format", "json", cwd=repo)
+    assert proc.returncode == 0  # ZOD002 reports warnings
+    assert [d["code"] for d in json.loads(proc.stdout)["diagnostics"]] == ["ZOD002"] * 2

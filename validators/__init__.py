@@ -32,6 +32,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "import_no_app",
     "workspace_cycles",
     "zod_input_validation",
+    "zod_route_params",
     "error_empty_catch",
     "error_swallowed",
     "error_no_error_path",

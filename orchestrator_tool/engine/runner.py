@@ -59,6 +59,7 @@ class Settings:
     honour_eslint_disable: bool = True
     max_bytes: int = MAX_BYTES_DEFAULT
     overrides: tuple[PathOverride, ...] = ()
+    default_off: frozenset[str] = frozenset()  # on only where an override turns them on
 
     def options_for(self, spec: ValidatorSpec, path: str | None = None) -> dict[str, OptionValue]:
         options = {**spec.options, **self.options.get(spec.code, {})}
@@ -73,7 +74,7 @@ class Settings:
         return severity
 
     def enabled_for(self, spec: ValidatorSpec, path: str | None = None) -> bool:
-        enabled = True
+        enabled = spec.code not in self.default_off
         for o in self._overrides_for(path):
             enabled = o.enabled.get(spec.code, enabled)
         return enabled

@@ -93,6 +93,9 @@ class ValidatorSpec:
     query_text: str | None
     paths: re.Pattern[str] | None = None
     prefilter_exempt: re.Pattern[str] | None = None
+    # False: runs only when named in full (`--select ZOD002`, `select = ["ZOD002"]`) or turned
+    # on with `enabled = true`, as ruff's opt-in rules.
+    default_enabled: bool = True
 
     def applies(self, path: str, language: str, data: bytes) -> bool:
         """Whether the file is worth a parse for this validator."""
@@ -190,6 +193,7 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
         prefilter_exempt=re.compile(exempt)
         if isinstance(exempt := getattr(module, "PREFILTER_EXEMPT_PATHS", None), str)
         else None,
+        default_enabled=getattr(module, "ENABLED_BY_DEFAULT", True) is not False,
     )
 
 

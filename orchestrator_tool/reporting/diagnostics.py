@@ -272,7 +272,8 @@ def validator_table(specs: Sequence[ValidatorSpec]) -> str:
     for s in specs:
         eslint = ", ".join(f"`{e}`" for e in s.eslint_equivalents) or "—"
         fixable = s.fix or "—"
+        default = s.severity if s.default_enabled else f"off ({s.severity} when on)"
         lines.append(
-            f"| {s.code} | `{s.name}` | {s.severity} | {s.summary()} | {eslint} | {fixable} |"
+            f"| {s.code} | `{s.name}` | {default} | {s.summary()} | {eslint} | {fixable} |"
         )
     return "\n".join(lines) + "\n"
