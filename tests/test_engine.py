@@ -337,6 +337,20 @@ def test_rules_test_reports_a_plugins_failing_examples(repo, tmp_path) -> None:
     assert "expected ((1, 1),), got ()" in proc.stdout
 
 
+def test_a_plugins_scm_query_is_loaded_beside_its_module(repo, tmp_path) -> None:
+    (tmp_path / "debugger_rule.py").write_text(
+        '"""x"""\nfrom orchestrator_tool.engine.validator import Invalid, Valid\n'
+        'CODE = "ZZZ002"\nNAME = "no-debugger"\nMESSAGE = "m"\nSEVERITY = "error"\n'
+        'VALID = [Valid("let debuggerOn = 1;")]\n'
+        'INVALID = [Invalid("let a = 1;\\n  debugger;", positions=((2, 3),))]\n'
+        "def check(ctx):\n    for node in ctx.captures('stmt'):\n        ctx.report(node)\n"
+    )
+    (tmp_path / "debugger_rule.scm").write_text("(debugger_statement) @stmt\n")
+    proc = run_cli("rules", "test", "debugger_rule", cwd=repo, env={"PYTHONPATH": str(tmp_path)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ZZZ002 no-debugger: 2 examples, ok" in proc.stdout
+
+
 def test_validate_does_not_touch_the_work_tree(repo) -> None:
     before = git(repo, "status", "--porcelain", "--untracked-files=all")
     head = git(repo, "rev-parse", "HEAD")

@@ -138,6 +138,27 @@ def _is_rest_element_type(node: Node) -> bool:
     return params is not None and params.parent is not None and params.parent.type in _FUNCTION_LIKE
 
 
+# The word `any` wherever it is not part of a longer name: the candidates, looked up in the
+# tree one by one (cheaper than querying every predefined type of the file).
+_ANY_WORD = re.compile(rb"(?<![\w$])any(?![\w$])")
+
+
+def _any_keywords(ctx: Context) -> list[Node]:
+    """Every `any` keyword in a type position."""
+    root = ctx.source.tree.root_node
+    found: list[Node] = []
+    for m in _ANY_WORD.finditer(ctx.source.data):
+        node = root.named_descendant_for_byte_range(m.start(), m.end())
+        if (
+            node is not None
+            and node.type == "predefined_type"
+            and node.start_byte == m.start()
+            and node.end_byte == m.end()
+        ):
+            found.append(node)
+    return found
+
+
 # `tag<any>`...``, `tag<any[]>`...``, `tag<Array<any>>`...``: type arguments on a tagged
 # template, which tree-sitter's grammar reads as `(tag < any) > `...``.
 _TAGGED_TEMPLATE_ANY = re.compile(rb"<\s*(any)(?:\s*\[\s*\])*\s*>+\s*`")
@@ -160,7 +181,7 @@ def _misparsed_type_arguments(ctx: Context) -> list[Node]:
 def check(ctx: Context) -> None:
     ignore_rest = bool(ctx.options.get("ignoreRestArgs"))
     fix_to_unknown = bool(ctx.options.get("fixToUnknown"))
-    nodes = ctx.captures("any") + _misparsed_type_arguments(ctx)
+    nodes = _any_keywords(ctx) + _misparsed_type_arguments(ctx)
     nodes.sort(key=lambda n: n.start_byte)
     for node in nodes:
         if ignore_rest and _is_rest_element_type(node):

@@ -11,6 +11,7 @@ closures called later, or through object fields assigned after creation.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -620,16 +621,41 @@ def _visit_uses(
 
 
 def _find_sanitizer(node: Node, a: Analysis) -> Node | None:
-    """The outermost zod validation call in an expression (`await schema.parseAsync(x)`)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if n.type == "call_expression" and a.validates(n):
+    """The outermost zod validation call in an expression (`await schema.parseAsync(x)`), not
+    looking into functions defined in it."""
+    calls, starts = _calls_of(a.source)
+    i = bisect_left(starts, node.start_byte)
+    while i < len(calls) and calls[i].start_byte < node.end_byte:
+        n = calls[i]
+        i += 1
+        if n.end_byte <= node.end_byte and a.validates(n) and not _in_function(n, node):
             return n
-        if n.type in FUNCTION_TYPES:
-            continue
-        stack.extend(reversed(n.named_children))
     return None
+
+
+def _calls_of(source: SourceFile) -> tuple[list[Node], list[int]]:
+    """The file's calls in source order, outer first, and their start offsets (for bisect)."""
+    hit = source.memo.get("calls_by_start")
+    if hit is None:
+        from .validator import nodes_of_types
+
+        calls = nodes_of_types(source, _CALLS)
+        hit = source.memo["calls_by_start"] = (calls, [c.start_byte for c in calls])
+    return hit  # type: ignore[return-value]
+
+
+def _in_function(n: Node, top: Node) -> bool:
+    """Whether a function lies between ``n`` and ``top`` (``top`` included)."""
+    if n.id == top.id:
+        return False
+    p = n.parent
+    while p is not None:
+        if p.type in FUNCTION_TYPES:
+            return True
+        if p.id == top.id:
+            return False
+        p = p.parent
+    return top.type in FUNCTION_TYPES
 
 
 def _validate(call: Node, a: Analysis, result: Node | None) -> None:
@@ -789,15 +815,16 @@ def _destructures_action_input(pattern: Node, source: SourceFile) -> bool:
 
 def _names_validated_anywhere(body: Node, a: Analysis) -> set[str]:
     out: set[str] = set()
-    stack = [body]
-    while stack:
-        n = stack.pop()
-        if n.type == "call_expression" and a.validates(n):
+    calls, starts = _calls_of(a.source)
+    for n in calls[bisect_left(starts, body.start_byte) : bisect_left(starts, body.end_byte)]:
+        if n.end_byte <= body.end_byte and a.validates(n):
             arg = sanitized_argument(n, a)
             if arg is not None:
                 out.update(_validated_names(arg, a))
-        stack.extend(n.named_children)
     return out
+
+
+_CALLS = frozenset({"call_expression"})
 
 
 def _escapes(n: Node, a: Analysis) -> bool:

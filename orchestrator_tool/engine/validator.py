@@ -255,9 +255,15 @@ class Context:
         workspace): what the import rules iterate over."""
         if self.workspace is None:
             return
-        for imp in self.imports():
-            if not imp.specifier.startswith("."):
-                yield imp, self.resolve(imp)
+        pairs = self.source.memo.get("package_imports")
+        if pairs is None:
+            pairs = self.source.memo["package_imports"] = [
+                (imp, self.resolve(imp))
+                for imp in self.imports()
+                if not imp.specifier.startswith(".")
+            ]
+        assert isinstance(pairs, list)
+        yield from pairs
 
     def walk(self, types: frozenset[str] | None = None) -> Iterator[Node]:
         """Every node of the tree (or those of ``types``), depth first, in source order.
@@ -267,20 +273,7 @@ class Context:
         if types is None:
             yield from _walk(self.source.tree.root_node, None)
             return
-        memo = self.source.memo.setdefault("nodes_by_types", {})
-        assert isinstance(memo, dict)
-        nodes = memo.get(types)
-        if nodes is None:
-            query = _type_query(self.source.grammar, types)
-            if query is None:
-                nodes = list(_walk(self.source.tree.root_node, types))
-            else:
-                from tree_sitter import QueryCursor
-
-                found = QueryCursor(query).captures(self.source.tree.root_node).get("n", [])
-                nodes = sorted(found, key=lambda n: (n.start_byte, -n.end_byte))
-            memo[types] = nodes
-        yield from nodes
+        yield from nodes_of_types(self.source, types)
 
     def report(
         self,
@@ -436,3 +429,23 @@ def _walk(root: Node, types: frozenset[str] | None) -> Iterator[Node]:
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
                 return
+
+
+def nodes_of_types(source: SourceFile, types: frozenset[str]) -> list[Node]:
+    """The file's nodes of ``types`` in source order (outer before inner), found by a
+    tree-sitter query — the traversal runs in C — once per file and set of types."""
+    memo = source.memo.setdefault("nodes_by_types", {})
+    assert isinstance(memo, dict)
+    nodes = memo.get(types)
+    if nodes is None:
+        query = _type_query(source.grammar, types)
+        if query is None:
+            nodes = list(_walk(source.tree.root_node, types))
+        else:
+            from tree_sitter import QueryCursor
+
+            found = QueryCursor(query).captures(source.tree.root_node).get("n", [])
+            nodes = sorted(found, key=lambda n: (n.start_byte, -n.end_byte))
+        memo[types] = nodes
+    assert isinstance(nodes, list)
+    return nodes

@@ -55,8 +55,15 @@ def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
         return verdict
 
     helpers = helper_index_for(ctx.workspace)
+    memo: dict[int, bool] = {}
 
     def check(call: Node) -> bool:
+        hit = memo.get(call.id)
+        if hit is None:
+            hit = memo[call.id] = judge(call)
+        return hit
+
+    def judge(call: Node) -> bool:
         fn = callee(call)
         if fn is not None and fn.type == "identifier":
             return helpers.kind(source, source.text(fn)) == "validates"

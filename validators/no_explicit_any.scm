@@ -1,2 +1,0 @@
-;; Every `any` keyword in a type position.
-((predefined_type) @any (#eq? @any "any"))
