@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .engine.runner import Settings
     from .engine.validator import OptionValue, ValidatorSpec
     from .gates import GateResult
+    from .planning import Plan
 
 __all__ = [
     "affected",
@@ -420,6 +421,37 @@ def select_specs(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list
     ]
 
 
+def enabled_specs(
+    config: Config, select: Sequence[str] = (), ignore: Sequence[str] = ()
+) -> tuple[list[ValidatorSpec], set[str]]:
+    """The validators a run uses under ``config`` and the command line's select/ignore, and
+    the opt-in ones among them that only a per-path override turns on."""
+    specs = select_specs(select or config.select, ignore or config.ignore)
+    known = {s.code for s in select_specs()}
+    unknown = sorted(c for c in config.codes() if c not in known)
+    if unknown:
+        raise InputError(
+            f"no validator {', '.join(unknown)}",
+            path=config.path,
+            hint="`orchestrator rules` lists the codes",
+        )
+    named = {*select, *config.select}
+    override_on = {c for o in config.overrides for c, v in o.validators.items() if v.enabled}
+    default_off: set[str] = set()
+    chosen: list[ValidatorSpec] = []
+    for s in specs:
+        on = config.validators.get(s.code, _NO_SETTINGS).enabled
+        if on is False:
+            continue
+        if on is None and not s.default_enabled and s.code not in named:
+            # an opt-in validator: only where an override turns it on
+            if s.code not in override_on:
+                continue
+            default_off.add(s.code)
+        chosen.append(s)
+    return chosen, default_off
+
+
 def load_config(root: Path) -> Config:
     """The monorepo's orchestrator.toml, resolved (defaults when there is none)."""
     from .config import load
@@ -509,30 +541,7 @@ def validate(
         raise UsageError("--staged checks the index: it does not combine with paths or --base")
     if fix and staged:
         raise UsageError("--fix rewrites the work tree, which --staged does not check")
-    specs = select_specs(select or config.select, ignore or config.ignore)
-    known = {s.code for s in select_specs()}
-    unknown = sorted(c for c in config.codes() if c not in known)
-    if unknown:
-        raise InputError(
-            f"no validator {', '.join(unknown)}",
-            path=config.path,
-            hint="`orchestrator rules` lists the codes",
-        )
-    named = {*select, *config.select}
-    override_on = {c for o in config.overrides for c, v in o.validators.items() if v.enabled}
-    default_off: set[str] = set()
-    chosen: list[ValidatorSpec] = []
-    for s in specs:
-        on = config.validators.get(s.code, _NO_SETTINGS).enabled
-        if on is False:
-            continue
-        if on is None and not s.default_enabled and s.code not in named:
-            # an opt-in validator: only where an override turns it on
-            if s.code not in override_on:
-                continue
-            default_off.add(s.code)
-        chosen.append(s)
-    specs = chosen
+    specs, default_off = enabled_specs(config, select, ignore)
     settings = Settings(
         specs=tuple(specs),
         severity={
@@ -774,4 +783,187 @@ def check(
         validation=validation,
         gates=tuple(gates),
         skipped_stages=tuple(s for s in STAGES if s not in stages),
+    )
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def make_plan(
+    ws: Workspace,
+    request: str,
+    *,
+    scope: Sequence[str] = (),
+    affected_base: str | None = None,
+    affected_head: str | None = None,
+    affected_only: bool = False,
+    pattern: str | None = None,
+    plan_id: str | None = None,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Plan:
+    """A scoped task plan for ``request``: over ``scope`` (paths or package names), or over the
+    packages a change affects (``affected_only``, with ``affected_base``/CI detection)."""
+    from . import planning
+
+    if not request.strip():
+        raise UsageError("the plan needs a request", hint='orchestrator plan "Add …" --scope …')
+    if bool(scope) == affected_only:
+        raise UsageError(
+            "choose the plan's scope: --scope PATH|PACKAGE ... or --affected",
+        )
+    if plan_id is not None and planning.slug(plan_id) != plan_id:
+        raise UsageError(f"--id {plan_id!r} is not a plan id", hint="lowercase words joined by '-'")
+    config = load_config(ws.root)
+    library = planning.load_library(ws.root, config)
+    changed: list[str] = []
+    if affected_only:
+        result = affected(ws, base=affected_base, head=affected_head, cwd=cwd, env=env)
+        changed = result.changes.paths()
+        units = [
+            planning.Unit(p.path, ws.by_path.get(p.path))
+            for p in result.packages
+            if p.path in ws.by_path
+        ]
+        cs = result.changes
+        source = f"affected {cs.base or ''}...{cs.head or 'work tree'}".strip()
+        if not units:
+            raise UsageError(
+                "the change affects no package: there is nothing to plan",
+                hint="check the range with `orchestrator affected`",
+            )
+    else:
+        units = planning.resolve_scope(ws, scope, cwd)
+        source = "--scope"
+    choice = planning.choose_pattern(library, request, changed, pattern)
+    specs, _ = enabled_specs(config)
+    return planning.build_plan(
+        ws,
+        request,
+        units,
+        library=library,
+        choice=choice,
+        source=source,
+        plan_id=plan_id,
+        enabled_validators=[s.code for s in specs],
+    )
+
+
+@dataclass(frozen=True)
+class TaskCheck:
+    """What `plan done` ran for a task."""
+
+    plan_path: Path
+    task: str
+    gates: tuple[GateResult, ...]
+    validation: ValidationReport | None
+    waiting_for: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return (
+            not self.waiting_for
+            and all(g.ok for g in self.gates)
+            and (
+                self.validation is None
+                or not any(d.severity == "error" for d in self.validation.diagnostics)
+            )
+        )
+
+
+def plan_done(
+    ws: Workspace,
+    task_id: str,
+    *,
+    plan: str | None = None,
+    on_gate: Callable[[GateResult], None] | None = None,
+    now: str | None = None,
+) -> TaskCheck:
+    """Run a task's gates and validators; when they pass (and its dependencies are done),
+    record it as done in plan.json with the time and HEAD."""
+    import datetime
+
+    from . import planning
+    from .gates import run_gates
+
+    path = planning.find_plan(ws.root, plan, task_id)
+    the_plan = planning.load_plan(path)
+    task = the_plan.task(task_id)
+    if task is None:
+        raise UsageError(f"plan {the_plan.plan_id} has no task {task_id!r}")
+    state = planning.status(the_plan)
+    waiting = tuple(d for d in task.dependencies if state.get(d) != "done")
+    if waiting:
+        return TaskCheck(path, task_id, (), None, waiting)
+    config = load_config(ws.root)
+    results: list[GateResult] = []
+    by_path = ws.by_path
+    for script in dict.fromkeys(g.task for g in task.gates):
+        pkgs = [by_path[g.path] for g in task.gates if g.task == script and g.path in by_path]
+        results += run_gates(
+            ws,
+            pkgs,
+            [script],
+            runner=config.gate_runner,
+            concurrency=config.gate_concurrency,
+            timeout=config.gate_timeout,
+            on_result=on_gate,
+        )
+    validation = None
+    existing = [p for p in task.scope if (ws.root / p).exists()]
+    if task.validators and existing:
+        validation = validate(
+            ws, paths=existing, select=task.validators, cwd=ws.root, force_exclude=True
+        )
+    check = TaskCheck(path, task_id, tuple(results), validation, ())
+    if check.ok:
+        head = git.resolve("HEAD", ws.root)
+        stamp = now or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        task.done = planning.Done(at=stamp, commit=head)
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(the_plan.dump(), encoding="utf-8")
+        tmp.replace(path)
+    return check
+
+
+@dataclass(frozen=True)
+class ScopeCheck:
+    plan_id: str
+    task: str
+    scope: tuple[str, ...]
+    changed: tuple[str, ...]
+    outside: tuple[str, ...]
+    source: str
+
+
+def plan_check(
+    ws: Workspace,
+    task_id: str,
+    *,
+    plan: str | None = None,
+    staged: bool = False,
+    base: str | None = None,
+    head: str | None = None,
+    cwd: Path | None = None,
+) -> ScopeCheck:
+    """The scope guard: the changed files (staged, a range, or everything uncommitted) that
+    lie outside the task's scope."""
+    from . import planning
+
+    path = planning.find_plan(ws.root, plan, task_id)
+    the_plan = planning.load_plan(path)
+    task = the_plan.task(task_id)
+    if task is None:
+        raise UsageError(f"plan {the_plan.plan_id} has no task {task_id!r}")
+    cs = resolve_change_source(
+        ws, base=base, head=head, staged=staged, uncommitted=not (staged or base), cwd=cwd
+    )
+    changed = tuple(sorted(set(cs.paths())))
+    return ScopeCheck(
+        the_plan.plan_id,
+        task_id,
+        tuple(task.scope),
+        changed,
+        tuple(planning.outside_scope(the_plan, task, changed)),
+        cs.source,
     )

@@ -6,6 +6,7 @@ Exit codes: 0 clean, 1 findings, 2 usage/config/input error, 3 internal error,
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import traceback
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 
 from . import __version__
-from .errors import ExitCode, OrchestratorError
+from .errors import ExitCode, OrchestratorError, UsageError
 
 if TYPE_CHECKING:
     from .gates import GateResult
@@ -748,6 +749,215 @@ def config_cmd(obj: _Ctx, schema: bool) -> None:
 
     ws: Workspace = _workspace(obj)
     click.echo(dumps(api.load_config(ws.root)))
+
+
+class _PlanGroup(click.Group):
+    """`orchestrator plan "REQUEST" ...` makes a plan; `plan status|done|check|patterns|schema`
+    are subcommands. `--scope a b c` takes every word up to the next option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = list(args)
+        if rest and rest[0] not in self.commands and rest[0] not in ("-h", "--help"):
+            rest.insert(0, "new")
+        out: list[str] = []
+        taking = False
+        for arg in rest:
+            if arg == "--scope":
+                taking = True
+                continue
+            if arg.startswith("-"):
+                taking = False
+            elif taking:
+                out += ["--scope", arg]
+                continue
+            out.append(arg)
+        return super().parse_args(ctx, out)
+
+
+@cli.group(cls=_PlanGroup)
+def plan() -> None:
+    """Scoped task plans: `plan "REQUEST" --scope ...`, `plan status`, `plan done TASK`,
+    `plan check TASK` (the scope guard)."""
+
+
+@plan.command("new")
+@click.argument("request")
+@click.option(
+    "--scope", "scope", multiple=True, help="Paths or package names the work covers (several)."
+)
+@click.option("--affected", "affected_only", is_flag=True, help="Plan over what a change affects.")
+@click.option("--base", default=None, help="With --affected: the base ref (merge base).")
+@click.option("--head", default=None, help="With --affected: the tip (default: the work tree).")
+@click.option("--pattern", default=None, help="Use this pattern instead of choosing one.")
+@click.option("--id", "plan_id", default=None, help="The plan id (default: from the request).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "markdown"]),
+    default="json",
+    show_default=True,
+)
+@click.option("--write", is_flag=True, help="Create tasks/<plan-id>/ with the plan and briefs.")
+@click.option("--force", is_flag=True, help="With --write: overwrite an existing plan.")
+@click.pass_obj
+def plan_new(
+    obj: _Ctx,
+    request: str,
+    scope: tuple[str, ...],
+    affected_only: bool,
+    base: str | None,
+    head: str | None,
+    pattern: str | None,
+    plan_id: str | None,
+    fmt: str,
+    write: bool,
+    force: bool,
+) -> None:
+    """Break REQUEST into tasks over the scope, in waves that can run in parallel."""
+    from . import api, planning
+
+    if (base or head) and not affected_only:
+        raise UsageError("--base and --head go with --affected")
+    ws: Workspace = _workspace(obj)
+    made = api.make_plan(
+        ws,
+        request,
+        scope=scope,
+        affected_base=base,
+        affected_head=head,
+        affected_only=affected_only,
+        pattern=pattern,
+        plan_id=plan_id,
+        cwd=Path.cwd(),
+    )
+    md = planning.markdown(made)
+    if write:
+        written = planning.write_plan(ws.root, made, md, force=force)
+        for path in written:
+            click.echo(f"wrote {path.relative_to(ws.root).as_posix()}", err=True)
+    click.echo(made.dump() if fmt == "json" else md, nl=False)
+
+
+@plan.command("status")
+@click.argument("plan_name", metavar="[PLAN]", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print {taskId: status} as JSON.")
+@click.pass_obj
+def plan_status(obj: _Ctx, plan_name: str | None, as_json: bool) -> None:
+    """Which tasks are done, ready (dependencies done) or waiting."""
+    from . import planning
+
+    ws: Workspace = _workspace(obj)
+    the_plan = planning.load_plan(planning.find_plan(ws.root, plan_name))
+    state = planning.status(the_plan)
+    if as_json:
+        click.echo(json.dumps(state, indent=2))
+        return
+    bold = obj.style("bold")
+    width = max((len(t.task_id) for t in the_plan.tasks), default=0)
+    click.echo(bold(f"{the_plan.plan_id}: {the_plan.request}"))
+    for t in the_plan.tasks:
+        extra = ""
+        if state[t.task_id] == "waiting":
+            extra = " (after " + ", ".join(d for d in t.dependencies if state[d] != "done") + ")"
+        elif t.done is not None:
+            extra = f" ({t.done.at}{', ' + t.done.commit[:10] if t.done.commit else ''})"
+        click.echo(
+            f"  {state[t.task_id]:<8} w{t.wave:<2} {t.task_id.ljust(width)}  {t.agent}{extra}"
+        )
+    counts = {k: sum(1 for v in state.values() if v == k) for k in ("done", "ready", "waiting")}
+    click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
+
+
+@plan.command("done")
+@click.argument("task")
+@click.option("--plan", "plan_name", default=None, help="The plan (default: the one with TASK).")
+@click.pass_obj
+def plan_done(obj: _Ctx, task: str, plan_name: str | None) -> None:
+    """Run TASK's gates and validators; mark it done only if they pass."""
+    from . import api
+    from .reporting import diagnostics as vrender
+
+    ws: Workspace = _workspace(obj)
+    check = api.plan_done(ws, task, plan=plan_name, on_gate=_echo_gate)
+    if check.waiting_for:
+        click.echo(f"{task}: waiting for " + ", ".join(check.waiting_for), err=True)
+        sys.exit(int(ExitCode.FINDINGS))
+    if check.validation is not None and check.validation.diagnostics:
+        text = vrender.text(check.validation, obj.style("bold"), dim=obj.style("dim"))
+        click.echo(text, nl=False)
+    if not check.ok:
+        click.echo(f"{task}: not done — a gate or a validator failed", err=True)
+        sys.exit(int(ExitCode.FINDINGS))
+    rel = check.plan_path.relative_to(ws.root).as_posix()
+    click.echo(f"{task}: done (recorded in {rel})")
+
+
+@plan.command("check")
+@click.argument("task", required=False, envvar="ORCHESTRATOR_TASK")
+@click.option("--plan", "plan_name", default=None, envvar="ORCHESTRATOR_PLAN", help="The plan.")
+@click.option("--staged", is_flag=True, help="Check the staged changes (pre-commit).")
+@click.option("--base", default=None, help="Check the changes since REF (merge base).")
+@click.option("--head", default=None, help="With --base: the tip (default: the work tree).")
+@click.pass_obj
+def plan_check(
+    obj: _Ctx,
+    task: str | None,
+    plan_name: str | None,
+    staged: bool,
+    base: str | None,
+    head: str | None,
+) -> None:
+    """The scope guard: fail when the changes touch files outside TASK's scope (default: the
+    task named by ORCHESTRATOR_TASK; none named passes)."""
+    from . import api
+
+    if (base or head) and staged:
+        raise UsageError("--staged does not combine with --base/--head")
+    if task is None:
+        click.echo("no task named (argument or ORCHESTRATOR_TASK): scope guard skipped", err=True)
+        return
+    ws: Workspace = _workspace(obj)
+    result = api.plan_check(
+        ws, task, plan=plan_name, staged=staged, base=base, head=head, cwd=Path.cwd()
+    )
+    if result.outside:
+        click.echo(
+            f"{task}: {len(result.outside)} changed file"
+            f"{'s' if len(result.outside) != 1 else ''} outside the task's scope "
+            f"({', '.join(result.scope)}):",
+            err=True,
+        )
+        for path in result.outside:
+            click.echo(f"  {path}", err=True)
+        sys.exit(int(ExitCode.FINDINGS))
+    click.echo(f"{task}: {len(result.changed)} changed files, all inside the scope")
+
+
+@plan.command("patterns")
+@click.pass_obj
+def plan_patterns(obj: _Ctx) -> None:
+    """List the patterns and roles (built-in merged with the repository's)."""
+    from . import api, planning
+
+    ws: Workspace = _workspace(obj)
+    lib = planning.load_library(ws.root, api.load_config(ws.root))
+    for p in lib.patterns:
+        click.echo(f"{p.id}: " + " → ".join(ph.id for ph in p.phases))
+    click.echo("roles: " + ", ".join(r.id for r in lib.roles))
+
+
+@plan.command("schema")
+@click.argument("which", type=click.Choice(["patterns", "plan"]))
+def plan_schema(which: str) -> None:
+    """Print the JSON Schema of task-patterns.json or plan.json."""
+    from . import planning
+
+    name = "task-patterns.json" if which == "patterns" else "plan.json"
+    click.echo(json.dumps(planning.schemas()[name], indent=2))
+
+
+def _echo_gate(result: GateResult) -> None:
+    click.echo(f"  {result.status:<8} {result.task} {result.package or result.path}", err=True)
 
 
 def _print_schema(kind: str) -> None:

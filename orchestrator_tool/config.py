@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 CONFIG_FILES = ("orchestrator.toml", ".orchestrator.toml")
-FORMAT = 1
+FORMAT = 2
 
 OptionValue = TypeAliasType(
     "OptionValue",
@@ -90,6 +90,8 @@ class Config:
     gate_runner: str = "auto"
     gate_concurrency: int = 1
     gate_timeout: float = 600.0
+    plan_patterns: str | None = None
+    plan_roles: dict[str, dict[str, object]] = field(default_factory=dict)
     digest: str = ""  # of the file's content, for cache keys
 
     def codes(self) -> set[str]:
@@ -180,6 +182,41 @@ def models() -> type[BaseModel]:
             600.0, gt=0, description="Seconds before a gate's whole process group is killed."
         )
 
+    class RoleMatchConfig(_Base):
+        """Which packages a role owns (any list matching is enough)."""
+
+        paths: list[str] | None = Field(None, description="Globs on the package folder.")
+        names: list[str] | None = Field(None, description="Globs on the package name.")
+        files: list[str] | None = Field(
+            None, description="Globs of files the package holds (`prisma/schema.prisma`)."
+        )
+        depends_on: list[str] | None = Field(
+            None, alias="dependsOn", description="Dependencies its package.json declares."
+        )
+
+    class RoleConfig(_Base):
+        """An agent role of the plans, by id; replaces the built-in role's fields it sets."""
+
+        description: str | None = None
+        match: RoleMatchConfig | None = None
+        task_suffix: str | None = Field(None, alias="taskSuffix")
+        after: list[str] | None = Field(None, description="Roles whose tasks come first.")
+        alongside: list[str] | None = Field(
+            None, description="Roles this role works next to (same wave)."
+        )
+
+    class PlanConfig(_Base):
+        """`orchestrator plan` settings."""
+
+        patterns: str | None = Field(
+            None,
+            description="The repository's pattern file, merged into the built-in one by id "
+            "(default `.orchestrator/task-patterns.json`).",
+        )
+        roles: dict[str, RoleConfig] = Field(
+            default_factory=dict, description="Agent roles by id: how packages map to them."
+        )
+
     class OrchestratorConfig(_Base):
         """orchestrator.toml, at the monorepo root."""
 
@@ -194,6 +231,7 @@ def models() -> type[BaseModel]:
         )
         affected: AffectedConfig = Field(default_factory=lambda: AffectedConfig.model_validate({}))
         gates: GatesConfig = Field(default_factory=lambda: GatesConfig.model_validate({}))
+        plan: PlanConfig = Field(default_factory=lambda: PlanConfig.model_validate({}))
 
     return OrchestratorConfig
 
@@ -306,11 +344,25 @@ def _validator_settings(raw: object) -> ValidatorSettings:
     return ValidatorSettings(raw.get("enabled"), raw.get("severity"), dict(options))
 
 
+def _set_fields(raw: dict[str, object]) -> dict[str, object]:
+    """The keys a table sets (the dump fills the rest with None)."""
+    out: dict[str, object] = {}
+    for k, v in raw.items():
+        value = _set_fields(v) if isinstance(v, dict) else v
+        if value is not None:
+            out[k] = value
+    return out
+
+
 def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
     v = doc.get("validate") or {}
     a = doc.get("affected") or {}
     g = doc.get("gates") or {}
+    pl = doc.get("plan") or {}
     assert isinstance(v, dict) and isinstance(a, dict) and isinstance(g, dict)
+    assert isinstance(pl, dict)
+    roles = pl.get("roles") or {}
+    assert isinstance(roles, dict)
     validators = doc.get("validators") or {}
     overrides = doc.get("overrides") or []
     assert isinstance(validators, dict) and isinstance(overrides, list)
@@ -335,5 +387,7 @@ def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
         gate_runner=str(g.get("runner", "auto")),
         gate_concurrency=int(g.get("concurrency", 1)),
         gate_timeout=float(g.get("timeout", 600.0)),
+        plan_patterns=pl.get("patterns"),
+        plan_roles={str(k): _set_fields(r) for k, r in roles.items() if isinstance(r, dict)},
         digest=digest,
     )

@@ -130,3 +130,44 @@ def test_try_repo(tmp_path, hook_repo, pre_commit_home) -> None:
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "packages/auth/bad.ts" in proc.stdout
     assert "ANY001" in proc.stdout
+
+
+@pytest.mark.slow
+def test_scope_guard_hook_refuses_a_change_outside_the_task(
+    tmp_path, hook_repo, pre_commit_home
+) -> None:
+    from .conftest import run_cli
+
+    shadow, _ = hook_repo
+    repo = tmp_path / "app"
+    shutil.copytree(FIXTURES / "next-forge", repo)
+    git(repo, "init", "-q")
+    commit_all(repo, "initial")
+    made = run_cli("plan", "Add auth", "--scope", "apps/api", "apps/web", "--write", cwd=repo)
+    assert made.returncode == 0, made.stderr
+    commit_all(repo, "plan")
+    write(repo / "apps/web/app/page.tsx", "export default function P() { return null; }\n")
+    git(repo, "add", "-A")
+    env = {**_env(pre_commit_home), "ORCHESTRATOR_TASK": "auth-api"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(shadow), "orchestrator-scope-guard"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "apps/web/app/page.tsx" in proc.stdout
+    env["ORCHESTRATOR_TASK"] = "auth-web-ui"
+    ok = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(shadow), "orchestrator-scope-guard"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
