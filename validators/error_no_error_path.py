@@ -14,7 +14,14 @@ in practice — `params`, `searchParams`, `cookies()`, `headers()`, `draftMode()
 ends by throwing on purpose (`signIn()`, `signOut()`, `redirect()`) does not count. A function
 exported under several names is judged once; components in `"use server"` files and files
 on non-production paths (`tests/`, `scripts/`, `examples/`, … as ERR004 names them) are
-skipped.
+skipped. An export of a `"use server"` file that only server code uses — called in its own
+file (typically by the wrapped action that guards it) or imported only by modules that are
+not client code (no `"use client"` directive, not a `use…` hook file; tests and scripts count
+as server code), and by at least one — is a helper meant to throw into its caller's error
+path and is not reported; with one client importer it is an action and is judged. A `GET`
+route built at build time is not reported either: `export const dynamic = "force-static"`, or
+`export const revalidate = false` on a path with no dynamic segment or with
+`generateStaticParams` — an error there fails the build, not a request.
 
 ## Why
 An exception escaping a route handler becomes Next.js's bare 500 page with no body a client
@@ -40,7 +47,7 @@ import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.catches import non_production
-from orchestrator_tool.engine.helpers import helper_index_for
+from orchestrator_tool.engine.helpers import helper_index_for, importer_index_for
 from orchestrator_tool.engine.nextjs import (
     ENTRY_POINT_PATHS,
     EntryPoint,
@@ -111,6 +118,18 @@ VALID = [
         "export async function GET(req: Request, { params }: Ctx) {\n  const { id } = await params;\n  return Response.json({ id });\n}",
         filename=ROUTE,
     ),
+    Valid(
+        "'use server';\nexport async function banUser(id: string) {\n  await db.ban(id);\n}\nexport const banAction = client.action(async ({ parsedInput }) => { await banUser(parsedInput.id) });",
+        filename="app/actions.ts",
+    ),
+    Valid(
+        "export const revalidate = false;\nexport async function GET() {\n  return new Response(await render());\n}",
+        filename="app/llms.txt/route.ts",
+    ),
+    Valid(
+        "export const revalidate = false;\nexport async function GET(req: Request, { params }: Ctx) {\n  return new Response(await render((await params).slug));\n}\nexport function generateStaticParams() {\n  return pages();\n}",
+        filename="app/docs/[slug]/route.ts",
+    ),
 ]
 INVALID = [
     Invalid(
@@ -122,6 +141,16 @@ INVALID = [
         "'use server';\nexport async function rename(id: string) {\n  await db.update(id);\n}",
         positions=((2, 1),),
         filename="app/actions.ts",
+    ),
+    Invalid(
+        "export const revalidate = false;\nexport async function GET(req: Request, { params }: Ctx) {\n  return new Response(await render((await params).slug));\n}",
+        positions=((2, 1),),
+        filename="app/docs/[slug]/route.ts",
+    ),
+    Invalid(
+        "export const dynamic = 'force-static';\nexport async function POST(req: Request) {\n  return Response.json(await save(await req.json()));\n}",
+        positions=((2, 1),),
+        filename=ROUTE,
     ),
 ]
 
@@ -196,6 +225,53 @@ def _handled_by(ctx: Context, names: list[str], extra: set[str]) -> bool:
     ) or any(_catches(ctx, n) for n in names)
 
 
+def _calls_in_file(ctx: Context, name: str) -> int:
+    cached = ctx.source.memo.get("err003_local_calls")
+    counts: dict[str, int] = cached if isinstance(cached, dict) else {}
+    if not isinstance(cached, dict):
+        for call in ctx.walk(frozenset({"call_expression"})):
+            fn = call.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier":
+                key = ctx.source.text(fn)
+                counts[key] = counts.get(key, 0) + 1
+        ctx.source.memo["err003_local_calls"] = counts
+    return counts.get(name, 0)
+
+
+def _server_helper(ctx: Context, ep: EntryPoint) -> bool:
+    """An export of a `"use server"` file that only server code uses — called from this file
+    (typically by the wrapped action that guards it) or imported by server modules only, no
+    `"use client"` file or `use…` hook among its importers — is a helper meant to throw into
+    its caller's error path, not an action the browser calls."""
+    if ep.kind != "action" or ep.export.type != "export_statement":
+        return False
+    importers = (
+        importer_index_for(ctx.workspace).importers(ctx.source, ep.name)
+        if ctx.workspace is not None
+        else []
+    )
+    if any(client for _, client in importers):
+        return False
+    return bool(importers) or _calls_in_file(ctx, ep.name) > 0
+
+
+_STATIC_ROUTE = re.compile(
+    rb"export\s+const\s+dynamic\s*=\s*[\"']force-static[\"']"
+    rb"|export\s+const\s+revalidate\s*=\s*false\b"
+)
+
+
+def _built_at_build_time(ctx: Context, ep: EntryPoint) -> bool:
+    """A `GET` route rendered once at build time — `dynamic = "force-static"`, or
+    `revalidate = false` with no dynamic segment or with `generateStaticParams` — fails the
+    build, not a request."""
+    if ep.kind != "route" or ep.name != "GET" or not _STATIC_ROUTE.search(ctx.source.data):
+        return False
+    if b"force-static" in ctx.source.data or "[" not in ctx.source.path:
+        return True
+    return re.search(rb"\bgenerateStaticParams\b", ctx.source.data) is not None
+
+
 def check(ctx: Context) -> None:
     if non_production(ctx.source.path):  # by path only: an entry point is not a program
         return
@@ -210,6 +286,8 @@ def check(ctx: Context) -> None:
             continue
         if ep.kind == "action" and ep.name[:1].isupper():
             continue  # a component in a "use server" file is rendered, not called as an action
+        if _built_at_build_time(ctx, ep) or _server_helper(ctx, ep):
+            continue
         if _handled_by(ctx, _delegate(body, ctx), extra):
             continue
         if ep.wrapped:

@@ -407,3 +407,76 @@ def helper_index_for(workspace: Workspace | None) -> HelperIndex:
 
 
 _INDEXES: dict[int, tuple[Workspace, HelperIndex]] = {}
+
+
+# ---------------------------------------------------------------------- importers of a name
+
+_IMPORT_CLAUSE = re.compile(
+    rb"\bimport\s+(?:type\s+)?(?:([\w$]+)\s*,?\s*)?(?:\{([^}]*)\}\s*)?from\s*[\"']([^\"']+)[\"']"
+)
+_CLIENT_DIRECTIVE = re.compile(rb"^(?:\s|//[^\n]*\n|/\*.*?\*/)*[\"']use client[\"']", re.S)
+_HOOK_FILE = re.compile(r"(^|/)use[A-Z-][\w-]*\.[jt]sx?$")
+
+
+@dataclass
+class ImporterIndex:
+    """Who imports a name, by reading (not parsing) each source file of the workspace once per
+    run: for a name (`default` for a default import), the (importer, specifier, client?)
+    triples. Tests and scripts count as server code."""
+
+    workspace: Workspace
+    _by_name: dict[str, list[tuple[str, str, bool]]] | None = None
+
+    def _build(self) -> dict[str, list[tuple[str, str, bool]]]:
+        from .catches import NON_PRODUCTION
+        from .files import workspace_files
+
+        out: dict[str, list[tuple[str, str, bool]]] = {}
+        root = Path(self.workspace.root)
+        for rel in workspace_files(root, supported_only=True):
+            if "node_modules/" in rel:
+                continue
+            try:
+                data = (root / rel).read_bytes()
+            except OSError:
+                continue
+            if b"import" not in data:
+                continue
+            client = not NON_PRODUCTION.search(rel) and (
+                bool(_CLIENT_DIRECTIVE.match(data)) or bool(_HOOK_FILE.search(rel))
+            )
+            for m in _IMPORT_CLAUSE.finditer(data):
+                spec = m.group(3).decode("utf-8", "replace")
+                if m.group(1):
+                    out.setdefault("default", []).append((rel, spec, client))
+                for part in (m.group(2) or b"").split(b","):
+                    words = part.replace(b"type ", b" ").split()
+                    if words:
+                        out.setdefault(words[0].decode("utf-8", "replace"), []).append(
+                            (rel, spec, client)
+                        )
+        return out
+
+    def importers(self, source: SourceFile, name: str) -> list[tuple[str, bool]]:
+        """The files importing ``name`` from ``source``'s module, each with whether it is
+        client code (a `"use client"` file or a `use…` hook module outside tests)."""
+        if self._by_name is None:
+            self._by_name = self._build()
+        from .imports import resolver_for
+
+        resolver = resolver_for(self.workspace)
+        found: list[tuple[str, bool]] = []
+        for rel, spec, client in self._by_name.get(name, []):
+            hit = resolver.resolve(rel, spec, self.workspace.owner_of(rel))
+            if hit.path == source.path:
+                found.append((rel, client))
+        return found
+
+
+def importer_index_for(workspace: Workspace) -> ImporterIndex:
+    from .imports import per_workspace
+
+    return per_workspace(_IMPORTERS, workspace, ImporterIndex)
+
+
+_IMPORTERS: dict[int, tuple[Workspace, ImporterIndex]] = {}
