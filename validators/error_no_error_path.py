@@ -11,7 +11,9 @@ names it; a handler that only hands over to such a call
 (`async (req) => authenticatedApiClient({ handler })`) is covered the same way. Handlers that hand the request to tRPC's adapters (`fetchRequestHandler`,
 `createNextApiHandler`) are covered by tRPC's own error handling. Awaiting what cannot fail
 in practice — `params`, `searchParams`, `cookies()`, `headers()`, `draftMode()` — or what
-ends by throwing on purpose (`signIn()`, `signOut()`, `redirect()`) does not count. A function
+ends by throwing on purpose (`signIn()`, `signOut()`, `redirect()`) does not count, nor does
+a helper whose whole body is one `try`/`catch` (it returns its failure: found in the same
+file or through its import). A function
 exported under several names is judged once; components in `"use server"` files and files
 on non-production paths (`tests/`, `scripts/`, `examples/`, … as ERR004 names them) are
 skipped. An export of a `"use server"` file that only server code uses — called in its own
@@ -130,6 +132,10 @@ VALID = [
         "export const revalidate = false;\nexport async function GET(req: Request, { params }: Ctx) {\n  return new Response(await render((await params).slug));\n}\nexport function generateStaticParams() {\n  return pages();\n}",
         filename="app/docs/[slug]/route.ts",
     ),
+    Valid(
+        "async function check() {\n  try {\n    return { ok: await ping() };\n  } catch (e) {\n    return { ok: false };\n  }\n}\nexport async function GET() {\n  const status = await check();\n  return Response.json(status);\n}",
+        filename=ROUTE,
+    ),
 ]
 INVALID = [
     Invalid(
@@ -152,6 +158,11 @@ INVALID = [
         positions=((2, 1),),
         filename=ROUTE,
     ),
+    Invalid(
+        "async function check() {\n  try {\n    await ping();\n  } finally {\n    done();\n  }\n}\nexport async function GET() {\n  const status = await check();\n  return Response.json(status);\n}",
+        positions=((8, 1),),
+        filename=ROUTE,
+    ),
 ]
 
 
@@ -172,10 +183,32 @@ def _awaits_fallible(body: Node, ctx: Context) -> bool:
         if n.type == "await_expression":
             inner = n.named_children[0] if n.named_children else None
             text = re.sub(r"\s+", "", ctx.source.text(inner)) if inner is not None else ""
-            if not _TRIVIAL_AWAIT.match(text):
+            if not _TRIVIAL_AWAIT.match(text) and not _catches_all(ctx, inner):
                 return True
         stack.extend(n.named_children)
     return False
+
+
+def _catches_all(ctx: Context, call: Node | None) -> bool:
+    """`await performHealthChecks()` where the helper's whole body is one `try`/`catch` (in
+    this file or through its import): it returns its failure instead of throwing."""
+    fn = (
+        call.child_by_field_name("function")
+        if call is not None and call.type == "call_expression"
+        else None
+    )
+    if fn is None or fn.type != "identifier":
+        return False
+    found = helper_index_for(ctx.workspace).definition(ctx.source, ctx.source.text(fn))
+    body = function_body(found[1]) if found is not None else None
+    if body is None or body.type != "statement_block":
+        return False
+    stmts = [c for c in body.named_children if c.type != "comment"]
+    return (
+        len(stmts) == 1
+        and stmts[0].type == "try_statement"
+        and stmts[0].child_by_field_name("handler") is not None
+    )
 
 
 def _catches(ctx: Context, name: str) -> bool:
