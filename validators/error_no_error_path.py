@@ -176,14 +176,16 @@ def _has(node: Node, kinds: frozenset[str]) -> bool:
     return False
 
 
-def _awaits_fallible(body: Node, ctx: Context) -> bool:
+def _awaits_fallible(body: Node, ctx: Context, resolve: bool = False) -> bool:
+    """Whether the handler awaits something that can throw; with ``resolve``, awaited helpers
+    are looked up (only for a handler about to be reported: it may read other files)."""
     stack = [body]
     while stack:
         n = stack.pop()
         if n.type == "await_expression":
             inner = n.named_children[0] if n.named_children else None
             text = re.sub(r"\s+", "", ctx.source.text(inner)) if inner is not None else ""
-            if not _TRIVIAL_AWAIT.match(text) and not _catches_all(ctx, inner):
+            if not _TRIVIAL_AWAIT.match(text) and not (resolve and _catches_all(ctx, inner)):
                 return True
         stack.extend(n.named_children)
     return False
@@ -319,7 +321,7 @@ def check(ctx: Context) -> None:
             continue
         if ep.kind == "action" and ep.name[:1].isupper():
             continue  # a component in a "use server" file is rendered, not called as an action
-        if _built_at_build_time(ctx, ep) or _server_helper(ctx, ep):
+        if _built_at_build_time(ctx, ep):
             continue
         if _handled_by(ctx, _delegate(body, ctx), extra):
             continue
@@ -331,6 +333,8 @@ def check(ctx: Context) -> None:
                 or _handled_by(ctx, re.findall(r"([A-Za-z_$][\w$.]*)\s*\(", head), extra)
             ):
                 continue
+        if _server_helper(ctx, ep) or not _awaits_fallible(body, ctx, resolve=True):
+            continue
         ctx.report(
             ep.export,
             f"{names} ({ep.kind}) awaits calls that can throw but has no try/catch and no "

@@ -516,14 +516,13 @@ def check(ctx: Context) -> None:
         body = node.child_by_field_name("body")
         if body is None or body.named_child_count == 0:
             continue  # empty: ERR001
-        if (
-            is_fallback_try(node.parent, ctx.source)
+        if not (
+            _handles(node, body, ctx, extra)
+            or is_fallback_try(node.parent, ctx.source)
             or _assigns_fallback(node, body, ctx)
             or _records_failure(node, body, ctx)
             or _mirrors_try(node, body, ctx)
             or _alternative(node, body, ctx)
-            or _callee_reports(node, ctx)
+            or _callee_reports(node, ctx)  # last: it may read other files
         ):
-            continue
-        if not _handles(node, body, ctx, extra):
             ctx.report(node)
