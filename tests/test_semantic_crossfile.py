@@ -207,3 +207,74 @@ export const PUT = handler;
     assert len(messages) == 2
     assert messages[0].startswith("POST, PUT (route) awaits calls")
     assert messages[1].startswith("POST, PUT (route): await req.json() is used here")
+
+
+CHECKS = """"use server";
+import { db } from "@repo/db";
+export async function checkAccess(id: string) {
+  await db.member.findFirstOrThrow({ where: { id } });
+}
+"""
+
+
+def test_use_server_export_imported_only_by_server_code_is_a_helper(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/checks.ts": CHECKS,
+            "apps/web/app/teams/actions.ts": (
+                '"use server";\nimport { checkAccess } from "@/lib/checks";\n'
+                "export const rename = client.action(async ({ parsedInput }) => {\n"
+                "  await checkAccess(parsedInput.id);\n});\n"
+            ),
+        },
+    )
+    assert _codes(root, "ERR003") == []
+
+
+def test_use_server_export_imported_by_a_client_module_is_an_action(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/checks.ts": CHECKS,
+            "apps/web/app/teams/actions.ts": (
+                '"use server";\nimport { checkAccess } from "@/lib/checks";\n'
+                "export const rename = client.action(async ({ parsedInput }) => {\n"
+                "  await checkAccess(parsedInput.id);\n});\n"
+            ),
+            "apps/web/app/teams/button.tsx": (
+                '"use client";\nimport { checkAccess } from "../../lib/checks";\n'
+                "export const B = () => <button onClick={() => checkAccess('x')} />;\n"
+            ),
+        },
+    )
+    assert _codes(root, "ERR003") == [("apps/web/lib/checks.ts", 3)]
+
+
+def test_use_server_export_nobody_imports_is_an_action(tmp_path: Path) -> None:
+    root = _monorepo(tmp_path, {"apps/web/lib/checks.ts": CHECKS})
+    assert _codes(root, "ERR003") == [("apps/web/lib/checks.ts", 3)]
+
+
+def test_mutation_hook_whose_on_error_reports_covers_the_catch(tmp_path: Path) -> None:
+    hook = (
+        'import { useMutation } from "@tanstack/react-query";\n'
+        "export function useSave() {\n"
+        "  return useMutation({ mutationFn: put, onError: (e) => %s });\n}\n"
+    )
+    form = (
+        '"use client";\nimport { useSave } from "@/hooks/use-save";\n'
+        "export function F() {\n  const save = useSave();\n"
+        "  const go = async () => {\n    try {\n      await save.mutateAsync(1);\n"
+        "    } catch {\n      setBusy(false);\n    }\n  };\n}\n"
+    )
+    reporting = _monorepo(
+        tmp_path / "a",
+        {"apps/web/hooks/use-save.ts": hook % "toast.error(e.message)", "apps/web/f.tsx": form},
+    )
+    assert _codes(reporting, "ERR002") == []
+    silent = _monorepo(
+        tmp_path / "b",
+        {"apps/web/hooks/use-save.ts": hook % "rollback()", "apps/web/f.tsx": form},
+    )
+    assert _codes(silent, "ERR002") == [("apps/web/f.tsx", 8)]

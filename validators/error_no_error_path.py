@@ -11,10 +11,19 @@ names it; a handler that only hands over to such a call
 (`async (req) => authenticatedApiClient({ handler })`) is covered the same way. Handlers that hand the request to tRPC's adapters (`fetchRequestHandler`,
 `createNextApiHandler`) are covered by tRPC's own error handling. Awaiting what cannot fail
 in practice — `params`, `searchParams`, `cookies()`, `headers()`, `draftMode()` — or what
-ends by throwing on purpose (`signIn()`, `signOut()`, `redirect()`) does not count. A function
+ends by throwing on purpose (`signIn()`, `signOut()`, `redirect()`) does not count, nor does
+a helper whose whole body is one `try`/`catch` (it returns its failure: found in the same
+file or through its import). A function
 exported under several names is judged once; components in `"use server"` files and files
 on non-production paths (`tests/`, `scripts/`, `examples/`, … as ERR004 names them) are
-skipped.
+skipped. An export of a `"use server"` file that only server code uses — called in its own
+file (typically by the wrapped action that guards it) or imported only by modules that are
+not client code (no `"use client"` directive, not a `use…` hook file; tests and scripts count
+as server code), and by at least one — is a helper meant to throw into its caller's error
+path and is not reported; with one client importer it is an action and is judged. A `GET`
+route built at build time is not reported either: `export const dynamic = "force-static"`, or
+`export const revalidate = false` on a path with no dynamic segment or with
+`generateStaticParams` — an error there fails the build, not a request.
 
 ## Why
 An exception escaping a route handler becomes Next.js's bare 500 page with no body a client
@@ -40,7 +49,7 @@ import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.catches import non_production
-from orchestrator_tool.engine.helpers import helper_index_for
+from orchestrator_tool.engine.helpers import helper_index_for, importer_index_for
 from orchestrator_tool.engine.nextjs import (
     ENTRY_POINT_PATHS,
     EntryPoint,
@@ -111,6 +120,22 @@ VALID = [
         "export async function GET(req: Request, { params }: Ctx) {\n  const { id } = await params;\n  return Response.json({ id });\n}",
         filename=ROUTE,
     ),
+    Valid(
+        "'use server';\nexport async function banUser(id: string) {\n  await db.ban(id);\n}\nexport const banAction = client.action(async ({ parsedInput }) => { await banUser(parsedInput.id) });",
+        filename="app/actions.ts",
+    ),
+    Valid(
+        "export const revalidate = false;\nexport async function GET() {\n  return new Response(await render());\n}",
+        filename="app/llms.txt/route.ts",
+    ),
+    Valid(
+        "export const revalidate = false;\nexport async function GET(req: Request, { params }: Ctx) {\n  return new Response(await render((await params).slug));\n}\nexport function generateStaticParams() {\n  return pages();\n}",
+        filename="app/docs/[slug]/route.ts",
+    ),
+    Valid(
+        "async function check() {\n  try {\n    return { ok: await ping() };\n  } catch (e) {\n    return { ok: false };\n  }\n}\nexport async function GET() {\n  const status = await check();\n  return Response.json(status);\n}",
+        filename=ROUTE,
+    ),
 ]
 INVALID = [
     Invalid(
@@ -122,6 +147,21 @@ INVALID = [
         "'use server';\nexport async function rename(id: string) {\n  await db.update(id);\n}",
         positions=((2, 1),),
         filename="app/actions.ts",
+    ),
+    Invalid(
+        "export const revalidate = false;\nexport async function GET(req: Request, { params }: Ctx) {\n  return new Response(await render((await params).slug));\n}",
+        positions=((2, 1),),
+        filename="app/docs/[slug]/route.ts",
+    ),
+    Invalid(
+        "export const dynamic = 'force-static';\nexport async function POST(req: Request) {\n  return Response.json(await save(await req.json()));\n}",
+        positions=((2, 1),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "async function check() {\n  try {\n    await ping();\n  } finally {\n    done();\n  }\n}\nexport async function GET() {\n  const status = await check();\n  return Response.json(status);\n}",
+        positions=((8, 1),),
+        filename=ROUTE,
     ),
 ]
 
@@ -136,17 +176,41 @@ def _has(node: Node, kinds: frozenset[str]) -> bool:
     return False
 
 
-def _awaits_fallible(body: Node, ctx: Context) -> bool:
+def _awaits_fallible(body: Node, ctx: Context, resolve: bool = False) -> bool:
+    """Whether the handler awaits something that can throw; with ``resolve``, awaited helpers
+    are looked up (only for a handler about to be reported: it may read other files)."""
     stack = [body]
     while stack:
         n = stack.pop()
         if n.type == "await_expression":
             inner = n.named_children[0] if n.named_children else None
             text = re.sub(r"\s+", "", ctx.source.text(inner)) if inner is not None else ""
-            if not _TRIVIAL_AWAIT.match(text):
+            if not _TRIVIAL_AWAIT.match(text) and not (resolve and _catches_all(ctx, inner)):
                 return True
         stack.extend(n.named_children)
     return False
+
+
+def _catches_all(ctx: Context, call: Node | None) -> bool:
+    """`await performHealthChecks()` where the helper's whole body is one `try`/`catch` (in
+    this file or through its import): it returns its failure instead of throwing."""
+    fn = (
+        call.child_by_field_name("function")
+        if call is not None and call.type == "call_expression"
+        else None
+    )
+    if fn is None or fn.type != "identifier":
+        return False
+    found = helper_index_for(ctx.workspace).definition(ctx.source, ctx.source.text(fn))
+    body = function_body(found[1]) if found is not None else None
+    if body is None or body.type != "statement_block":
+        return False
+    stmts = [c for c in body.named_children if c.type != "comment"]
+    return (
+        len(stmts) == 1
+        and stmts[0].type == "try_statement"
+        and stmts[0].child_by_field_name("handler") is not None
+    )
 
 
 def _catches(ctx: Context, name: str) -> bool:
@@ -196,6 +260,53 @@ def _handled_by(ctx: Context, names: list[str], extra: set[str]) -> bool:
     ) or any(_catches(ctx, n) for n in names)
 
 
+def _calls_in_file(ctx: Context, name: str) -> int:
+    cached = ctx.source.memo.get("err003_local_calls")
+    counts: dict[str, int] = cached if isinstance(cached, dict) else {}
+    if not isinstance(cached, dict):
+        for call in ctx.walk(frozenset({"call_expression"})):
+            fn = call.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier":
+                key = ctx.source.text(fn)
+                counts[key] = counts.get(key, 0) + 1
+        ctx.source.memo["err003_local_calls"] = counts
+    return counts.get(name, 0)
+
+
+def _server_helper(ctx: Context, ep: EntryPoint) -> bool:
+    """An export of a `"use server"` file that only server code uses — called from this file
+    (typically by the wrapped action that guards it) or imported by server modules only, no
+    `"use client"` file or `use…` hook among its importers — is a helper meant to throw into
+    its caller's error path, not an action the browser calls."""
+    if ep.kind != "action" or ep.export.type != "export_statement":
+        return False
+    importers = (
+        importer_index_for(ctx.workspace).importers(ctx.source, ep.name)
+        if ctx.workspace is not None
+        else []
+    )
+    if any(client for _, client in importers):
+        return False
+    return bool(importers) or _calls_in_file(ctx, ep.name) > 0
+
+
+_STATIC_ROUTE = re.compile(
+    rb"export\s+const\s+dynamic\s*=\s*[\"']force-static[\"']"
+    rb"|export\s+const\s+revalidate\s*=\s*false\b"
+)
+
+
+def _built_at_build_time(ctx: Context, ep: EntryPoint) -> bool:
+    """A `GET` route rendered once at build time — `dynamic = "force-static"`, or
+    `revalidate = false` with no dynamic segment or with `generateStaticParams` — fails the
+    build, not a request."""
+    if ep.kind != "route" or ep.name != "GET" or not _STATIC_ROUTE.search(ctx.source.data):
+        return False
+    if b"force-static" in ctx.source.data or "[" not in ctx.source.path:
+        return True
+    return re.search(rb"\bgenerateStaticParams\b", ctx.source.data) is not None
+
+
 def check(ctx: Context) -> None:
     if non_production(ctx.source.path):  # by path only: an entry point is not a program
         return
@@ -210,6 +321,8 @@ def check(ctx: Context) -> None:
             continue
         if ep.kind == "action" and ep.name[:1].isupper():
             continue  # a component in a "use server" file is rendered, not called as an action
+        if _built_at_build_time(ctx, ep):
+            continue
         if _handled_by(ctx, _delegate(body, ctx), extra):
             continue
         if ep.wrapped:
@@ -220,6 +333,8 @@ def check(ctx: Context) -> None:
                 or _handled_by(ctx, re.findall(r"([A-Za-z_$][\w$.]*)\s*\(", head), extra)
             ):
                 continue
+        if _server_helper(ctx, ep) or not _awaits_fallible(body, ctx, resolve=True):
+            continue
         ctx.report(
             ep.export,
             f"{names} ({ep.kind}) awaits calls that can throw but has no try/catch and no "

@@ -11,7 +11,15 @@ failure: a call to `console.*`, a `logger`/`log`/`Sentry`/… (also as `this.log
 the `try` (`failed++`, `errors.push(…)`, `status = "error"` that the function later returns)
 hands it on and is accepted, as is a catch whose every statement calls what the `try` calls,
 with a fallback value or the other way of doing it (`setCount(await load())` /
-`setCount(null)`). A comment in the block explaining the choice is accepted,
+`setCount(null)`; the same call with the same arguments in both — `setBusy(false)` — is
+cleanup, not a fallback). When the `try` is one call on an object, a catch that does the job
+on that object another way is accepted (`conn.quit()` / `conn.disconnect()`,
+`field.setFontSize(n)` / `field.setAppearance(…)`). So is a catch around code that reports
+its own failures: a react-query `mutate(…)` that is not awaited (it never throws), a
+`mutateAsync(…)` of a mutation whose `onError` (in the `useMutation(…)` call or in the
+definition of the `use…` hook that returns it) logs or reports, a callback handed in by the
+caller (a parameter or prop such as `onSubmit`), or a function whose own `catch` logs or
+reports (found in the same file or through its import). A comment in the block explaining the choice is accepted,
 as are deliberate fallbacks: a catch that only assigns the fallback value of what the `try`
 computes (`try { keys = await get("keys") } catch { keys = [] }`), a `try` around a probe
 (see ERR001), and non-production code (see ERR004).
@@ -40,11 +48,13 @@ import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.catches import is_fallback_try, non_production_file
+from orchestrator_tool.engine.helpers import helper_index_for
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from orchestrator_tool.engine.source import SourceFile
     from orchestrator_tool.engine.validator import Context
 
 CODE = "ERR002"
@@ -79,10 +89,33 @@ VALID = [
     Valid(
         "let failed = 0;\nfor (const id of ids) { try { await ban(id) } catch { failed++ } }\ntoast(`${failed} failed`);"
     ),
+    Valid("async function close(c) { try { await c.quit() } catch { c.disconnect() } }"),
+    Valid(
+        "try { field.setFontSize(n) } catch (err) {\n  let da = field.getAppearance();\n  da += tf(n);\n  field.setAppearance(da);\n}"
+    ),
+    Valid("try { createTeam.mutate(values) } catch { setLoading(false) }"),
+    Valid(
+        "const save = useMutation({ mutationFn: put, onError: (e) => toast.error(e.message) });\nasync function go() { try { await save.mutateAsync(1) } catch { setLoading(false) } }"
+    ),
+    Valid(
+        "function Form({ onSubmit }) {\n  const go = async () => { try { await onSubmit(values) } catch { setBusy(false) } };\n}"
+    ),
+    Valid(
+        "const load = async () => { try { await get() } catch (e) { toast.error(e.message) } };\nconst click = async () => { try { await load() } catch { setBusy(false) } };"
+    ),
 ]
 INVALID = [
     Invalid("try { a() } catch (e) { status = 'pending' }", positions=((1, 13),)),
     Invalid("try { a() } catch { cleanup(); }", positions=((1, 13),)),
+    Invalid("try { await save(); setBusy(false) } catch { setBusy(false) }", positions=((1, 38),)),
+    Invalid(
+        "const save = useMutation({ mutationFn: put, onError: () => qc.setQueryData(k, prev) });\nasync function go() { try { await save.mutateAsync(1) } catch { setLoading(false) } }",
+        positions=((2, 57),),
+    ),
+    Invalid(
+        "async function pay(order) { try { await order.charge() } catch { order.status = 'open' } }",
+        positions=((1, 58),),
+    ),
 ]
 
 
@@ -153,15 +186,19 @@ def _assigns_fallback(clause: Node, body: Node, ctx: Context) -> bool:
     )
 
 
-def _called(node: Node, ctx: Context) -> set[str]:
-    out: set[str] = set()
+def _called(node: Node, ctx: Context) -> dict[str, set[str]]:
+    """The methods and functions called under ``node``, each with the texts of its arguments."""
+    out: dict[str, set[str]] = {}
     stack = [node]
     while stack:
         n = stack.pop()
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
+            args = n.child_by_field_name("arguments")
             if fn is not None:
-                out.add(ctx.source.text(fn).rsplit(".", 1)[-1])
+                out.setdefault(ctx.source.text(fn).rsplit(".", 1)[-1], set()).add(
+                    re.sub(r"\s+", "", ctx.source.text(args)) if args is not None else ""
+                )
         stack.extend(n.named_children)
     return out
 
@@ -169,7 +206,8 @@ def _called(node: Node, ctx: Context) -> set[str]:
 def _mirrors_try(clause: Node, body: Node, ctx: Context) -> bool:
     """`try { setCount(await load()) } catch { setCount(null) }`, `try { finish(tint(img)) }
     catch { finish(null) }`: every statement of the catch calls what the try calls, with a
-    fallback value or the other way of doing it."""
+    fallback value (other arguments than in the try: `setLoading(false)` in both is cleanup,
+    not a fallback) or the other way of doing it."""
     try_stmt = clause.parent
     try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
     stmts = [c for c in body.named_children if c.type != "comment"]
@@ -187,9 +225,75 @@ def _mirrors_try(clause: Node, body: Node, ctx: Context) -> bool:
         if expr is None or expr.type != "call_expression":
             return False
         fn = expr.child_by_field_name("function")
-        if fn is None or ctx.source.text(fn).rsplit(".", 1)[-1] not in in_try:
+        args = expr.child_by_field_name("arguments")
+        arg_text = re.sub(r"\s+", "", ctx.source.text(args)) if args is not None else ""
+        if fn is None or not in_try.get(ctx.source.text(fn).rsplit(".", 1)[-1], set()) - {arg_text}:
             return False
     return True
+
+
+def _root(node: Node | None) -> Node | None:
+    while node is not None and node.type in ("member_expression", "call_expression"):
+        node = node.child_by_field_name(
+            "object" if node.type == "member_expression" else "function"
+        )
+    return node
+
+
+def _statement_call(stmt: Node) -> Node | None:
+    expr = (
+        stmt.named_children[0]
+        if stmt.type == "expression_statement" and stmt.named_children
+        else None
+    )
+    while expr is not None and expr.type == "await_expression" and expr.named_children:
+        expr = expr.named_children[0]
+    return expr if expr is not None and expr.type == "call_expression" else None
+
+
+def _alternative(clause: Node, body: Node, ctx: Context) -> bool:
+    """`try { field.setFontSize(n) } catch { field.setAppearance(…) }`, `try { await
+    conn.quit() } catch { conn.disconnect() }`: the try is one call on an object and the catch
+    does the same job on that object another way (it may compute local values for it)."""
+    try_stmt = clause.parent
+    try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
+    if try_body is None:
+        return False
+    tried = [c for c in try_body.named_children if c.type != "comment"]
+    call = _statement_call(tried[0]) if len(tried) == 1 else None
+    fn = call.child_by_field_name("function") if call is not None else None
+    root = _root(fn) if fn is not None and fn.type == "member_expression" else None
+    if root is None or root.type != "identifier":
+        return False
+    target = ctx.source.text(root)
+    local: set[str] = set()
+    uses = False
+    for st in body.named_children:
+        if st.type == "comment":
+            continue
+        if st.type == "lexical_declaration":
+            local |= _assigned(st, ctx)
+            continue
+        expr = (
+            st.named_children[0]
+            if st.type == "expression_statement" and st.named_children
+            else None
+        )
+        if expr is not None and expr.type in (
+            "assignment_expression",
+            "augmented_assignment_expression",
+        ):
+            left = expr.child_by_field_name("left")
+            if left is not None and ctx.source.text(left) in local:
+                continue
+            return False
+        inner = _statement_call(st)
+        callee = inner.child_by_field_name("function") if inner is not None else None
+        base = _root(callee) if callee is not None and callee.type == "member_expression" else None
+        if base is None or ctx.source.text(base) != target:
+            return False
+        uses = True
+    return uses
 
 
 _MUTATORS = frozenset({"push", "unshift", "add", "set", "append"})
@@ -254,6 +358,155 @@ FUNCTION_NODES = frozenset(
 )
 
 
+def _parameter_names(node: Node, ctx: Context) -> set[str]:
+    """The parameters of every function around ``node``, destructured props included."""
+    out: set[str] = set()
+    fn: Node | None = node.parent
+    while fn is not None:
+        if fn.type in FUNCTION_NODES:
+            params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+            stack = [params] if params is not None else []
+            while stack:
+                n = stack.pop()
+                if n.type in ("identifier", "shorthand_property_identifier_pattern"):
+                    out.add(ctx.source.text(n))
+                elif n.type == "pair_pattern":
+                    value = n.child_by_field_name("value")
+                    if value is not None:
+                        stack.append(value)
+                elif n.type not in ("type_annotation", "predefined_type"):
+                    stack.extend(n.named_children)
+        fn = fn.parent
+    return out
+
+
+def _on_error_reports(node: Node, source: SourceFile) -> bool:
+    """Whether an `onError` handler under ``node`` logs or reports (a `toast`, a logger…)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in ("pair", "method_definition"):
+            key = n.child_by_field_name("key") or n.child_by_field_name("name")
+            if key is not None and source.text(key) == "onError" and _reports(n, source):
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
+def _mutation_reports(ctx: Context, name: str) -> bool:
+    """`const m = useMutation({ …, onError: (e) => toast(…) })`, or `const m = useSaveX()` whose
+    definition (this file or the module an import leads to) has such an `onError`: the
+    mutation reports its own failures."""
+    for decl in ctx.walk(frozenset({"variable_declarator"})):
+        n = decl.child_by_field_name("name")
+        value = decl.child_by_field_name("value")
+        if n is None or value is None or ctx.source.text(n) != name:
+            continue
+        if value.type != "call_expression":
+            return False
+        if _on_error_reports(value, ctx.source):
+            return True
+        fn = value.child_by_field_name("function")
+        hook = ctx.source.text(fn) if fn is not None and fn.type == "identifier" else ""
+        if not re.match(r"use[A-Z]", hook) or hook == "useMutation":
+            return False
+        found = helper_index_for(ctx.workspace).definition(ctx.source, hook)
+        return found is not None and _on_error_reports(found[1], found[0])
+    return False
+
+
+def _callee_reports(clause: Node, ctx: Context) -> bool:
+    """What the try runs reports its own failures: a react-query `mutate(…)` that is not
+    awaited (it never throws; failures go to the mutation's callbacks), a `mutateAsync(…)` of
+    a mutation whose `onError` reports, or a callback handed in by the caller (a parameter or
+    prop such as `onSubmit`), whose code owns the reporting."""
+    try_stmt = clause.parent
+    try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
+    if try_body is None:
+        return False
+    params = _parameter_names(clause, ctx)
+    awaited: list[Node] = []
+    mutate = False
+    stack = [try_body]
+    while stack:
+        n = stack.pop()
+        if n.type in FUNCTION_NODES:
+            continue
+        if n.type == "await_expression":
+            inner = n.named_children[0] if n.named_children else None
+            if inner is not None and inner.type == "call_expression":
+                awaited.append(inner)
+            else:
+                return False
+        elif n.type == "call_expression" and (
+            n.parent is None or n.parent.type != "await_expression"
+        ):
+            fn = n.child_by_field_name("function")
+            if fn is not None and ctx.source.text(fn).endswith(".mutate"):
+                mutate = True
+        stack.extend(n.named_children)
+    if not awaited:
+        return mutate
+    for call in awaited:
+        fn = call.child_by_field_name("function")
+        text = ctx.source.text(fn) if fn is not None else ""
+        if fn is not None and fn.type == "identifier" and text in params:
+            continue
+        obj, _, method = text.rpartition(".")
+        if method == "mutateAsync" and re.fullmatch(r"[\w$]+", obj) and _mutation_reports(ctx, obj):
+            continue
+        if obj in ("props", "this.props"):
+            continue
+        if fn is not None and fn.type == "identifier" and _function_reports(ctx, text):
+            continue
+        return False
+    return True
+
+
+def _function_reports(ctx: Context, name: str) -> bool:
+    """The function ``name`` (declared in this file, or imported) catches and reports its own
+    failures: a `catch` in it logs, toasts or reports."""
+    cached = ctx.source.memo.get("err002_functions")
+    definitions: dict[str, Node] = cached if isinstance(cached, dict) else {}
+    if not isinstance(cached, dict):
+        for decl in ctx.walk(frozenset({"variable_declarator", "function_declaration"})):
+            n = decl.child_by_field_name("name")
+            value = (
+                decl if decl.type == "function_declaration" else decl.child_by_field_name("value")
+            )
+            if n is not None and value is not None and value.type in FUNCTION_NODES:
+                definitions.setdefault(ctx.source.text(n), value)
+        ctx.source.memo["err002_functions"] = definitions
+    node = definitions.get(name)
+    source = ctx.source
+    if node is None:
+        found = helper_index_for(ctx.workspace).definition(ctx.source, name)
+        if found is None:
+            return False
+        source, node = found
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type == "catch_clause":
+            body = n.child_by_field_name("body")
+            if body is not None and _reports(body, source):
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
+def _reports(body: Node, source: SourceFile) -> bool:
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is not None and _REPORTERS.search(re.sub(r"\s+", "", source.text(fn))):
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
 def check(ctx: Context) -> None:
     if non_production_file(ctx.source, ctx.package):
         return
@@ -263,12 +516,13 @@ def check(ctx: Context) -> None:
         body = node.child_by_field_name("body")
         if body is None or body.named_child_count == 0:
             continue  # empty: ERR001
-        if (
-            is_fallback_try(node.parent, ctx.source)
+        if not (
+            _handles(node, body, ctx, extra)
+            or is_fallback_try(node.parent, ctx.source)
             or _assigns_fallback(node, body, ctx)
             or _records_failure(node, body, ctx)
             or _mirrors_try(node, body, ctx)
+            or _alternative(node, body, ctx)
+            or _callee_reports(node, ctx)  # last: it may read other files
         ):
-            continue
-        if not _handles(node, body, ctx, extra):
             ctx.report(node)

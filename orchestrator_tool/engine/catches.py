@@ -61,8 +61,8 @@ def cli_package(pkg: Package) -> bool:
 _FALLBACK_CALL = re.compile(
     r"^(?:JSON\.parse|decodeURIComponent|decodeURI|encodeURIComponent|atob|btoa|"
     r"structuredClone|URL\.parse|BigInt|JSON\.stringify|Promise\.allSettled|(?:window\.)?(?:localStorage|sessionStorage)\.\w+|"
-    r"Intl\.[\w.]+|.*\.(?:json|stop|disconnect|close|abort|unsubscribe|destroy|"
-    r"removeEventListener|revokeObjectURL|releaseLock))$"
+    r"Intl\.[\w.]+|.*\.(?:json|stop|disconnect|close|quit|terminate|abort|unsubscribe|destroy|"
+    r"dispose|removeEventListener|revokeObjectURL|releaseLock))$"
 )
 _FALLBACK_NEW = frozenset({"URL", "URLSearchParams", "RegExp", "Intl.DateTimeFormat"})
 
@@ -109,32 +109,69 @@ _HARMLESS_METHODS = frozenset(
 )
 
 
+_TEARDOWN_FUNCTION = re.compile(
+    r"^(?:destroy|dispose|teardown|tearDown|cleanup|cleanUp|close|stop|shutdown|unmount"
+    r"|disconnect|unsubscribe|quit)(?:[A-Z_]\w*)?$"
+)
+_NESTED_FUNCTIONS = frozenset(
+    {"arrow_function", "function_expression", "function_declaration", "method_definition"}
+)
+
+
+def _enclosing_function_name(node: Node, source: SourceFile) -> str:
+    parent = node.parent
+    while parent is not None and parent.type not in _NESTED_FUNCTIONS:
+        parent = parent.parent
+    if parent is None:
+        return ""
+    name = parent.child_by_field_name("name")
+    if name is None and parent.parent is not None and parent.parent.type == "variable_declarator":
+        name = parent.parent.child_by_field_name("name")
+    return source.text(name) if name is not None else ""
+
+
 def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
     """A `try` built around a probe expected to fail — `JSON.parse`, `new URL`,
-    `localStorage.getItem`, `Intl`, `socket.close()`… — with nothing else in it that does real
-    work (string and array methods, state setters, calls on the probe's result): an empty or
-    quiet catch is the fallback."""
+    `localStorage.getItem`, `Intl`, `socket.close()`, `Promise.allSettled(…)` (which never
+    rejects)… — or a `try` in a teardown function (`destroy…`, `cleanup…`, `stop…`, …) that
+    awaits nothing. Besides the probe, the `try` may call string and array methods, state
+    setters, methods on a call's result, and plain functions it does not await (small helpers,
+    optional callbacks such as `onChange?.(x)`); an awaited call other than a probe, a
+    `…Sync` call, or another method call is real work, and then an empty or quiet catch is
+    not a fallback. Callbacks defined inside the `try` run later and are not looked at."""
     if try_statement is None or try_statement.type != "try_statement":
         return False
     body = try_statement.child_by_field_name("body")
     if body is None:
         return False
+    if _TEARDOWN_FUNCTION.match(_enclosing_function_name(try_statement, source)) and not _awaits(
+        body
+    ):
+        return True
     probes = 0
     stack = [body]
     while stack:
         n = stack.pop()
+        if n.type in _NESTED_FUNCTIONS:
+            continue  # a callback: it runs outside this try
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
             name = re.sub(r"\s+", "", source.text(fn)).replace("?.", ".") if fn is not None else ""
             method = name.rsplit(".", 1)[-1]
+            if name == "Promise.allSettled":
+                probes += 1
+                continue  # its promises' failures are results, not exceptions
             if _FALLBACK_CALL.match(name) or name.startswith("navigator.clipboard."):
                 probes += 1
             elif n.parent is not None and n.parent.type == "await_expression":
                 return False  # awaited real work
+            elif method.endswith("Sync"):
+                return False  # synchronous I/O
             elif not (
                 method in _HARMLESS_METHODS
                 or re.match(r"set[A-Z]", method)
                 or (fn is not None and fn.type == "member_expression" and "(" in name)
+                or (fn is not None and fn.type == "identifier")
             ):
                 return False
         elif n.type == "new_expression":
@@ -144,3 +181,14 @@ def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
             probes += 1
         stack.extend(n.named_children)
     return probes > 0
+
+
+def _awaits(body: Node) -> bool:
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if n.type == "await_expression":
+            return True
+        if n.type not in _NESTED_FUNCTIONS:
+            stack.extend(n.named_children)
+    return False

@@ -407,3 +407,87 @@ def helper_index_for(workspace: Workspace | None) -> HelperIndex:
 
 
 _INDEXES: dict[int, tuple[Workspace, HelperIndex]] = {}
+
+
+# ---------------------------------------------------------------------- importers of a name
+
+_IMPORT_CLAUSE = re.compile(
+    rb"\bimport\s+(?:type\s+)?(?:([\w$]+)\s*,?\s*)?(?:\{([^}]*)\}\s*)?from\s*[\"']([^\"']+)[\"']"
+)
+_CLIENT_DIRECTIVE = re.compile(rb"^(?:\s|//[^\n]*\n|/\*.*?\*/)*[\"']use client[\"']", re.S)
+_HOOK_FILE = re.compile(r"(^|/)use[A-Z-][\w-]*\.[jt]sx?$")
+
+
+@dataclass
+class ImporterIndex:
+    """Who imports a name: each source file of the workspace is read (not parsed) once per
+    run and kept; a name is looked for only in the files that contain it (a default import:
+    that mention the module's file name). Tests and scripts count as server code."""
+
+    workspace: Workspace
+    _files: list[tuple[str, bytes, bool]] | None = None
+    _found: dict[tuple[str, str], list[tuple[str, bool]]] = field(default_factory=dict)
+
+    def _read(self) -> list[tuple[str, bytes, bool]]:
+        from .catches import NON_PRODUCTION
+        from .files import workspace_files
+
+        out: list[tuple[str, bytes, bool]] = []
+        root = Path(self.workspace.root)
+        for rel in workspace_files(root, supported_only=True):
+            if "node_modules/" in rel:
+                continue
+            try:
+                data = (root / rel).read_bytes()
+            except OSError:
+                continue
+            if b"import" in data:
+                client = not NON_PRODUCTION.search(rel) and (
+                    bool(_CLIENT_DIRECTIVE.match(data)) or bool(_HOOK_FILE.search(rel))
+                )
+                out.append((rel, data, client))
+        return out
+
+    def importers(self, source: SourceFile, name: str) -> list[tuple[str, bool]]:
+        """The files importing ``name`` (`default` for a default import) from ``source``'s
+        module, each with whether it is client code (a `"use client"` file or a `use…` hook
+        module outside tests)."""
+        key = (source.path, name)
+        if key in self._found:
+            return self._found[key]
+        if self._files is None:
+            self._files = self._read()
+        from .imports import resolver_for
+
+        resolver = resolver_for(self.workspace)
+        stem = Path(source.path).stem
+        needle = (Path(source.path).parent.name if stem == "index" else stem).encode()
+        wanted = name.encode()
+        found: list[tuple[str, bool]] = []
+        for rel, data, client in self._files:
+            if (wanted if name != "default" else needle) not in data or rel == source.path:
+                continue
+            for m in _IMPORT_CLAUSE.finditer(data):
+                if name == "default":
+                    hit = bool(m.group(1))
+                else:
+                    names = (m.group(2) or b"").replace(b"type ", b" ").split(b",")
+                    hit = any(part.split()[:1] == [wanted] for part in names)
+                if not hit:
+                    continue
+                spec = m.group(3).decode("utf-8", "replace")
+                target = resolver.resolve(rel, spec, self.workspace.owner_of(rel))
+                if target.path == source.path:
+                    found.append((rel, client))
+                    break
+        self._found[key] = found
+        return found
+
+
+def importer_index_for(workspace: Workspace) -> ImporterIndex:
+    from .imports import per_workspace
+
+    return per_workspace(_IMPORTERS, workspace, ImporterIndex)
+
+
+_IMPORTERS: dict[int, tuple[Workspace, ImporterIndex]] = {}
