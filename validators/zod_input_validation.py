@@ -52,12 +52,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import ENTRY_POINT_PATHS, distinct_entry_points
-from orchestrator_tool.engine.taint import analyse, route_inputs
+from orchestrator_tool.engine.nextjs import ENTRY_POINT_PATHS
 from orchestrator_tool.engine.validator import Invalid, Valid
-from orchestrator_tool.engine.zod import helper_kinds, sanitizer_check
+from orchestrator_tool.engine.zod import report_unvalidated
 
 if TYPE_CHECKING:
+    from orchestrator_tool.engine.nextjs import EntryPoint
     from orchestrator_tool.engine.validator import Context
 
 CODE = "ZOD001"
@@ -152,37 +152,13 @@ INVALID = [
 ]
 
 
+def _inputs(
+    ep: EntryPoint, requests: set[str], inputs: dict[str, str], _params: dict[str, str]
+) -> tuple[set[str], dict[str, str]] | None:
+    if ep.validated_by is not None:
+        return None  # the wrapper validates the input with its schema (next-safe-action)
+    return requests, inputs
+
+
 def check(ctx: Context) -> None:
-    eps = distinct_entry_points(ctx.source)
-    if not eps:
-        return
-    wrapper = ctx.options.get("wrapperInputs") or []
-    helpers = ctx.options.get("validators") or []
-    is_sanitizer = sanitizer_check(ctx)
-    helper_kind = helper_kinds(ctx)
-    for ep, names in eps:
-        if ep.validated_by is not None:
-            continue  # the wrapper validates the input with its schema (next-safe-action)
-        requests, inputs, _params = route_inputs(
-            ep.function,
-            ctx.source,
-            ep.kind,
-            [str(w) for w in wrapper] if isinstance(wrapper, list) else [],
-            wrapped=ep.wrapped,
-        )
-        findings = analyse(
-            ep.function,
-            ctx.source,
-            requests=requests,
-            inputs=inputs,
-            is_sanitizer=is_sanitizer,
-            helper_kind=helper_kind,
-            extra_validators=frozenset(str(h) for h in helpers)
-            if isinstance(helpers, list)
-            else frozenset(),
-        )
-        for f in findings:
-            ctx.report(
-                f.node,
-                f"{names} ({ep.kind}): {f.label} is used here before a zod schema validated it",
-            )
+    report_unvalidated(ctx, _inputs)

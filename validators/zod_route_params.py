@@ -44,12 +44,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import ENTRY_POINT_PATHS, distinct_entry_points
-from orchestrator_tool.engine.taint import analyse, route_inputs
+from orchestrator_tool.engine.nextjs import ENTRY_POINT_PATHS
 from orchestrator_tool.engine.validator import Invalid, Valid
-from orchestrator_tool.engine.zod import helper_kinds, sanitizer_check
+from orchestrator_tool.engine.zod import report_unvalidated
 
 if TYPE_CHECKING:
+    from orchestrator_tool.engine.nextjs import EntryPoint
     from orchestrator_tool.engine.validator import Context
 
 CODE = "ZOD002"
@@ -102,37 +102,14 @@ INVALID = [
 ]
 
 
+def _params(
+    ep: EntryPoint, _requests: set[str], wrapped: dict[str, str], params: dict[str, str]
+) -> tuple[set[str], dict[str, str]] | None:
+    if ep.kind != "route":
+        return None  # server actions have no route params; Pages Router params are `req.query`
+    found = {**params, **{n: f"route params (`{n}`)" for n in wrapped}}
+    return (set(), found) if found else None
+
+
 def check(ctx: Context) -> None:
-    eps = distinct_entry_points(ctx.source)
-    if not eps:
-        return
-    wrapper = ctx.options.get("wrapperInputs") or []
-    helpers = ctx.options.get("validators") or []
-    wrapper_names = [str(w) for w in wrapper] if isinstance(wrapper, list) else []
-    is_sanitizer = sanitizer_check(ctx)
-    helper_kind = helper_kinds(ctx)
-    for ep, names in eps:
-        if ep.kind != "route":
-            continue  # server actions have no route params; Pages Router params are `req.query`
-        _requests, wrapped_inputs, params = route_inputs(
-            ep.function, ctx.source, ep.kind, wrapper_names, wrapped=ep.wrapped
-        )
-        params = {**params, **{n: "route params (`" + n + "`)" for n in wrapped_inputs}}
-        if not params:
-            continue
-        findings = analyse(
-            ep.function,
-            ctx.source,
-            requests=set(),
-            inputs=params,
-            is_sanitizer=is_sanitizer,
-            helper_kind=helper_kind,
-            extra_validators=frozenset(str(h) for h in helpers)
-            if isinstance(helpers, list)
-            else frozenset(),
-        )
-        for f in findings:
-            ctx.report(
-                f.node,
-                f"{names} (route): {f.label} is used here before a zod schema validated it",
-            )
+    report_unvalidated(ctx, _params)

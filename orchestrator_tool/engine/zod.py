@@ -13,6 +13,7 @@ from .taint import NOT_ZOD, ZOD_METHODS, callee, imports_zod, zod_module
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from .nextjs import EntryPoint
     from .validator import Context
 
 
@@ -100,3 +101,49 @@ def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
         return file_has_zod or b"Schema" in source.data or b"schema" in source.data
 
     return check
+
+
+# (request names, tainted names -> label) to follow in one entry point, or None to skip it
+InputPicker = Callable[
+    ["EntryPoint", set[str], dict[str, str], dict[str, str]],
+    "tuple[set[str], dict[str, str]] | None",
+]
+
+
+def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
+    """Follow the inputs ``pick`` chooses from each entry point's parameters (request names,
+    inputs, route params — as `taint.route_inputs` finds them) and report the first use of
+    each before a zod schema validated it. Options: `wrapperInputs`, `validators`."""
+    from .nextjs import distinct_entry_points
+    from .taint import analyse, route_inputs
+
+    eps = distinct_entry_points(ctx.source)
+    if not eps:
+        return
+    wrapper = ctx.options.get("wrapperInputs") or []
+    helpers = ctx.options.get("validators") or []
+    wrapper_names = [str(w) for w in wrapper] if isinstance(wrapper, list) else []
+    extra = frozenset(str(h) for h in helpers) if isinstance(helpers, list) else frozenset()
+    is_sanitizer = sanitizer_check(ctx)
+    helper_kind = helper_kinds(ctx)
+    for ep, names in eps:
+        requests, inputs, params = route_inputs(
+            ep.function, ctx.source, ep.kind, wrapper_names, wrapped=ep.wrapped
+        )
+        picked = pick(ep, requests, inputs, params)
+        if picked is None:
+            continue
+        findings = analyse(
+            ep.function,
+            ctx.source,
+            requests=picked[0],
+            inputs=picked[1],
+            is_sanitizer=is_sanitizer,
+            helper_kind=helper_kind,
+            extra_validators=extra,
+        )
+        for f in findings:
+            ctx.report(
+                f.node,
+                f"{names} ({ep.kind}): {f.label} is used here before a zod schema validated it",
+            )
