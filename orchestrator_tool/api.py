@@ -845,7 +845,7 @@ def make_plan(
         choice=choice,
         source=source,
         plan_id=plan_id,
-        enabled_validators=[s.code for s in specs],
+        validators=specs,
     )
 
 

@@ -957,7 +957,11 @@ def plan_schema(which: str) -> None:
 
 
 def _echo_gate(result: GateResult) -> None:
-    click.echo(f"  {result.status:<8} {result.task} {result.package or result.path}", err=True)
+    from .reporting import gates as grender
+
+    click.echo(grender.line(result), err=True)
+    if not result.ok:
+        click.echo("\n".join(grender.details(result)), err=True)
 
 
 def _print_schema(kind: str) -> None:

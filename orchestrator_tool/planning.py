@@ -18,7 +18,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -28,6 +28,7 @@ from .workspace import Package, Workspace
 
 if TYPE_CHECKING:
     from .config import Config
+    from .engine.validator import ValidatorSpec
 
 PATTERNS_FILE = "task-patterns.json"
 REPO_PATTERNS = ".orchestrator/task-patterns.json"
@@ -251,13 +252,18 @@ def _parse_library(text: str, path: Path | str) -> PatternLibrary:
     try:
         return PatternLibrary.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        raise InputError(
-            f"{loc}: {err['msg']}",
-            path=path,
-            hint="`orchestrator plan schema` prints the JSON Schema of task-patterns.json",
-        ) from None
+        raise _model_error(exc, path, "task-patterns.json") from None
+
+
+def _model_error(
+    exc: ValidationError, path: Path | str | None, schema: str = "", where: str = ""
+) -> InputError:
+    """The first of pydantic's errors as ours: `loc: message` (or `where: message`), naming
+    the file."""
+    err = exc.errors()[0]
+    loc = where or ".".join(str(p) for p in err["loc"])
+    hint = f"`orchestrator plan schema` prints the JSON Schema of {schema}" if schema else None
+    return InputError(f"{loc}: {err['msg']}", path=path, hint=hint)
 
 
 def builtin_library() -> PatternLibrary:
@@ -297,8 +303,7 @@ def load_library(root: Path, config: Config | None = None) -> PatternLibrary:
             try:
                 extra.append(Role.model_validate(data))
             except ValidationError as exc:
-                err = exc.errors()[0]
-                raise InputError(f"plan.roles.{role_id}: {err['msg']}", path=config.path) from None
+                raise _model_error(exc, config.path, where=f"plan.roles.{role_id}") from None
         lib = PatternLibrary(
             version=lib.version,
             roles=_merge(lib.roles, extra, fallback_last=True),
@@ -333,12 +338,6 @@ def _merge(base: list[_M], mine: list[_M], fallback_last: bool = False) -> list[
 # --------------------------------------------------------------------------- roles
 
 
-def _glob(pattern: str, text: str) -> bool:
-    if pattern == "**":
-        return True
-    return fnmatch.fnmatchcase(text, pattern)
-
-
 def _holds(root: Path, pkg: Package, patterns: Sequence[str]) -> bool:
     base = root / pkg.path
     for pattern in patterns:
@@ -350,14 +349,17 @@ def _holds(root: Path, pkg: Package, patterns: Sequence[str]) -> bool:
     return False
 
 
-def role_of(pkg: Package, roles: Sequence[Role], root: Path) -> Role:
-    """The first role whose match rules take the package (the last role catches the rest)."""
+def role_of(pkg: Package | None, roles: Sequence[Role], root: Path) -> Role:
+    """The first role whose match rules take the package (the last role catches the rest, and
+    a path outside every package)."""
+    if pkg is None:
+        return roles[-1]
     declared = {name for deps in pkg.dependencies.values() for name in deps}
     for role in roles:
         m = role.match
         if (
-            any(_glob(p, pkg.path) for p in m.paths)
-            or (pkg.name is not None and any(_glob(n, pkg.name) for n in m.names))
+            any(fnmatch.fnmatchcase(pkg.path, p) for p in m.paths)
+            or (pkg.name is not None and any(fnmatch.fnmatchcase(pkg.name, n) for n in m.names))
             or any(d in declared for d in m.depends_on)
             or (m.files and _holds(root, pkg, m.files))
         ):
@@ -445,7 +447,8 @@ def choose_pattern(
     words = _WORD.findall(request.lower())
     best: tuple[int, int, str, str] | None = None
     for order, p in enumerate(lib.patterns):
-        hits = sorted({w for w in words if w in {k.lower() for k in p.select.keywords}})
+        keywords = {k.lower() for k in p.select.keywords}
+        hits = sorted({w for w in words if w in keywords})
         files = sorted(f for f in changed if any(fnmatch.fnmatchcase(f, g) for g in p.select.paths))
         score = len(hits) + 2 * bool(files)
         if score == 0:
@@ -572,17 +575,15 @@ def _gates(ws: Workspace, pkgs: Iterable[Package], scripts: Sequence[str]) -> li
     return out
 
 
-def _validators_for(paths: Sequence[str], files: Sequence[str], codes: Sequence[str]) -> list[str]:
-    """The validators (of ``codes``) that apply to some file under ``paths``."""
+def _validators_for(
+    paths: Sequence[str], files: Sequence[str], specs: Sequence[ValidatorSpec]
+) -> list[str]:
+    """The codes of the validators (of ``specs``) that apply to some file under ``paths``."""
     from .engine.source import language_of
-    from .engine.validator import load_specs
 
-    chosen = set(codes)
-    inside = [f for f in files if any(in_scope(f, [p]) for p in paths)]
+    inside = [f for f in files if in_scope(f, paths)]
     out: list[str] = []
-    for spec in load_specs():
-        if spec.code not in chosen:
-            continue
+    for spec in specs:
         if spec.scope == "workspace":
             out.append(spec.code)
             continue
@@ -619,20 +620,18 @@ def build_plan(
     choice: PatternChoice,
     source: str,
     plan_id: str | None = None,
-    enabled_validators: Sequence[str] = (),
+    validators: Sequence[ValidatorSpec] = (),
 ) -> Plan:
-    """The plan for ``request`` over ``units`` with the chosen pattern."""
+    """The plan for ``request`` over ``units`` with the chosen pattern; tasks list the
+    ``validators`` (the run's enabled ones) that apply to their files."""
     pattern = next(p for p in library.patterns if p.id == choice.id)
     roles = library.roles
-    role_by_id = {r.id: r for r in roles}
     pid = plan_id or slug(request)
     tasks_folder = f"{TASKS_DIR}/{pid}"
     prefix = task_prefix(request)
     files = _files(ws)
     plan_paths = sorted(u.path for u in units)
-    unit_roles = {
-        u.path: role_of(u.package, roles, ws.root) if u.package else roles[-1] for u in units
-    }
+    unit_roles = {u.path: role_of(u.package, roles, ws.root) for u in units}
 
     drafts: list[_Draft] = []
     used_ids: set[str] = set()
@@ -676,21 +675,13 @@ def build_plan(
         else:
             if phase.packages == "dependents":
                 pool = _dependents(ws, last_package_units, assigned)
-                pool_roles = {u.path: role_of(u.package, roles, ws.root) for u in pool if u.package}
+                pool_roles = {u.path: role_of(u.package, roles, ws.root) for u in pool}
             else:
                 pool = [u for u in units if u.path not in assigned]
-                pool_roles = unit_roles
-            chosen = [
-                u
-                for u in pool
-                if not phase.roles or pool_roles.get(u.path, roles[-1]).id in phase.roles
-            ]
+                pool_roles = dict(unit_roles)
+            chosen = [u for u in pool if not phase.roles or pool_roles[u.path].id in phase.roles]
             if phase.companions:
                 chosen += _companions(ws, chosen, pool_roles, assigned, roles)
-            for u in chosen:
-                pool_roles.setdefault(
-                    u.path, role_of(u.package, roles, ws.root) if u.package else roles[-1]
-                )
             by_role: dict[str, int] = {}
             for u in chosen:
                 by_role[pool_roles[u.path].id] = by_role.get(pool_roles[u.path].id, 0) + 1
@@ -711,14 +702,14 @@ def build_plan(
                     units=[u],
                     deps={p.task_id for p in previous},
                     gates=_gates(ws, [u.package] if u.package else [], phase.gates),
-                    validators=_validators_for([u.path], files, enabled_validators)
+                    validators=_validators_for([u.path], files, validators)
                     if phase.validators
                     else [],
                     artifacts=list(phase.artifacts),
                 )
                 made.append(d)
                 assigned.add(u.path)
-            _order_within(ws, made, role_by_id)
+            _order_within(ws, made)
             last_package_units = [u for d in made for u in d.units]
         drafts.extend(made)
         if made:
@@ -735,9 +726,9 @@ def build_plan(
             d.scope = work_paths
             d.gates = _gates(ws, [p for p in work_pkgs if p is not None], d.plan_wide.gates)
             if d.plan_wide.validators:
-                d.validators = _validators_for(work_paths, files, enabled_validators)
+                d.validators = _validators_for(work_paths, files, validators)
     _reduce(drafts)
-    waves = _waves(drafts, role_by_id)
+    waves = _waves(drafts)
     position = {d.task_id: i for i, d in enumerate(drafts)}
     tasks = [
         Task(
@@ -794,7 +785,7 @@ def _depends(ws: Workspace, a: Package, b: Package) -> bool:
     return a.name in ws.dependents([b.name])
 
 
-def _order_within(ws: Workspace, made: list[_Draft], roles: Mapping[str, Role]) -> None:
+def _order_within(ws: Workspace, made: list[_Draft]) -> None:
     """Dependencies inside a package phase: the package graph (unless the dependency's role
     works alongside the dependent's), then the roles' `after` lists."""
     for d in made:
@@ -859,7 +850,7 @@ def _companions(
     """Packages of an `alongside` role that the chosen packages depend on, added to the phase
     (the design system next to the UIs that use it)."""
     have = {u.path for u in chosen}
-    chosen_roles = {pool_roles[u.path].id for u in chosen if u.path in pool_roles}
+    chosen_roles = {pool_roles[u.path].id for u in chosen}
     out: list[Unit] = []
     companion_roles = [r for r in roles if r.alongside and set(r.alongside) & chosen_roles]
     if not companion_roles:
@@ -896,7 +887,7 @@ def _dependents(ws: Workspace, units: Sequence[Unit], assigned: set[str]) -> lis
     return out
 
 
-def _waves(drafts: Sequence[_Draft], roles: Mapping[str, Role]) -> dict[str, int]:
+def _waves(drafts: Sequence[_Draft]) -> dict[str, int]:
     """Longest-path layer of each task (1-based); a task of an `alongside` role moves to the
     wave of the first task of the roles it works next to, when that is later."""
     wave: dict[str, int] = {}
@@ -944,20 +935,16 @@ def _waves(drafts: Sequence[_Draft], roles: Mapping[str, Role]) -> dict[str, int
 
 def in_scope(path: str, scope: Sequence[str]) -> bool:
     """Whether ``path`` lies in one of ``scope``'s entries: a folder (everything under it), a
-    file, or a glob (`apps/api/app/api/auth/*`, `**/*.prisma`)."""
+    file, or a glob, whose `*` also crosses folders (`apps/api/app/api/auth/*`,
+    `**/*.prisma`)."""
     for entry in scope:
         e = entry.strip().rstrip("/")
         if e in ("", "."):
             return True
         if any(ch in e for ch in "*?["):
-            if fnmatch.fnmatchcase(path, e) or PurePosixPath(path).match(e):
+            if fnmatch.fnmatchcase(path, e):
                 return True
-            # `dir/*` covers what is below dir/ too, as a folder scope would
-            head = e.split("*", 1)[0].split("?", 1)[0].split("[", 1)[0]
-            if head.endswith("/") and path.startswith(head) and e.endswith("*"):
-                return True
-            continue
-        if path == e or path.startswith(e + "/"):
+        elif path == e or path.startswith(e + "/"):
             return True
     return False
 
@@ -1146,13 +1133,7 @@ def load_plan(path: Path) -> Plan:
             f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
         ) from None
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"])
-        raise InputError(
-            f"{loc}: {err['msg']}",
-            path=path,
-            hint="`orchestrator plan schema` prints the JSON Schema of plan.json",
-        ) from None
+        raise _model_error(exc, path, "plan.json") from None
 
 
 def plans(root: Path) -> list[Path]:

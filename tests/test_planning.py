@@ -4,6 +4,7 @@ guard — on the fixture monorepos, with real git."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -212,11 +213,13 @@ def test_done_runs_the_tasks_gate_and_validators_for_real(repo) -> None:
     assert "ANY001" in fix.validators
     failed = run_cli("plan", "done", fix.task_id, cwd=repo)
     assert failed.returncode == 1, failed.stderr
-    assert "failed" in failed.stderr and "ANY001" in failed.stdout
+    assert re.search(r"^test \(packages/notes\) \.+ Failed", failed.stderr, re.M)
+    assert "- command: " in failed.stderr and "ANY001" in failed.stdout
     assert planning.load_plan(repo / "tasks/fix-the-notes/plan.json").task(fix.task_id).done is None
     (repo / "packages/notes/BROKEN").unlink()
     still = run_cli("plan", "done", fix.task_id, cwd=repo)
-    assert still.returncode == 1 and "passed" in still.stderr  # the gate passes, `any` remains
+    assert still.returncode == 1  # the gate passes, `any` remains
+    assert re.search(r"^test \(packages/notes\) \.+ Passed", still.stderr, re.M)
     write(repo / "packages/notes/index.ts", "export const x: unknown = 1;\n")
     ok = run_cli("plan", "done", fix.task_id, cwd=repo)
     assert ok.returncode == 0, ok.stdout + ok.stderr

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, REPO, commit_all, git, write
+from .conftest import FIXTURES, REPO, commit_all, git, run_cli, write
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -51,11 +51,13 @@ def pre_commit_home(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("pre-commit-home")
 
 
-def _pre_commit(*args: str, cwd: Path, home: Path) -> subprocess.CompletedProcess[str]:
+def _pre_commit(
+    *args: str, cwd: Path, home: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", *args],
         cwd=cwd,
-        env=_env(home),
+        env={**_env(home), **(env or {})},
         capture_output=True,
         text=True,
         check=False,
@@ -136,8 +138,6 @@ def test_try_repo(tmp_path, hook_repo, pre_commit_home) -> None:
 def test_scope_guard_hook_refuses_a_change_outside_the_task(
     tmp_path, hook_repo, pre_commit_home
 ) -> None:
-    from .conftest import run_cli
-
     shadow, _ = hook_repo
     repo = tmp_path / "app"
     shutil.copytree(FIXTURES / "next-forge", repo)
@@ -148,26 +148,11 @@ def test_scope_guard_hook_refuses_a_change_outside_the_task(
     commit_all(repo, "plan")
     write(repo / "apps/web/app/page.tsx", "export default function P() { return null; }\n")
     git(repo, "add", "-A")
-    env = {**_env(pre_commit_home), "ORCHESTRATOR_TASK": "auth-api"}
-    proc = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(shadow), "orchestrator-scope-guard"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
+    hook = ("try-repo", str(shadow), "orchestrator-scope-guard")
+    proc = _pre_commit(*hook, cwd=repo, home=pre_commit_home, env={"ORCHESTRATOR_TASK": "auth-api"})
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "apps/web/app/page.tsx" in proc.stdout
-    env["ORCHESTRATOR_TASK"] = "auth-web-ui"
-    ok = subprocess.run(
-        [sys.executable, "-m", "pre_commit", "try-repo", str(shadow), "orchestrator-scope-guard"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
+    ok = _pre_commit(
+        *hook, cwd=repo, home=pre_commit_home, env={"ORCHESTRATOR_TASK": "auth-web-ui"}
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
