@@ -350,16 +350,20 @@ def _holds(root: Path, pkg: Package, patterns: Sequence[str]) -> bool:
 
 
 def role_of(pkg: Package | None, roles: Sequence[Role], root: Path) -> Role:
-    """The first role whose match rules take the package (the last role catches the rest, and
-    a path outside every package)."""
+    """The role that owns the package: first one whose `paths` name its folder (an app that
+    also holds the Prisma schema is still the app), else the first whose names, files or
+    dependencies match; the last role catches the rest, and a path outside every package."""
     if pkg is None:
         return roles[-1]
+    specific = roles[:-1]
+    for role in specific:
+        if any(fnmatch.fnmatchcase(pkg.path, p) for p in role.match.paths):
+            return role
     declared = {name for deps in pkg.dependencies.values() for name in deps}
-    for role in roles:
+    for role in specific:
         m = role.match
         if (
-            any(fnmatch.fnmatchcase(pkg.path, p) for p in m.paths)
-            or (pkg.name is not None and any(fnmatch.fnmatchcase(pkg.name, n) for n in m.names))
+            (pkg.name is not None and any(fnmatch.fnmatchcase(pkg.name, n) for n in m.names))
             or any(d in declared for d in m.depends_on)
             or (m.files and _holds(root, pkg, m.files))
         ):

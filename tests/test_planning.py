@@ -254,6 +254,16 @@ def test_scope_guard_with_real_git(repo) -> None:
     assert skipped.returncode == 0 and "scope guard skipped" in skipped.stderr
 
 
+def test_a_folder_named_by_a_role_beats_the_files_it_holds(repo) -> None:
+    """An app that also holds the Prisma schema (as dub's apps/web does) is still the app."""
+    write(repo / "apps/web/prisma/schema/links.prisma", "model Link {\n  id String @id\n}\n")
+    write(repo / "packages/analytics/prisma/schema.prisma", "model Event {\n  id String @id\n}\n")
+    plan = _plan(repo, scope=("apps/web", "packages/analytics"))
+    agents = {t.scope[0]: t.agent for t in plan.tasks if t.packages}
+    assert agents["apps/web"] == "web-app-engineer"
+    assert agents["packages/analytics"] == "prisma-database-engineer"  # by the file it holds
+
+
 def test_in_scope_matching() -> None:
     assert planning.in_scope("apps/api/app/x.ts", ["apps/api"])
     assert not planning.in_scope("apps/api2/x.ts", ["apps/api"])
