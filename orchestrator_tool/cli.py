@@ -930,7 +930,8 @@ def plan_check(
         for path in result.outside:
             click.echo(f"  {path}", err=True)
         sys.exit(int(ExitCode.FINDINGS))
-    click.echo(f"{task}: {len(result.changed)} changed files, all inside the scope")
+    n = len(result.changed)
+    click.echo(f"{task}: {n} changed file{'s' if n != 1 else ''}, all inside the scope")
 
 
 @plan.command("patterns")
