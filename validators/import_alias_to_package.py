@@ -42,6 +42,7 @@ CODE = "IMP005"
 NAME = "no-alias-into-workspace-package"
 MESSAGE = "Import reaches a workspace package through a tsconfig path alias."
 SEVERITY = "error"
+IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 WORKSPACE_FIXTURE = "next-forge"
 

@@ -41,6 +41,7 @@ CODE = "IMP007"
 NAME = "boundaries-tags"
 MESSAGE = "Import breaks a turbo boundaries tag rule."
 SEVERITY = "error"
+IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 WORKSPACE_FIXTURE = "next-forge"
 

@@ -39,6 +39,7 @@ CODE = "IMP004"
 NAME = "no-deep-import"
 MESSAGE = "Import reaches past the package's exports."
 SEVERITY = "error"
+IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 WORKSPACE_FIXTURE = "next-forge"
 OPTIONS = {"ignoreTests": True}

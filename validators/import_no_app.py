@@ -33,6 +33,7 @@ CODE = "IMP008"
 NAME = "no-import-of-app"
 MESSAGE = "A package must not import an application."
 SEVERITY = "error"
+IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 WORKSPACE_FIXTURE = "next-forge"
 OPTIONS = {"apps": ["apps/*"]}

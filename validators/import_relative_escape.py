@@ -38,6 +38,7 @@ CODE = "IMP001"
 NAME = "no-relative-import-outside-package"
 MESSAGE = "Relative import leaves the package; import the package by name instead."
 SEVERITY = "error"
+IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 PREFILTER = rb"\.\./"
 FIX = "unsafe: the package import, when the target package is known"

@@ -38,6 +38,7 @@ CODE = "IMP003"
 NAME = "no-undeclared-external-dependency"
 MESSAGE = "Package imported but declared neither here nor in the root package.json."
 SEVERITY = "error"
+IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 ESLINT_EQUIVALENTS = ("import/no-extraneous-dependencies",)
 WORKSPACE_FIXTURE = "next-forge"

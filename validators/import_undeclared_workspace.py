@@ -34,6 +34,7 @@ CODE = "IMP002"
 NAME = "no-undeclared-workspace-dependency"
 MESSAGE = "Workspace package imported but not declared in package.json."
 SEVERITY = "error"
+IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 ESLINT_EQUIVALENTS = ("import/no-extraneous-dependencies",)
 WORKSPACE_FIXTURE = "next-forge"

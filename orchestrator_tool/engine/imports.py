@@ -120,6 +120,19 @@ def imports_of(source: SourceFile) -> list[Import]:
     cached = source.memo.get("imports")
     if cached is not None:
         return cached  # type: ignore[return-value]
+    if source.imports_from_header and not source.parsed:
+        # Read from the header when that is certain: a file that only the import rules look
+        # at is then never parsed.
+        from .import_lexer import header_imports
+
+        lexed = header_imports(source.data)
+        if lexed is not None:
+            source.memo["imports"] = lexed
+            return lexed
+    return _tree_imports(source)
+
+
+def _tree_imports(source: SourceFile) -> list[Import]:
     found: list[Import] = []
     for stmt in source.tree.root_node.children:
         kind = {"import_statement": "import", "export_statement": "export"}.get(stmt.type)
@@ -196,7 +209,13 @@ _TYPE_SPECIFIERS = re.compile(rb"\{([^}]*)\}")
 
 
 def _type_only(source: SourceFile, stmt: Node) -> bool:
-    text = source.data[stmt.start_byte : stmt.end_byte]
+    return type_only_statement(source.data[stmt.start_byte : stmt.end_byte])
+
+
+def type_only_statement(text: bytes) -> bool:
+    """Whether an import or re-export statement brings in types only."""
+    if b"type" not in text:
+        return False
     if _TYPE_ONLY.match(text):
         return True
     # `import { type A, type B } from "x"`: every named import is a type
@@ -276,7 +295,10 @@ class Resolver:
         return None
 
     def resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
-        key = (package.path if package is not None else ".", posixpath.dirname(importer), specifier)
+        # Only a relative specifier depends on the importing folder; the others resolve the
+        # same from anywhere in the package (its tsconfig), so they share one entry.
+        folder = posixpath.dirname(importer) if specifier.startswith(".") else ""
+        key = (package.path if package is not None else ".", folder, specifier)
         hit = self._memo.get(key)
         if hit is None:
             hit = self._memo[key] = self._resolve(importer, specifier, package)

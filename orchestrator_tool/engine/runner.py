@@ -107,6 +107,8 @@ def check_source(
         return FileResult(source.path)
     if settings.overrides:
         applicable = [s for s in applicable if settings.enabled_for(s, source.path)]
+    if applicable and all(s.imports_only for s in applicable):
+        source.imports_from_header = True
     package = workspace.owner_of(source.path) if workspace is not None else None
     found: list[Diagnostic] = []
     crashes: list[str] = []
@@ -125,7 +127,13 @@ def check_source(
             crashes.append(f"{spec.code}: {type(exc).__name__}: {exc}")
             continue
         found.extend(ctx.diagnostics)
-    parse_error = bool(applicable) and source.has_syntax_errors
+    # A file whose imports came from its header alone was never parsed: its checks did not
+    # depend on the rest of its syntax.
+    parse_error = (
+        bool(applicable)
+        and (source.parsed or source.language == "python")
+        and source.has_syntax_errors
+    )
     suppressed = 0
     if found or has_directives:
         sup = suppressions.parse(source)

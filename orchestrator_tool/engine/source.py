@@ -52,6 +52,8 @@ class SourceFile:
     _tree: Tree | None = field(default=None, repr=False)
     memo: dict[str, object] = field(default_factory=dict, repr=False)  # per-file shared results
     _line_starts: list[int] | None = field(default=None, repr=False)
+    # Set when only import rules read the file: its imports may come from its header alone.
+    imports_from_header: bool = field(default=False, repr=False)
 
     @property
     def grammar(self) -> str:
@@ -64,6 +66,11 @@ class SourceFile:
 
             self._tree = Parser(ts_language(self.grammar)).parse(self.data)
         return self._tree
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the tree has been built (a file only the import rules read may never be)."""
+        return self._tree is not None
 
     @property
     def has_syntax_errors(self) -> bool:

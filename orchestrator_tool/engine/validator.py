@@ -9,6 +9,9 @@ A validator is a module (see ``validators/``) that declares:
 - optionally ``PATHS``: a regex searched in the file's path; files it misses are skipped;
 - optionally ``PREFILTER_EXEMPT_PATHS``: a path regex; matching files skip the ``PREFILTER``
   (entry-point rules: route files always, other files only with `"use server"` in them);
+- optionally ``IMPORTS_ONLY = True``: ``check`` reads nothing of the file but its imports
+  (``ctx.imports()``, ``ctx.package_imports()``, ``ctx.resolve()``); a file that only such
+  validators check is not parsed when its imports can be read from its header;
 - optionally ``OPTIONS`` (defaults), ``ESLINT_EQUIVALENTS`` (eslint rule names whose
   ``eslint-disable`` comments also silence it) and ``FIX`` (what ``--fix`` can do, in words);
 - ``VALID`` and ``INVALID`` examples, run by the test suite and ``orchestrator rules test``;
@@ -96,6 +99,7 @@ class ValidatorSpec:
     # False: runs only when named in full (`--select ZOD002`, `select = ["ZOD002"]`) or turned
     # on with `enabled = true`, as ruff's opt-in rules.
     default_enabled: bool = True
+    imports_only: bool = False  # reads the file's imports alone, never its tree
 
     def applies(self, path: str, language: str, data: bytes) -> bool:
         """Whether the file is worth a parse for this validator."""
@@ -194,6 +198,7 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
         if isinstance(exempt := getattr(module, "PREFILTER_EXEMPT_PATHS", None), str)
         else None,
         default_enabled=getattr(module, "ENABLED_BY_DEFAULT", True) is not False,
+        imports_only=getattr(module, "IMPORTS_ONLY", False) is True,
     )
 
 
