@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.catches import is_fallback_try, non_production_file
+from orchestrator_tool.engine.catches import catch_clauses, is_fallback_try, non_production_file
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ INVALID = [
 def check(ctx: Context) -> None:
     if non_production_file(ctx.source, ctx.package):
         return
-    for node in ctx.walk(frozenset({"catch_clause"})):
+    for node in catch_clauses(ctx.source):
         body = node.child_by_field_name("body")
         if (
             body is not None

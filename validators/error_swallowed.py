@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.catches import is_fallback_try, non_production_file
+from orchestrator_tool.engine.catches import catch_clauses, is_fallback_try, non_production_file
 from orchestrator_tool.engine.helpers import helper_index_for
 from orchestrator_tool.engine.validator import Invalid, Valid
 
@@ -512,7 +512,7 @@ def check(ctx: Context) -> None:
         return
     extra_raw = ctx.options.get("reporters") or []
     extra = {str(x) for x in extra_raw} if isinstance(extra_raw, list) else set()
-    for node in ctx.walk(frozenset({"catch_clause"})):
+    for node in catch_clauses(ctx.source):
         body = node.child_by_field_name("body")
         if body is None or body.named_child_count == 0:
             continue  # empty: ERR001

@@ -33,7 +33,7 @@ from orchestrator_tool.engine.nextjs import (
     distinct_entry_points,
     function_body,
 )
-from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.engine.validator import Invalid, Valid, async_functions
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -76,27 +76,7 @@ INVALID = [
 
 
 def _async_names(root: Node, ctx: Context) -> set[str]:
-    names: set[str] = set()
-    for n in ctx.walk(_DECLARATIONS):
-        if n.type in ("function_declaration", "generator_function_declaration"):
-            name = n.child_by_field_name("name")
-            if name is not None and any(c.type == "async" for c in n.children):
-                names.add(ctx.source.text(name))
-        else:
-            name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
-            if (
-                name is not None
-                and value is not None
-                and value.type in ("arrow_function", "function_expression", "function")
-                and any(c.type == "async" for c in value.children)
-            ):
-                names.add(ctx.source.text(name))
-    return names
-
-
-_DECLARATIONS = frozenset(
-    {"function_declaration", "generator_function_declaration", "variable_declarator"}
-)
+    return {ctx.source.text(name) for _, name, _ in async_functions(ctx.source)}
 
 
 def check(ctx: Context) -> None:

@@ -32,7 +32,7 @@ import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.catches import non_production_file
-from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.engine.validator import Invalid, Valid, word_tokens
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -73,13 +73,19 @@ def check(ctx: Context) -> None:
         return
     allow_raw = ctx.options.get("allow") or []
     allow = {str(a) for a in allow_raw} if isinstance(allow_raw, list) else set()
-    for node in ctx.walk(frozenset({"call_expression"})):
-        fn = node.child_by_field_name("function")
+    for obj in word_tokens(ctx.source, "console"):
+        fn = obj.parent
         if fn is None or fn.type != "member_expression":
             continue
-        obj = fn.child_by_field_name("object")
+        node = fn.parent
         prop = fn.child_by_field_name("property")
-        if obj is None or prop is None or ctx.source.text(obj) != "console":
+        if (
+            node is None
+            or node.type != "call_expression"
+            or prop is None
+            or fn.child_by_field_name("object") != obj
+            or node.child_by_field_name("function") != fn
+        ):
             continue
         method = ctx.source.text(prop)
         if method in ("log", "debug", "trace") and method not in allow and not _adapter(node, ctx):

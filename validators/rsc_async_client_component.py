@@ -28,11 +28,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.nextjs import directive
-from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.engine.validator import Invalid, Valid, async_functions
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
-
     from orchestrator_tool.engine.validator import Context
 
 CODE = "RSC003"
@@ -67,18 +65,7 @@ def check(ctx: Context) -> None:
     root = ctx.source.tree.root_node
     if directive(root, ctx.source) != "use client":
         return
-    for node in ctx.walk(frozenset({"function_declaration", "variable_declarator"})):
-        if node.type == "function_declaration":
-            name = node.child_by_field_name("name")
-            fn: Node | None = node
-        else:
-            name = node.child_by_field_name("name")
-            fn = node.child_by_field_name("value")
-            if fn is None or fn.type not in ("arrow_function", "function_expression", "function"):
-                continue
-        if name is None or fn is None or not ctx.source.text(name)[:1].isupper():
+    for decl, name, fn in async_functions(ctx.source):
+        if fn.type == "generator_function_declaration" or not ctx.source.text(name)[:1].isupper():
             continue
-        if any(c.type == "async" for c in fn.children):
-            ctx.report(
-                node, f'{ctx.source.text(name)} is an async component in a "use client" module'
-            )
+        ctx.report(decl, f'{ctx.source.text(name)} is an async component in a "use client" module')

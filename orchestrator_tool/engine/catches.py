@@ -192,3 +192,14 @@ def _awaits(body: Node) -> bool:
         if n.type not in _NESTED_FUNCTIONS:
             stack.extend(n.named_children)
     return False
+
+
+_CATCH_CLAUSE = frozenset({"catch_clause"})
+
+
+def catch_clauses(source: SourceFile) -> list[Node]:
+    """The file's catch clauses in source order, outer before inner (found from the word
+    `catch`, not a traversal of the tree)."""
+    from .validator import keyword_parents
+
+    return keyword_parents(source, "catch", _CATCH_CLAUSE)

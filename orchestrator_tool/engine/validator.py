@@ -454,3 +454,66 @@ def nodes_of_types(source: SourceFile, types: frozenset[str]) -> list[Node]:
         memo[types] = nodes
     assert isinstance(nodes, list)
     return nodes
+
+
+def word_tokens(source: SourceFile, word: str) -> list[Node]:
+    """The tokens that are exactly ``word`` (a keyword such as `catch` or `async`, or a name
+    such as `console`), in source order: found from the word's occurrences in the text, not
+    by a traversal of the whole tree, which costs far more when few nodes hold the word.
+    Occurrences inside a longer name, a string or a comment are not tokens of their own."""
+    memo = source.memo.setdefault("word_tokens", {})
+    assert isinstance(memo, dict)
+    tokens = memo.get(word)
+    if tokens is None:
+        tokens = []
+        data = source.data
+        needle = word.encode()
+        size = len(needle)
+        root = source.tree.root_node
+        at = data.find(needle)
+        while at >= 0:
+            tok = root.descendant_for_byte_range(at, at + size)
+            if tok is not None and tok.start_byte == at and tok.end_byte == at + size:
+                tokens.append(tok)
+            at = data.find(needle, at + size)
+        memo[word] = tokens
+    assert isinstance(tokens, list)
+    return tokens
+
+
+def keyword_parents(source: SourceFile, keyword: str, types: frozenset[str]) -> list[Node]:
+    """The nodes of ``types`` that hold the token ``keyword`` as a child (`catch` →
+    catch_clause), in source order."""
+    found = []
+    for tok in word_tokens(source, keyword):
+        parent = tok.parent
+        if parent is not None and parent.type in types:
+            found.append(parent)
+    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
+    return found
+
+
+_FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
+_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function"})
+
+
+def async_functions(source: SourceFile) -> list[tuple[Node, Node, Node]]:
+    """The file's named async functions, in source order, as (declaration, name, function):
+    `async function f() {}` (the declaration is the function) and `const f = async () => …`
+    (the declaration is the declarator). Found from the word `async`."""
+    hit = source.memo.get("async_functions")
+    if hit is None:
+        found: list[tuple[Node, Node, Node]] = []
+        for fn in keyword_parents(source, "async", _FUNCTION_DECLARATIONS | _FUNCTION_VALUES):
+            decl = fn if fn.type in _FUNCTION_DECLARATIONS else fn.parent
+            if decl is None:
+                continue
+            if decl is not fn and (
+                decl.type != "variable_declarator" or decl.child_by_field_name("value") != fn
+            ):
+                continue
+            name = decl.child_by_field_name("name")
+            if name is not None:
+                found.append((decl, name, fn))
+        hit = source.memo["async_functions"] = found
+    return hit  # type: ignore[return-value]
