@@ -390,3 +390,28 @@ def test_two_runs_at_once_share_the_cache_safely(repo, tmp_path) -> None:
         subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, check=False).stdout
     )
     assert again["summary"]["cached"] == again["summary"]["files"]
+
+
+def test_word_tokens_are_whole_tokens_only_and_match_the_tree_traversal() -> None:
+    from orchestrator_tool.engine.catches import catch_clauses
+    from orchestrator_tool.engine.source import SourceFile
+    from orchestrator_tool.engine.validator import async_functions, nodes_of_types, word_tokens
+
+    code = (
+        "// catch me: async console\n"
+        "const s = 'catch async console';\n"
+        "const catchAll = 1, consoleLike = 2;\n"
+        "p.catch(() => {});\n"
+        "try { a() } catch (e) { try { b() } catch { console.log(e) } }\n"
+        "export async function A() {}\n"
+        "const B = async () => 1, C = async function () {};\n"
+        "const o = { async m() {} };\n"
+        "async function* gen() {}\n"
+        "window.console.log(1);\n"
+    )
+    source = SourceFile("a.ts", code.encode(), "typescript")
+    assert [source.position(t.start_byte)[0] for t in word_tokens(source, "console")] == [5, 10]
+    assert catch_clauses(source) == nodes_of_types(source, frozenset({"catch_clause"}))
+    assert len(catch_clauses(source)) == 2
+    names = [source.text(name) for _, name, _ in async_functions(source)]
+    assert names == ["A", "B", "C", "gen"]  # the method is not a named function declaration
