@@ -415,3 +415,22 @@ def test_word_tokens_are_whole_tokens_only_and_match_the_tree_traversal() -> Non
     assert len(catch_clauses(source)) == 2
     names = [source.text(name) for _, name, _ in async_functions(source)]
     assert names == ["A", "B", "C", "gen"]  # the method is not a named function declaration
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (rb"catch", (b"catch", True)),
+        (rb"\.\./", (b"../", True)),
+        (rb"console\.(log|debug|trace)", (b"console.", False)),
+        (rb"any\b", (b"any", False)),
+        (rb"use[A-Z]|on[A-Z]", (b"", False)),  # either side may match alone
+        (rb"ab*c", (b"a", False)),  # the quantifier makes `b` optional
+        (rb"a[|]b", (b"a", False)),
+        (rb"(?i)use client", (b"", False)),
+    ],
+)
+def test_a_prefilter_is_screened_by_its_literal_prefix(pattern, expected) -> None:
+    from orchestrator_tool.engine.validator import _literal_prefix
+
+    assert _literal_prefix(pattern) == expected

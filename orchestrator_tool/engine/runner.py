@@ -101,7 +101,8 @@ def check_source(
     """Every selected validator over one file; a validator that crashes is reported for this
     file and the others go on."""
     data = source.data
-    applicable = [s for s in settings.specs if s.applies(source.path, source.language, data)]
+    seen: dict[bytes, bool] = {}
+    applicable = [s for s in settings.specs if s.applies(source.path, source.language, data, seen)]
     has_directives = b"orchestrator-ignore" in data
     if not applicable and not has_directives:
         return FileResult(source.path)
