@@ -78,6 +78,15 @@ INVALID = [
     Invalid("const s = '✓'; let n: any;", positions=((1, 23),)),
     Invalid("const rows = await db.$queryRaw<any>`SELECT 1`;", positions=((1, 33),)),
     Invalid("const rows = await db.$queryRaw<Array<any>>`SELECT 1`;", positions=((1, 39),)),
+    # each of these is the only `any` of its file: none may be passed over unparsed
+    Invalid("type A =\n  // why\n  any;", positions=((3, 3),)),
+    Invalid("type T = [...any[]];", positions=((1, 14),)),
+    Invalid("type U = `${any}`;", positions=((1, 13),)),
+    Invalid("function h(x: unknown): x is any {}", positions=((1, 30),)),
+    Invalid("const v = w satisfies any;", positions=((1, 23),)),
+    Invalid("type W = X extends Y ? any : never;", positions=((1, 24),)),
+    Invalid("type Z = () => any;", positions=((1, 16),)),
+    Invalid("let y: /* why */ any;", positions=((1, 18),)),
     Invalid(
         "let a: any = 1;",
         positions=((1, 8),),
@@ -178,7 +187,17 @@ def _misparsed_type_arguments(ctx: Context) -> list[Node]:
     return found
 
 
+# An `any` type follows one of these tokens (or starts its line); an `any` in prose ("if any
+# of…") follows a word. A file with no such `any` is passed over without a parse.
+_TYPE_POSITION_ANY = re.compile(
+    rb"(?:[:<,|&(\[=?{\n]|=>|\.\.\.|\*/"
+    rb"|(?<![\w$])(?:as|satisfies|extends|keyof|readonly|is))[ \t\r\n]*any(?![\w$])"
+)
+
+
 def check(ctx: Context) -> None:
+    if not _TYPE_POSITION_ANY.search(ctx.source.data):
+        return
     ignore_rest = bool(ctx.options.get("ignoreRestArgs"))
     fix_to_unknown = bool(ctx.options.get("fixToUnknown"))
     nodes = _any_keywords(ctx) + _misparsed_type_arguments(ctx)
