@@ -434,3 +434,35 @@ def test_a_prefilter_is_screened_by_its_literal_prefix(pattern, expected) -> Non
     from orchestrator_tool.engine.validator import _literal_prefix
 
     assert _literal_prefix(pattern) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected", "parsed"),
+    [
+        ("'use client';\nimport a from 'a'\n", "use client", False),
+        ('// why\n/* c */\n"use server"\nexport async function f() {}\n', "use server", False),
+        ("\ufeff#!/usr/bin/env node\n'use client'\n", "use client", False),
+        ("'use strict';\n'use client';\n", None, False),  # only the first statement counts
+        ("import a from 'a'\n'use client'\n", None, False),
+        ("'use client' // trailing\nexport {}\n", "use client", False),
+        ("'use client'\n+ x\n", None, True),  # the string goes on: the tree tells
+        ("'use client'\n.length\n", None, True),
+        ("'use client'\n[0]\n", None, True),
+        ("'use client'\ninstanceof X\n", None, True),
+        ("'use client' + x\n", None, True),
+        ("'use\\x20client'\n", None, True),  # an escape: the tree tells
+        ("'use client'", "use client", False),
+    ],
+)
+def test_the_module_directive_is_read_from_the_first_bytes_or_from_the_tree(
+    code, expected, parsed
+) -> None:
+    from orchestrator_tool.engine.nextjs import directive, module_directive
+    from orchestrator_tool.engine.source import SourceFile
+
+    source = SourceFile("app/a.tsx", code.encode(), "tsx")
+    assert module_directive(source) == expected
+    assert source.parsed is parsed
+    assert directive(SourceFile("app/a.tsx", code.encode(), "tsx").tree.root_node, source) == (
+        expected
+    )

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import directive
+from orchestrator_tool.engine.nextjs import module_directive
 from orchestrator_tool.engine.validator import Invalid, Valid, async_functions
 
 if TYPE_CHECKING:
@@ -62,8 +62,7 @@ INVALID = [
 
 
 def check(ctx: Context) -> None:
-    root = ctx.source.tree.root_node
-    if directive(root, ctx.source) != "use client":
+    if module_directive(ctx.source) != "use client":
         return
     for decl, name, fn in async_functions(ctx.source):
         if fn.type == "generator_function_declaration" or not ctx.source.text(name)[:1].isupper():

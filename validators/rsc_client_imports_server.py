@@ -32,7 +32,7 @@ import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.imports import NODE_BUILTINS, resolver_for
-from orchestrator_tool.engine.nextjs import directive
+from orchestrator_tool.engine.nextjs import module_directive
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ CODE = "RSC001"
 NAME = "no-server-code-in-client-module"
 MESSAGE = 'A "use client" module imports server-only code.'
 SEVERITY = "error"
+IMPORTS_ONLY = True  # reads the header alone (directive, imports)
 LANGUAGES = ("typescript", "tsx", "javascript")
 PREFILTER = rb"use client"
 WORKSPACE_FIXTURE = "next-forge"
@@ -146,7 +147,7 @@ def _subpath_is_server(ctx: Context, res: Resolution) -> bool:
 
 
 def check(ctx: Context) -> None:
-    if directive(ctx.source.tree.root_node, ctx.source) != "use client":
+    if module_directive(ctx.source) != "use client":
         return
     extra_raw = ctx.options.get("serverPackages") or []
     extra = {str(x) for x in extra_raw} if isinstance(extra_raw, list) else set()

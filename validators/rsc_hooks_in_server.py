@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import directive, function_body
+from orchestrator_tool.engine.nextjs import directive, function_body, module_directive
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -106,8 +106,7 @@ INVALID = [
 
 
 def check(ctx: Context) -> None:
-    root = ctx.source.tree.root_node
-    if directive(root, ctx.source) in ("use client", "use server"):
+    if module_directive(ctx.source) in ("use client", "use server"):
         return
     allowed_raw = ctx.options.get("serverHooks") or []
     allowed = {str(x) for x in allowed_raw} if isinstance(allowed_raw, list) else set()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import directive
+from orchestrator_tool.engine.nextjs import module_directive
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -70,9 +70,9 @@ INVALID = [
 
 
 def check(ctx: Context) -> None:
-    root = ctx.source.tree.root_node
-    if directive(root, ctx.source) != "use server":
+    if module_directive(ctx.source) != "use server":
         return
+    root = ctx.source.tree.root_node
     for stmt in root.named_children:
         if stmt.type != "export_statement":
             continue

@@ -53,16 +53,61 @@ def directive(body: Node | None, source: SourceFile) -> str | None:
     if body is None:
         return None
     for child in body.named_children:
-        if child.type == "comment":
+        if child.type in ("comment", "hash_bang_line"):
             continue
-        if child.type == "expression_statement" and child.named_child_count == 1:
-            inner = child.named_children[0]
+        inner_nodes = [c for c in child.named_children if c.type != "comment"]
+        if child.type == "expression_statement" and len(inner_nodes) == 1:
+            inner = inner_nodes[0]
             if inner.type == "string":
                 text = source.text(inner)[1:-1]
                 if text in ("use server", "use client"):
                     return text
         return None
     return None
+
+
+_LEADING_TRIVIA = re.compile(
+    rb"(?:\xef\xbb\xbf)?(?:#![^\n]*)?(?:[ \t\r\n\f\v]+|//[^\n]*|/\*.*?\*/)*", re.S
+)
+_TRIVIA = re.compile(rb"(?:[ \t\r\n\f\v]+|//[^\n]*|/\*.*?\*/)*", re.S)
+_PLAIN_STRING = re.compile(rb"'[^'\\\n\r]*'|\"[^\"\\\n\r]*\"")
+# After a line break, these may continue the string's expression instead of ending it.
+_CONTINUES = re.compile(rb"[.(\[+\-*/%?,=<>&|^!`]|(?:in|instanceof|as|satisfies)(?![\w$])")
+
+
+def module_directive(source: SourceFile) -> str | None:
+    """The file's "use server" / "use client" directive, read from its first bytes when that
+    is certain (the file is then not parsed for it); from the tree when it is not."""
+    hit = source.memo.get("module_directive", False)
+    if hit is not False:
+        return hit  # type: ignore[return-value]
+    data = source.data
+    lead = _LEADING_TRIVIA.match(data)
+    pos = lead.end() if lead is not None else 0
+    found: str | None = None
+    string = _PLAIN_STRING.match(data, pos)
+    if string is None:
+        sure = data[pos : pos + 1] not in (b"'", b'"')  # else: an escape, or no closing quote
+    else:
+        end = string.end()
+        while data[end : end + 1] in (b" ", b"\t"):
+            end += 1
+        after = data[end : end + 1]
+        if after in (b";", b""):
+            sure = True
+        elif after in (b"\n", b"\r") or data.startswith(b"//", end):
+            rest = _TRIVIA.match(data, end)
+            nxt = rest.end() if rest is not None else end
+            sure = _CONTINUES.match(data, nxt) is None
+        else:
+            sure = False
+        text = string.group()[1:-1].decode("utf-8", "replace")
+        if text in ("use server", "use client"):
+            found = text
+    if not sure:
+        found = directive(source.tree.root_node, source)
+    source.memo["module_directive"] = found
+    return found
 
 
 def function_body(fn: Node) -> Node | None:
@@ -222,7 +267,7 @@ def entry_points(source: SourceFile) -> list[EntryPoint]:
         for name, fn, export in _exports(root, local):
             if name == "default" and fn is not None:
                 found.append(EntryPoint("pages-api", name, fn, export, _wrapped(export, fn)))
-    file_directive = directive(root, source)
+    file_directive = module_directive(source)
     if file_directive == "use server":
         for name, fn, export in _exports(root, local):
             if fn is not None and _is_async(fn, source):

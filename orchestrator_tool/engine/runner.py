@@ -108,8 +108,10 @@ def check_source(
         return FileResult(source.path)
     if settings.overrides:
         applicable = [s for s in applicable if settings.enabled_for(s, source.path)]
-    if applicable and all(s.imports_only for s in applicable):
-        source.imports_from_header = True
+    # The import rules go last: if no other validator has needed the tree by then, the
+    # imports are read from the header and the file is never parsed.
+    applicable.sort(key=lambda s: s.imports_only)
+    source.imports_from_header = source.language != "python"
     package = workspace.owner_of(source.path) if workspace is not None else None
     found: list[Diagnostic] = []
     crashes: list[str] = []

@@ -9,9 +9,10 @@ A validator is a module (see ``validators/``) that declares:
 - optionally ``PATHS``: a regex searched in the file's path; files it misses are skipped;
 - optionally ``PREFILTER_EXEMPT_PATHS``: a path regex; matching files skip the ``PREFILTER``
   (entry-point rules: route files always, other files only with `"use server"` in them);
-- optionally ``IMPORTS_ONLY = True``: ``check`` reads nothing of the file but its imports
-  (``ctx.imports()``, ``ctx.package_imports()``, ``ctx.resolve()``); a file that only such
-  validators check is not parsed when its imports can be read from its header;
+- optionally ``IMPORTS_ONLY = True``: ``check`` reads nothing of the file but its header:
+  its imports (``ctx.imports()``, ``ctx.package_imports()``, ``ctx.resolve()``) and its
+  directive (``nextjs.module_directive``); such validators run last, and a file no other
+  validator parsed is not parsed for them when its header can be read without the tree;
 - optionally ``OPTIONS`` (defaults), ``ESLINT_EQUIVALENTS`` (eslint rule names whose
   ``eslint-disable`` comments also silence it) and ``FIX`` (what ``--fix`` can do, in words);
 - ``VALID`` and ``INVALID`` examples, run by the test suite and ``orchestrator rules test``;
@@ -525,9 +526,9 @@ def word_tokens(source: SourceFile, word: str) -> list[Node]:
         data = source.data
         needle = word.encode()
         size = len(needle)
-        root = source.tree.root_node
         at = data.find(needle)
-        while at >= 0:
+        root = source.tree.root_node if at >= 0 else None  # no occurrence: no parse
+        while root is not None and at >= 0:
             tok = root.descendant_for_byte_range(at, at + size)
             if tok is not None and tok.start_byte == at and tok.end_byte == at + size:
                 tokens.append(tok)
