@@ -187,16 +187,39 @@ def _misparsed_type_arguments(ctx: Context) -> list[Node]:
     return found
 
 
-# An `any` type follows one of these tokens (or starts its line); an `any` in prose ("if any
+# An `any` type follows one of these tokens, or starts its line; an `any` in prose ("if any
 # of…") follows a word. A file with no such `any` is passed over without a parse.
-_TYPE_POSITION_ANY = re.compile(
-    rb"(?:[:<,|&(\[=?{\n]|=>|\.\.\.|\*/"
-    rb"|(?<![\w$])(?:as|satisfies|extends|keyof|readonly|is))[ \t\r\n]*any(?![\w$])"
+_TYPE_POSITION_BEFORE = re.compile(
+    rb"(?:[:<,|&(\[=?{]|=>|\.\.\.|\*/|(?<![\w$])(?:as|satisfies|extends|keyof|readonly|is))\Z"
 )
+_SPACE = b" \t\r\n"
+
+
+def _may_hold_any_type(data: bytes) -> bool:
+    at = data.find(b"any")
+    while at >= 0:
+        end = at + 3
+        word = (end == len(data) or not _is_word_byte(data[end])) and (
+            at == 0 or not _is_word_byte(data[at - 1])
+        )
+        if word:
+            k = at
+            while k > 0 and data[k - 1] in _SPACE:
+                k -= 1
+            if k == 0 or b"\n" in data[k:at]:
+                return True
+            if _TYPE_POSITION_BEFORE.search(data, max(0, k - 10), k):
+                return True
+        at = data.find(b"any", end)
+    return False
+
+
+def _is_word_byte(c: int) -> bool:
+    return c == 36 or c == 95 or c >= 128 or (48 <= c <= 57) or (65 <= c <= 90) or (97 <= c <= 122)
 
 
 def check(ctx: Context) -> None:
-    if not _TYPE_POSITION_ANY.search(ctx.source.data):
+    if not _may_hold_any_type(ctx.source.data):
         return
     ignore_rest = bool(ctx.options.get("ignoreRestArgs"))
     fix_to_unknown = bool(ctx.options.get("fixToUnknown"))

@@ -26,9 +26,33 @@ _TOKEN = re.compile(
     re.X,
 )
 _HSPACE = re.compile(rb"[ \t]*")
-# In the rest of the file: anything that could be an import the header did not hold.
-_LATER_IMPORT = re.compile(rb"\bimport\b|\brequire\b")
-_LATER_EXPORT = re.compile(rb"\bexport\b\s*(?:type\b\s*)?([{*/])")
+# The usual statements in one match (no comment inside, no string name): the token-by-token
+# reading below handles the rest.
+_NAME = rb"[A-Za-z_$][\w$]*"
+_ITEM = rb"(?:type\s+)?" + _NAME + rb"(?:\s+as\s+" + _NAME + rb")?"
+_BRACES = rb"\{\s*(?:" + _ITEM + rb"\s*,\s*)*(?:" + _ITEM + rb"\s*)?\}"
+_SPEC = rb"""(?P<q>['"])(?P<spec>[^'"\\\n\r]+)(?P=q)"""
+_FAST = re.compile(
+    rb"(?:import\s+(?:type\s+)?(?:"
+    + _NAME
+    + rb"(?:\s*,\s*(?:"
+    + _BRACES
+    + rb"|\*\s*as\s+"
+    + _NAME
+    + rb"))?|"
+    + _BRACES
+    + rb"|\*\s*as\s+"
+    + _NAME
+    + rb")\s*from\s*"
+    + rb"|import\s*"
+    + rb"|export\s+(?:type\s+)?(?:\*(?:\s+as\s+"
+    + _NAME
+    + rb")?|"
+    + _BRACES
+    + rb")\s*from\s*)"
+    + _SPEC
+)
+_LATER_EXPORT = re.compile(rb"export(?![\w$])\s*(?:type(?![\w$])\s*)?([{*/])")
 _BOM = b"\xef\xbb\xbf"
 
 Token = tuple[str, bytes, int, int]  # kind, text, start, end
@@ -294,6 +318,8 @@ def header_imports(data: bytes) -> list[Import] | None:
                 lx.pos = end
                 lx.end_of_statement()
                 continue
+            if kind == "ident" and text in (b"import", b"export") and _fast(lx, start, found):
+                continue
             if kind == "ident" and text == b"import":
                 lx.pos = end
                 after = lx.peek()
@@ -311,10 +337,57 @@ def header_imports(data: bytes) -> list[Import] | None:
     return found if _rest_is_import_free(data, start) else None
 
 
+def _fast(lx: _Lexer, start: int, found: list[Import]) -> bool:
+    m = _FAST.match(lx.data, start)
+    if m is None:
+        return False
+    from .imports import Import, type_only_statement
+
+    lx.pos = m.end()
+    end = lx.end_of_statement()
+    kind = "import" if lx.data.startswith(b"import", start) else "export"
+    found.append(
+        Import(
+            specifier=m.group("spec").decode("utf-8", "replace"),
+            start=m.start("spec"),
+            end=m.end("spec"),
+            statement_start=start,
+            statement_end=end,
+            type_only=type_only_statement(lx.data[start:end]),
+            kind=kind,
+        )
+    )
+    return True
+
+
+def _is_word_byte(data: bytes, i: int) -> bool:
+    if i < 0 or i >= len(data):
+        return False
+    c = data[i]
+    return c == 36 or c == 95 or c >= 128 or 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
+
+
+def _has_word(data: bytes, word: bytes, start: int) -> bool:
+    at = data.find(word, start)
+    while at >= 0:
+        # After a digit, the word may start a token (`1import` is a number, then `import`).
+        before = data[at - 1 : at]
+        if (before.isdigit() or not _is_word_byte(data, at - 1)) and not _is_word_byte(
+            data, at + len(word)
+        ):
+            return True
+        at = data.find(word, at + 1)
+    return False
+
+
 def _rest_is_import_free(data: bytes, start: int) -> bool:
-    if _LATER_IMPORT.search(data, start):
+    # Anything that could be an import the header did not hold.
+    if _has_word(data, b"import", start) or _has_word(data, b"require", start):
         return False
     for m in _LATER_EXPORT.finditer(data, start):
+        before = data[m.start() - 1 : m.start()]
+        if not before.isdigit() and _is_word_byte(data, m.start() - 1):
+            continue  # part of a longer name
         if m.group(1) != b"{":
             return False  # export * …, export /* … */
         close = data.find(b"}", m.end())
