@@ -37,6 +37,7 @@ import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.diagnostics import Fix
+from orchestrator_tool.engine.source import is_word_byte
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -199,10 +200,7 @@ def _may_hold_any_type(data: bytes) -> bool:
     at = data.find(b"any")
     while at >= 0:
         end = at + 3
-        word = (end == len(data) or not _is_word_byte(data[end])) and (
-            at == 0 or not _is_word_byte(data[at - 1])
-        )
-        if word:
+        if not is_word_byte(data, end) and not is_word_byte(data, at - 1):
             k = at
             while k > 0 and data[k - 1] in _SPACE:
                 k -= 1
@@ -212,10 +210,6 @@ def _may_hold_any_type(data: bytes) -> bool:
                 return True
         at = data.find(b"any", end)
     return False
-
-
-def _is_word_byte(c: int) -> bool:
-    return c == 36 or c == 95 or c >= 128 or (48 <= c <= 57) or (65 <= c <= 90) or (97 <= c <= 122)
 
 
 def check(ctx: Context) -> None:

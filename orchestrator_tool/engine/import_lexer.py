@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .source import is_word_byte
+
 if TYPE_CHECKING:
     from .imports import Import
 
@@ -360,19 +362,12 @@ def _fast(lx: _Lexer, start: int, found: list[Import]) -> bool:
     return True
 
 
-def _is_word_byte(data: bytes, i: int) -> bool:
-    if i < 0 or i >= len(data):
-        return False
-    c = data[i]
-    return c == 36 or c == 95 or c >= 128 or 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
-
-
 def _has_word(data: bytes, word: bytes, start: int) -> bool:
     at = data.find(word, start)
     while at >= 0:
         # After a digit, the word may start a token (`1import` is a number, then `import`).
         before = data[at - 1 : at]
-        if (before.isdigit() or not _is_word_byte(data, at - 1)) and not _is_word_byte(
+        if (before.isdigit() or not is_word_byte(data, at - 1)) and not is_word_byte(
             data, at + len(word)
         ):
             return True
@@ -386,7 +381,7 @@ def _rest_is_import_free(data: bytes, start: int) -> bool:
         return False
     for m in _LATER_EXPORT.finditer(data, start):
         before = data[m.start() - 1 : m.start()]
-        if not before.isdigit() and _is_word_byte(data, m.start() - 1):
+        if not before.isdigit() and is_word_byte(data, m.start() - 1):
             continue  # part of a longer name
         if m.group(1) != b"{":
             return False  # export * …, export /* … */

@@ -123,3 +123,12 @@ class SourceFile:
             return row + 1, len(prefix) + 1
         units = len(prefix.decode("utf-8", "replace").encode("utf-16-le")) // 2
         return row + 1, units + 1
+
+
+def is_word_byte(data: bytes, i: int) -> bool:
+    """Whether ``data[i]`` can be part of a JavaScript name (ASCII letters, digits, `_`, `$`,
+    and any byte of a non-ASCII character); False out of range."""
+    if i < 0 or i >= len(data):
+        return False
+    c = data[i]
+    return c in (36, 95) or c >= 128 or 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
