@@ -164,27 +164,31 @@ def _specifiers(lx: _Lexer, named: bool) -> None:
             return
 
 
-def _string_import(
-    lx: _Lexer, start: int, kind: str, found: list[Import], type_text: bytes | None = None
+def _record(
+    found: list[Import], data: bytes, spec: tuple[int, int], statement: tuple[int, int], kind: str
 ) -> None:
+    """An import whose specifier text spans ``spec`` (inside the quotes)."""
     from .imports import Import, type_only_statement
 
-    tok = lx.expect("string")
-    end = lx.end_of_statement()
-    if tok[3] - tok[2] <= 2:
+    if spec[1] <= spec[0]:
         return  # '' has no text: the tree has no specifier either
-    text = lx.data[start:end]
     found.append(
         Import(
-            specifier=tok[1][1:-1].decode("utf-8", "replace"),
-            start=tok[2] + 1,
-            end=tok[3] - 1,
-            statement_start=start,
-            statement_end=end,
-            type_only=kind in ("import", "export") and type_only_statement(text),
+            specifier=data[spec[0] : spec[1]].decode("utf-8", "replace"),
+            start=spec[0],
+            end=spec[1],
+            statement_start=statement[0],
+            statement_end=statement[1],
+            type_only=kind != "require" and type_only_statement(data[statement[0] : statement[1]]),
             kind=kind,
         )
     )
+
+
+def _string_import(lx: _Lexer, start: int, kind: str, found: list[Import]) -> None:
+    tok = lx.expect("string")
+    end = lx.end_of_statement()
+    _record(found, lx.data, (tok[2] + 1, tok[3] - 1), (start, end), kind)
 
 
 def _import(lx: _Lexer, start: int, found: list[Import]) -> None:
@@ -235,20 +239,7 @@ def _after_default(lx: _Lexer, start: int, found: list[Import], name: bytes) -> 
         spec = lx.expect("string")
         lx.expect("punct", b")")
         end = lx.end_of_statement()
-        if spec[3] - spec[2] > 2:
-            from .imports import Import
-
-            found.append(
-                Import(
-                    specifier=spec[1][1:-1].decode("utf-8", "replace"),
-                    start=spec[2] + 1,
-                    end=spec[3] - 1,
-                    statement_start=start,
-                    statement_end=end,
-                    type_only=False,
-                    kind="require",
-                )
-            )
+        _record(found, lx.data, (spec[2] + 1, spec[3] - 1), (start, end), "require")
         return
     if tok[1] == b",":
         tok = lx.next()
@@ -343,22 +334,10 @@ def _fast(lx: _Lexer, start: int, found: list[Import]) -> bool:
     m = _FAST.match(lx.data, start)
     if m is None:
         return False
-    from .imports import Import, type_only_statement
-
     lx.pos = m.end()
     end = lx.end_of_statement()
     kind = "import" if lx.data.startswith(b"import", start) else "export"
-    found.append(
-        Import(
-            specifier=m.group("spec").decode("utf-8", "replace"),
-            start=m.start("spec"),
-            end=m.end("spec"),
-            statement_start=start,
-            statement_end=end,
-            type_only=type_only_statement(lx.data[start:end]),
-            kind=kind,
-        )
-    )
+    _record(found, lx.data, m.span("spec"), (start, end), kind)
     return True
 
 
