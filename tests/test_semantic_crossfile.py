@@ -174,6 +174,52 @@ export function Form() { return <p>{String(Project) + String(db)}</p>; }
     assert _codes(root, "RSC001") == [("apps/web/components/form.tsx", 3)]
 
 
+def test_package_entry_is_judged_like_a_client_modules_own_imports(tmp_path: Path) -> None:
+    web = {
+        "name": "web",
+        "dependencies": {"@repo/db": "workspace:*", "@repo/api": "workspace:*"},
+    }
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/package.json": json.dumps(web),
+            "packages/api/package.json": json.dumps(
+                {
+                    "name": "@repo/api",
+                    "exports": {".": "./index.ts", "./labels": "./labels.ts", "./db": "./db.ts"},
+                    "dependencies": {"@repo/db": "workspace:*"},
+                }
+            ),
+            "packages/api/index.ts": 'import type { db } from "@repo/db";\n'
+            "export type Db = typeof db;\n",
+            "packages/api/labels.ts": 'import { Project } from "@repo/db/schema";\n'
+            "export const label = String(Project);\n",
+            "packages/api/db.ts": 'export { db } from "@repo/db";\n',
+            "apps/web/components/form.tsx": """"use client";
+import { useApi } from "@repo/api";
+import { label } from "@repo/api/labels";
+import { db } from "@repo/api/db";
+export function Form() { return <p>{String(useApi) + label + String(db)}</p>; }
+""",
+        },
+    )
+    assert _codes(root, "RSC001") == [("apps/web/components/form.tsx", 4)]
+
+
+def test_app_folder_of_a_package_without_next_has_no_server_components(tmp_path: Path) -> None:
+    page = "export default function Page() {\n  const [n] = useState(0);\n  return <p>{n}</p>;\n}\n"
+    next_app = {"name": "site", "dependencies": {"next": "^15", "react": "^19"}}
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/app/settings/page.tsx": page,  # apps/web: React Router, no next
+            "apps/site/package.json": json.dumps(next_app),
+            "apps/site/app/settings/page.tsx": page,
+        },
+    )
+    assert _codes(root, "RSC002") == [("apps/site/app/settings/page.tsx", 2)]
+
+
 def test_console_log_in_a_cli_package_is_its_job(tmp_path: Path) -> None:
     root = _monorepo(
         tmp_path,

@@ -4,7 +4,9 @@
 Inside route handlers, server actions and Pages Router API handlers, reports a call used as a
 bare statement — not awaited, returned, assigned, chained with `.then`/`.catch` or marked
 `void` — when the function called is declared `async` in the same file, or is a known async
-API (`fetch`, and the names in option `asyncFunctions`).
+API (`fetch`, and the names in option `asyncFunctions`). An async function whose own body
+neither awaits nor returns a value is left out: its promise settles as soon as the call
+returns (such helpers queue their work elsewhere, as into a list the handler awaits).
 
 ## Why
 A serverless function may be frozen or torn down as soon as the response is returned: the
@@ -60,11 +62,15 @@ VALID = [
         "function sync() {}\nexport async function POST() {\n  sync();\n  return Response.json({});\n}",
         filename=ROUTE,
     ),
+    Valid(
+        "export async function POST() {\n  const jobs: Promise<void>[] = [];\n  async function queue(id: string) {\n    jobs.push(run(id));\n  }\n  queue('a');\n  await Promise.all(jobs);\n  return Response.json({});\n}",
+        filename=ROUTE,
+    ),
 ]
 INVALID = [
     Invalid(
-        "async function send() {}\nexport async function POST() {\n  send();\n  return Response.json({});\n}",
-        positions=((3, 3),),
+        "async function send() {\n  await fetch('https://example.com');\n}\nexport async function POST() {\n  send();\n  return Response.json({});\n}",
+        positions=((5, 3),),
         filename=ROUTE,
     ),
     Invalid(
@@ -76,7 +82,33 @@ INVALID = [
 
 
 def _async_names(root: Node, ctx: Context) -> set[str]:
-    return {ctx.source.text(name) for _, name, _ in async_functions(ctx.source)}
+    return {
+        ctx.source.text(name)
+        for _, name, fn in async_functions(ctx.source)
+        if _leaves_work_pending(fn)
+    }
+
+
+def _leaves_work_pending(fn: Node) -> bool:
+    """Whether an async function's promise can settle after its call returns: its own body
+    (not the callbacks in it) awaits or returns a value. One that does neither settles once its
+    synchronous body has run, so dropping its promise drops no work."""
+    body = function_body(fn)
+    if body is None or body.type != "statement_block":
+        return True  # `async () => expr`: the expression's promise is what it returns
+    stack = list(body.named_children)
+    while stack:
+        n = stack.pop()
+        if n.type in FUNCTION_TYPES:
+            continue
+        if n.type == "await_expression":
+            return True
+        if n.type == "for_in_statement" and any(c.type == "await" for c in n.children):
+            return True  # for await (…)
+        if n.type == "return_statement" and n.named_children:
+            return True
+        stack.extend(n.named_children)
+    return False
 
 
 def check(ctx: Context) -> None:

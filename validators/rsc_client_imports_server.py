@@ -9,6 +9,8 @@ like `database`/`db`/`prisma`, or depending on `@prisma/client`, `drizzle-orm`, 
 level). Type-only imports are fine: they vanish at build time. A subpath of a database package
 (`@repo/database/schema`, `@repo/db/prisma-browser`) is only reported when the file it leads to
 imports a database client or `server-only`: schema and browser builds are safe on the client.
+The entry point followed is judged the same way: its type-only imports and its imports of such
+subpaths do not make it server code.
 
 ## Why
 Everything a client module imports is bundled for the browser: a database client or a secret
@@ -31,8 +33,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.imports import NODE_BUILTINS, resolver_for
+from orchestrator_tool.engine.imports import (
+    NODE_BUILTINS,
+    imports_of,
+    package_name_of,
+    per_workspace,
+    resolver_for,
+)
 from orchestrator_tool.engine.nextjs import module_directive
+from orchestrator_tool.engine.source import SourceFile, language_of
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -111,7 +120,21 @@ def server_packages(ws: Workspace, extra: set[str]) -> set[str]:
 def _entry_imports_server(
     ws: Workspace, pkg: Package, subpath: str, servers: set[str]
 ) -> str | None:
-    """What server-only code a workspace package's (sub)entry imports, if any."""
+    """What server-only code a workspace package's (sub)entry imports, if any: `server-only`,
+    or a server package, judged as a client module's own import of it would be (type-only
+    imports vanish; a database package's subpath counts when it leads to a database client).
+    Once per run and entry."""
+    verdicts = per_workspace(_ENTRY_VERDICTS, ws, lambda _: {})
+    key = (pkg.path, subpath, frozenset(servers))
+    if key not in verdicts:
+        verdicts[key] = _judge_entry(ws, pkg, subpath, servers)
+    return verdicts[key]
+
+
+_ENTRY_VERDICTS: dict[int, tuple[Workspace, dict[tuple[str, str, frozenset[str]], str | None]]] = {}
+
+
+def _judge_entry(ws: Workspace, pkg: Package, subpath: str, servers: set[str]) -> str | None:
     resolver = resolver_for(ws)
     target = resolver.resolve_file(f"{pkg.path}/{subpath[2:]}" if subpath else pkg.path)
     if target is None and not subpath:
@@ -121,29 +144,48 @@ def _entry_imports_server(
                 break
     if target is None:
         return None
+    language = language_of(target)
     try:
         data = (ws.root / target).read_bytes()
     except OSError:
         return None
-    if _SERVER_IMPORT.search(data):
-        return f"{target} imports server-only"
-    for name in servers:
-        if name != pkg.name and re.search(
-            rb"""from\s+["']""" + re.escape(name.encode()) + rb"""["'/]""", data
-        ):
-            return f"{target} imports {name}"
+    if language is None or language == "python":
+        return None
+    entry = SourceFile(target, data, language)
+    entry.imports_from_header = True  # its imports alone are read: no parse when the header tells
+    for imp in imports_of(entry):
+        if imp.type_only:
+            continue
+        if imp.specifier == "server-only":
+            return f"{target} imports server-only"
+        name, sub = package_name_of(imp.specifier)
+        if name == pkg.name or name not in servers:
+            continue
+        if sub:
+            res = resolver.resolve(target, imp.specifier, pkg)
+            if not _file_is_server(ws, res):
+                continue
+        return f"{target} imports {name}"
     return None
+
+
+def _file_is_server(ws: Workspace, res: Resolution) -> bool:
+    """Whether a resolved module imports a database client or `server-only` (an unresolved
+    one counts unless it is a workspace package's)."""
+    if not res.exists or res.path is None:
+        return res.kind != "workspace"
+    try:
+        data = (ws.root / res.path).read_bytes()
+    except OSError:
+        return False
+    return bool(_SERVER_IMPORT.search(data) or _DB_CLIENT_IMPORT.search(data))
 
 
 def _subpath_is_server(ctx: Context, res: Resolution) -> bool:
     """A database package's subpath (`@repo/db/schema`) that imports a database client."""
-    if ctx.workspace is None or not res.exists or res.path is None:
+    if ctx.workspace is None:
         return res.kind != "workspace"
-    try:
-        data = (ctx.workspace.root / res.path).read_bytes()
-    except OSError:
-        return False
-    return bool(_SERVER_IMPORT.search(data) or _DB_CLIENT_IMPORT.search(data))
+    return _file_is_server(ctx.workspace, res)
 
 
 def check(ctx: Context) -> None:

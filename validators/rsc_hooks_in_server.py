@@ -6,7 +6,11 @@ In an App Router segment file (`app/**/page`, `layout`, `template`, `loading`, `
 directive — a Server Component unless it says otherwise — reports calls to React hooks
 (`useState`, `useEffect`, any `useSomething`) and event-handler props given an inline function
 (`onClick={() => …}`). Hooks that work in Server Components (next-intl's `useTranslations`,
-`useFormatter`, …: option `serverHooks`) and inline `"use server"` functions are exempt.
+`useFormatter`, …: option `serverHooks`), awaited `use…` calls (an async helper named like a
+hook, as react-i18next's server `useTranslation`: a React hook is never awaited) and inline
+`"use server"` functions are exempt. Files in private folders (`app/_components/…`) are not
+segment files, and a package that depends on neither `next` itself nor through the repository
+root (a React Router or Vite app with an `app/` folder) has no Server Components.
 
 Other modules under `app/` are not judged: a component file without a directive is a Client
 Component when a client module imports it, so only the segment files are known to render on
@@ -36,6 +40,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from orchestrator_tool.engine.imports import declares
 from orchestrator_tool.engine.nextjs import directive, function_body, module_directive
 from orchestrator_tool.engine.validator import Invalid, Valid
 
@@ -48,9 +53,10 @@ MESSAGE = 'Hooks or event handlers in a Server Component (no "use client").'
 SEVERITY = "error"
 LANGUAGES = ("tsx", "javascript")
 PREFILTER = rb"use[A-Z]|on[A-Z]"
-# App Router segment files: the only modules known to render on the server.
+# App Router segment files: the only modules known to render on the server. A folder whose name
+# starts with `_` is private: its files are not routed.
 PATHS = (
-    r"(^|/)app/(.+/)?(page|layout|template|loading|not-found|default|error|global-error"
+    r"(^|/)app/([^_/][^/]*/)*(page|layout|template|loading|not-found|default|error|global-error"
     r"|forbidden|unauthorized)\.(tsx|jsx|js)$"
 )
 OPTIONS: dict[str, list[str]] = {
@@ -95,6 +101,14 @@ VALID = [
         "export default function Page() { const t = useTranslations('x'); return <p>{t('a')}</p>; }",
         filename="app/page.tsx",
     ),
+    Valid(
+        "export default async function Page() { const { t } = await useTranslation(); return <p>{t('a')}</p>; }",
+        filename="app/settings/page.tsx",
+    ),
+    Valid(
+        "export const Spinner = () => { const [x] = useState(0); return <b onClick={() => x}>x</b>; };",
+        filename="app/project/_components/loading.tsx",
+    ),
 ]
 INVALID = [
     Invalid(
@@ -105,8 +119,19 @@ INVALID = [
 ]
 
 
+def _next_app(ctx: Context) -> bool:
+    """Whether the file's package can be a Next.js app: it, or the repository root, depends on
+    `next` (unknown without a workspace)."""
+    if ctx.workspace is None:
+        return True
+    owners = (ctx.package, ctx.workspace.root_package)
+    return any(p is not None and declares(p, "next") for p in owners)
+
+
 def check(ctx: Context) -> None:
     if module_directive(ctx.source) in ("use client", "use server"):
+        return
+    if not _next_app(ctx):
         return
     allowed_raw = ctx.options.get("serverHooks") or []
     allowed = {str(x) for x in allowed_raw} if isinstance(allowed_raw, list) else set()
@@ -115,7 +140,8 @@ def check(ctx: Context) -> None:
             fn = node.child_by_field_name("function")
             if fn is not None and fn.type == "identifier":
                 name = ctx.source.text(fn)
-                if _HOOK.match(name) and name not in allowed:
+                awaited = node.parent is not None and node.parent.type == "await_expression"
+                if _HOOK.match(name) and name not in allowed and not awaited:
                     ctx.report(
                         node,
                         f'{name}() in a Server Component: add "use client" or move it into a client component',
