@@ -324,3 +324,62 @@ def test_mutation_hook_whose_on_error_reports_covers_the_catch(tmp_path: Path) -
         {"apps/web/hooks/use-save.ts": hook % "rollback()", "apps/web/f.tsx": form},
     )
     assert _codes(silent, "ERR002") == [("apps/web/f.tsx", 8)]
+
+
+def test_an_imported_async_function_whose_promise_is_dropped(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/email.ts": """export async function sendWelcome(to: string) {
+  await fetch("https://mail.example.com", { method: "POST", body: to });
+}
+export const logEvent = async (name: string) => fetch(`/log?${name}`);
+export async function queue(jobs: Promise<void>[], to: string) {
+  jobs.push(sendWelcome(to));
+}
+export function plain(to: string) {
+  return to;
+}
+""",
+            "apps/web/lib/index.ts": 'export * from "./email";\n',
+            "apps/web/app/api/a/route.ts": """import { sendWelcome, logEvent, queue, plain } from "@/lib";
+export async function POST(req: Request) {
+  const jobs: Promise<void>[] = [];
+  sendWelcome("a");
+  logEvent("signup");
+  queue(jobs, "b");
+  plain("c");
+  void sendWelcome("d");
+  await sendWelcome("e");
+  await Promise.all(jobs);
+  return Response.json({});
+}
+""",
+        },
+    )
+    # through a barrel; not the helper that settles at once, the sync one, void or await
+    assert _codes(root, "ERR005") == [
+        ("apps/web/app/api/a/route.ts", 4),
+        ("apps/web/app/api/a/route.ts", 5),
+    ]
+
+
+def test_a_local_async_function_shadows_the_import_of_its_name(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/rules.ts": "export async function remove(id: string) {\n  await fetch(id);\n}\n",
+            "apps/web/app/api/a/route.ts": """import { remove } from "@/lib/rules";
+export async function POST() {
+  const jobs: Promise<void>[] = [];
+  async function remove(id: string) {
+    jobs.push(fetch(id).then(() => undefined));
+  }
+  remove("a");
+  await Promise.all(jobs);
+  return Response.json({});
+}
+""",
+        },
+    )
+    assert _codes(root, "ERR005") == []

@@ -3,8 +3,11 @@
 ## What it does
 Inside route handlers, server actions and Pages Router API handlers, reports a call used as a
 bare statement — not awaited, returned, assigned, chained with `.then`/`.catch` or marked
-`void` — when the function called is declared `async` in the same file, or is a known async
-API (`fetch`, and the names in option `asyncFunctions`). An async function whose own body
+`void` — when the function called is declared `async` in the same file or in the workspace
+module its import leads to (relative paths, tsconfig aliases, workspace packages, through up to
+three barrel re-exports), or is a known async API (`fetch`, and the names in option
+`asyncFunctions`). Calls of methods (`client.send()`) and of external packages' functions are
+not judged: their definitions are not read. An async function whose own body
 neither awaits nor returns a value is left out: its promise settles as soon as the call
 returns (such helpers queue their work elsewhere, as into a list the handler awaits).
 
@@ -29,6 +32,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from orchestrator_tool.engine.helpers import helper_index_for
 from orchestrator_tool.engine.nextjs import (
     ENTRY_POINT_PATHS,
     FUNCTION_TYPES,
@@ -60,6 +64,10 @@ VALID = [
     ),
     Valid(
         "function sync() {}\nexport async function POST() {\n  sync();\n  return Response.json({});\n}",
+        filename=ROUTE,
+    ),
+    Valid(
+        "async function save() {\n  await fetch('https://example.com');\n}\nexport async function POST() {\n  return stream({ async onDone() {\n    save();\n  } });\n}",
         filename=ROUTE,
     ),
     Valid(
@@ -121,6 +129,25 @@ def check(ctx: Context) -> None:
         | {"fetch"}
         | ({str(x) for x in extra_raw} if isinstance(extra_raw, list) else set())
     )
+    imported: dict[str, bool] = {}
+    # A function of this file, at any depth, shadows an import of the same name.
+    local = {ctx.source.text(name) for _, name, _ in async_functions(ctx.source)}
+
+    def dropped_promise(name: str) -> bool:
+        if name in known:
+            return True
+        if ctx.workspace is None or not name.isidentifier() or name in local:
+            return False
+        if name not in imported:
+            found = helper_index_for(ctx.workspace).definition(ctx.source, name)
+            imported[name] = (
+                found is not None
+                and found[0].path != ctx.source.path
+                and any(c.type == "async" for c in found[1].children)
+                and _leaves_work_pending(found[1])
+            )
+        return imported[name]
+
     for ep, names in eps:
         body = function_body(ep.function)
         if body is None:
@@ -128,14 +155,14 @@ def check(ctx: Context) -> None:
         stack = [body]
         while stack:
             n = stack.pop()
-            if n.type in FUNCTION_TYPES:
-                continue  # callbacks run on their own schedule
+            if n.type in FUNCTION_TYPES or n.type == "method_definition":
+                continue  # callbacks (and methods handed over in objects) run on their own schedule
             if n.type == "expression_statement" and n.named_children:
                 expr = n.named_children[0]
                 if expr.type == "call_expression":
                     fn = expr.child_by_field_name("function")
                     name = ctx.source.text(fn) if fn is not None else ""
-                    if name in known:
+                    if dropped_promise(name):
                         ctx.report(
                             expr,
                             f"{name}(...) returns a promise that {names} drops: await it or hand it to after()/waitUntil()",
