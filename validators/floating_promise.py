@@ -6,8 +6,9 @@ bare statement — not awaited, returned, assigned, chained with `.then`/`.catch
 `void` — when the function called is declared `async` in the same file or in the workspace
 module its import leads to (relative paths, tsconfig aliases, workspace packages, through up to
 three barrel re-exports), or is a known async API (`fetch`, and the names in option
-`asyncFunctions`). Calls of methods (`client.send()`) and of external packages' functions are
-not judged: their definitions are not read. An async function whose own body
+`asyncFunctions`). Calls of methods (`client.send()`), of external packages' functions and of
+names bound to something other than a function (`const log = dev ? noop : logger.log`) are not
+judged: no definition is read for them. An async function whose own body
 neither awaits nor returns a value is left out: its promise settles as soon as the call
 returns (such helpers queue their work elsewhere, as into a list the handler awaits).
 
