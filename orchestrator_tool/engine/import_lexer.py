@@ -218,6 +218,13 @@ def _import(lx: _Lexer, start: int, found: list[Import]) -> None:
     tok = lx.next()
     if tok[0] == "ident":
         return _after_default(lx, start, found, tok[1])
+    _bindings(lx, tok)
+    lx.expect("ident", b"from")
+    _string_import(lx, start, "import", found)
+
+
+def _bindings(lx: _Lexer, tok: Token) -> None:
+    """`* as ns` or `{ a, b as c }`, its first token already read."""
     if tok[1] == b"*":
         lx.expect("ident", b"as")
         lx.expect("ident")
@@ -225,8 +232,6 @@ def _import(lx: _Lexer, start: int, found: list[Import]) -> None:
         _specifiers(lx, named=True)
     else:
         raise _Unsure
-    lx.expect("ident", b"from")
-    _string_import(lx, start, "import", found)
 
 
 def _after_default(lx: _Lexer, start: int, found: list[Import], name: bytes) -> None:
@@ -242,14 +247,7 @@ def _after_default(lx: _Lexer, start: int, found: list[Import], name: bytes) -> 
         _record(found, lx.data, (spec[2] + 1, spec[3] - 1), (start, end), "require")
         return
     if tok[1] == b",":
-        tok = lx.next()
-        if tok[1] == b"*":
-            lx.expect("ident", b"as")
-            lx.expect("ident")
-        elif tok[1] == b"{":
-            _specifiers(lx, named=True)
-        else:
-            raise _Unsure
+        _bindings(lx, lx.next())
         tok = lx.next()
     if tok[0] != "ident" or tok[1] != b"from":
         raise _Unsure
