@@ -428,6 +428,7 @@ def test_word_tokens_are_whole_tokens_only_and_match_the_tree_traversal() -> Non
         (rb"ab*c", (b"a", False)),  # the quantifier makes `b` optional
         (rb"a[|]b", (b"a", False)),
         (rb"(?i)use client", (b"", False)),
+        (rb"ab[])]|c", (b"", False)),  # the `]` first in a class is literal: `|c` is top level
     ],
 )
 def test_a_prefilter_is_screened_by_its_literal_prefix(pattern, expected) -> None:
@@ -452,6 +453,10 @@ def test_a_prefilter_is_screened_by_its_literal_prefix(pattern, expected) -> Non
         ("'use client' + x\n", None, True),
         ("'use\\x20client'\n", None, True),  # an escape: the tree tells
         ("'use client'", "use client", False),
+        ('// x\r"use client"\n', "use client", False),  # a lone CR ends the comment
+        ('"use client" // x\r.foo\n', None, True),
+        ('\u00a0"use client"\n', "use client", True),  # a space outside ASCII: the tree tells
+        (' #!x\n"use client"\n', "use client", True),  # a late hashbang: the tree tells
     ],
 )
 def test_the_module_directive_is_read_from_the_first_bytes_or_from_the_tree(

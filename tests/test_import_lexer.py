@@ -60,6 +60,16 @@ LEAVE = [
     "import x = Foo.Bar\n",
     "/* unterminated\nimport a from 'a'\n",
     '"use client" + x\nimport a from "a"\n',
+    # line breaks and spaces the tree reads differently from ASCII ones
+    "import a from 'a'\r// c\rimport b from 'b'\r",
+    "import 'x'\r// c\n",
+    "import\u00a0a from 'a';",
+    "import a from 'a'\nexport const x = 1\nexport\u00a0* from 'y'\n",
+    "import a from 'a'\u2028import b from 'b'\n",
+    # where the tree ends the statement early or misreads it
+    "export\n{ a } from 'x'\n",
+    "export type\n* from 'x'\n",
+    "import type = require('a')\n",
 ]
 
 

@@ -383,3 +383,19 @@ export async function POST() {
         },
     )
     assert _codes(root, "ERR005") == []
+
+
+def test_a_default_import_of_an_async_function_declaration(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/save.ts": "export default async function save(id: string) {\n  await fetch(id);\n}\n",
+            "apps/web/app/api/a/route.ts": """import save from "@/lib/save";
+export async function POST() {
+  save("a");
+  return Response.json({});
+}
+""",
+        },
+    )
+    assert _codes(root, "ERR005") == [("apps/web/app/api/a/route.ts", 3)]

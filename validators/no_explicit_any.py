@@ -88,6 +88,9 @@ INVALID = [
     Invalid("type W = X extends Y ? any : never;", positions=((1, 24),)),
     Invalid("type Z = () => any;", positions=((1, 16),)),
     Invalid("let y: /* why */ any;", positions=((1, 18),)),
+    Invalid("type M = { [K in any]: 1 };", positions=((1, 18),)),
+    Invalid("let x:\vany;", positions=((1, 8),)),
+    Invalid("let x:\u00a0any;", positions=((1, 8),)),
     Invalid(
         "let a: any = 1;",
         positions=((1, 8),),
@@ -191,15 +194,17 @@ def _misparsed_type_arguments(ctx: Context) -> list[Node]:
 # An `any` type follows one of these tokens, or starts its line; an `any` in prose ("if any
 # of…") follows a word. A file with no such `any` is passed over without a parse.
 _TYPE_POSITION_BEFORE = re.compile(
-    rb"(?:[:<,|&(\[=?{]|=>|\.\.\.|\*/|(?<![\w$])(?:as|satisfies|extends|keyof|readonly|is))\Z"
+    rb"(?:[:<,|&(\[=?{]|=>|\.\.\.|\*/|(?<![\w$])(?:as|satisfies|extends|keyof|readonly|is|in))\Z"
 )
-_SPACE = b" \t\r\n"
+_SPACE = b" \t\r\n\f\v"
 
 
 def _may_hold_any_type(data: bytes) -> bool:
     at = data.find(b"any")
     while at >= 0:
         end = at + 3
+        if (at > 0 and data[at - 1] >= 0x80) or (end < len(data) and data[end] >= 0x80):
+            return True  # beside a character outside ASCII, which may be a space: look closer
         if not is_word_byte(data, end) and not is_word_byte(data, at - 1):
             k = at
             while k > 0 and data[k - 1] in _SPACE:

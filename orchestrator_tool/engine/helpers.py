@@ -383,6 +383,8 @@ def _definition(source: SourceFile, name: str) -> Node | None:
             n = target.child_by_field_name("name")
             if n is not None:
                 index.setdefault(source.text(n), target)
+            if target is not node and any(c.type == "default" for c in node.children):
+                index.setdefault("default", target)  # export default function name() {}
         elif target.type in ("lexical_declaration", "variable_declaration"):
             for d in target.named_children:
                 n, value = d.child_by_field_name("name"), d.child_by_field_name("value")

@@ -15,12 +15,12 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .source import is_word_byte
+from .source import has_unusual_space, is_word_byte
 
 if TYPE_CHECKING:
     from .imports import Import
 
-_TRIVIA = re.compile(rb"(?:[ \t\n\r\f\v]+|//[^\n]*|/\*.*?\*/)+", re.S)
+_TRIVIA = re.compile(rb"(?:[ \t\n\r\f\v]+|//[^\n\r]*|/\*.*?\*/)+", re.S)
 _TOKEN = re.compile(
     rb"""(?P<ident>[A-Za-z_$\x80-\xff][\w$\x80-\xff]*)
         |(?P<string>'[^'\\\n\r]*'|"[^"\\\n\r]*")
@@ -47,7 +47,7 @@ _FAST = re.compile(
     + _NAME
     + rb")\s*from\s*"
     + rb"|import\s*"
-    + rb"|export\s+(?:type\s+)?(?:\*(?:\s+as\s+"
+    + rb"|export[ \t]+(?:type[ \t]+)?(?:\*(?:\s+as\s+"
     + _NAME
     + rb")?|"
     + _BRACES
@@ -123,6 +123,8 @@ class _Lexer:
         if rest[:1] == b";":
             self.pos = after + 1
             return after + 1
+        if rest[:1] == b"\r" and rest != b"\r\n":
+            raise _Unsure  # a lone carriage return: the tree's line ends differ
         if rest[:1] in (b"", b"\n", b"\r"):
             t = _TRIVIA.match(self.data, after)
             if t is not None and self.data.startswith(b";", t.end()):
@@ -212,9 +214,11 @@ def _import(lx: _Lexer, start: int, found: list[Import]) -> None:
                 _string_import(lx, start, "import", found)  # import type from "x"
                 return
             lx.pos = after[2]  # `import type from from "x"`: `from` is the name
-        elif after[1] in (b",", b"="):
-            lx.pos = after[2]  # `type` is the default import's (or the alias') name
+        elif after[1] == b",":
+            lx.pos = after[2]  # `type` is the default import's name
             return _after_default(lx, start, found, b"type")
+        elif after[1] == b"=":
+            raise _Unsure  # `import type = require(…)`: the tree reads a call
     tok = lx.next()
     if tok[0] == "ident":
         return _after_default(lx, start, found, tok[1])
@@ -260,11 +264,15 @@ def _export(lx: _Lexer, start: int, found: list[Import]) -> bool:
     tok = lx.peek()
     if tok is None:
         raise _Unsure
+    if any(c in lx.data[start : tok[2]] for c in (b"\n", b"\r")):
+        raise _Unsure  # the tree ends the statement at a line break after `export`
     if tok[1] == b"type":
         lx.next()
         after = lx.peek()
         if after is None or after[1] not in (b"{", b"*"):
             return False  # export type X = …
+        if any(c in lx.data[tok[3] : after[2]] for c in (b"\n", b"\r")):
+            raise _Unsure
         tok = after
     if tok[1] == b"*":
         lx.next()
@@ -297,6 +305,8 @@ def _export(lx: _Lexer, start: int, found: list[Import]) -> bool:
 def header_imports(data: bytes) -> list[Import] | None:
     """The file's imports when all of them sit in its header (see the module docstring), in
     source order; None when the file needs a parse to tell."""
+    if has_unusual_space(data, len(_BOM) if data.startswith(_BOM) else 0):
+        return None
     lx = _Lexer(data)
     found: list[Import] = []
     try:

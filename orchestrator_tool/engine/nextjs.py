@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .source import has_unusual_space
+
 if TYPE_CHECKING:
     from tree_sitter import Node
 
@@ -67,9 +69,9 @@ def directive(body: Node | None, source: SourceFile) -> str | None:
 
 
 _LEADING_TRIVIA = re.compile(
-    rb"(?:\xef\xbb\xbf)?(?:#![^\n]*)?(?:[ \t\r\n\f\v]+|//[^\n]*|/\*.*?\*/)*", re.S
+    rb"(?:\xef\xbb\xbf)?(?:#![^\n]*)?(?:[ \t\r\n\f\v]+|//[^\n\r]*|/\*.*?\*/)*", re.S
 )
-_TRIVIA = re.compile(rb"(?:[ \t\r\n\f\v]+|//[^\n]*|/\*.*?\*/)*", re.S)
+_TRIVIA = re.compile(rb"(?:[ \t\r\n\f\v]+|//[^\n\r]*|/\*.*?\*/)*", re.S)
 _PLAIN_STRING = re.compile(rb"'[^'\\\n\r]*'|\"[^\"\\\n\r]*\"")
 # After a line break, these may continue the string's expression instead of ending it.
 _CONTINUES = re.compile(rb"[.(\[+\-*/%?,=<>&|^!`]|(?:in|instanceof|as|satisfies)(?![\w$])")
@@ -86,10 +88,12 @@ def module_directive(source: SourceFile) -> str | None:
     pos = lead.end() if lead is not None else 0
     found: str | None = None
     string = _PLAIN_STRING.match(data, pos)
+    seen = pos  # how far the bytes were read
     if string is None:
-        sure = data[pos : pos + 1] not in (b"'", b'"')  # else: an escape, or no closing quote
+        # not a string (no directive), unless: an escape, no closing quote, a late hashbang
+        sure = data[pos : pos + 1] not in (b"'", b'"', b"#")
     else:
-        end = string.end()
+        end = seen = string.end()
         while data[end : end + 1] in (b" ", b"\t"):
             end += 1
         after = data[end : end + 1]
@@ -97,13 +101,16 @@ def module_directive(source: SourceFile) -> str | None:
             sure = True
         elif after in (b"\n", b"\r") or data.startswith(b"//", end):
             rest = _TRIVIA.match(data, end)
-            nxt = rest.end() if rest is not None else end
-            sure = _CONTINUES.match(data, nxt) is None
+            seen = rest.end() if rest is not None else end
+            sure = _CONTINUES.match(data, seen) is None
         else:
             sure = False
         text = string.group()[1:-1].decode("utf-8", "replace")
         if text in ("use server", "use client"):
             found = text
+    # Spaces outside ASCII where the bytes were read: the tree reads them as white space.
+    if sure and has_unusual_space(data[: seen + 4], 3 if data.startswith(b"\xef\xbb\xbf") else 0):
+        sure = False
     if not sure:
         found = directive(source.tree.root_node, source)
     source.memo["module_directive"] = found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -132,3 +133,17 @@ def is_word_byte(data: bytes, i: int) -> bool:
         return False
     c = data[i]
     return c in (36, 95) or c >= 128 or 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
+
+
+# Spaces and line breaks outside ASCII (NBSP, U+2000 to U+200B, U+2028/U+2029, U+202F, U+205F,
+# U+2060, U+3000, a BOM past the start): the tree reads them as white space, the byte scanners
+# as part of a name.
+_UNUSUAL_SPACE = re.compile(
+    rb"\xc2\xa0|\xe1\x9a\x80|\xe2\x80[\x80-\x8b\xa8\xa9\xaf]|\xe2\x81[\x9f\xa0]|\xe3\x80\x80"
+    rb"|\xef\xbb\xbf"
+)
+
+
+def has_unusual_space(data: bytes, start: int = 0) -> bool:
+    """Whether ``data[start:]`` holds a space or line break outside ASCII (see above)."""
+    return not data.isascii() and _UNUSUAL_SPACE.search(data, start) is not None

@@ -161,6 +161,7 @@ def _literal_prefix(pattern: bytes) -> tuple[bytes, bool]:
 
 
 def _top_level_alternation(pattern: bytes) -> bool:
+    """Whether the regex has a `|` outside every group (or is too unusual to tell)."""
     depth, i, in_class = 0, 0, False
     while i < len(pattern):
         c = pattern[i : i + 1]
@@ -171,10 +172,17 @@ def _top_level_alternation(pattern: bytes) -> bool:
             in_class = c != b"]"
         elif c == b"[":
             in_class = True
+            # a `]` first in the class (after an optional `^`) is a literal
+            i += 2 if pattern[i + 1 : i + 2] == b"^" else 1
+            if pattern[i : i + 1] == b"]":
+                i += 1
+            continue
         elif c == b"(":
             depth += 1
         elif c == b")":
             depth -= 1
+            if depth < 0:
+                return True
         elif c == b"|" and depth == 0:
             return True
         i += 1
