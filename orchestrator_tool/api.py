@@ -583,7 +583,15 @@ def validate(
             ws.root, paths=paths, cwd=cwd, force_exclude=force_exclude, excludes=excludes
         )
 
-    cache = ResultCache(ws.root, _cache_key(ws, settings, config.digest)) if use_cache else None
+    cache = (
+        ResultCache(
+            ws.root,
+            _cache_key(ws, settings, config.digest),
+            workspace_state=lambda: file_sel.workspace_state(ws.root),
+        )
+        if use_cache
+        else None
+    )
     cached: list[FileResult] = []
     todo: list[tuple[str, bytes | None]] = []
     meta: dict[str, tuple[int, int, str]] = {}

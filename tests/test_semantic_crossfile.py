@@ -399,3 +399,59 @@ export async function POST() {
         },
     )
     assert _codes(root, "ERR005") == [("apps/web/app/api/a/route.ts", 3)]
+
+
+def _cached_run(root: Path, code: str) -> tuple[list[tuple[str, int]], int, int]:
+    report = api.validate(scan(root), select=[code], use_cache=True, jobs=1)
+    found = sorted((d.path, d.line) for d in report.diagnostics if d.code == code)
+    return found, report.cached, report.files_checked
+
+
+def test_a_cached_verdict_is_dropped_when_a_file_it_was_read_from_changes(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/save.ts": "export async function save(id: string) {\n  await fetch(id);\n}\n",
+            "apps/web/app/api/a/route.ts": """import { save } from "@/lib/save";
+export async function POST() {
+  save("a");
+  return Response.json({});
+}
+""",
+        },
+    )
+    route = [("apps/web/app/api/a/route.ts", 3)]
+    assert _cached_run(root, "ERR005")[0] == route
+    found, cached, checked = _cached_run(root, "ERR005")
+    assert (found, cached) == (route, checked)  # nothing changed: all from the cache
+    # the helper stops being async; the route file itself is untouched
+    write(root / "apps/web/lib/save.ts", "export function save(id: string) {\n  return id;\n}\n")
+    found, cached, checked = _cached_run(root, "ERR005")
+    assert found == []
+    assert cached == checked - 2  # the helper and the route that read it
+
+
+def test_a_cached_verdict_read_from_every_file_is_dropped_when_any_file_changes(
+    tmp_path: Path,
+) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/checks.ts": CHECKS,
+            "apps/web/app/teams/actions.ts": (
+                '"use server";\nimport { checkAccess } from "@/lib/checks";\n'
+                "export const rename = client.action(async ({ parsedInput }) => {\n"
+                "  await checkAccess(parsedInput.id);\n});\n"
+            ),
+        },
+    )
+    assert _cached_run(root, "ERR003")[0] == []
+    _, cached, checked = _cached_run(root, "ERR003")
+    assert cached == checked
+    # a client module starts importing the export: it is an action now, with no error path
+    write(
+        root / "apps/web/app/teams/button.tsx",
+        '"use client";\nimport { checkAccess } from "../../lib/checks";\n'
+        "export const B = () => <button onClick={() => checkAccess('x')} />;\n",
+    )
+    assert _cached_run(root, "ERR003")[0] == [("apps/web/lib/checks.ts", 3)]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from orchestrator_tool.engine import deps
 from orchestrator_tool.engine.imports import (
     NODE_BUILTINS,
     imports_of,
@@ -127,11 +128,16 @@ def _entry_imports_server(
     verdicts = per_workspace(_ENTRY_VERDICTS, ws, lambda _: {})
     key = (pkg.path, subpath, frozenset(servers))
     if key not in verdicts:
-        verdicts[key] = _judge_entry(ws, pkg, subpath, servers)
-    return verdicts[key]
+        with deps.collecting() as read:
+            verdict = _judge_entry(ws, pkg, subpath, servers)
+        verdicts[key] = (verdict, frozenset(read))
+    verdict, read_then = verdicts[key]
+    deps.replay(read_then)  # the files the verdict was read from, for the result cache
+    return verdict
 
 
-_ENTRY_VERDICTS: dict[int, tuple[Workspace, dict[tuple[str, str, frozenset[str]], str | None]]] = {}
+_EntryVerdicts = dict[tuple[str, str, frozenset[str]], tuple[str | None, frozenset[str]]]
+_ENTRY_VERDICTS: dict[int, tuple[Workspace, _EntryVerdicts]] = {}
 
 
 def _judge_entry(ws: Workspace, pkg: Package, subpath: str, servers: set[str]) -> str | None:
@@ -144,6 +150,7 @@ def _judge_entry(ws: Workspace, pkg: Package, subpath: str, servers: set[str]) -
                 break
     if target is None:
         return None
+    deps.record(target)
     language = language_of(target)
     try:
         data = (ws.root / target).read_bytes()
@@ -174,6 +181,7 @@ def _file_is_server(ws: Workspace, res: Resolution) -> bool:
     one counts unless it is a workspace package's)."""
     if not res.exists or res.path is None:
         return res.kind != "workspace"
+    deps.record(res.path)
     try:
         data = (ws.root / res.path).read_bytes()
     except OSError:

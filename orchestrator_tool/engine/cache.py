@@ -4,8 +4,12 @@ content hash, with a size + mtime fast path so an unchanged file is not even rea
 The cache key covers the tool version and its sources' sizes and mtimes (validator modules
 and plugins included), the effective configuration and the workspace facts
 the validators read (package manifests, exports, tsconfig paths), so a change to any of them
-starts from empty. Writes are atomic (temp file + rename); a corrupt or truncated cache is a
-miss; two runs at once cannot corrupt it (the last one to finish wins).
+starts from empty. An entry also lists the other files its verdict was read from (a helper's
+definition, a package's entry point) with their sizes and mtimes: when one of them changes,
+the entry is a miss. A verdict that depends on every file (who imports an export) is checked
+against a fingerprint of every source file's path, size and mtime instead.
+Writes are atomic (temp file + rename); a corrupt or truncated cache is a miss; two runs at
+once cannot corrupt it (the last one to finish wins).
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .deps import WHOLE_WORKSPACE
 from .diagnostics import Diagnostic, Fix
 from .runner import FileResult
 
-FORMAT = 1
+FORMAT = 2
 
 
 def cache_dir() -> Path:
@@ -60,7 +65,7 @@ def _encode(r: FileResult) -> list[object]:
     ]
 
 
-def _decode(path: str, raw: list[object]) -> FileResult:
+def _decode(path: str, raw: list[object], deps: tuple[str, ...] = ()) -> FileResult:
     parse_error, suppressed, diags = raw
     out = []
     assert isinstance(diags, list)
@@ -94,11 +99,20 @@ def _decode(path: str, raw: list[object]) -> FileResult:
                 fingerprint,
             )
         )
-    return FileResult(path, tuple(out), bool(parse_error), None, (), int(suppressed))  # type: ignore[call-overload]
+    return FileResult(path, tuple(out), bool(parse_error), None, (), int(suppressed), deps)  # type: ignore[call-overload]
 
 
 class ResultCache:
-    def __init__(self, root: Path, key: str, directory: Path | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        key: str,
+        directory: Path | None = None,
+        workspace_state: Callable[[], str] | None = None,
+    ) -> None:
+        self.root = str(root) + os.sep
+        self._state_of = workspace_state
+        self._state: str | None = None
         root_id = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
         self.path = (directory or cache_dir()) / f"{root_id}-{key}.json"
         self.entries: dict[str, list[object]] = {}
@@ -126,18 +140,36 @@ class ResultCache:
         if entry is None:
             return None
         try:
-            if len(entry) == 4 and fresh(entry):
-                raw = entry[3]
-                assert isinstance(raw, list)
-                return _decode(rel, raw)
+            if len(entry) == 5 and fresh(entry):
+                raw, read = entry[3], entry[4]
+                assert isinstance(raw, list) and isinstance(read, dict)
+                if all(self._stat(dep) == stat for dep, stat in read.items()):
+                    return _decode(rel, raw, tuple(read))
         except (ValueError, TypeError, AssertionError):
             self.entries.pop(rel, None)  # a malformed entry is a miss
         return None
 
+    def _stat(self, rel: str) -> list[int] | str | None:
+        if rel == WHOLE_WORKSPACE:
+            if self._state is None and self._state_of is not None:
+                self._state = self._state_of()  # once per run, and only when asked
+            return self._state
+        try:
+            st = os.stat(self.root + rel)
+        except OSError:
+            return None
+        return [st.st_size, st.st_mtime_ns]
+
     def store(self, result: FileResult, size: int, mtime: int, digest: str) -> None:
-        if result.crashes or result.skipped:
-            return  # never cache a validator crash or a skip
-        self.entries[result.path] = [size, mtime, digest, _encode(result)]
+        whole = WHOLE_WORKSPACE in result.deps and self._state_of is None
+        if result.crashes or result.skipped or whole:
+            # never cache a validator crash, a skip, or a verdict every file may change when
+            # there is no fingerprint of every file to check it against
+            if self.entries.pop(result.path, None) is not None:
+                self.dirty = True
+            return
+        read = {dep: self._stat(dep) for dep in result.deps}
+        self.entries[result.path] = [size, mtime, digest, _encode(result), read]
         self.dirty = True
 
     def save(self) -> None:

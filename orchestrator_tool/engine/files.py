@@ -103,7 +103,9 @@ def workspace_files(
         dirnames[:] = [d for d in dirnames if d not in ("node_modules", ".git")]
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         for f in filenames:
-            found.append(f if rel_dir == "." else f"{rel_dir}/{f}")
+            rel = f if rel_dir == "." else f"{rel_dir}/{f}"
+            if not supported_only or _supported(rel):
+                found.append(rel)
     return found
 
 
@@ -188,3 +190,18 @@ def staged(
     for rel, gpath in wanted:
         out.append((rel, blobs.get(gpath, b"")))
     return Selection(tuple(out), "staged", excluded)
+
+
+def workspace_state(root: Path) -> str:
+    """A fingerprint of every source file of the workspace: paths, sizes and mtimes."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=16)
+    base = str(root) + os.sep
+    for rel in sorted(workspace_files(root, supported_only=True, check_exists=False)):
+        try:
+            st = os.stat(base + rel)
+        except OSError:
+            continue
+        digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()

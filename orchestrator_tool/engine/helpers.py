@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import deps
 from .source import SourceFile, language_of
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class HelperIndex:
     _files: dict[str, SourceFile | None] = field(default_factory=dict)
     _memo: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _defs: dict[tuple[str, str], tuple[SourceFile, Node] | None] = field(default_factory=dict)
+    _read: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
 
     def kind(self, source: SourceFile, name: str) -> str | None:
         """What the helper ``name``, called from ``source``, does with its arguments."""
@@ -77,7 +79,15 @@ class HelperIndex:
         an import of it leads to."""
         key = (source.path, name)
         if key in self._defs:
+            deps.replay(self._read.get(("def", key[0], key[1]), ()))
             return self._defs[key]
+        with deps.collecting() as read:
+            result = self._find_definition(source, name)
+        self._read[("def", key[0], key[1])] = frozenset(read)
+        self._defs[key] = result
+        return result
+
+    def _find_definition(self, source: SourceFile, name: str) -> tuple[SourceFile, Node] | None:
         found = _definition(source, name)
         result: tuple[SourceFile, Node] | None = None
         if found is not None:
@@ -86,12 +96,12 @@ class HelperIndex:
             target = self._imported(source, name)
             node = _definition(target[0], target[1]) if target is not None else None
             result = (target[0], node) if target is not None and node is not None else None
-        self._defs[key] = result
         return result
 
     # ------------------------------------------------------------------ definitions
 
     def _file(self, rel: str) -> SourceFile | None:
+        deps.record(rel)
         if rel in self._files:
             return self._files[rel]
         found: SourceFile | None = None
@@ -111,18 +121,21 @@ class HelperIndex:
     ) -> str | None:
         key = (source.path, name)
         if key in self._memo:
+            deps.replay(self._read.get(("kind", key[0], key[1]), ()))
             return self._memo[key]
         if key in seen:
             return None
         seen = seen | {key}
         verdict: str | None = None
-        definition = _definition(source, name)
-        if definition is not None:
-            verdict = self._judge(source, definition, depth, seen)
-        else:
-            target = self._imported(source, name)
-            if target is not None:
-                verdict = self._summary(target[0], target[1], depth, seen)
+        with deps.collecting() as read:
+            definition = _definition(source, name)
+            if definition is not None:
+                verdict = self._judge(source, definition, depth, seen)
+            else:
+                target = self._imported(source, name)
+                if target is not None:
+                    verdict = self._summary(target[0], target[1], depth, seen)
+        self._read[("kind", key[0], key[1])] = frozenset(read)
         self._memo[key] = verdict
         return verdict
 
@@ -454,6 +467,7 @@ class ImporterIndex:
         """The files importing ``name`` (`default` for a default import) from ``source``'s
         module, each with whether it is client code (a `"use client"` file or a `use…` hook
         module outside tests)."""
+        deps.record(deps.WHOLE_WORKSPACE)  # a new importer anywhere changes the answer
         key = (source.path, name)
         if key in self._found:
             return self._found[key]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from . import suppressions
+from . import deps, suppressions
 from .diagnostics import Diagnostic
 from .source import SourceFile, language_of
 from .validator import Context, OptionValue, ValidatorSpec
@@ -93,6 +93,7 @@ class FileResult:
     skipped: str | None = None  # why the file was not checked (binary, too large, unreadable)
     crashes: tuple[str, ...] = ()  # "CODE: Error: message" for validators that failed here
     suppressed: int = 0
+    deps: tuple[str, ...] = ()  # other files the verdict was read from (deps.WHOLE_WORKSPACE: all)
 
 
 def check_source(
@@ -115,21 +116,23 @@ def check_source(
     package = workspace.owner_of(source.path) if workspace is not None else None
     found: list[Diagnostic] = []
     crashes: list[str] = []
-    for spec in applicable:
-        ctx = Context(
-            spec,
-            source,
-            settings.options_for(spec, source.path),
-            settings.severity_for(spec, source.path),
-            workspace,
-            package,
-        )
-        try:
-            spec.check(ctx)
-        except Exception as exc:  # a validator bug must not end the run
-            crashes.append(f"{spec.code}: {type(exc).__name__}: {exc}")
-            continue
-        found.extend(ctx.diagnostics)
+    with deps.collecting() as read:
+        for spec in applicable:
+            ctx = Context(
+                spec,
+                source,
+                settings.options_for(spec, source.path),
+                settings.severity_for(spec, source.path),
+                workspace,
+                package,
+            )
+            try:
+                spec.check(ctx)
+            except Exception as exc:  # a validator bug must not end the run
+                crashes.append(f"{spec.code}: {type(exc).__name__}: {exc}")
+                continue
+            found.extend(ctx.diagnostics)
+    read.discard(source.path)
     # A file whose imports came from its header alone was never parsed: its checks did not
     # depend on the rest of its syntax.
     parse_error = (
@@ -165,7 +168,15 @@ def check_source(
             )
         found = kept
     found.sort(key=Diagnostic.sort_key)
-    return FileResult(source.path, tuple(found), parse_error, None, tuple(crashes), suppressed)
+    return FileResult(
+        source.path,
+        tuple(found),
+        parse_error,
+        None,
+        tuple(crashes),
+        suppressed,
+        tuple(sorted(read)),
+    )
 
 
 def load_source(

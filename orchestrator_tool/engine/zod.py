@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from . import deps
 from .helpers import helper_index_for
 from .taint import NOT_ZOD, ZOD_METHODS, callee, imports_zod, zod_module
 
@@ -47,6 +48,7 @@ def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
 
             res = ctx.resolve(Import(specifier, 0, 0, 0, 0, False, "import"))
             if res.exists and res.path is not None:
+                deps.record(res.path)
                 try:
                     data = (ctx.workspace.root / res.path).read_bytes()
                 except OSError:

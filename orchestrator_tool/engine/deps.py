@@ -1,0 +1,38 @@
+"""Which other files a file's verdict was read from.
+
+A validator that follows an import (a helper's definition, a wrapper, a package's entry point)
+reads another file; the result cache must drop the verdict when that file changes. Readers call
+:func:`record`; the runner collects what one file's check recorded. A memo that skips the read
+on a later file replays what it recorded the first time (:func:`replay`). ``WHOLE_WORKSPACE``
+marks a verdict that depends on every file (who imports this export): it is not cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+WHOLE_WORKSPACE = "*"
+_active: list[set[str]] = []
+
+
+def record(rel: str) -> None:
+    """The file ``rel`` (relative to the workspace root) was read for the current verdict."""
+    for found in _active:
+        found.add(rel)
+
+
+def replay(rels: Iterable[str]) -> None:
+    for rel in rels:
+        record(rel)
+
+
+@contextmanager
+def collecting() -> Iterator[set[str]]:
+    """The files recorded while the block runs (nested blocks each see their own reads)."""
+    found: set[str] = set()
+    _active.append(found)
+    try:
+        yield found
+    finally:
+        _active.pop()  # blocks nest: the last one opened closes first
