@@ -385,17 +385,23 @@ export async function POST() {
     assert _codes(root, "ERR005") == []
 
 
+ASYNC_SAVE = "export async function save(id: string) {\n  await fetch(id);\n}\n"
+
+
+def _route_calling_save(import_clause: str) -> str:
+    """A route handler that calls the imported `save` and drops its promise (line 3)."""
+    return (
+        f'{import_clause} from "@/lib/save";\nexport async function POST() {{\n'
+        '  save("a");\n  return Response.json({});\n}\n'
+    )
+
+
 def test_a_default_import_of_an_async_function_declaration(tmp_path: Path) -> None:
     root = _monorepo(
         tmp_path,
         {
             "apps/web/lib/save.ts": "export default async function save(id: string) {\n  await fetch(id);\n}\n",
-            "apps/web/app/api/a/route.ts": """import save from "@/lib/save";
-export async function POST() {
-  save("a");
-  return Response.json({});
-}
-""",
+            "apps/web/app/api/a/route.ts": _route_calling_save("import save"),
         },
     )
     assert _codes(root, "ERR005") == [("apps/web/app/api/a/route.ts", 3)]
@@ -411,13 +417,8 @@ def test_a_cached_verdict_is_dropped_when_a_file_it_was_read_from_changes(tmp_pa
     root = _monorepo(
         tmp_path,
         {
-            "apps/web/lib/save.ts": "export async function save(id: string) {\n  await fetch(id);\n}\n",
-            "apps/web/app/api/a/route.ts": """import { save } from "@/lib/save";
-export async function POST() {
-  save("a");
-  return Response.json({});
-}
-""",
+            "apps/web/lib/save.ts": ASYNC_SAVE,
+            "apps/web/app/api/a/route.ts": _route_calling_save("import { save }"),
         },
     )
     route = [("apps/web/app/api/a/route.ts", 3)]
