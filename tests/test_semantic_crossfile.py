@@ -263,16 +263,23 @@ export async function checkAccess(id: string) {
 """
 
 
+ACTIONS_USING_CHECKS = (
+    '"use server";\nimport { checkAccess } from "@/lib/checks";\n'
+    "export const rename = client.action(async ({ parsedInput }) => {\n"
+    "  await checkAccess(parsedInput.id);\n});\n"
+)
+CLIENT_USING_CHECKS = (
+    '"use client";\nimport { checkAccess } from "../../lib/checks";\n'
+    "export const B = () => <button onClick={() => checkAccess('x')} />;\n"
+)
+
+
 def test_use_server_export_imported_only_by_server_code_is_a_helper(tmp_path: Path) -> None:
     root = _monorepo(
         tmp_path,
         {
             "apps/web/lib/checks.ts": CHECKS,
-            "apps/web/app/teams/actions.ts": (
-                '"use server";\nimport { checkAccess } from "@/lib/checks";\n'
-                "export const rename = client.action(async ({ parsedInput }) => {\n"
-                "  await checkAccess(parsedInput.id);\n});\n"
-            ),
+            "apps/web/app/teams/actions.ts": ACTIONS_USING_CHECKS,
         },
     )
     assert _codes(root, "ERR003") == []
@@ -283,15 +290,8 @@ def test_use_server_export_imported_by_a_client_module_is_an_action(tmp_path: Pa
         tmp_path,
         {
             "apps/web/lib/checks.ts": CHECKS,
-            "apps/web/app/teams/actions.ts": (
-                '"use server";\nimport { checkAccess } from "@/lib/checks";\n'
-                "export const rename = client.action(async ({ parsedInput }) => {\n"
-                "  await checkAccess(parsedInput.id);\n});\n"
-            ),
-            "apps/web/app/teams/button.tsx": (
-                '"use client";\nimport { checkAccess } from "../../lib/checks";\n'
-                "export const B = () => <button onClick={() => checkAccess('x')} />;\n"
-            ),
+            "apps/web/app/teams/actions.ts": ACTIONS_USING_CHECKS,
+            "apps/web/app/teams/button.tsx": CLIENT_USING_CHECKS,
         },
     )
     assert _codes(root, "ERR003") == [("apps/web/lib/checks.ts", 3)]
@@ -439,20 +439,12 @@ def test_a_cached_verdict_read_from_every_file_is_dropped_when_any_file_changes(
         tmp_path,
         {
             "apps/web/lib/checks.ts": CHECKS,
-            "apps/web/app/teams/actions.ts": (
-                '"use server";\nimport { checkAccess } from "@/lib/checks";\n'
-                "export const rename = client.action(async ({ parsedInput }) => {\n"
-                "  await checkAccess(parsedInput.id);\n});\n"
-            ),
+            "apps/web/app/teams/actions.ts": ACTIONS_USING_CHECKS,
         },
     )
     assert _cached_run(root, "ERR003")[0] == []
     _, cached, checked = _cached_run(root, "ERR003")
     assert cached == checked
     # a client module starts importing the export: it is an action now, with no error path
-    write(
-        root / "apps/web/app/teams/button.tsx",
-        '"use client";\nimport { checkAccess } from "../../lib/checks";\n'
-        "export const B = () => <button onClick={() => checkAccess('x')} />;\n",
-    )
+    write(root / "apps/web/app/teams/button.tsx", CLIENT_USING_CHECKS)
     assert _cached_run(root, "ERR003")[0] == [("apps/web/lib/checks.ts", 3)]
