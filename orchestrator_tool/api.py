@@ -674,7 +674,16 @@ def validate(
 
         accepted = bl.load(baseline)
         if update_baseline or grow_baseline:
-            written = bl.update(baseline, accepted, diagnostics, grow=grow_baseline)
+            checked = {r.path for r in results if r.skipped is None}
+            if selection.source == "workspace":  # the manifest rules ran too
+                checked |= {
+                    "package.json" if p.path == "." else f"{p.path}/package.json"
+                    for p in ws.packages
+                }
+            covered = bl.covered_by({s.code for s in settings.specs}, checked)
+            written = bl.update(
+                baseline, accepted, diagnostics, grow=grow_baseline, covered=covered
+            )
             accepted = bl.load(baseline)
         unaccepted, accepted_now = bl.split(diagnostics, accepted)
         baselined = len(accepted_now)

@@ -86,3 +86,41 @@ def test_broken_baseline_is_a_clear_error(repo) -> None:
     (repo / "baseline.json").write_text("{not json")
     with pytest.raises(InputError, match="cannot read the baseline"):
         run(repo)
+
+
+def test_a_partial_update_keeps_what_the_run_did_not_look_at(repo) -> None:
+    write(repo / "packages/database/loose.ts", "export const z: any = 1;\n")
+    write(repo / "packages/auth/log.ts", "export function f() {\n  console.log(1);\n}\n")
+    ws = api.load_workspace(repo)
+    path = repo / "baseline.json"
+    api.validate(ws, select=["ANY001", "ERR004"], baseline=path, update_baseline=True)
+    before = json.loads(path.read_text())["findings"]
+    assert sum(before.values()) == 4
+    # one package, one code: the other package's and the other code's entries stay
+    report = api.validate(
+        ws,
+        paths=["packages/auth"],
+        cwd=repo,
+        select=["ANY001"],
+        baseline=path,
+        update_baseline=True,
+    )
+    assert report.baseline_written == "unchanged"
+    assert json.loads(path.read_text())["findings"] == before
+    # a fix inside what the run covers still shrinks it
+    write(
+        repo / "packages/auth/loose.ts", "export const x: unknown = 1;\nexport const y: any = 2;\n"
+    )
+    report = api.validate(
+        ws,
+        paths=["packages/auth"],
+        cwd=repo,
+        select=["ANY001"],
+        baseline=path,
+        update_baseline=True,
+    )
+    assert report.baseline_written == "shrunk"
+    after = json.loads(path.read_text())["findings"]
+    assert sum(after.values()) == 3
+    assert any(k.startswith("ANY001:packages/database/") for k in after)
+    assert any(k.startswith("ERR004:") for k in after)

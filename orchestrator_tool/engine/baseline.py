@@ -3,6 +3,8 @@
 Findings are keyed by their fingerprint — code, path and the offending line's text, not its
 number — and counted, so editing elsewhere in a file does not turn an accepted finding into a
 new one. Updating shrinks the counts as findings are fixed and never grows them unless asked.
+An update only touches what the run looked at: entries for files it did not check, or codes
+it did not run, are kept as they are (a `--staged` or `--select` run cannot wipe the rest).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..errors import InputError
@@ -60,18 +62,46 @@ def split(
     return new, old
 
 
+def covered_by(codes: set[str], paths: set[str]) -> Callable[[str], bool]:
+    """Whether a fingerprint (`CODE:path:line text`) is one a run of ``codes`` over ``paths``
+    could have reported again."""
+
+    def covered(fingerprint: str) -> bool:
+        code, _, rest = fingerprint.partition(":")
+        if code not in codes:
+            return False
+        at = rest.find(":")
+        while at >= 0:  # the path may itself hold a colon
+            if rest[:at] in paths:
+                return True
+            at = rest.find(":", at + 1)
+        return False
+
+    return covered
+
+
 def update(
-    path: Path, accepted: Counter[str], diagnostics: Sequence[Diagnostic], *, grow: bool
+    path: Path,
+    accepted: Counter[str],
+    diagnostics: Sequence[Diagnostic],
+    *,
+    grow: bool,
+    covered: Callable[[str], bool] = lambda _: True,
 ) -> str:
     """Write the baseline: created from today's findings when missing; otherwise each count
-    becomes min(accepted, today) — or today's, with ``grow``. Returns what happened."""
+    the run covered becomes min(accepted, today) — or today's, with ``grow`` — and the entries
+    it did not cover stay. Returns what happened."""
     current = Counter(d.fingerprint for d in diagnostics)
+    kept = Counter({k: v for k, v in accepted.items() if not covered(k)})
     if not path.exists():
         result, what = current, "created"
     elif grow:
-        result, what = current, "grown"
+        result = kept + current
+        what = "grown" if result != accepted else "unchanged"
     else:
-        result = Counter({k: min(v, current[k]) for k, v in accepted.items() if current[k] > 0})
+        result = kept + Counter(
+            {k: min(v, current[k]) for k, v in accepted.items() if covered(k) and current[k] > 0}
+        )
         what = "shrunk" if result != accepted else "unchanged"
     doc = {"format": FORMAT, "findings": dict(sorted(result.items()))}
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
