@@ -256,6 +256,18 @@ def affected(
     )
 
 
+def _check_output(output: Path | None) -> None:
+    """Refuse an -o path whose folder is missing before the run, not after it."""
+    if output is not None and not output.resolve().parent.is_dir():
+        from .errors import UsageError
+
+        raise UsageError(
+            f"the folder {output.parent} does not exist",
+            path=output,
+            hint="create the folder or pick another -o path",
+        )
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option("--staged", is_flag=True, help="Check the staged content of staged files.")
@@ -353,6 +365,7 @@ def validate(
     from . import __version__, api
     from .reporting import diagnostics as render
 
+    _check_output(output)
     if files_from is not None:
         raw = files_from.read()
         sep = b"\0" if b"\0" in raw else b"\n"
@@ -395,7 +408,14 @@ def validate(
         red = (lambda s: click.style(s, fg="red")) if obj.style("bold")("x") != "x" else None
         out = render.text(report, obj.style("bold"), red or (lambda s: s), obj.style("dim"))
     if output is not None:
-        output.write_text(out, encoding="utf-8")
+        try:
+            output.write_text(out, encoding="utf-8")
+        except OSError as exc:
+            from .errors import UsageError
+
+            raise UsageError(
+                f"cannot write the report: {exc.strerror}", path=output, hint="pick another -o path"
+            ) from None
     else:
         click.echo(out, nl=False)
     if (update_baseline or grow_baseline) and baseline is None:
@@ -617,12 +637,23 @@ def rules_test(modules: tuple[str, ...]) -> None:
         run_examples,
         spec_from_module,
     )
-
-    specs = (
-        [spec_from_module(importlib.import_module(m)) for m in modules] if modules else load_specs()
-    )
-
     from .errors import UsageError
+
+    def spec_of(name: str) -> ValidatorSpec:
+        by_code = {s.code: s for s in load_specs()}
+        if name.upper() in by_code:
+            return by_code[name.upper()]  # a code names a validator too: `rules test ANY001`
+        try:
+            return spec_from_module(importlib.import_module(name))
+        except ImportError:
+            raise UsageError(
+                f"no validator code or module named {name!r}",
+                hint="give a code (`orchestrator rules` lists them) or an importable module",
+            ) from None
+        except TypeError as exc:
+            raise UsageError(f"{name} is not a validator module: {exc}") from None
+
+    specs = [spec_of(m) for m in modules] if modules else load_specs()
 
     fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "monorepos"
     workspaces: dict[str, Workspace | None] = {}

@@ -121,3 +121,30 @@ def test_version() -> None:
     proc = run_cli("--version", cwd=FIXTURES)
     assert proc.returncode == 0
     assert proc.stdout.startswith("orchestrator, version ")
+
+
+def test_rules_test_takes_a_code_and_refuses_what_is_not_a_validator(tmp_path) -> None:
+    ok = run_cli("rules", "test", "ANY001", cwd=tmp_path)
+    assert ok.returncode == 0
+    assert "ANY001 no-explicit-any" in ok.stdout
+    for name, says in (("nosuch", "no validator code or module"), ("os", "not a validator")):
+        bad = run_cli("rules", "test", name, cwd=tmp_path)
+        assert bad.returncode == 2
+        assert says in bad.stderr
+        assert "Traceback" not in bad.stderr
+
+
+def test_a_report_path_in_a_missing_folder_is_refused_before_the_run() -> None:
+    proc = run_cli(
+        "validate",
+        "--no-cache",
+        "-o",
+        "missing-folder/report.sarif",
+        "--format",
+        "sarif",
+        cwd=FIXTURES / "next-forge",
+    )
+    assert proc.returncode == 2
+    assert "missing-folder" in proc.stderr and "does not exist" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (FIXTURES / "next-forge" / "missing-folder").exists()

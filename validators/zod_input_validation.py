@@ -14,9 +14,11 @@ finding; a `safeParse` whose failure branch still uses the raw input is.
 
 The value is followed through `await`, variables, destructuring, spreads, member access,
 method calls on it (`searchParams.get("id")`), `Object.fromEntries(...)`, `JSON.parse(...)`,
-and same-file helpers that pass their parameter to a zod schema. It does not follow values
-into functions of other files (name them in option `validators`), through closures called
-later, or into fields assigned after an object is built. A `.parse` call counts as zod when
+and helpers that pass their parameter to a zod schema, defined in the same file or in the
+workspace module an import leads to (tsconfig aliases, workspace packages, up to three barrel
+re-exports; two helper levels deep). It does not follow values into external packages' functions
+(name them in option `validators`), through closures called later, or into fields assigned
+after an object is built. A `.parse` call counts as zod when
 its schema is built with `z.` in the file or imported from a module that imports zod;
 `JSON.parse`, `Date.parse` and the like never count.
 
