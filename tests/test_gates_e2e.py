@@ -189,3 +189,14 @@ def test_missing_runner_is_a_clear_error(repo) -> None:
     assert proc.returncode == 2
     assert "pnpm is not installed" in proc.stderr
     assert "npm install -g pnpm" in proc.stderr
+
+
+def test_a_task_turbo_does_not_define_runs_through_the_package_manager(repo) -> None:
+    # turbo.json defines typecheck and test only; `fail` is a script of @gates/slow
+    ws = api.load_workspace(repo)
+    slow = ws.by_name["@gates/slow"]
+    (fail,) = run_gates(ws, [slow], ["fail"], runner="auto", timeout=60)
+    assert (fail.status, fail.exit_code) == ("failed", 3)  # the script's own exit code
+    assert Path(fail.command[0]).name == "pnpm" and "--filter" in fail.command
+    (typecheck,) = run_gates(ws, [slow], ["typecheck"], runner="auto", timeout=120)
+    assert Path(typecheck.command[0]).name == "turbo"  # a task turbo defines stays with turbo

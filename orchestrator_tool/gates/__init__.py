@@ -77,7 +77,9 @@ def _local_bin(ws: Workspace, name: str) -> str | None:
 
 def choose_runner(ws: Workspace, wanted: str = "auto") -> tuple[str, str]:
     """(runner name, executable). turbo when the repository has a turbo.json and turbo is
-    installed; else the package manager. A missing executable is a clear error."""
+    installed (the repository's node_modules/.bin, else PATH); else the package manager. A
+    missing executable is a clear error. A task turbo.json does not define runs through the
+    package manager (see ``turbo_defines``)."""
     if wanted not in RUNNERS:
         raise UsageError(f"unknown gate runner {wanted!r}", hint="one of: " + ", ".join(RUNNERS))
     if wanted == "auto":
@@ -91,6 +93,21 @@ def choose_runner(ws: Workspace, wanted: str = "auto") -> tuple[str, str]:
             f"{wanted} is not installed (needed to run the gates)", hint=INSTALL_HINTS[wanted]
         )
     return wanted, exe
+
+
+def turbo_defines(ws: Workspace, task: str, pkg: Package) -> bool:
+    """Whether turbo can run ``task`` for ``pkg``: the root turbo.json defines it (as `task` or
+    `pkg#task`), or the package has a turbo.json of its own that names it. turbo refuses a
+    task it does not know ("Could not find task"), even when the package has the script."""
+    if ws.turbo is None:
+        return False
+    if any(t.task == task and t.package in (None, pkg.name) for t in ws.turbo.tasks):
+        return True
+    own = ws.root / pkg.path / "turbo.json"
+    try:
+        return f'"{task}"'.encode() in own.read_bytes()
+    except OSError:
+        return False
 
 
 def command(runner: str, exe: str, task: str, pkg: Package) -> list[str]:
@@ -135,6 +152,15 @@ def run_gates(
         return results
     needs_runner = any(j.task in j.package.scripts for group in ordered for j in group)
     name, exe = choose_runner(ws, runner) if needs_runner else ("", "")
+    fallback: list[tuple[str, str]] = []  # the package manager, for tasks turbo does not define
+
+    def runner_for(job: GateJob) -> tuple[str, str]:
+        if name != "turbo" or runner != "auto" or turbo_defines(ws, job.task, job.package):
+            return name, exe
+        if not fallback:
+            fallback.append(choose_runner(ws, ws.package_manager.name))
+        return fallback[0]
+
     env = {**os.environ, "FORCE_COLOR": "0"}
     stop = False
     active: set[int] = set()
@@ -145,7 +171,7 @@ def run_gates(
             return GateResult(
                 job.task, pkg.name, pkg.path, "skipped", reason=f"no `{job.task}` script"
             )
-        cmd = command(name, exe, job.task, pkg)
+        cmd = command(*runner_for(job), job.task, pkg)
         outcome: Outcome = run(
             cmd, ws.root, timeout=timeout, env=env, max_output=max_output, active=active
         )
