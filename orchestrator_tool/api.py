@@ -427,14 +427,20 @@ def enabled_specs(
     """The validators a run uses under ``config`` and the command line's select/ignore, and
     the opt-in ones among them that only a per-path override turns on."""
     specs = select_specs(select or config.select, ignore or config.ignore)
-    known = {s.code for s in select_specs()}
-    unknown = sorted(c for c in config.codes() if c not in known)
+    every = {s.code: s for s in select_specs()}
+    unknown = sorted(c for c in config.codes() if c not in every)
     if unknown:
         raise InputError(
             f"no validator {', '.join(unknown)}",
             path=config.path,
             hint="`orchestrator rules` lists the codes",
         )
+    tables = [("validators", config.validators)] + [
+        (f"overrides[{i}].validators", o.validators) for i, o in enumerate(config.overrides)
+    ]
+    for where, table in tables:
+        for code, settings in table.items():
+            _check_options(f"{where}.{code}.options", every[code], settings.options, config.path)
     named = {*select, *config.select}
     override_on = {c for o in config.overrides for c, v in o.validators.items() if v.enabled}
     default_off: set[str] = set()
@@ -450,6 +456,44 @@ def enabled_specs(
             default_off.add(s.code)
         chosen.append(s)
     return chosen, default_off
+
+
+def _check_options(
+    where: str, spec: ValidatorSpec, options: Mapping[str, object], path: str | None
+) -> None:
+    """Each option must be one the validator has, of its default's type."""
+    for key, value in options.items():
+        if key not in spec.options:
+            known = ", ".join(sorted(spec.options)) or "none"
+            raise InputError(
+                f"{where}: {spec.code} has no option `{key}`",
+                path=path,
+                hint=f"its options: {known} (`orchestrator rules explain {spec.code}`)",
+            )
+        default = spec.options[key]
+        if default is None:
+            continue
+        want: tuple[type, ...] = (type(default),)
+        if isinstance(default, (int, float)) and not isinstance(default, bool):
+            want = (int, float)
+        if not isinstance(value, want) or (isinstance(value, bool) and want != (bool,)):
+            raise InputError(
+                f"{where}.{key}: expected {_kind(default)}, got {value!r}",
+                path=path,
+                hint=f"the default is {default!r}",
+            )
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "a table" if isinstance(value, dict) else type(value).__name__
 
 
 def load_config(root: Path) -> Config:

@@ -183,3 +183,24 @@ def test_opt_in_validator_runs_only_when_named_or_enabled(repo) -> None:
     proc = run_cli("validate", "--select", "ZOD002", "--format", "json", cwd=repo)
     assert proc.returncode == 0  # ZOD002 reports warnings
     assert [d["code"] for d in json.loads(proc.stdout)["diagnostics"]] == ["ZOD002"] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("[validators.ANY001]\noptions = { nosuchopt = 1 }\n", "ANY001 has no option `nosuchopt`"),
+        ('[validators.ANY001]\noptions = { fixToUnknown = "no" }\n', "expected true or false"),
+        ('[validators.ERR004]\noptions = { allow = "log" }\n', "expected a list"),
+        (
+            '[[overrides]]\npaths = ["packages/**"]\n'
+            "[overrides.validators.ANY001]\noptions = { ignoreRestArgs = 1 }\n",
+            "overrides[0].validators.ANY001.options.ignoreRestArgs",
+        ),
+    ],
+)
+def test_validator_options_are_checked_against_the_validator(repo, text, says) -> None:
+    write(repo / "orchestrator.toml", text)
+    proc = run_cli("validate", "--no-cache", cwd=repo)
+    assert proc.returncode == 2
+    assert says in proc.stderr and "orchestrator.toml" in proc.stderr
+    assert "Traceback" not in proc.stderr
