@@ -277,7 +277,14 @@ def load_library(root: Path, config: Config | None = None) -> PatternLibrary:
     """The built-in library, with the repository's patterns and roles merged in by id, and the
     roles of orchestrator.toml's `[plan.roles.*]` on top."""
     lib = builtin_library()
-    override = root / (config.plan_patterns if config and config.plan_patterns else REPO_PATTERNS)
+    configured = config.plan_patterns if config and config.plan_patterns else None
+    override = root / (configured or REPO_PATTERNS)
+    if configured and not override.is_file():
+        raise InputError(
+            f"[plan] patterns = {configured!r}: no such file",
+            path=config.path if config is not None else None,
+            hint=f"create {configured} or fix the path (relative to the monorepo root)",
+        )
     if override.is_file():
         try:
             text = override.read_text("utf-8")

@@ -318,6 +318,14 @@ def test_bad_pattern_file_is_a_clear_error(repo) -> None:
     assert ".orchestrator/task-patterns.json:2:" in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_a_configured_pattern_file_that_is_missing_is_an_error(repo) -> None:
+    write(repo / "orchestrator.toml", '[plan]\npatterns = "nope.json"\n')
+    proc = run_cli("plan", AUTH, "--scope", "apps/api", cwd=repo)
+    assert proc.returncode == 2
+    assert "nope.json" in proc.stderr and "no such file" in proc.stderr
+    assert "orchestrator.toml" in proc.stderr and "Traceback" not in proc.stderr
+
+
 def test_unknown_pattern_and_schemas(repo) -> None:
     with pytest.raises(UsageError, match="no pattern 'nope'"):
         _plan(repo, pattern="nope")
