@@ -478,6 +478,14 @@ def check(
     from .reporting import gates as grender
 
     ws: Workspace = _workspace(obj)
+    if staged and base is None and head is None and not files:
+        import os
+
+        pushed = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+        if pushed[0] and pushed[1]:
+            # the pre-commit framework's pre-push stage: nothing is staged, the pushed commits
+            # are the change
+            staged, (base, head) = False, pushed
     streaming = fmt == "text"
     green = (
         (lambda s: click.style(s, fg="green")) if obj.style("bold")("x") != "x" else (lambda s: s)

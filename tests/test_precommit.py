@@ -156,3 +156,40 @@ def test_scope_guard_hook_refuses_a_change_outside_the_task(
         *hook, cwd=repo, home=pre_commit_home, env={"ORCHESTRATOR_TASK": "auth-web-ui"}
     )
     assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+@pytest.mark.slow
+def test_check_hook_at_pre_push_checks_the_pushed_commits(
+    tmp_path, hook_repo, pre_commit_home
+) -> None:
+    shadow, sha = hook_repo
+    repo = tmp_path / "app"
+    shutil.copytree(FIXTURES / "next-forge", repo)
+    write(
+        repo / ".pre-commit-config.yaml",
+        f"""repos:
+  - repo: {shadow}
+    rev: {sha}
+    hooks:
+      - id: orchestrator-check
+        stages: [pre-push]
+        args: [--only, validate]
+""",
+    )
+    git(repo, "init", "-q")
+    base = commit_all(repo, "initial")
+    write(repo / "packages/auth/session.ts", "export const session: any = {};\n")
+    head = commit_all(repo, "loose")  # committed, so nothing is staged at push time
+    proc = _pre_commit(
+        "run",
+        "--hook-stage",
+        "pre-push",
+        "--from-ref",
+        base,
+        "--to-ref",
+        head,
+        cwd=repo,
+        home=pre_commit_home,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "ANY001" in proc.stdout and "packages/auth/session.ts" in proc.stdout
