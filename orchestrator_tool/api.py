@@ -765,13 +765,21 @@ class CheckReport:
     gates: tuple[GateResult, ...]
     skipped_stages: tuple[str, ...]
     interrupted: bool = False
+    # why the gates could not start (their runner is not installed): the validators' results
+    # are still reported, then this error
+    gates_error: UsageError | None = None
 
     @property
     def ok(self) -> bool:
         validation_ok = self.validation is None or not any(
             d.severity == "error" for d in self.validation.diagnostics
         )
-        return validation_ok and all(g.ok for g in self.gates) and not self.interrupted
+        return (
+            validation_ok
+            and all(g.ok for g in self.gates)
+            and not self.interrupted
+            and self.gates_error is None
+        )
 
 
 STAGES = ("validate", "gates")
@@ -811,6 +819,7 @@ def check(
     result = compute(ws, cs, lockfile_versions=lambda: _lockfile_reader(ws, cs))
     validation: ValidationReport | None = None
     gates: list[GateResult] = []
+    gates_error: UsageError | None = None
     if "validate" in stages and cs.files:
         if staged:
             validation = validate(ws, staged=True, use_cache=use_cache)
@@ -827,23 +836,29 @@ def check(
     if "gates" in stages and result.packages and not (fail_fast and failed_validation):
         by_path = ws.by_path
         packages = [by_path[p.path] for p in result.packages if p.path in by_path]
-        gates = run_gates(
-            ws,
-            packages,
-            tasks if tasks else config.gate_tasks,
-            runner=config.gate_runner,
-            concurrency=concurrency or config.gate_concurrency,
-            timeout=timeout or config.gate_timeout,
-            fail_fast=fail_fast,
-            shard=shard,
-            on_result=on_gate,
-        )
+        try:
+            gates = run_gates(
+                ws,
+                packages,
+                tasks if tasks else config.gate_tasks,
+                runner=config.gate_runner,
+                concurrency=concurrency or config.gate_concurrency,
+                timeout=timeout or config.gate_timeout,
+                fail_fast=fail_fast,
+                shard=shard,
+                on_result=on_gate,
+            )
+        except UsageError as exc:
+            if validation is None:
+                raise
+            gates_error = exc
     return CheckReport(
         changes=cs,
         affected=result,
         validation=validation,
         gates=tuple(gates),
         skipped_stages=tuple(s for s in STAGES if s not in stages),
+        gates_error=gates_error,
     )
 
 

@@ -529,6 +529,7 @@ def check(
             else None,
             "gates": grender.as_json(report.gates),
             "skippedStages": list(report.skipped_stages),
+            "gatesError": report.gates_error.message if report.gates_error else None,
         }
         click.echo(json.dumps(doc, indent=2))
     elif fmt == "junit":
@@ -580,6 +581,8 @@ def check(
                 else ""
             )
         )
+    if report.gates_error is not None:
+        raise report.gates_error  # after the validators' results: a one-line error, exit 2
     if not report.ok:
         sys.exit(int(ExitCode.FINDINGS))
 

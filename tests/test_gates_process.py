@@ -168,3 +168,26 @@ def test_ctrl_c_reaches_the_gate_and_the_cli_exits_130(tmp_path) -> None:
         git(repo, "status", "--porcelain"),
     )
     assert after == before  # the index and the work tree are as they were
+
+
+def test_a_missing_gate_runner_still_shows_the_validators_results(tmp_path) -> None:
+    import shutil
+
+    from .conftest import FIXTURES, commit_all, git, run_cli, write
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "next-forge", repo)
+    git(repo, "init", "-q")
+    commit_all(repo)
+    write(repo / "packages/auth/session.ts", "export const session: any = {};\n")
+    # a PATH with git and Python but no pnpm (and no turbo)
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    for tool in ("git", "sh"):
+        found = shutil.which(tool)
+        assert found is not None
+        (bare / tool).symlink_to(found)
+    proc = run_cli("check", "--base", "HEAD", cwd=repo, env={"PATH": str(bare)})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "ANY001" in proc.stdout and "packages/auth/session.ts" in proc.stdout
+    assert "pnpm is not installed" in proc.stderr and "Traceback" not in proc.stderr
