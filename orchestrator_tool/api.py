@@ -803,6 +803,7 @@ def check(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     on_gate: Callable[[GateResult], None] | None = None,
+    on_validation: Callable[[ValidationReport], None] | None = None,
 ) -> CheckReport:
     """The whole pipeline: changes → affected packages → validators on the changed files →
     gates on the affected packages."""
@@ -830,6 +831,8 @@ def check(
                 if changed
                 else None
             )
+    if validation is not None and on_validation is not None:
+        on_validation(validation)  # before the gates start: findings first
     failed_validation = validation is not None and any(
         d.severity == "error" for d in validation.diagnostics
     )

@@ -502,6 +502,17 @@ def check(
     def split(text: str) -> list[str]:
         return [x.strip() for x in text.split(",") if x.strip()]
 
+    def on_validation(v: api.ValidationReport) -> None:
+        if not streaming:
+            return
+        errors = sum(1 for d in v.diagnostics if d.severity == "error")
+        word = "Passed" if errors == 0 else f"Failed ({errors} error{'s' if errors != 1 else ''})"
+        label = f"validate ({v.files_checked} file{'s' if v.files_checked != 1 else ''})"
+        dots = "." * max(3, 79 - len(label) - len(word) - 2)
+        click.echo(f"{label} {dots} {(green if errors == 0 else red)(word)}")
+        if v.diagnostics:
+            click.echo(vrender.text(v, obj.style("bold"), red, dim), nl=False)
+
     report = api.check(
         ws,
         base=base,
@@ -517,6 +528,7 @@ def check(
         concurrency=concurrency,
         use_cache=not no_cache,
         on_gate=on_gate,
+        on_validation=on_validation,
     )
     n_pkgs = len(report.affected.packages)
     if fmt == "json":
@@ -558,17 +570,6 @@ def check(
             click.echo("nothing changed: nothing to check")
         elif n_pkgs == 0 and report.validation is None:
             click.echo("no package is affected")
-        if report.validation is not None:
-            v = report.validation
-            errors = sum(1 for d in v.diagnostics if d.severity == "error")
-            word = (
-                "Passed" if errors == 0 else f"Failed ({errors} error{'s' if errors != 1 else ''})"
-            )
-            label = f"validate ({v.files_checked} file{'s' if v.files_checked != 1 else ''})"
-            dots = "." * max(3, 79 - len(label) - len(word) - 2)
-            click.echo(f"{label} {dots} {(green if errors == 0 else red)(word)}")
-            if v.diagnostics:
-                click.echo(vrender.text(v, obj.style("bold"), red, dim), nl=False)
         passed = sum(1 for g in report.gates if g.status == "passed")
         failed = sum(1 for g in report.gates if not g.ok)
         skipped = sum(1 for g in report.gates if g.status == "skipped")

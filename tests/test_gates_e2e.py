@@ -115,6 +115,9 @@ def test_text_report_and_skipped_packages(repo) -> None:
         ln.startswith("test (apps/web) ....") and "Skipped (no `test` script)" in ln for ln in lines
     )
     assert "2 affected packages; gates: 1 passed, 0 failed, 1 skipped" in proc.stdout
+    # the validators' line first (they run first), then the gates as they finish
+    first_gate = next(i for i, ln in enumerate(lines) if ln.startswith("test ("))
+    assert lines[0].startswith("validate (1 file)") and 0 < first_gate
 
 
 def test_nothing_affected_exits_quickly(repo) -> None:
