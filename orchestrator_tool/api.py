@@ -12,7 +12,7 @@ import functools
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +24,7 @@ from .workspace import Workspace, find_root, scan
 if TYPE_CHECKING:
     from .config import Config
     from .engine.diagnostics import Diagnostic
+    from .engine.files import Selection
     from .engine.runner import Settings
     from .engine.validator import OptionValue, ValidatorSpec
     from .gates import GateResult
@@ -496,6 +497,36 @@ def _kind(value: object) -> str:
     return "a table" if isinstance(value, dict) else type(value).__name__
 
 
+def _without_nested_projects(ws: Workspace, selection: Selection) -> Selection:
+    """Leave out the files of projects nested in the repository but not in the workspace: a
+    folder with its own package.json that no workspace glob names (a standalone example app,
+    a fixture). Its imports answer to its own package.json and tsconfig, not the root's."""
+    foreign: dict[str, bool] = {}
+
+    def nested(folder: str) -> bool:
+        if folder in ("", "."):
+            return False
+        hit = foreign.get(folder)
+        if hit is None:
+            parent = folder.rpartition("/")[0]
+            hit = (ws.root / folder / "package.json").is_file() or nested(parent)
+            foreign[folder] = hit
+        return hit
+
+    def in_workspace(rel: str) -> bool:
+        owner = ws.owner_of(rel)
+        return (owner is not None and owner.path != ".") or not nested(rel.rpartition("/")[0])
+
+    kept = [(rel, data) for rel, data in selection.files if in_workspace(rel)]
+    if len(kept) == len(selection.files):
+        return selection
+    return replace(
+        selection,
+        files=tuple(kept),
+        excluded=selection.excluded + len(selection.files) - len(kept),
+    )
+
+
 def load_config(root: Path) -> Config:
     """The monorepo's orchestrator.toml, resolved (defaults when there is none)."""
     from .config import load
@@ -626,6 +657,8 @@ def validate(
         selection = file_sel.select(
             ws.root, paths=paths, cwd=cwd, force_exclude=force_exclude, excludes=excludes
         )
+    if selection.source != "paths":
+        selection = _without_nested_projects(ws, selection)
 
     cache = (
         ResultCache(

@@ -471,3 +471,23 @@ def test_the_module_directive_is_read_from_the_first_bytes_or_from_the_tree(
     assert directive(SourceFile("app/a.tsx", code.encode(), "tsx").tree.root_node, source) == (
         expected
     )
+
+
+def test_a_project_nested_outside_the_workspace_is_left_out(repo) -> None:
+    # its own package.json, named by no workspace glob: a standalone example app
+    write(repo / "examples/standalone/package.json", '{"name": "standalone"}\n')
+    write(
+        repo / "examples/standalone/src/app.ts",
+        'import express from "express";\nexport const app: any = express();\n',
+    )
+    write(repo / "scripts/tool.ts", "export const t: any = 1;\n")  # the root's own file
+    ws = api.load_workspace(repo)
+    report = api.validate(ws, select=["ANY001", "IMP003"], jobs=1)
+    paths = {d.path for d in report.diagnostics}
+    assert "scripts/tool.ts" in paths
+    assert not any(p.startswith("examples/standalone/") for p in paths)
+    # named explicitly, it is checked
+    named = api.validate(
+        ws, paths=["examples/standalone/src/app.ts"], cwd=repo, select=["ANY001"], jobs=1
+    )
+    assert [d.path for d in named.diagnostics] == ["examples/standalone/src/app.ts"]

@@ -117,7 +117,7 @@ def test_text_report_and_skipped_packages(repo) -> None:
     assert "2 affected packages; gates: 1 passed, 0 failed, 1 skipped" in proc.stdout
     # the validators' line first (they run first), then the gates as they finish
     first_gate = next(i for i, ln in enumerate(lines) if ln.startswith("test ("))
-    assert lines[0].startswith("validate (1 file)") and 0 < first_gate
+    assert lines[0].startswith("validate (1 file)") and first_gate > 0
 
 
 def test_nothing_affected_exits_quickly(repo) -> None:
