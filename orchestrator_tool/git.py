@@ -8,6 +8,7 @@ inherits that would point git at another repository.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -112,11 +113,14 @@ def missing_ref_error(ref: str, cwd: Path, what: str = "base") -> MissingRefErro
             "or, in GitHub Actions, `actions/checkout` with `fetch-depth: 0`"
         )
     else:
-        remote_ref = ref.split("/", 1)[1] if ref.startswith("origin/") else ref
-        hint = (
-            f"fetch it first, e.g. `git fetch origin {remote_ref}`, or pass "
-            "`--on-missing-base=all` to treat every package as affected"
-        )
+        stem = re.split(r"[~^]", ref, maxsplit=1)[0]
+        if stem != ref and resolve(stem or "HEAD", cwd) is not None:
+            hint = f"{stem or 'HEAD'} exists, but its history does not reach {ref}"
+        else:
+            remote_ref = ref.split("/", 1)[1] if ref.startswith("origin/") else ref
+            hint = f"check the name, or fetch it first, e.g. `git fetch origin {remote_ref}`"
+        if what == "base":
+            hint += "; `orchestrator affected --on-missing-base=all` counts every package instead"
     return MissingRefError(f"{what} ref {ref!r} does not exist in this clone", hint=hint)
 
 
