@@ -748,15 +748,15 @@ def hook_install(obj: _Ctx, pre_push: bool, force: bool) -> None:
 
 
 @hook.command("uninstall")
-@click.option("--pre-push", is_flag=True, help="Also remove the pre-push hook.")
+@click.option("--pre-push", is_flag=True, hidden=True)  # both hooks are removed anyway
 @click.pass_obj
 def hook_uninstall(obj: _Ctx, pre_push: bool) -> None:
-    """Remove the hooks orchestrator wrote (restoring a backed-up hook)."""
+    """Remove the hooks orchestrator wrote, pre-commit and pre-push (restoring a backed-up
+    hook); a hook it did not write is left alone."""
     from . import hooks
 
     ws: Workspace = _workspace(obj)
-    wanted = ("pre-commit", "pre-push") if pre_push else ("pre-commit",)
-    for change in hooks.uninstall(ws.root, wanted):
+    for change in hooks.uninstall(ws.root, ("pre-commit", "pre-push")):
         click.echo(f"{change.hook}: {change.action} ({change.path})")
 
 

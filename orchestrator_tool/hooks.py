@@ -102,8 +102,11 @@ def uninstall(root: Path, hooks: tuple[str, ...]) -> list[HookChange]:
     for hook in hooks:
         path = folder / hook
         backup = path.with_name(path.name + ".orchestrator-backup")
-        if not path.exists() or not _ours(path):
+        if not path.exists():
             changes.append(HookChange(hook, path, "absent"))
+            continue
+        if not _ours(path):
+            changes.append(HookChange(hook, path, "not written by orchestrator: left alone"))
             continue
         path.unlink()
         if backup.exists():

@@ -79,6 +79,9 @@ def test_refuses_a_foreign_hook_without_force_and_restores_it(repo) -> None:
     removed = run_cli("hook", "uninstall", cwd=repo)
     assert "restored" in removed.stdout
     assert hook.read_text() == "#!/bin/sh\necho mine\n"
+    again = run_cli("hook", "uninstall", cwd=repo)
+    assert "pre-commit: not written by orchestrator: left alone" in again.stdout
+    assert hook.read_text() == "#!/bin/sh\necho mine\n"
 
 
 def test_respects_core_hooks_path(repo) -> None:
@@ -93,9 +96,10 @@ def test_install_is_idempotent_and_uninstall_removes(repo) -> None:
     run_cli("hook", "install", "--pre-push", cwd=repo)
     again = run_cli("hook", "install", "--pre-push", cwd=repo)
     assert again.stdout.count("unchanged") == 2
-    gone = run_cli("hook", "uninstall", "--pre-push", cwd=repo)
+    gone = run_cli("hook", "uninstall", cwd=repo)  # both, without naming pre-push
     assert gone.stdout.count("removed") == 2
     assert not (repo / ".git" / "hooks" / "pre-commit").exists()
+    assert not (repo / ".git" / "hooks" / "pre-push").exists()
 
 
 def test_pre_push_ranges_from_stdin() -> None:
