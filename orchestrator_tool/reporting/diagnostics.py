@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from . import count
+
 if TYPE_CHECKING:
     from ..api import ValidationReport
     from ..engine.diagnostics import Diagnostic
@@ -67,8 +69,7 @@ def text(
         lines.append(red(f"validator error: {crash}"))
     counts = Counter(d.severity for d in report.diagnostics)
     errors, warnings = counts.get("error", 0), counts.get("warning", 0)
-    found = f"{errors} error{'s' if errors != 1 else ''}, "
-    found += f"{warnings} warning{'s' if warnings != 1 else ''}"
+    found = f"{count(errors, 'error')}, {count(warnings, 'warning')}"
     extra = []
     if report.cached:
         extra.append(f"{report.cached} from cache")
@@ -79,7 +80,7 @@ def text(
     if report.skipped:
         extra.append(f"{len(report.skipped)} skipped")
     tail = f" ({', '.join(extra)})" if extra else ""
-    lines.append(f"{found} in {report.files_checked} files{tail}")
+    lines.append(f"{found} in {count(report.files_checked, 'file')}{tail}")
     if report.diagnostics:
         per_code = ", ".join(
             f"{c} {n}" for c, n in sorted(Counter(d.code for d in report.diagnostics).items())
@@ -157,8 +158,8 @@ def _gh_prop(s: str) -> str:
 
 def markdown_summary(report: ValidationReport) -> str:
     lines = ["## orchestrator validate", ""]
-    counts = summary_counts(report)
-    lines.append(f"{counts['diagnostics']} finding(s) in {counts['files']} files.")
+    findings = count(len(report.diagnostics), "finding")
+    lines.append(f"{findings} in {count(report.files_checked, 'file')}.")
     if report.diagnostics:
         lines += ["", "| file | line | code | message |", "| --- | --- | --- | --- |"]
         for d in report.diagnostics:

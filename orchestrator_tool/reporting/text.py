@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ..affected import Affected
 from ..workspace import Workspace
+from . import count
 
 Style = Callable[[str], str]
 
@@ -28,8 +29,8 @@ def scan_text(ws: Workspace, bold: Style = _plain, dim: Style = _plain) -> str:
         turbo = f"turbo {ws.turbo.path} ({ws.turbo.schema}, {len(ws.turbo.tasks)} tasks)"
     head = (
         f"{bold(ws.root.name)}  {pm.name}{' ' + pm.version if pm.version else ''}"
-        f" (from {pm.source})  ·  {len(ws.packages)} packages  ·  {len(ws.edges)} internal "
-        f"dependencies  ·  {turbo}"
+        f" (from {pm.source})  ·  {count(len(ws.packages), 'package')}  ·  {len(ws.edges)} "
+        f"internal dependenc{'y' if len(ws.edges) == 1 else 'ies'}  ·  {turbo}"
     )
     deps: dict[str, list[str]] = {}
     for e in ws.edges:
@@ -76,7 +77,7 @@ def affected_text(result: Affected, total: int, bold: Style = _plain, dim: Style
     if not result.packages:
         lines.append("no package is affected")
     else:
-        lines.append(f"{len(result.packages)} of {total} packages affected:")
+        lines.append(f"{len(result.packages)} of {count(total, 'package')} affected:")
         # Packages with their own changes first, then the ones reached through others.
         ordered = sorted(
             result.packages,
