@@ -426,6 +426,13 @@ def validate(
         raise UsageError("--update-baseline and --grow-baseline need --baseline FILE")
     if report.baseline_written:
         click.echo(f"baseline {baseline}: {report.baseline_written}", err=True)
+    unsafe_left = sum(1 for d in report.diagnostics if d.fix is not None and not d.fix.safe)
+    if unsafe_left and not unsafe_fixes:
+        from .reporting import count
+
+        fixes = count(unsafe_left, "unsafe fix", "unsafe fixes")
+        say = "not applied: add --unsafe-fixes" if fix else "available: --fix --unsafe-fixes"
+        click.echo(f"{fixes} {say}", err=True)
     if fmt != "text":
         for crash in report.crashes:
             click.echo(f"orchestrator: validator error: {crash}", err=True)

@@ -148,3 +148,22 @@ def test_a_report_path_in_a_missing_folder_is_refused_before_the_run() -> None:
     assert "missing-folder" in proc.stderr and "does not exist" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (FIXTURES / "next-forge" / "missing-folder").exists()
+
+
+def test_fix_says_when_only_unsafe_fixes_are_left(tmp_path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "next-forge", repo)
+    (repo / "orchestrator.toml").write_text(
+        "[validators.ANY001]\noptions = { fixToUnknown = true }\n"
+    )
+    (repo / "packages/auth/x.ts").write_text("export const a: any = 1;\n")
+    proc = run_cli("validate", "--no-cache", "--select", "ANY001", "--fix", cwd=repo)
+    assert "1 unsafe fix not applied: add --unsafe-fixes" in proc.stderr
+    assert (repo / "packages/auth/x.ts").read_text() == "export const a: any = 1;\n"
+    applied = run_cli(
+        "validate", "--no-cache", "--select", "ANY001", "--fix", "--unsafe-fixes", cwd=repo
+    )
+    assert "unsafe fix" not in applied.stderr
+    assert (repo / "packages/auth/x.ts").read_text() == "export const a: unknown = 1;\n"
