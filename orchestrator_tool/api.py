@@ -990,9 +990,11 @@ def plan_done(
     plan: str | None = None,
     on_gate: Callable[[GateResult], None] | None = None,
     now: str | None = None,
+    baseline: Path | None = None,
 ) -> TaskCheck:
     """Run a task's gates and validators; when they pass (and its dependencies are done),
-    record it as done in plan.json with the time and HEAD."""
+    record it as done in plan.json with the time and HEAD. With ``baseline``, the findings it
+    accepts (the package's old ones) do not count."""
     import datetime
 
     from . import planning
@@ -1025,7 +1027,12 @@ def plan_done(
     existing = [p for p in task.scope if (ws.root / p).exists()]
     if task.validators and existing:
         validation = validate(
-            ws, paths=existing, select=task.validators, cwd=ws.root, force_exclude=True
+            ws,
+            paths=existing,
+            select=task.validators,
+            cwd=ws.root,
+            force_exclude=True,
+            baseline=baseline,
         )
     check = TaskCheck(path, task_id, tuple(results), validation, ())
     if check.ok:

@@ -923,14 +923,27 @@ def plan_status(obj: _Ctx, plan_name: str | None, as_json: bool) -> None:
 @plan.command("done")
 @click.argument("task")
 @click.option("--plan", "plan_name", default=None, help="The plan (default: the one with TASK).")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Accept the findings this validate baseline records (the scope's old ones).",
+)
 @click.pass_obj
-def plan_done(obj: _Ctx, task: str, plan_name: str | None) -> None:
+def plan_done(obj: _Ctx, task: str, plan_name: str | None, baseline: Path | None) -> None:
     """Run TASK's gates and validators; mark it done only if they pass."""
     from . import api
     from .reporting import diagnostics as vrender
 
     ws: Workspace = _workspace(obj)
-    check = api.plan_done(ws, task, plan=plan_name, on_gate=_echo_gate)
+    if baseline is not None and not baseline.is_file():
+        from .errors import UsageError
+
+        raise UsageError(
+            f"{baseline}: no such baseline",
+            hint="write one with `orchestrator validate --baseline FILE --update-baseline`",
+        )
+    check = api.plan_done(ws, task, plan=plan_name, on_gate=_echo_gate, baseline=baseline)
     if check.waiting_for:
         click.echo(f"{task}: waiting for " + ", ".join(check.waiting_for), err=True)
         sys.exit(int(ExitCode.FINDINGS))

@@ -227,6 +227,26 @@ def test_done_runs_the_tasks_gate_and_validators_for_real(repo) -> None:
     assert done is not None and done.done is not None and done.done.at.endswith("Z")
 
 
+def test_done_accepts_the_old_findings_a_baseline_records(repo) -> None:
+    write(
+        repo / "packages/notes/package.json",
+        json.dumps({"name": "@repo/notes", "private": True, "scripts": {"test": "node -e 0"}}),
+    )
+    write(repo / "packages/notes/index.ts", "export const x: any = 1;\n")  # an old finding
+    commit_all(repo, "notes")
+    ws = api.load_workspace(repo)
+    plan = api.make_plan(ws, "Fix the notes", scope=("packages/notes",), pattern="bug-fix")
+    planning.write_plan(repo, plan, planning.markdown(plan))
+    fix = next(t for t in plan.tasks if t.phase == "fix")
+    assert run_cli("plan", "done", fix.task_id, cwd=repo).returncode == 1
+    made = run_cli("validate", "--baseline", "b.json", "--update-baseline", cwd=repo)
+    assert "baseline b.json: created" in made.stderr
+    ok = run_cli("plan", "done", fix.task_id, "--baseline", "b.json", cwd=repo)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    missing = run_cli("plan", "done", fix.task_id, "--baseline", "nope.json", cwd=repo)
+    assert missing.returncode == 2 and "no such baseline" in missing.stderr
+
+
 def test_scope_guard_with_real_git(repo) -> None:
     run_cli("plan", AUTH, "--scope", *AUTH_SCOPE, "--write", "--id", "auth", cwd=repo)
     commit_all(repo, "plan")
