@@ -244,11 +244,14 @@ def json_schema() -> dict[str, object]:
 
 
 def find(root: Path) -> Path | None:
-    for name in CONFIG_FILES:
-        p = root / name
-        if p.is_file():
-            return p
-    return None
+    found = [root / name for name in CONFIG_FILES if (root / name).is_file()]
+    if len(found) > 1:
+        raise InputError(
+            f"both {found[0].name} and {found[1].name} are here: which one holds the settings?",
+            path=found[1],
+            hint=f"merge them into {found[0].name} and delete {found[1].name}",
+        )
+    return found[0] if found else None
 
 
 def _toml_loads(text: str) -> dict[str, object]:

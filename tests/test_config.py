@@ -204,3 +204,15 @@ def test_validator_options_are_checked_against_the_validator(repo, text, says) -
     assert proc.returncode == 2
     assert says in proc.stderr and "orchestrator.toml" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_config_select_code_and_two_config_files_name_the_file(repo) -> None:
+    write(repo / "orchestrator.toml", '[validate]\nselect = ["NOPE001"]\n')
+    proc = run_cli("validate", "--no-cache", cwd=repo)
+    assert proc.returncode == 2
+    assert "orchestrator.toml" in proc.stderr and "NOPE001" in proc.stderr
+    write(repo / "orchestrator.toml", "")
+    write(repo / ".orchestrator.toml", "")
+    both = run_cli("validate", "--no-cache", cwd=repo)
+    assert both.returncode == 2
+    assert "both orchestrator.toml and .orchestrator.toml" in both.stderr
