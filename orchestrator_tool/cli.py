@@ -579,18 +579,18 @@ def check(
             click.echo("nothing changed: nothing to check")
         elif n_pkgs == 0 and report.validation is None:
             click.echo("no package is affected")
+        from .reporting import count
+
         passed = sum(1 for g in report.gates if g.status == "passed")
         failed = sum(1 for g in report.gates if not g.ok)
         skipped = sum(1 for g in report.gates if g.status == "skipped")
-        click.echo(
-            f"{n_pkgs} affected package{'s' if n_pkgs != 1 else ''}; gates: {passed} passed, "
-            f"{failed} failed, {skipped} skipped"
-            + (
-                f"; stages skipped: {', '.join(report.skipped_stages)}"
-                if report.skipped_stages
-                else ""
-            )
-        )
+        if "gates" in report.skipped_stages:
+            gates_said = "gates not run"  # a validate-only run (the pre-commit hook)
+        else:
+            gates_said = f"gates: {passed} passed, {failed} failed, {skipped} skipped"
+            if report.skipped_stages:
+                gates_said += f"; stages skipped: {', '.join(report.skipped_stages)}"
+        click.echo(f"{count(n_pkgs, 'affected package')}; {gates_said}")
     if report.gates_error is not None:
         raise report.gates_error  # after the validators' results: a one-line error, exit 2
     if not report.ok:

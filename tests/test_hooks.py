@@ -122,3 +122,11 @@ def test_hook_in_a_monorepo_below_the_git_top_level(tmp_path) -> None:
     write(outer / "js/packages/auth/bad.ts", "export const x: any = 1;\n")
     git(outer, "add", "js/packages/auth/bad.ts")
     assert commit(outer) != 0
+
+
+def test_the_pre_commit_hook_summary_says_the_gates_are_not_run(repo) -> None:
+    write(repo / "packages/auth/ok.ts", "export const x: unknown = 1;\n")
+    git(repo, "add", "packages/auth/ok.ts")
+    proc = run_cli("hook", "run", "pre-commit", cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "3 affected packages; gates not run"  # auth + users
