@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .engine.diagnostics import Diagnostic
     from .engine.files import Selection
-    from .engine.runner import Settings
+    from .engine.runner import FileResult, Settings
     from .engine.validator import OptionValue, ValidatorSpec
     from .gates import GateResult
     from .planning import Plan
@@ -505,6 +505,54 @@ def _kind(value: object) -> str:
     return "a table" if isinstance(value, dict) else type(value).__name__
 
 
+def _ran(
+    ws: Workspace,
+    settings: Settings,
+    results: Sequence[FileResult],
+    workspace_crashes: Sequence[str],
+    whole: bool,
+) -> Callable[[str, str], bool]:
+    """Whether this run judged ``code`` on ``path`` (so a baseline entry for them can be
+    updated): a checked file, a code enabled there that did not crash (and the suppression
+    check, which every checked file gets); on whole-workspace runs the manifests under the
+    workspace rules, and a file that no longer exists."""
+    from .engine.source import language_of
+    from .engine.suppressions import SUPPRESSION_CODE
+
+    file_specs = [s for s in settings.specs if s.scope == "file"]
+    ran_on: dict[str, set[str]] = {}
+    for r in results:
+        if r.skipped is not None:
+            continue
+        crashed = {c.split(":", 1)[0] for c in r.crashes}
+        ran_on[r.path] = {
+            s.code for s in file_specs if s.code not in crashed and settings.enabled_for(s, r.path)
+        } | {SUPPRESSION_CODE}
+    if whole:
+        crashed = {c.split(":", 1)[0] for c in workspace_crashes}
+        manifest_codes = {
+            s.code for s in settings.specs if s.scope == "workspace" and s.code not in crashed
+        }
+        for p in ws.packages:
+            ran_on.setdefault("package.json" if p.path == "." else f"{p.path}/package.json", set())
+            ran_on["package.json" if p.path == "." else f"{p.path}/package.json"] |= manifest_codes
+    every = {s.code for s in settings.specs} | {SUPPRESSION_CODE}
+
+    def ran(code: str, path: str) -> bool:
+        codes = ran_on.get(path)
+        if codes is not None:
+            return code in codes
+        # a file deleted since: its findings cannot come back
+        return (
+            whole
+            and code in every
+            and language_of(path) is not None
+            and not (ws.root / path).exists()
+        )
+
+    return ran
+
+
 def _without_nested_projects(ws: Workspace, selection: Selection) -> Selection:
     """Leave out the files of projects nested in the repository but not in the workspace: a
     folder with its own package.json that no workspace glob names (a standalone example app,
@@ -617,7 +665,7 @@ def validate(
     from .engine import files as file_sel
     from .engine.cache import ResultCache, content_hash
     from .engine.diagnostics import Diagnostic
-    from .engine.runner import FileResult, PathOverride, Settings, run
+    from .engine.runner import PathOverride, Settings, run
 
     config = load_config(ws.root)
     if staged and (paths or base or affected_only):
@@ -759,13 +807,9 @@ def validate(
 
         accepted = bl.load(baseline)
         if update_baseline or grow_baseline:
-            checked = {r.path for r in results if r.skipped is None}
-            if selection.source == "workspace":  # the manifest rules ran too
-                checked |= {
-                    "package.json" if p.path == "." else f"{p.path}/package.json"
-                    for p in ws.packages
-                }
-            covered = bl.covered_by({s.code for s in settings.specs}, checked)
+            covered = bl.covered_by(
+                _ran(ws, settings, results, workspace_crashes, selection.source == "workspace")
+            )
             written = bl.update(
                 baseline, accepted, diagnostics, grow=grow_baseline, covered=covered
             )

@@ -124,3 +124,34 @@ def test_a_partial_update_keeps_what_the_run_did_not_look_at(repo) -> None:
     assert sum(after.values()) == 3
     assert any(k.startswith("ANY001:packages/database/") for k in after)
     assert any(k.startswith("ERR004:") for k in after)
+
+
+def test_an_update_keeps_what_the_run_could_not_judge_and_drops_deleted_files(repo) -> None:
+    ws = api.load_workspace(repo)
+    path = repo / "baseline.json"
+    write(repo / "packages/auth/gone.ts", "export const g: any = 1;\n")
+    write(
+        repo / "packages/auth/why.ts", "// orchestrator-ignore ANY001\nexport const w: any = 1;\n"
+    )
+    api.validate(ws, select=["ANY001"], baseline=path, update_baseline=True)
+    before = json.loads(path.read_text())["findings"]
+    assert any(k.startswith("SUP001:packages/auth/why.ts") for k in before)
+    # growing twice does not double the suppression entry
+    api.validate(ws, select=["ANY001"], baseline=path, grow_baseline=True)
+    again = api.validate(ws, select=["ANY001"], baseline=path, grow_baseline=True)
+    assert again.baseline_written == "unchanged"
+    assert json.loads(path.read_text())["findings"] == before
+    # an override that turns ANY001 off for auth: the run cannot judge those entries
+    write(
+        repo / "orchestrator.toml",
+        '[[overrides]]\npaths = ["packages/auth/**"]\n[overrides.validators.ANY001]\nenabled = false\n',
+    )
+    kept = api.validate(ws, select=["ANY001"], baseline=path, update_baseline=True)
+    assert kept.baseline_written == "unchanged"
+    (repo / "orchestrator.toml").unlink()
+    # a deleted file's entries go on a whole-workspace update
+    (repo / "packages/auth/gone.ts").unlink()
+    api.validate(ws, select=["ANY001"], baseline=path, update_baseline=True)
+    after = json.loads(path.read_text())["findings"]
+    assert not any("gone.ts" in k for k in after)
+    assert any("loose.ts" in k for k in after)

@@ -62,17 +62,15 @@ def split(
     return new, old
 
 
-def covered_by(codes: set[str], paths: set[str]) -> Callable[[str], bool]:
-    """Whether a fingerprint (`CODE:path:line text`) is one a run of ``codes`` over ``paths``
-    could have reported again."""
+def covered_by(ran: Callable[[str, str], bool]) -> Callable[[str], bool]:
+    """Whether a fingerprint (`CODE:path:line text`) is one the run judged again: ``ran(code,
+    path)`` says which code it ran on which path."""
 
     def covered(fingerprint: str) -> bool:
         code, _, rest = fingerprint.partition(":")
-        if code not in codes:
-            return False
         at = rest.find(":")
         while at >= 0:  # the path may itself hold a colon
-            if rest[:at] in paths:
+            if ran(code, rest[:at]):
                 return True
             at = rest.find(":", at + 1)
         return False
@@ -97,7 +95,10 @@ def update(
         result, what = current, "created"
     elif grow:
         result = kept + current
-        what = "grown" if result != accepted else "unchanged"
+        if any(result[k] > accepted[k] for k in result):
+            what = "grown"
+        else:
+            what = "shrunk" if result != accepted else "unchanged"
     else:
         result = kept + Counter(
             {k: min(v, current[k]) for k, v in accepted.items() if covered(k) and current[k] > 0}
