@@ -556,16 +556,27 @@ def _ran(
 def _without_nested_projects(ws: Workspace, selection: Selection) -> Selection:
     """Leave out the files of projects nested in the repository but not in the workspace: a
     folder with its own package.json that no workspace glob names (a standalone example app,
-    a fixture). Its imports answer to its own package.json and tsconfig, not the root's."""
+    a fixture). Its imports answer to its own package.json and tsconfig, not the root's. A
+    package.json that only sets `"type"` (a folder of ES modules) is not a project."""
     foreign: dict[str, bool] = {}
+
+    def project(folder: str) -> bool:
+        manifest = ws.root / folder / "package.json"
+        if not manifest.is_file():
+            return False
+        try:
+            doc = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        keys = ("name", "dependencies", "devDependencies", "peerDependencies", "scripts")
+        return isinstance(doc, dict) and any(k in doc for k in keys)
 
     def nested(folder: str) -> bool:
         if folder in ("", "."):
             return False
         hit = foreign.get(folder)
         if hit is None:
-            parent = folder.rpartition("/")[0]
-            hit = (ws.root / folder / "package.json").is_file() or nested(parent)
+            hit = project(folder) or nested(folder.rpartition("/")[0])
             foreign[folder] = hit
         return hit
 
@@ -713,7 +724,8 @@ def validate(
         selection = file_sel.select(
             ws.root, paths=paths, cwd=cwd, force_exclude=force_exclude, excludes=excludes
         )
-    if selection.source != "paths":
+    if selection.source != "paths" or force_exclude:
+        # (--force-exclude: the names are a selection, as from a hook or `check`)
         selection = _without_nested_projects(ws, selection)
 
     cache = (

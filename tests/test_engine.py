@@ -486,8 +486,21 @@ def test_a_project_nested_outside_the_workspace_is_left_out(repo) -> None:
     paths = {d.path for d in report.diagnostics}
     assert "scripts/tool.ts" in paths
     assert not any(p.startswith("examples/standalone/") for p in paths)
-    # named explicitly, it is checked
+    # named explicitly, it is checked; named by a hook or `check` (--force-exclude), it is not
     named = api.validate(
         ws, paths=["examples/standalone/src/app.ts"], cwd=repo, select=["ANY001"], jobs=1
     )
     assert [d.path for d in named.diagnostics] == ["examples/standalone/src/app.ts"]
+    hooked = api.validate(
+        ws,
+        paths=["examples/standalone/src/app.ts"],
+        cwd=repo,
+        select=["ANY001"],
+        jobs=1,
+        force_exclude=True,
+    )
+    assert hooked.diagnostics == ()
+    # a package.json that only says "type": "module" is no project of its own
+    write(repo / "scripts/package.json", '{"type": "module"}\n')
+    again = api.validate(ws, select=["ANY001"], jobs=1)
+    assert "scripts/tool.ts" in {d.path for d in again.diagnostics}
