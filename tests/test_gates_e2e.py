@@ -203,3 +203,19 @@ def test_a_task_turbo_does_not_define_runs_through_the_package_manager(repo) -> 
     assert Path(fail.command[0]).name == "pnpm" and "--filter" in fail.command
     (typecheck,) = run_gates(ws, [slow], ["typecheck"], runner="auto", timeout=120)
     assert Path(typecheck.command[0]).name == "turbo"  # a task turbo defines stays with turbo
+
+
+def test_turbo_defines_reads_the_root_and_a_packages_own_tasks(tmp_path) -> None:
+    from orchestrator_tool.gates import turbo_defines
+
+    r = tmp_path / "gates"
+    shutil.copytree(FIXTURES / "gates", r)
+    slow_turbo = r / "packages/slow/turbo.json"
+    slow_turbo.write_text(
+        '{"extends": ["//"], "tasks": {"noisy": {}, "typecheck": {"dependsOn": ["fail"]}}}\n'
+    )
+    ws = api.load_workspace(r)
+    slow = ws.by_name["@gates/slow"]
+    assert turbo_defines(ws, "typecheck", slow)  # the root's
+    assert turbo_defines(ws, "noisy", slow)  # the package's own
+    assert not turbo_defines(ws, "fail", slow)  # only named in a dependsOn

@@ -103,11 +103,18 @@ def turbo_defines(ws: Workspace, task: str, pkg: Package) -> bool:
         return False
     if any(t.task == task and t.package in (None, pkg.name) for t in ws.turbo.tasks):
         return True
-    own = ws.root / pkg.path / "turbo.json"
-    try:
-        return f'"{task}"'.encode() in own.read_bytes()
-    except OSError:
+    from ..errors import InputError
+    from ..jsonc import load
+
+    own_path = ws.root / pkg.path / "turbo.json"
+    if not own_path.is_file():
         return False
+    try:
+        own = load(own_path, jsonc=True, what="turbo.json")
+    except InputError:
+        return False  # turbo will say what is wrong with it
+    tasks = own.get("tasks") if isinstance(own, dict) else None
+    return isinstance(tasks, dict) and task in tasks
 
 
 def command(runner: str, exe: str, task: str, pkg: Package) -> list[str]:
@@ -152,14 +159,21 @@ def run_gates(
         return results
     needs_runner = any(j.task in j.package.scripts for group in ordered for j in group)
     name, exe = choose_runner(ws, runner) if needs_runner else ("", "")
-    fallback: list[tuple[str, str]] = []  # the package manager, for tasks turbo does not define
+    # A task turbo.json does not define goes to the package manager (resolved now, so a
+    # missing one is an error before any gate runs).
+    via_pm = {
+        (j.task, j.package.path)
+        for group in ordered
+        for j in group
+        if name == "turbo"
+        and runner == "auto"
+        and j.task in j.package.scripts
+        and not turbo_defines(ws, j.task, j.package)
+    }
+    pm = choose_runner(ws, ws.package_manager.name) if via_pm else ("", "")
 
     def runner_for(job: GateJob) -> tuple[str, str]:
-        if name != "turbo" or runner != "auto" or turbo_defines(ws, job.task, job.package):
-            return name, exe
-        if not fallback:
-            fallback.append(choose_runner(ws, ws.package_manager.name))
-        return fallback[0]
+        return pm if (job.task, job.package.path) in via_pm else (name, exe)
 
     env = {**os.environ, "FORCE_COLOR": "0"}
     stop = False
