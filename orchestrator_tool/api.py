@@ -428,14 +428,12 @@ def enabled_specs(
     """The validators a run uses under ``config`` and the command line's select/ignore, and
     the opt-in ones among them that only a per-path override turns on."""
     try:
-        specs = select_specs(select or config.select, ignore or config.ignore)
+        select_specs(config.select, config.ignore)  # orchestrator.toml's own codes first
     except UsageError as exc:
-        if (select or not config.select) and (ignore or not config.ignore):
-            raise
-        # a code of orchestrator.toml's select/ignore: say where it is written
         raise InputError(
             f"[validate] select/ignore: {exc.message}", path=config.path, hint=exc.hint
         ) from None
+    specs = select_specs(select or config.select, ignore or config.ignore)
     every = {s.code: s for s in select_specs()}
     unknown = sorted(c for c in config.codes() if c not in every)
     if unknown:

@@ -665,13 +665,19 @@ def rules_test(modules: tuple[str, ...]) -> None:
         if name.upper() in by_code:
             return by_code[name.upper()]  # a code names a validator too: `rules test ANY001`
         try:
-            return spec_from_module(importlib.import_module(name))
-        except ImportError:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
+                raise UsageError(f"{name} cannot be imported: {exc}") from None
             raise UsageError(
                 f"no validator code or module named {name!r}",
                 hint="give a code (`orchestrator rules` lists them) or an importable module",
             ) from None
-        except TypeError as exc:
+        except Exception as exc:  # the module's own code failed
+            raise UsageError(f"{name} cannot be imported: {type(exc).__name__}: {exc}") from None
+        try:
+            return spec_from_module(module)
+        except (TypeError, ValueError) as exc:
             raise UsageError(f"{name} is not a validator module: {exc}") from None
 
     specs = [spec_of(m) for m in modules] if modules else load_specs()

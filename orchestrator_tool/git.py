@@ -117,7 +117,8 @@ def missing_ref_error(ref: str, cwd: Path, what: str = "base") -> MissingRefErro
         if stem != ref and resolve(stem or "HEAD", cwd) is not None:
             hint = f"{stem or 'HEAD'} exists, but its history does not reach {ref}"
         else:
-            remote_ref = ref.split("/", 1)[1] if ref.startswith("origin/") else ref
+            name = stem or ref
+            remote_ref = name.split("/", 1)[1] if name.startswith("origin/") else name
             hint = f"check the name, or fetch it first, e.g. `git fetch origin {remote_ref}`"
         if what == "base":
             hint += "; `orchestrator affected --on-missing-base=all` counts every package instead"

@@ -167,3 +167,11 @@ def test_fix_says_when_only_unsafe_fixes_are_left(tmp_path) -> None:
     )
     assert "unsafe fix" not in applied.stderr
     assert (repo / "packages/auth/x.ts").read_text() == "export const a: unknown = 1;\n"
+
+
+def test_rules_test_reports_a_plugin_that_fails_to_import(tmp_path) -> None:
+    (tmp_path / "myplug.py").write_text("import nonexistent_dependency_xyz\n")
+    proc = run_cli("rules", "test", "myplug", cwd=tmp_path, env={"PYTHONPATH": str(tmp_path)})
+    assert proc.returncode == 2
+    assert "myplug cannot be imported" in proc.stderr
+    assert "nonexistent_dependency_xyz" in proc.stderr and "Traceback" not in proc.stderr

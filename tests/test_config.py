@@ -216,3 +216,10 @@ def test_a_config_select_code_and_two_config_files_name_the_file(repo) -> None:
     both = run_cli("validate", "--no-cache", cwd=repo)
     assert both.returncode == 2
     assert "both orchestrator.toml and .orchestrator.toml" in both.stderr
+
+
+def test_a_bad_command_line_code_is_not_blamed_on_the_config(repo) -> None:
+    write(repo / "orchestrator.toml", '[validate]\nignore = ["ANY001"]\n')
+    proc = run_cli("validate", "--no-cache", "--select", "NOPE001", cwd=repo)
+    assert proc.returncode == 2
+    assert "NOPE001" in proc.stderr and "orchestrator.toml" not in proc.stderr
