@@ -483,12 +483,33 @@ def _check_options(
         want: tuple[type, ...] = (type(default),)
         if isinstance(default, (int, float)) and not isinstance(default, bool):
             want = (int, float)
+        elif isinstance(default, (list, tuple)):
+            want = (list, tuple)
+            kinds = {type(x) for x in default}
+            if isinstance(value, (list, tuple)) and len(kinds) == 1:
+                (kind,) = kinds
+                wrong = [x for x in value if not isinstance(x, kind)]
+                if wrong:
+                    raise InputError(
+                        f"{where}.{key}: expected a list of {_plural_kind(default[0])}, "
+                        f"got {wrong[0]!r} in it",
+                        path=path,
+                        hint=f"the default is {list(default)!r}",
+                    )
         if not isinstance(value, want) or (isinstance(value, bool) and want != (bool,)):
             raise InputError(
                 f"{where}.{key}: expected {_kind(default)}, got {value!r}",
                 path=path,
                 hint=f"the default is {default!r}",
             )
+
+
+def _plural_kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false values"
+    if isinstance(value, (int, float)):
+        return "numbers"
+    return "strings" if isinstance(value, str) else f"{type(value).__name__} values"
 
 
 def _kind(value: object) -> str:

@@ -312,7 +312,7 @@ def _check_output(output: Path | None) -> None:
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Write the report to this file instead of standard output.",
+    help="Write the report to this file instead of standard output ('-': standard output).",
 )
 @click.option(
     "--baseline",
@@ -367,6 +367,8 @@ def validate(
     from . import __version__, api
     from .reporting import diagnostics as render
 
+    if output is not None and str(output) == "-":
+        output = None  # `-o -`: standard output
     _check_output(output)
     if files_from is not None:
         raw = files_from.read()

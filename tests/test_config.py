@@ -191,6 +191,7 @@ def test_opt_in_validator_runs_only_when_named_or_enabled(repo) -> None:
         ("[validators.ANY001]\noptions = { nosuchopt = 1 }\n", "ANY001 has no option `nosuchopt`"),
         ('[validators.ANY001]\noptions = { fixToUnknown = "no" }\n', "expected true or false"),
         ('[validators.ERR004]\noptions = { allow = "log" }\n', "expected a list"),
+        ("[validators.IMP006]\noptions = { apps = [1, 2] }\n", "expected a list of strings"),
         (
             '[[overrides]]\npaths = ["packages/**"]\n'
             "[overrides.validators.ANY001]\noptions = { ignoreRestArgs = 1 }\n",
