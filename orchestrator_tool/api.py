@@ -572,6 +572,22 @@ def _ran(
     return ran
 
 
+def _at_commit(ws: Workspace, selection: Selection, rev: str) -> Selection:
+    """The selection's files with their content at ``rev`` (those missing there left out)."""
+    top = git.toplevel(ws.root)
+    if top is None:
+        raise GitError(f"{ws.root} is not inside a git repository", hint="a commit needs git")
+    prefix = ws.root.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if prefix == "." else prefix + "/"
+    blobs = git.read_blobs([prefix + rel for rel, _ in selection.files], top, rev)
+    return replace(
+        selection,
+        files=tuple(
+            (rel, blobs[prefix + rel]) for rel, _ in selection.files if prefix + rel in blobs
+        ),
+    )
+
+
 def _without_nested_projects(ws: Workspace, selection: Selection) -> Selection:
     """Leave out the files of projects nested in the repository but not in the workspace: a
     folder with its own package.json that no workspace glob names (a standalone example app,
@@ -689,9 +705,11 @@ def validate(
     severity: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
+    at: str | None = None,
 ) -> ValidationReport:
     """Run the validators over the workspace, some paths, the staged content, or the files a
-    change touched (``base``) or the affected packages hold (``affected_only``)."""
+    change touched (``base``) or the affected packages hold (``affected_only``). With ``at``
+    (a commit), the selected files are judged as they are in it, not in the work tree."""
     from .engine import files as file_sel
     from .engine.cache import ResultCache, content_hash
     from .engine.diagnostics import Diagnostic
@@ -746,6 +764,8 @@ def validate(
     if selection.source != "paths" or force_exclude:
         # (--force-exclude: the names are a selection, as from a hook or `check`)
         selection = _without_nested_projects(ws, selection)
+    if at is not None:
+        selection = _at_commit(ws, selection, at)
 
     cache = (
         ResultCache(
@@ -943,7 +963,14 @@ def check(
         else:
             changed = [f.path for f in cs.files if (ws.root / f.path).is_file()]
             validation = (
-                validate(ws, paths=changed, cwd=ws.root, use_cache=use_cache, force_exclude=True)
+                validate(
+                    ws,
+                    paths=changed,
+                    cwd=ws.root,
+                    use_cache=use_cache,
+                    force_exclude=True,
+                    at=head,  # a range ending at a commit: its content, not the work tree's
+                )
                 if changed
                 else None
             )

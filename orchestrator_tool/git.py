@@ -214,16 +214,23 @@ def check_ignored(paths: Sequence[str], cwd: Path) -> set[str]:
 
 def read_index_blobs(paths: Sequence[str], cwd: Path) -> dict[str, bytes]:
     """The staged content of ``paths`` (relative to the top level), in one git process."""
+    return read_blobs(paths, cwd, "")
+
+
+def read_blobs(paths: Sequence[str], cwd: Path, rev: str) -> dict[str, bytes]:
+    """The content of ``paths`` (relative to the top level) at ``rev`` (``""``: the index), in
+    one git process; a path missing there is left out."""
     blobs: dict[str, bytes] = {}
     # --batch reads one name per line: a name with a newline goes through its own call.
     for odd in [p for p in paths if "\n" in p]:
-        blob = show("", odd, cwd)
+        blob = show(rev, odd, cwd)
         if blob is not None:
             blobs[odd] = blob
     paths = [p for p in paths if "\n" not in p]
     if not paths:
         return blobs
-    request = b"".join(b":" + p.encode("utf-8", "surrogateescape") + b"\n" for p in paths)
+    head = rev.encode("utf-8", "surrogateescape") + b":"
+    request = b"".join(head + p.encode("utf-8", "surrogateescape") + b"\n" for p in paths)
     out = run(["cat-file", "--batch"], cwd, stdin=request).stdout
     pos = 0
     for p in paths:

@@ -504,3 +504,23 @@ def test_a_project_nested_outside_the_workspace_is_left_out(repo) -> None:
     write(repo / "scripts/package.json", '{"type": "module"}\n')
     again = api.validate(ws, select=["ANY001"], jobs=1)
     assert "scripts/tool.ts" in {d.path for d in again.diagnostics}
+
+
+def test_check_over_a_range_judges_the_head_commits_content(repo) -> None:
+    base = git(repo, "rev-parse", "HEAD").strip()
+    write(repo / "packages/auth/session.ts", "export const s: any = {};\n")
+    head = commit_all(repo, "loose session")
+    # the work tree has moved on (fixed, not committed): the pushed content still has `any`
+    write(repo / "packages/auth/session.ts", "export const s: unknown = {};\n")
+    proc = run_cli(
+        "check", "--base", base, "--head", head, "--only", "validate", "--no-cache", cwd=repo
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "packages/auth/session.ts" in proc.stdout and "ANY001" in proc.stdout
+    # and the other way round: a clean commit passes whatever the work tree holds
+    clean = commit_all(repo, "typed session")
+    write(repo / "packages/auth/session.ts", "export const s: any = {};\n")
+    ok = run_cli(
+        "check", "--base", head, "--head", clean, "--only", "validate", "--no-cache", cwd=repo
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
