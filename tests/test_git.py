@@ -135,30 +135,21 @@ def test_not_a_repository(tmp_path: Path) -> None:
         git.run(["rev-parse", "HEAD"], tmp_path)
 
 
+def _one_commit_repo(path: Path) -> Path:
+    run_git(path, "init", "-q")
+    (path / "a.txt").write_text("a\n")
+    commit_all(path)
+    return path
+
+
 def test_a_relative_ref_past_the_first_commit_says_the_history_is_too_short(tmp_path) -> None:
-    from orchestrator_tool import git as g
-
-    from .conftest import commit_all
-    from .conftest import git as run_git
-
-    run_git(tmp_path, "init", "-q")
-    (tmp_path / "a.txt").write_text("a\n")
-    commit_all(tmp_path)
-    err = g.missing_ref_error("HEAD~1", tmp_path)
+    err = git.missing_ref_error("HEAD~1", _one_commit_repo(tmp_path))
     assert "history does not reach HEAD~1" in (err.hint or "")
     assert "git fetch" not in (err.hint or "")
-    head = g.missing_ref_error("nosuch", tmp_path, "head")
+    head = git.missing_ref_error("nosuch", tmp_path, "head")
     assert "--on-missing-base" not in (head.hint or "")  # that option is about the base
 
 
 def test_a_missing_remote_ref_with_a_suffix_suggests_fetching_the_branch(tmp_path) -> None:
-    from orchestrator_tool import git as g
-
-    from .conftest import commit_all
-    from .conftest import git as run_git
-
-    run_git(tmp_path, "init", "-q")
-    (tmp_path / "a.txt").write_text("a\n")
-    commit_all(tmp_path)
-    err = g.missing_ref_error("origin/main~2", tmp_path)
+    err = git.missing_ref_error("origin/main~2", _one_commit_repo(tmp_path))
     assert "git fetch origin main`" in (err.hint or "")

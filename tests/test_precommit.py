@@ -65,22 +65,24 @@ def _pre_commit(
     )
 
 
-@pytest.mark.slow
-def test_commit_with_violation_is_refused_and_clean_commit_passes(
-    tmp_path, hook_repo, pre_commit_home
-) -> None:
+def _app_using(tmp_path: Path, hook_repo: tuple[Path, str], hooks: str) -> Path:
+    """A copy of the next-forge fixture whose .pre-commit-config.yaml uses these hooks of
+    this repository."""
     shadow, sha = hook_repo
     repo = tmp_path / "app"
     shutil.copytree(FIXTURES / "next-forge", repo)
     write(
         repo / ".pre-commit-config.yaml",
-        f"""repos:
-  - repo: {shadow}
-    rev: {sha}
-    hooks:
-      - id: orchestrator-validate
-""",
+        f"repos:\n  - repo: {shadow}\n    rev: {sha}\n    hooks:\n{hooks}",
     )
+    return repo
+
+
+@pytest.mark.slow
+def test_commit_with_violation_is_refused_and_clean_commit_passes(
+    tmp_path, hook_repo, pre_commit_home
+) -> None:
+    repo = _app_using(tmp_path, hook_repo, "      - id: orchestrator-validate\n")
     git(repo, "init", "-q")
     commit_all(repo, "initial")
     installed = _pre_commit("install", cwd=repo, home=pre_commit_home)
@@ -162,19 +164,11 @@ def test_scope_guard_hook_refuses_a_change_outside_the_task(
 def test_check_hook_at_pre_push_checks_the_pushed_commits(
     tmp_path, hook_repo, pre_commit_home
 ) -> None:
-    shadow, sha = hook_repo
-    repo = tmp_path / "app"
-    shutil.copytree(FIXTURES / "next-forge", repo)
-    write(
-        repo / ".pre-commit-config.yaml",
-        f"""repos:
-  - repo: {shadow}
-    rev: {sha}
-    hooks:
-      - id: orchestrator-check
-        stages: [pre-push]
-        args: [--only, validate]
-""",
+    repo = _app_using(
+        tmp_path,
+        hook_repo,
+        "      - id: orchestrator-check\n        stages: [pre-push]\n"
+        "        args: [--only, validate]\n",
     )
     git(repo, "init", "-q")
     base = commit_all(repo, "initial")
