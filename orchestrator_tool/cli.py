@@ -490,8 +490,6 @@ def check(
 
     ws: Workspace = _workspace(obj)
     if staged and base is None and head is None and not files:
-        import os
-
         pushed = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
         if pushed[0] and pushed[1]:
             # the pre-commit framework's pre-push stage: nothing is staged, the pushed commits

@@ -90,7 +90,7 @@ INVALID = [
 ]
 
 
-def _async_names(root: Node, ctx: Context) -> set[str]:
+def _async_names(ctx: Context) -> set[str]:
     return {
         ctx.source.text(name)
         for _, name, fn in async_functions(ctx.source)
@@ -126,7 +126,7 @@ def check(ctx: Context) -> None:
         return
     extra_raw = ctx.options.get("asyncFunctions") or []
     known = (
-        _async_names(ctx.source.tree.root_node, ctx)
+        _async_names(ctx)
         | {"fetch"}
         | ({str(x) for x in extra_raw} if isinstance(extra_raw, list) else set())
     )
