@@ -552,9 +552,10 @@ def _ran(
         manifest_codes = {
             s.code for s in settings.specs if s.scope == "workspace" and s.code not in crashed
         }
+        from .workspace import manifest_rel
+
         for p in ws.packages:
-            ran_on.setdefault("package.json" if p.path == "." else f"{p.path}/package.json", set())
-            ran_on["package.json" if p.path == "." else f"{p.path}/package.json"] |= manifest_codes
+            ran_on.setdefault(manifest_rel(p.path), set()).update(manifest_codes)
     every = {s.code for s in settings.specs} | {SUPPRESSION_CODE}
 
     def ran(code: str, path: str) -> bool:

@@ -1177,7 +1177,7 @@ def scan(root: Path) -> Workspace:
                             Problem(
                                 "WS003",
                                 f"{kind} {dep!r}: {spec!r} names no workspace package",
-                                path=_manifest_rel(pkg.path),
+                                path=manifest_rel(pkg.path),
                                 severity="error",
                             )
                         )
@@ -1232,7 +1232,8 @@ def _refuse_escaping_globs(
             )
 
 
-def _manifest_rel(pkg_path: str) -> str:
+def manifest_rel(pkg_path: str) -> str:
+    """A package's package.json, relative to the monorepo root."""
     return "package.json" if pkg_path == "." else f"{pkg_path}/package.json"
 
 

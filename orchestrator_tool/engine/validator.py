@@ -411,8 +411,9 @@ class WorkspaceContext:
         """Report at ``"key"`` in the package's package.json (inside one of the ``key_in``
         sections when given)."""
         from .. import jsonc
+        from ..workspace import manifest_rel
 
-        rel = "package.json" if package.path == "." else f"{package.path}/package.json"
+        rel = manifest_rel(package.path)
         text = jsonc.read_text(self.workspace.root / rel)
         offset = 0
         for section in key_in:
