@@ -15,12 +15,11 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .source import has_unusual_space, is_word_byte
+from .source import BOM, TRIVIA_RE, has_unusual_space, is_word_byte
 
 if TYPE_CHECKING:
     from .imports import Import
 
-_TRIVIA = re.compile(rb"(?:[ \t\n\r\f\v]+|//[^\n\r]*|/\*.*?\*/)+", re.S)
 _TOKEN = re.compile(
     rb"""(?P<ident>[A-Za-z_$\x80-\xff][\w$\x80-\xff]*)
         |(?P<string>'[^'\\\n\r]*'|"[^"\\\n\r]*")
@@ -55,7 +54,6 @@ _FAST = re.compile(
     + _SPEC
 )
 _LATER_EXPORT = re.compile(rb"export(?![\w$])\s*(?:type(?![\w$])\s*)?([{*/])")
-_BOM = b"\xef\xbb\xbf"
 
 Token = tuple[str, bytes, int, int]  # kind, text, start, end
 
@@ -69,14 +67,14 @@ class _Lexer:
         self.data = data
         self.pos = 0
         self._peeked: tuple[int, Token | None] | None = None
-        if data.startswith(_BOM):
-            self.pos = len(_BOM)
+        if data.startswith(BOM):
+            self.pos = len(BOM)
         if data.startswith(b"#!", self.pos):
             end = data.find(b"\n", self.pos)
             self.pos = len(data) if end < 0 else end
 
     def skip(self) -> None:
-        m = _TRIVIA.match(self.data, self.pos)
+        m = TRIVIA_RE.match(self.data, self.pos)
         if m is not None:
             self.pos = m.end()
         if self.data.startswith(b"/*", self.pos):
@@ -126,7 +124,7 @@ class _Lexer:
         if rest[:1] == b"\r" and rest != b"\r\n":
             raise _Unsure  # a lone carriage return: the tree's line ends differ
         if rest[:1] in (b"", b"\n", b"\r"):
-            t = _TRIVIA.match(self.data, after)
+            t = TRIVIA_RE.match(self.data, after)
             if t is not None and self.data.startswith(b";", t.end()):
                 raise _Unsure  # the tree takes a `;` on a later line into the statement
             return end
@@ -305,7 +303,7 @@ def _export(lx: _Lexer, start: int, found: list[Import]) -> bool:
 def header_imports(data: bytes) -> list[Import] | None:
     """The file's imports when all of them sit in its header (see the module docstring), in
     source order; None when the file needs a parse to tell."""
-    if has_unusual_space(data, len(_BOM) if data.startswith(_BOM) else 0):
+    if has_unusual_space(data, len(BOM) if data.startswith(BOM) else 0):
         return None
     lx = _Lexer(data)
     found: list[Import] = []
@@ -378,7 +376,7 @@ def _rest_is_import_free(data: bytes, start: int) -> bool:
         inside = data[m.end() : close]
         if any(c in inside for c in (b"/", b"'", b'"', b"`")):
             return False
-        p = _TRIVIA.match(data, close + 1)
+        p = TRIVIA_RE.match(data, close + 1)
         after = p.end() if p is not None else close + 1
         if data.startswith(b"from", after) or data.startswith(b"/", close + 1):
             return False

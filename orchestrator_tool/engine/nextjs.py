@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .source import has_unusual_space
+from .source import BOM, TRIVIA, TRIVIA_RE, has_unusual_space
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -68,10 +68,7 @@ def directive(body: Node | None, source: SourceFile) -> str | None:
     return None
 
 
-_LEADING_TRIVIA = re.compile(
-    rb"(?:\xef\xbb\xbf)?(?:#![^\n]*)?(?:[ \t\r\n\f\v]+|//[^\n\r]*|/\*.*?\*/)*", re.S
-)
-_TRIVIA = re.compile(rb"(?:[ \t\r\n\f\v]+|//[^\n\r]*|/\*.*?\*/)*", re.S)
+_LEADING_TRIVIA = re.compile(b"(?:" + BOM + rb")?(?:#![^\n]*)?" + TRIVIA, re.S)
 _PLAIN_STRING = re.compile(rb"'[^'\\\n\r]*'|\"[^\"\\\n\r]*\"")
 # After a line break, these may continue the string's expression instead of ending it.
 _CONTINUES = re.compile(rb"[.(\[+\-*/%?,=<>&|^!`]|(?:in|instanceof|as|satisfies)(?![\w$])")
@@ -100,7 +97,7 @@ def module_directive(source: SourceFile) -> str | None:
         if after in (b";", b""):
             sure = True
         elif after in (b"\n", b"\r") or data.startswith(b"//", end):
-            rest = _TRIVIA.match(data, end)
+            rest = TRIVIA_RE.match(data, end)
             seen = rest.end() if rest is not None else end
             sure = _CONTINUES.match(data, seen) is None
         else:
@@ -109,7 +106,7 @@ def module_directive(source: SourceFile) -> str | None:
         if text in ("use server", "use client"):
             found = text
     # Spaces outside ASCII where the bytes were read: the tree reads them as white space.
-    if sure and has_unusual_space(data[: seen + 4], 3 if data.startswith(b"\xef\xbb\xbf") else 0):
+    if sure and has_unusual_space(data[: seen + 4], len(BOM) if data.startswith(BOM) else 0):
         sure = False
     if not sure:
         found = directive(source.tree.root_node, source)

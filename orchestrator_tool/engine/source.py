@@ -135,6 +135,12 @@ def is_word_byte(data: bytes, i: int) -> bool:
     return c in (36, 95) or c >= 128 or 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122
 
 
+BOM = b"\xef\xbb\xbf"
+# White space and comments between JavaScript tokens (a `//` comment ends at CR or LF); the
+# byte scanners that read a file's first statements without a tree skip them with this.
+TRIVIA = rb"(?:[ \t\r\n\f\v]+|//[^\n\r]*|/\*.*?\*/)*"
+TRIVIA_RE = re.compile(TRIVIA, re.S)
+
 # Spaces and line breaks outside ASCII (NBSP, U+2000 to U+200B, U+2028/U+2029, U+202F, U+205F,
 # U+2060, U+3000, a BOM past the start): the tree reads them as white space, the byte scanners
 # as part of a name.
