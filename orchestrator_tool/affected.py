@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .reporting import count
 from .workspace import Workspace, glob_to_regex
 
 ROOT_MANIFEST = "package.json"
@@ -129,7 +130,7 @@ def compute(
         direct.setdefault(pkg_path, []).append(
             Reason(
                 "changed-files",
-                f"{n} changed file{'s' if n != 1 else ''} in {pkg_path}",
+                f"{count(n, 'changed file')} in {pkg_path}",
                 files=tuple(files),
             )
         )

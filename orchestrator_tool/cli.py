@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import ExitCode, OrchestratorError, UsageError
+from .reporting import count
 
 if TYPE_CHECKING:
     from .gates import GateResult
@@ -430,8 +431,6 @@ def validate(
         click.echo(f"baseline {baseline}: {report.baseline_written}", err=True)
     unsafe_left = sum(1 for d in report.diagnostics if d.fix is not None and not d.fix.safe)
     if unsafe_left and not unsafe_fixes:
-        from .reporting import count
-
         fixes = count(unsafe_left, "unsafe fix", "unsafe fixes")
         say = "not applied: add --unsafe-fixes" if fix else "available: --fix --unsafe-fixes"
         click.echo(f"{fixes} {say}", err=True)
@@ -515,8 +514,8 @@ def check(
         if not streaming:
             return
         errors = sum(1 for d in v.diagnostics if d.severity == "error")
-        word = "Passed" if errors == 0 else f"Failed ({errors} error{'s' if errors != 1 else ''})"
-        label = f"validate ({v.files_checked} file{'s' if v.files_checked != 1 else ''})"
+        word = "Passed" if errors == 0 else f"Failed ({count(errors, 'error')})"
+        label = f"validate ({count(v.files_checked, 'file')})"
         dots = "." * max(3, 79 - len(label) - len(word) - 2)
         click.echo(f"{label} {dots} {(green if errors == 0 else red)(word)}")
         if v.diagnostics:
@@ -579,8 +578,6 @@ def check(
             click.echo("nothing changed: nothing to check")
         elif n_pkgs == 0 and report.validation is None:
             click.echo("no package is affected")
-        from .reporting import count
-
         passed = sum(1 for g in report.gates if g.status == "passed")
         failed = sum(1 for g in report.gates if not g.ok)
         skipped = sum(1 for g in report.gates if g.status == "skipped")
@@ -993,8 +990,7 @@ def plan_check(
     )
     if result.outside:
         click.echo(
-            f"{task}: {len(result.outside)} changed file"
-            f"{'s' if len(result.outside) != 1 else ''} outside the task's scope "
+            f"{task}: {count(len(result.outside), 'changed file')} outside the task's scope "
             f"({', '.join(result.scope)}):",
             err=True,
         )
@@ -1002,7 +998,7 @@ def plan_check(
             click.echo(f"  {path}", err=True)
         sys.exit(int(ExitCode.FINDINGS))
     n = len(result.changed)
-    click.echo(f"{task}: {n} changed file{'s' if n != 1 else ''}, all inside the scope")
+    click.echo(f"{task}: {count(n, 'changed file')}, all inside the scope")
 
 
 @plan.command("patterns")

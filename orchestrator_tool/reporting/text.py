@@ -72,7 +72,7 @@ def affected_text(result: Affected, total: int, bold: Style = _plain, dim: Style
     else:
         what = f"{cs.source} changes"
     n = len(cs.files)
-    lines = [f"{what}: {n} changed file{'s' if n != 1 else ''}"]
+    lines = [f"{what}: {count(n, 'changed file')}"]
     lines.extend(dim(f"note: {note}") for note in result.notes)
     if not result.packages:
         lines.append("no package is affected")
