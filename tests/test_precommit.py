@@ -65,6 +65,19 @@ def _pre_commit(
     )
 
 
+def _git_commit(repo: Path, message: str, home: Path) -> subprocess.CompletedProcess[str]:
+    """`git commit`, with the hooks pre-commit installed in ``repo`` running."""
+    return subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@e.x", "commit", "-m", message],
+        cwd=repo,
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+
+
 def _app_using(tmp_path: Path, hook_repo: tuple[Path, str], hooks: str) -> Path:
     """A copy of the next-forge fixture whose .pre-commit-config.yaml uses these hooks of
     this repository."""
@@ -91,30 +104,14 @@ def test_commit_with_violation_is_refused_and_clean_commit_passes(
     write(repo / "packages/auth/session.ts", "export const session: any = {};\n")
     git(repo, "add", "packages/auth/session.ts")
     before = git(repo, "write-tree")
-    refused = subprocess.run(
-        ["git", "-c", "user.name=T", "-c", "user.email=t@e.x", "commit", "-m", "loose"],
-        cwd=repo,
-        env=_env(pre_commit_home),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
+    refused = _git_commit(repo, "loose", pre_commit_home)
     assert refused.returncode != 0, refused.stdout + refused.stderr
     assert "ANY001" in refused.stdout + refused.stderr
     assert git(repo, "write-tree") == before  # the index is as it was
 
     write(repo / "packages/auth/session.ts", "export const session: unknown = {};\n")
     git(repo, "add", "packages/auth/session.ts")
-    passed = subprocess.run(
-        ["git", "-c", "user.name=T", "-c", "user.email=t@e.x", "commit", "-m", "typed"],
-        cwd=repo,
-        env=_env(pre_commit_home),
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
+    passed = _git_commit(repo, "typed", pre_commit_home)
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "orchestrator validate" in passed.stdout + passed.stderr
 
