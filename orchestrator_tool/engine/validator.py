@@ -101,6 +101,8 @@ class ValidatorSpec:
     # on with `enabled = true`, as ruff's opt-in rules.
     default_enabled: bool = True
     imports_only: bool = False  # reads the file's imports alone, never its tree
+    # the pre-filter's literal prefix, and whether it is the whole pattern (_literal_prefix)
+    prefilter_literal: tuple[bytes, bool] = (b"", False)
 
     def applies(
         self, path: str, language: str, data: bytes, seen: dict[bytes, bool] | None = None
@@ -118,7 +120,7 @@ class ValidatorSpec:
             return True
         hit = seen.get(prefilter.pattern) if seen is not None else None
         if hit is None:
-            literal, whole = _literal_prefix(prefilter.pattern)
+            literal, whole = self.prefilter_literal
             # A substring search is several times faster than the regex engine's scan.
             hit = literal in data and (whole or prefilter.search(data) is not None)
             if seen is not None:
@@ -136,7 +138,6 @@ class ValidatorSpec:
         return " ".join(first.split()) or self.message
 
 
-@lru_cache(maxsize=256)
 def _literal_prefix(pattern: bytes) -> tuple[bytes, bool]:
     """The literal text a regex starts with, and whether that is the whole regex
     (``rb"console\\.(log|debug)"`` → ``(b"console.", False)``)."""
@@ -264,6 +265,9 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
         else None,
         default_enabled=getattr(module, "ENABLED_BY_DEFAULT", True) is not False,
         imports_only=getattr(module, "IMPORTS_ONLY", False) is True,
+        prefilter_literal=(
+            _literal_prefix(prefilter) if isinstance(prefilter, bytes) else (b"", False)
+        ),
     )
 
 
