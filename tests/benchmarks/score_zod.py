@@ -5,7 +5,8 @@
 
 Each label names a repository, commit, file and export, and says whether an untrusted input is
 used before zod validated it ("violation") or not ("ok"), with a one-line reason; they were
-made by reading the code. The repositories come from --repos (a folder of clones named like
+made by reading the code. An inline server action's export is "Component:name", or
+"Component:inline@LINE" for an anonymous one starting on LINE. The repositories come from --repos (a folder of clones named like
 the labels' "repo"): read in place when checked out at the labelled commit, else cloned into a
 scratch folder and checked out there; the
 script runs `orchestrator validate --select ZOD001` on the labelled files and counts an entry
@@ -71,12 +72,23 @@ def main() -> None:
         if proc.returncode not in (0, 1):
             sys.exit(f"{repo}: orchestrator failed: {proc.stderr[-800:]}")
         found: dict[tuple[str, str], list[str]] = defaultdict(list)
+        # Inline actions labelled "Component:inline@LINE": an anonymous action's finding
+        # belongs to the nearest such label at or above its line in the same file.
+        inline = defaultdict(list)
+        for lab in labs:
+            _, _, action = lab["export"].rpartition(":")
+            if action.startswith("inline@"):
+                inline[lab["file"]].append(int(action[len("inline@") :]))
         for d in json.loads(proc.stdout)["diagnostics"]:
             # "GET, POST (route): …": one finding names every export of the handler
-            for export in d["message"].split(" (", 1)[0].split(", "):
+            for name in d["message"].split(" (", 1)[0].split(", "):
+                starts = [n for n in inline.get(d["path"], []) if n <= d["line"]]
+                export = f"inline@{max(starts)}" if name == "(anonymous)" and starts else name
                 found[(d["path"], export)].append(f"{d['line']}: {d['message']}")
         for lab in labs:
-            hits = found.get((lab.get("defined_in", lab["file"]), lab["export"]), [])
+            # "Component:action": an action defined inside a component is found by its name
+            export = lab["export"].rpartition(":")[2]
+            hits = found.get((lab.get("defined_in", lab["file"]), export), [])
             rows.append((lab, "violation" if hits else "ok", hits))
     tp = sum(1 for lab, p, _ in rows if p == "violation" and lab["verdict"] == "violation")
     fp = sum(1 for lab, p, _ in rows if p == "violation" and lab["verdict"] == "ok")
