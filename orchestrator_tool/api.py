@@ -699,6 +699,7 @@ def validate(
     unsafe_fixes: bool = False,
     force_exclude: bool = False,
     honour_eslint_disable: bool = True,
+    strict: bool = False,
     baseline: Path | None = None,
     update_baseline: bool = False,
     grow_baseline: bool = False,
@@ -710,7 +711,8 @@ def validate(
 ) -> ValidationReport:
     """Run the validators over the workspace, some paths, the staged content, or the files a
     change touched (``base``) or the affected packages hold (``affected_only``). With ``at``
-    (a commit), the selected files are judged as they are in it, not in the work tree."""
+    (a commit), the selected files are judged as they are in it, not in the work tree. With
+    ``strict``, rules that are warnings by default for their measured precision are errors."""
     from .engine import files as file_sel
     from .engine.cache import ResultCache, content_hash
     from .engine.diagnostics import Diagnostic
@@ -744,6 +746,7 @@ def validate(
             for o in config.overrides
         ),
         default_off=frozenset(default_off),
+        strict=strict or config.strict,
     )
     excludes = (*(file_sel.DEFAULT_EXCLUDES if config.default_excludes else ()), *config.exclude)
     if staged:
@@ -937,6 +940,7 @@ def check(
     timeout: float | None = None,
     concurrency: int | None = None,
     use_cache: bool = True,
+    strict: bool = False,
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     on_gate: Callable[[GateResult], None] | None = None,
@@ -960,7 +964,7 @@ def check(
     gates_error: UsageError | None = None
     if "validate" in stages and cs.files:
         if staged:
-            validation = validate(ws, staged=True, use_cache=use_cache)
+            validation = validate(ws, staged=True, use_cache=use_cache, strict=strict)
         else:
             changed = [f.path for f in cs.files if (ws.root / f.path).is_file()]
             validation = (
@@ -969,6 +973,7 @@ def check(
                     paths=changed,
                     cwd=ws.root,
                     use_cache=use_cache,
+                    strict=strict,
                     force_exclude=True,
                     at=head,  # a range ending at a commit: its content, not the work tree's
                 )

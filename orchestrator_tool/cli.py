@@ -302,6 +302,11 @@ def _check_output(output: Path | None) -> None:
     help="Ignore eslint-disable comments (only orchestrator-ignore counts).",
 )
 @click.option(
+    "--strict",
+    is_flag=True,
+    help="Rules that are warnings by default for their measured precision are errors.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "sarif", "github", "junit"]),
@@ -351,6 +356,7 @@ def validate(
     unsafe_fixes: bool,
     force_exclude: bool,
     no_eslint_disable: bool,
+    strict: bool,
     fmt: str,
     output: Path | None,
     baseline: Path | None,
@@ -393,6 +399,7 @@ def validate(
         unsafe_fixes=unsafe_fixes,
         force_exclude=force_exclude,
         honour_eslint_disable=not no_eslint_disable,
+        strict=strict,
         baseline=baseline,
         update_baseline=update_baseline,
         grow_baseline=grow_baseline,
@@ -455,6 +462,11 @@ def validate(
 @click.option("--concurrency", "-j", type=click.IntRange(min=1), default=None)
 @click.option("--no-cache", is_flag=True, help="Do not use the validator result cache.")
 @click.option(
+    "--strict",
+    is_flag=True,
+    help="Rules that are warnings by default for their measured precision are errors.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "github", "junit"]),
@@ -476,6 +488,7 @@ def check(
     timeout: float | None,
     concurrency: int | None,
     no_cache: bool,
+    strict: bool,
     fmt: str,
 ) -> None:
     """The whole pipeline: what changed → affected packages → validators on the changed
@@ -535,6 +548,7 @@ def check(
         timeout=timeout,
         concurrency=concurrency,
         use_cache=not no_cache,
+        strict=strict,
         on_gate=on_gate,
         on_validation=on_validation,
     )
@@ -612,7 +626,13 @@ def rules(ctx: click.Context, markdown: bool) -> None:
     width = max((len(s.name) for s in specs), default=4)
     for s in specs:
         default = s.severity if s.default_enabled else "off"
-        click.echo(f"{s.code}  {s.name.ljust(width)}  {default:<7}  {s.summary()}")
+        if s.tiered:
+            default += "*"  # an error with --strict
+        click.echo(f"{s.code}  {s.name.ljust(width)}  {default:<8}  {s.summary()}")
+    if any(s.tiered for s in specs):
+        click.echo(
+            "* a warning by default for its measured precision (under 95%); an error with --strict"
+        )
 
 
 @rules.command("explain")
@@ -626,8 +646,11 @@ def rules_explain(code: str) -> None:
     if not matches:
         raise UsageError(f"no validator {code!r}", hint="`orchestrator rules` lists them")
     s = matches[0]
+    from .engine.validator import precision_text
+
     click.echo(
         f"{s.code} {s.name} ({s.severity}"
+        + (f"; {s.strict_severity} with --strict" if s.tiered else "")
         + ("" if s.default_enabled else "; off by default: `--select " + s.code + "` runs it")
         + ")\n"
     )
@@ -636,6 +659,11 @@ def rules_explain(code: str) -> None:
         click.echo("\nOptions (defaults): " + ", ".join(f"{k}={v!r}" for k, v in s.options.items()))
     if s.eslint_equivalents:
         click.echo("Honours eslint-disable comments for: " + ", ".join(s.eslint_equivalents))
+    if s.precision is not None:
+        click.echo(
+            "Precision on the held-out corpus (right/judged, share, Wilson 95% lower bound): "
+            + precision_text(s.precision)
+        )
 
 
 @rules.command("test")

@@ -80,6 +80,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     default_excludes: bool = True
     honour_eslint_disable: bool = True
+    strict: bool = False
     max_file_size: int = 1024 * 1024
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -150,6 +151,11 @@ def models() -> type[BaseModel]:
         )
         max_file_size: int = Field(
             1024 * 1024, gt=0, alias="max-file-size", description="Skip larger files (bytes)."
+        )
+        strict: bool = Field(
+            False,
+            description="Run every rule at its declared severity: the rules that are warnings "
+            "by default because their measured precision is under 95% are errors (as --strict).",
         )
         select: list[str] = Field(
             default_factory=list, description="Only these codes or prefixes (default: all)."
@@ -374,6 +380,7 @@ def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
         exclude=tuple(v.get("exclude", ())),
         default_excludes=bool(v.get("default-excludes", True)),
         honour_eslint_disable=bool(v.get("honour-eslint-disable", True)),
+        strict=bool(v.get("strict", False)),
         max_file_size=int(v.get("max-file-size", 1024 * 1024)),
         select=tuple(v.get("select", ())),
         ignore=tuple(v.get("ignore", ())),

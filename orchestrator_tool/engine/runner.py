@@ -60,6 +60,7 @@ class Settings:
     max_bytes: int = MAX_BYTES_DEFAULT
     overrides: tuple[PathOverride, ...] = ()
     default_off: frozenset[str] = frozenset()  # on only where an override turns them on
+    strict: bool = False  # rules lowered to warnings for their measured precision are errors
 
     def options_for(self, spec: ValidatorSpec, path: str | None = None) -> dict[str, OptionValue]:
         options = {**spec.options, **self.options.get(spec.code, {})}
@@ -68,7 +69,8 @@ class Settings:
         return options
 
     def severity_for(self, spec: ValidatorSpec, path: str | None = None) -> str:
-        severity = self.severity.get(spec.code, spec.severity)
+        default = spec.strict_severity if self.strict else spec.severity
+        severity = self.severity.get(spec.code, default)
         for o in self._overrides_for(path):
             severity = o.severity.get(spec.code, severity)
         return severity

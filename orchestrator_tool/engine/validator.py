@@ -15,6 +15,11 @@ A validator is a module (see ``validators/``) that declares:
   validator parsed is not parsed for them when its header can be read without the tree;
 - optionally ``OPTIONS`` (defaults), ``ESLINT_EQUIVALENTS`` (eslint rule names whose
   ``eslint-disable`` comments also silence it) and ``FIX`` (what ``--fix`` can do, in words);
+- optionally ``PRECISION = (right, judged)``: of the findings judged by hand on the held-out
+  corpus (tests/benchmarks/precision/), how many were real defects. A rule whose ``SEVERITY``
+  is ``error`` runs as a warning by default when that share is under 95%
+  (``PRECISION_FLOOR``): a default error is a real defect. ``--strict`` (or
+  ``[validators.CODE] severity``) makes it an error again;
 - ``VALID`` and ``INVALID`` examples, run by the test suite and ``orchestrator rules test``;
 - ``check(ctx)``, which calls ``ctx.report(...)`` for each finding;
 - a docstring with *What it does / Why / Example / Use instead* sections;
@@ -23,6 +28,7 @@ A validator is a module (see ``validators/``) that declares:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -74,12 +80,47 @@ class CheckFunction(Protocol):
     def __call__(self, ctx: Context) -> None: ...
 
 
+# A rule that says its findings are errors runs as one by default only when at least this
+# share of its judged findings on the held-out corpus were real defects.
+PRECISION_FLOOR = 0.95
+
+
+def default_severity(declared: str, precision: tuple[int, int] | None) -> str:
+    """The severity a rule runs at by default: the declared one, except that an ``error`` rule
+    measured under ``PRECISION_FLOOR`` is a warning until configured (or ``--strict``)."""
+    if declared != "error" or precision is None:
+        return declared
+    right, judged = precision
+    return "error" if judged == 0 or right >= PRECISION_FLOOR * judged else "warning"
+
+
+def wilson_lower(right: int, judged: int, z: float = 1.96) -> float:
+    """The lower end of the Wilson score interval (95% by default) of ``right`` in ``judged``:
+    what a precision measured on a sample can be trusted to be at least."""
+    if judged == 0:
+        return 0.0
+    p = right / judged
+    centre = p + z * z / (2 * judged)
+    spread = z * math.sqrt(p * (1 - p) / judged + z * z / (4 * judged * judged))
+    return (centre - spread) / (1 + z * z / judged)
+
+
+def precision_text(precision: tuple[int, int] | None) -> str:
+    """``33/34 (97%, ≥ 85%)``: right of judged, the share, its Wilson 95% lower bound."""
+    if precision is None:
+        return "not measured"
+    right, judged = precision
+    if judged == 0:
+        return "no findings to judge"
+    return f"{right}/{judged} ({right / judged:.0%}, ≥ {wilson_lower(right, judged):.0%})"
+
+
 @dataclass(frozen=True)
 class ValidatorSpec:
     code: str
     name: str
     message: str
-    severity: str
+    severity: str  # the default: the declared severity, lowered by measured precision
     languages: frozenset[str]
     options: Mapping[str, OptionValue]
     eslint_equivalents: tuple[str, ...]
@@ -103,6 +144,18 @@ class ValidatorSpec:
     imports_only: bool = False  # reads the file's imports alone, never its tree
     # the pre-filter's literal prefix, and whether it is the whole pattern (_literal_prefix)
     prefilter_literal: tuple[bytes, bool] = (b"", False)
+    # (right, judged) findings on the held-out corpus, when measured
+    precision: tuple[int, int] | None = None
+    declared_severity: str = ""  # SEVERITY as the module says it: what --strict runs at
+
+    @property
+    def strict_severity(self) -> str:
+        return self.declared_severity or self.severity
+
+    @property
+    def tiered(self) -> bool:
+        """Whether the rule is a warning by default only for its measured precision."""
+        return self.severity != self.strict_severity
 
     def applies(
         self, path: str, language: str, data: bytes, seen: dict[bytes, bool] | None = None
@@ -235,11 +288,23 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
     severity = need("SEVERITY")
     if severity not in ("error", "warning", "info"):
         raise TypeError(f"validator {module.__name__}: SEVERITY must be error, warning or info")
+    precision = getattr(module, "PRECISION", None)
+    if precision is not None and not (
+        isinstance(precision, tuple)
+        and len(precision) == 2
+        and all(isinstance(n, int) for n in precision)
+        and 0 <= precision[0] <= precision[1]
+    ):
+        raise TypeError(
+            f"validator {module.__name__}: PRECISION must be (right, judged), 0 <= right <= judged"
+        )
     return ValidatorSpec(
         code=need("CODE"),
         name=need("NAME"),
         message=need("MESSAGE"),
-        severity=severity,
+        severity=default_severity(severity, precision),
+        declared_severity=severity,
+        precision=precision,
         languages=frozenset(getattr(module, "LANGUAGES", ("typescript", "tsx", "javascript"))),
         options=dict(getattr(module, "OPTIONS", {})),
         eslint_equivalents=tuple(getattr(module, "ESLINT_EQUIVALENTS", ())),

@@ -266,15 +266,21 @@ def _xml_text(s: str) -> str:
 
 def validator_table(specs: Sequence[ValidatorSpec]) -> str:
     """The README's validator table, generated from the validators themselves."""
+    from ..engine.validator import precision_text
+
     lines = [
-        "| code | name | default | what it checks | honours eslint-disable for | fix |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| code | name | default | precision | what it checks | honours eslint-disable for | fix |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for s in specs:
         eslint = ", ".join(f"`{e}`" for e in s.eslint_equivalents) or "—"
         fixable = s.fix or "—"
         default = s.severity if s.default_enabled else f"off ({s.severity} when on)"
+        if s.tiered:
+            default += f" ({s.strict_severity} with `--strict`)"
+        measured = precision_text(s.precision) if s.precision else "—"
         lines.append(
-            f"| {s.code} | `{s.name}` | {default} | {s.summary()} | {eslint} | {fixable} |"
+            f"| {s.code} | `{s.name}` | {default} | {measured} | {s.summary()} | {eslint} "
+            f"| {fixable} |"
         )
     return "\n".join(lines) + "\n"

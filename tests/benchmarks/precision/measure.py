@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import random
 import subprocess
 import sys
@@ -38,19 +37,11 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from common import env, git, orchestrator_cmd, scratch_clone  # noqa: E402
 
+from orchestrator_tool.engine.validator import wilson_lower  # noqa: E402
+
 CORPUS = HERE / "corpus.json"
 JUDGED = HERE / "judged.csv"
 FIELDS = ["set", "code", "repo", "path", "line", "verdict", "why", "message"]
-
-
-def wilson_lower(true: int, n: int, z: float = 1.96) -> float:
-    """The lower end of the Wilson score interval for ``true`` successes in ``n`` trials."""
-    if n == 0:
-        return 0.0
-    p = true / n
-    centre = p + z * z / (2 * n)
-    spread = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return (centre - spread) / (1 + z * z / n)
 
 
 def _repos(set_name: str) -> list[dict[str, str]]:
