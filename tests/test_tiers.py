@@ -9,7 +9,6 @@ import pytest
 
 from orchestrator_tool.engine.validator import (
     default_severity,
-    load_specs,
     precision_text,
     wilson_lower,
 )
@@ -63,13 +62,6 @@ def test_wilson_lower_bound() -> None:
     assert wilson_lower(0, 0) == 0.0
     assert wilson_lower(15, 30) < 0.5 < 15 / 30 + 0.01
     assert precision_text((33, 34)) == "33/34 (97%, ≥ 85%)"
-
-
-def test_every_builtin_rule_that_is_an_error_by_default_meets_the_floor() -> None:
-    for spec in load_specs():
-        if spec.severity == "error" and spec.precision is not None:
-            right, judged = spec.precision
-            assert judged == 0 or right >= 0.95 * judged, spec.code
 
 
 @pytest.fixture
