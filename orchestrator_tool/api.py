@@ -392,6 +392,7 @@ class ValidationReport:
     codes: tuple[str, ...] = ()
     baselined: int = 0  # findings the baseline accepts (not in `diagnostics`)
     baseline_written: str | None = None  # "created", "shrunk", "grown", "unchanged"
+    nested_projects: tuple[str, ...] = ()  # folders checked as projects of their own
 
 
 class _NoSettings:
@@ -589,47 +590,6 @@ def _at_commit(ws: Workspace, selection: Selection, rev: str) -> Selection:
     )
 
 
-def _without_nested_projects(ws: Workspace, selection: Selection) -> Selection:
-    """Leave out the files of projects nested in the repository but not in the workspace: a
-    folder with its own package.json that no workspace glob names (a standalone example app,
-    a fixture). Its imports answer to its own package.json and tsconfig, not the root's. A
-    package.json that only sets `"type"` (a folder of ES modules) is not a project."""
-    foreign: dict[str, bool] = {}
-
-    def project(folder: str) -> bool:
-        manifest = ws.root / folder / "package.json"
-        if not manifest.is_file():
-            return False
-        try:
-            doc = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
-        keys = ("name", "dependencies", "devDependencies", "peerDependencies", "scripts")
-        return isinstance(doc, dict) and any(k in doc for k in keys)
-
-    def nested(folder: str) -> bool:
-        if folder in ("", "."):
-            return False
-        hit = foreign.get(folder)
-        if hit is None:
-            hit = project(folder) or nested(folder.rpartition("/")[0])
-            foreign[folder] = hit
-        return hit
-
-    def in_workspace(rel: str) -> bool:
-        owner = ws.owner_of(rel)
-        return (owner is not None and owner.path != ".") or not nested(rel.rpartition("/")[0])
-
-    kept = [(rel, data) for rel, data in selection.files if in_workspace(rel)]
-    if len(kept) == len(selection.files):
-        return selection
-    return replace(
-        selection,
-        files=tuple(kept),
-        excluded=selection.excluded + len(selection.files) - len(kept),
-    )
-
-
 def load_config(root: Path) -> Config:
     """The monorepo's orchestrator.toml, resolved (defaults when there is none)."""
     from .config import load
@@ -765,9 +725,13 @@ def validate(
         selection = file_sel.select(
             ws.root, paths=paths, cwd=cwd, force_exclude=force_exclude, excludes=excludes
         )
-    if selection.source != "paths" or force_exclude:
-        # (--force-exclude: the names are a selection, as from a hook or `check`)
-        selection = _without_nested_projects(ws, selection)
+    from .engine.projects import nested_project_folders
+    from .workspace import with_nested_projects
+
+    # Projects nested outside the workspace are checked on their own terms: their files are
+    # owned by packages of their own (their manifest, their tsconfig), not by the root.
+    nested = nested_project_folders(ws, [rel for rel, _ in selection.files])
+    checked_ws = with_nested_projects(ws, nested)
     if at is not None:
         selection = _at_commit(ws, selection, at)
 
@@ -817,7 +781,7 @@ def validate(
                 cache.store(hit, *meta[rel])  # refresh the mtime fast path
             continue
         todo.append((rel, data))
-    fresh = run(ws.root, todo, settings, ws, jobs)
+    fresh = run(ws.root, todo, settings, checked_ws, jobs)
     if cache is not None:
         for r in fresh:
             m = meta.get(r.path)
@@ -841,7 +805,7 @@ def validate(
                 fixed.append((r.path, len(used)))
         if fixed:
             # Report what is left, from the fixed files' new content.
-            again = run(ws.root, [(p, None) for p, _ in fixed], settings, ws, 1)
+            again = run(ws.root, [(p, None) for p, _ in fixed], settings, checked_ws, 1)
             by_path = {r.path: r for r in again}
             results = [by_path.get(r.path, r) for r in results]
 
@@ -889,6 +853,7 @@ def validate(
         codes=tuple(s.code for s in settings.specs),
         baselined=baselined,
         baseline_written=written,
+        nested_projects=tuple(nested),
     )
 
 

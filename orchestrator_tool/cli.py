@@ -367,9 +367,9 @@ def validate(
     """Run the techstack validators. Exits 1 when any error-severity finding remains.
 
     Default: every TS/TSX/JS file of the workspace (git's view: tracked and untracked files
-    that are not ignored), without generated output (dist/, .next/, *.gen.ts, ...) and without
-    projects nested outside the workspace (a folder with its own package.json no workspace
-    glob names).
+    that are not ignored), without generated output (dist/, .next/, *.gen.ts, ...). Projects
+    nested outside the workspace (a folder with its own package.json no workspace glob
+    names) are checked against their own package.json and tsconfig.
     """
     from . import __version__, api
     from .reporting import diagnostics as render

@@ -129,6 +129,10 @@ class Package:
     turbo: TurboConfig | None
     tsconfig: TsConfig | None
     bin: bool = False  # package.json declares `bin`: a command-line tool
+    # A project in the repository that no workspace glob names (a docs site or an example
+    # app with its own package.json): validated against its own manifest and tsconfig, never
+    # part of the package graph, never importable by name.
+    nested: bool = False
 
     @property
     def label(self) -> str:
@@ -159,7 +163,7 @@ class Workspace:
 
     @cached_property
     def by_name(self) -> dict[str, Package]:
-        return {p.name: p for p in self.packages if p.name}
+        return {p.name: p for p in self.packages if p.name and not p.nested}
 
     @cached_property
     def by_path(self) -> dict[str, Package]:
@@ -1230,6 +1234,22 @@ def _refuse_escaping_globs(
                 hint="workspace packages must live inside the root folder; "
                 "remove the glob or move the packages in",
             )
+
+
+def with_nested_projects(ws: Workspace, folders: Iterable[str]) -> Workspace:
+    """``ws`` with the projects at ``folders`` (nested in the repository, outside the
+    workspace) added as packages of their own (``Package.nested``), for validation: their
+    files answer to their own package.json and tsconfig. The graph is unchanged."""
+    from dataclasses import replace
+
+    s = _Scanner(ws.root)
+    s.workspace_dirs = {n: ws.root / p.path for n, p in ws.by_name.items()}
+    nested = [
+        replace(s.package(rel, s.manifest(ws.root / rel)), nested=True) for rel in sorted(folders)
+    ]
+    if not nested:
+        return ws
+    return replace(ws, packages=tuple(sorted([*ws.packages, *nested], key=lambda p: p.path)))
 
 
 def manifest_rel(pkg_path: str) -> str:

@@ -473,37 +473,62 @@ def test_the_module_directive_is_read_from_the_first_bytes_or_from_the_tree(
     )
 
 
-def test_a_project_nested_outside_the_workspace_is_left_out(repo) -> None:
-    # its own package.json, named by no workspace glob: a standalone example app
-    write(repo / "examples/standalone/package.json", '{"name": "standalone"}\n')
+def test_a_project_nested_outside_the_workspace_is_checked_against_its_own_manifest(repo) -> None:
+    # its own package.json, named by no workspace glob: a docs site with its own dependencies
     write(
-        repo / "examples/standalone/src/app.ts",
-        'import express from "express";\nexport const app: any = express();\n',
+        repo / "docs/package.json",
+        '{"name": "docs", "dependencies": {"express": "^4.0.0"}}\n',
+    )
+    write(
+        repo / "docs/src/app.ts",
+        'import express from "express";\nimport chalk from "chalk";\n'
+        "export const app: any = express();\n",
     )
     write(repo / "scripts/tool.ts", "export const t: any = 1;\n")  # the root's own file
     ws = api.load_workspace(repo)
     report = api.validate(ws, select=["ANY001", "IMP003"], jobs=1)
-    paths = {d.path for d in report.diagnostics}
-    assert "scripts/tool.ts" in paths
-    assert not any(p.startswith("examples/standalone/") for p in paths)
-    # named explicitly, it is checked; named by a hook or `check` (--force-exclude), it is not
-    named = api.validate(
-        ws, paths=["examples/standalone/src/app.ts"], cwd=repo, select=["ANY001"], jobs=1
-    )
-    assert [d.path for d in named.diagnostics] == ["examples/standalone/src/app.ts"]
+    found = {(d.path, d.line, d.code, d.package) for d in report.diagnostics}
+    assert ("scripts/tool.ts", 1, "ANY001", None) in found
+    # checked, as a package of its own: express is declared by docs/package.json, chalk is not
+    assert ("docs/src/app.ts", 3, "ANY001", "docs") in found
+    assert ("docs/src/app.ts", 2, "IMP003", "docs") in found
+    assert not any(p == "docs/src/app.ts" and line == 1 for p, line, _, _ in found)
+    # (the fixture excludes packages/legacy-* from the workspace: a project of its own too)
+    assert report.nested_projects == ("docs", "packages/legacy-utils")
+    # the same when a hook or `check` names the file (--force-exclude)
     hooked = api.validate(
         ws,
-        paths=["examples/standalone/src/app.ts"],
+        paths=["docs/src/app.ts"],
         cwd=repo,
-        select=["ANY001"],
+        select=["ANY001", "IMP003"],
         jobs=1,
         force_exclude=True,
     )
-    assert hooked.diagnostics == ()
+    assert [(d.line, d.code) for d in hooked.diagnostics] == [(2, "IMP003"), (3, "ANY001")]
+    # the run says so
+    proc = run_cli("validate", "--select", "IMP003", "docs", cwd=repo)
+    assert "1 project outside the workspace checked against its own package.json: docs" in (
+        proc.stdout
+    )
+    doc = json.loads(run_cli("validate", "--format", "json", "docs", cwd=repo).stdout)
+    assert doc["summary"]["nestedProjects"] == ["docs"]
+    # the scan and the package graph do not change
+    assert "docs" not in {p.path for p in ws.packages}
     # a package.json that only says "type": "module" is no project of its own
     write(repo / "scripts/package.json", '{"type": "module"}\n')
     again = api.validate(ws, select=["ANY001"], jobs=1)
-    assert "scripts/tool.ts" in {d.path for d in again.diagnostics}
+    assert ("scripts/tool.ts", None) in {(d.path, d.package) for d in again.diagnostics}
+
+
+def test_a_nested_projects_manifest_is_part_of_its_files_cached_verdicts(repo) -> None:
+    write(repo / "docs/package.json", '{"name": "docs"}\n')
+    write(repo / "docs/src/app.ts", 'import chalk from "chalk";\nexport const c = chalk;\n')
+    ws = api.load_workspace(repo)
+    first = api.validate(ws, select=["IMP003"], jobs=1)
+    assert [d.path for d in first.diagnostics] == ["docs/src/app.ts"]
+    assert api.validate(ws, select=["IMP003"], jobs=1).cached > 0
+    write(repo / "docs/package.json", '{"name": "docs", "dependencies": {"chalk": "^5.0.0"}}\n')
+    assert api.validate(ws, select=["IMP003"], jobs=1).diagnostics == ()
 
 
 def test_check_over_a_range_judges_the_head_commits_content(repo) -> None:

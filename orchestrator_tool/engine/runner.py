@@ -15,7 +15,7 @@ from .source import SourceFile, language_of
 from .validator import Context, OptionValue, ValidatorSpec
 
 if TYPE_CHECKING:
-    from ..workspace import Workspace
+    from ..workspace import Package, Workspace
 
 MAX_BYTES_DEFAULT = 1024 * 1024
 # Below this many files a process pool costs more than it saves.
@@ -119,6 +119,10 @@ def check_source(
     found: list[Diagnostic] = []
     crashes: list[str] = []
     with deps.collecting() as read:
+        if package is not None and package.nested:
+            # The cache key covers the workspace's manifests, not a nested project's: its
+            # verdicts depend on its package.json and tsconfig like on any file they read.
+            deps.replay(_project_files(package))
         for spec in applicable:
             ctx = Context(
                 spec,
@@ -179,6 +183,15 @@ def check_source(
         suppressed,
         tuple(sorted(read)),
     )
+
+
+def _project_files(package: Package) -> list[str]:
+    from ..workspace import manifest_rel
+
+    files = [manifest_rel(package.path)]
+    if package.tsconfig is not None:
+        files += [package.tsconfig.path, *package.tsconfig.extends]
+    return files
 
 
 def load_source(

@@ -40,6 +40,7 @@ def summary_counts(report: ValidationReport) -> dict[str, object]:
         "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
         "excluded": report.excluded,
         "fixed": [{"path": p, "fixes": n} for p, n in report.fixed],
+        "nestedProjects": list(report.nested_projects),
     }
 
 
@@ -81,6 +82,15 @@ def text(
         extra.append(f"{len(report.skipped)} skipped")
     tail = f" ({', '.join(extra)})" if extra else ""
     lines.append(f"{found} in {count(report.files_checked, 'file')}{tail}")
+    if report.nested_projects:
+        n = len(report.nested_projects)
+        lines.append(
+            dim(
+                f"{count(n, 'project')} outside the workspace checked against "
+                f"{'its' if n == 1 else 'their'} own package.json: "
+                + ", ".join(report.nested_projects)
+            )
+        )
     if report.diagnostics:
         per_code = ", ".join(
             f"{c} {n}" for c, n in sorted(Counter(d.code for d in report.diagnostics).items())
