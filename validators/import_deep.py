@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.imports import exports_allow
 from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.workspace import manifest_rel
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import Context
@@ -88,6 +89,7 @@ def check(ctx: Context) -> None:
     if ctx.options.get("ignoreTests", True) and _TEST_FILE.search(ctx.source.path):
         return
     own = ctx.package.name if ctx.package else None
+    manifest = manifest_rel(ctx.package.path if ctx.package else ".")
     for imp, res in ctx.package_imports():
         if "/" not in imp.specifier.lstrip("@"):
             continue
@@ -95,15 +97,19 @@ def check(ctx: Context) -> None:
             continue
         target = ws.by_name[res.package]
         allowed = exports_allow(target.exports, res.subpath)
+        # every import of one subpath from one package: one fix (the import or the exports)
+        group = f"{manifest}:{res.package}{res.subpath[1:]}"
         if allowed is None:
             if res.subpath.startswith("./src/"):
                 ctx.report(
                     span=(imp.start - 1, imp.end + 1),
                     message=f"{imp.specifier} reaches into {res.package}'s src/; import from its entry point",
+                    group=group,
                 )
         elif not allowed:
             ctx.report(
                 span=(imp.start - 1, imp.end + 1),
                 message=f"{res.package}'s exports do not expose {res.subpath!r}; "
                 "import an exported path or add it to its exports",
+                group=group,
             )

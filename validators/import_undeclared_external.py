@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.imports import declares, types_package
 from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.workspace import manifest_rel
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import Context
@@ -89,8 +90,9 @@ def check(ctx: Context) -> None:
         types = types_package(name)
         if imp.type_only and (declares(pkg, types) or declares(ws.root_package, types)):
             continue
-        manifest = "package.json" if pkg.path == "." else f"{pkg.path}/package.json"
+        manifest = manifest_rel(pkg.path)
         ctx.report(
             span=(imp.start - 1, imp.end + 1),
             message=f"{name} is not declared in {manifest} nor in the root package.json",
+            group=f"{manifest}:{name}",  # one missing line, however many imports
         )

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.imports import declares
 from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.workspace import manifest_rel
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import Context
@@ -70,11 +71,12 @@ def check(ctx: Context) -> None:
             continue
         if declares(pkg, res.package):
             continue
-        manifest = "package.json" if pkg.path == "." else f"{pkg.path}/package.json"
+        manifest = manifest_rel(pkg.path)
         ctx.report(
             span=(imp.start - 1, imp.end + 1),
             message=(
                 f"{res.package} is a workspace package but {manifest} does not declare it; "
                 f'add "{res.package}": "workspace:*"'
             ),
+            group=f"{manifest}:{res.package}",  # one missing line, however many imports
         )
