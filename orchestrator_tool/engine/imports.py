@@ -231,6 +231,17 @@ def type_only_statement(text: bytes) -> bool:
 # --------------------------------------------------------------------------- resolution
 
 
+# A name npm gives a new package (validate-npm-package-name): lower case, URL-safe, no `~'!()*`
+# in the name part, not starting with `.` or `_`, scoped as `@scope/name`. A bare specifier
+# outside it is a bundler alias — SvelteKit's `$lib/…`, `$app/…`, `$env/…`, Nuxt's `~/…`,
+# Docusaurus' `@theme/Layout` — never a package a manifest could declare.
+_NPM_NAME = re.compile(r"(?:@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9-][a-z0-9._-]*")
+
+
+def is_npm_name(name: str) -> bool:
+    return len(name) <= 214 and _NPM_NAME.fullmatch(name) is not None
+
+
 def package_name_of(specifier: str) -> tuple[str, str]:
     """("@scope/name" or "name", "./sub/path" or "")."""
     parts = specifier.split("/")
@@ -305,6 +316,9 @@ class Resolver:
         return hit
 
     def _resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
+        # Vite's import queries (`./logo.svg?url`, `@repo/ui/styles.css?inline`, `?raw`,
+        # `?worker`) load the file the path before them names.
+        specifier = specifier.partition("?")[0]
         if specifier.startswith(("./", "../")) or specifier in (".", ".."):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
             found = self.resolve_file(target)
@@ -337,6 +351,8 @@ class Resolver:
                 subpath=sub,
                 path=_join_pkg(target_pkg.path, sub) if sub else target_pkg.path,
             )
+        if not is_npm_name(name):
+            return Resolution("unresolved", specifier)  # a bundler alias, not a package
         return Resolution("external", package=name, subpath=sub)
 
     def _alias(self, importer: str, specifier: str, package: Package | None) -> Resolution | None:
