@@ -228,6 +228,43 @@ def type_only_statement(text: bytes) -> bool:
     return False
 
 
+_FROM = re.compile(rb"\sfrom\s")
+_HEAD = re.compile(rb"^\s*(?:import|export)\s+(?:type\s+)?")
+_DEFAULT = re.compile(rb"([A-Za-z_$][\w$]*)\s*(?:,|$)")
+_NAMESPACE = re.compile(rb"\*\s*as\s+([A-Za-z_$][\w$]*)")
+_BRACES = re.compile(rb"\{([^}]*)\}")
+_ITEM = re.compile(rb"([\w$]+)(?:\s+as\s+([\w$]+))?$")
+
+
+def bindings(statement: bytes, kind: str) -> list[tuple[str, str]] | None:
+    """What an import or re-export statement takes from its module, as (name exported there,
+    local name) pairs: `default` for a default import, `*` for a namespace (`* as ns`); [] for a
+    side-effect import (`import "x"`); None for `export * from`, a require() or an import()
+    (what they take is not in the statement)."""
+    if kind not in ("import", "export"):
+        return None
+    parts = _FROM.split(statement, maxsplit=1)
+    if len(parts) != 2:
+        return [] if kind == "import" else None
+    head = _HEAD.sub(b"", parts[0]).strip()
+    out: list[tuple[str, str]] = []
+    default = _DEFAULT.match(head)
+    if default is not None and kind == "import":
+        out.append(("default", default.group(1).decode()))
+    namespace = _NAMESPACE.search(head)
+    if namespace is not None:
+        out.append(("*", namespace.group(1).decode()))
+    elif kind == "export" and head.startswith(b"*"):
+        return None
+    braces = _BRACES.search(head)
+    for raw in braces.group(1).split(b",") if braces else []:
+        item = re.sub(rb"^\s*type\s+", b"", raw.strip())
+        m = _ITEM.match(item)
+        if m:
+            out.append((m.group(1).decode(), (m.group(2) or m.group(1)).decode()))
+    return out
+
+
 # --------------------------------------------------------------------------- resolution
 
 
