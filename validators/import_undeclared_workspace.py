@@ -3,7 +3,8 @@
 ## What it does
 Reports an import of a workspace package (`@repo/ui`) from a package whose `package.json`
 does not list it in `dependencies`, `devDependencies`, `peerDependencies` or
-`optionalDependencies`.
+`optionalDependencies`: once per package and missing dependency (one line to add), at the
+first import, with the other imports that need it listed.
 
 ## Why
 Hoisting and symlinks make the import work locally, but the package graph does not know the
