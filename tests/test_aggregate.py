@@ -298,3 +298,24 @@ def test_a_whole_run_drops_the_groups_of_a_deleted_package(repo) -> None:
     shutil.rmtree(repo / "apps/docs")
     _baseline(repo, update_baseline=True)
     assert "IMP002:apps/docs/package.json:@repo/auth" not in _entries(repo)
+
+
+def test_a_group_is_judged_only_where_its_rule_ran_on_every_file_of_the_package(repo) -> None:
+    _baseline(repo, update_baseline=True)
+    before = _entries(repo)
+    # IMP002 off for one folder of apps/web: an import there could still need the line
+    write(
+        repo / "orchestrator.toml",
+        '[[overrides]]\npaths = ["apps/web/lib/**"]\n[overrides.validators.IMP002]\nenabled = false\n',
+    )
+    for rel in ("apps/web/app/a.ts", "apps/web/app/b.ts"):
+        write(repo / rel, "export const done = true;\n")
+    kept = _baseline(repo, update_baseline=True)
+    assert kept.baseline_written == "shrunk"  # left-pad's line is gone from b.ts: judged
+    after = _entries(repo)
+    assert after["IMP002:apps/web/package.json:@repo/auth"] == 1
+    assert "IMP003:apps/web/package.json:left-pad" not in after
+    assert (
+        after["IMP002:apps/docs/package.json:@repo/auth"]
+        == before["IMP002:apps/docs/package.json:@repo/auth"]
+    )

@@ -83,16 +83,17 @@ def coverage(
     """Whether this run judged ``code`` on ``path`` (so a baseline entry for them can be
     updated): a checked file, a code enabled there that did not crash (and the suppression
     check, which every checked file gets); on whole-workspace runs a package's manifest under
-    the workspace rules and under the file rules that ran on its files without crashing (the
-    groups of its imports: every import was seen), and a file that no longer exists."""
+    the workspace rules, and under each file rule that ran on every checked file of the
+    package (the groups keyed by the manifest: each of its imports was judged); a file, or a
+    package, that no longer exists."""
     from ..workspace import manifest_rel
     from .source import language_of
     from .suppressions import SUPPRESSION_CODE
 
     file_specs = [s for s in settings.specs if s.scope == "file"]
+    file_codes = frozenset(s.code for s in file_specs)
     ran_on: dict[str, set[str]] = {}
-    manifests: dict[str, set[str]] = {}  # manifest -> file codes that ran in its package
-    broken: dict[str, set[str]] = {}  # manifest -> file codes that crashed in its package
+    everywhere: dict[str, set[str]] = {}  # manifest -> file codes judged on all its files
     for r in results:
         if r.skipped is not None:
             continue
@@ -103,18 +104,19 @@ def coverage(
         if whole:
             owner = ws.owner_of(r.path)
             manifest = manifest_rel(owner.path if owner is not None else ".")
-            manifests.setdefault(manifest, set()).update(ran_on[r.path])
-            broken.setdefault(manifest, set()).update(crashed)
+            everywhere[manifest] = everywhere.get(manifest, set(file_codes)) & ran_on[r.path]
         ran_on[r.path].add(SUPPRESSION_CODE)
     if whole:
         crashed = {c.split(":", 1)[0] for c in workspace_crashes}
         manifest_codes = {
             s.code for s in settings.specs if s.scope == "workspace" and s.code not in crashed
         }
-        for manifest, codes in manifests.items():
-            ran_on.setdefault(manifest, set()).update(codes - broken[manifest])
-        for p in ws.packages:
-            ran_on.setdefault(manifest_rel(p.path), set()).update(manifest_codes)
+        for p in (ws.root_package, *ws.packages):
+            manifest = manifest_rel(p.path)
+            codes = ran_on.setdefault(manifest, set())
+            codes.update(everywhere.get(manifest, file_codes))  # no file: nothing to find
+            if p is not ws.root_package:
+                codes.update(manifest_codes)
     every = {s.code for s in settings.specs} | {SUPPRESSION_CODE}
 
     def ran(code: str, path: str) -> bool:
