@@ -199,3 +199,18 @@ def test_no_file_is_read_for_a_clean_import(tmp_path: Path, monkeypatch) -> None
 
     monkeypatch.setattr(entry, "_read_module", fail)
     assert _imp004(root) == []
+
+
+def test_a_star_from_another_workspace_package_is_read_through_its_entry(tmp_path: Path) -> None:
+    root = _monorepo(tmp_path)
+    write(
+        root / "packages/core/package.json",
+        json.dumps({"name": "@acme/core", "exports": {".": "./src/main.ts"}}),
+    )
+    write(root / "packages/core/src/main.ts", "export const createStore = () => ({});\n")
+    write(root / "packages/utils/src/index.ts", UTILS_INDEX + 'export * from "@acme/core";\n')
+    ws = scan(root)
+    index = EntryIndex(ws)
+    utils = ws.by_name["@acme/utils"]
+    assert index.exports(utils, "createStore") is True
+    assert index.exports(utils, "destroyStore") is False

@@ -139,19 +139,22 @@ def _into_src(ctx: Context, imp: Import, target: Package, subpath: str) -> str:
     assert ctx.workspace is not None and target.name is not None
     head = f"{imp.specifier} reaches into {target.name}'s src/"
     expose = f"add {subpath!r} to the exports of {manifest_rel(target.path)}"
+    either = (
+        f"{head}; import from {target.name} if its entry point exports what is used, or {expose}"
+    )
     taken = bindings(ctx.source.data[imp.statement_start : imp.statement_end], imp.kind)
     if taken == []:
         return f"{head} for the file itself (an import for its side effects); {expose}"
-    names = [n for n, _ in taken or ()]
+    names = list(dict.fromkeys(n for n, _ in taken or ()))
     if taken is None or "*" in names or "default" in names:
-        # a namespace, a default or a dynamic import: what it uses is not in the statement
-        return f"{head}; import from {target.name} if its entry point exports what is used, or {expose}"
+        return either  # a namespace, a default or a dynamic import: what it uses is not named
     index = entry_index_for(ctx.workspace)
-    verdicts = {n: index.exports(target, n) for n in dict.fromkeys(names)}
+    verdicts = {n: index.exports(target, n) for n in names}
     missing = [n for n, v in verdicts.items() if v is False]
     if missing:
         return f"{head}, and its entry point does not export {missing[0]}; {expose}"
-    if all(verdicts.values()):
-        shown = ", ".join(list(verdicts)[:4]) + (", …" if len(verdicts) > 4 else "")
-        return f"{head}; import {shown} from {target.name}, whose entry point exports {'it' if len(verdicts) == 1 else 'them'}"
-    return f"{head}; import from {target.name} if its entry point exports what is used, or {expose}"
+    if not all(verdicts.values()):
+        return either
+    shown = ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+    them = "it" if len(names) == 1 else "them"
+    return f"{head}; import {shown} from {target.name}, whose entry point exports {them}"

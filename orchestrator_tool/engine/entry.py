@@ -61,7 +61,7 @@ class EntryIndex:
     """Entries and their exported names, per workspace and process."""
 
     workspace: Workspace
-    _entries: dict[str, str | None] = field(default_factory=dict)
+    _entries: dict[str, tuple[str | None, frozenset[str]]] = field(default_factory=dict)
     _modules: dict[str, _Module | None] = field(default_factory=dict)
     _verdicts: dict[tuple[str, str], tuple[bool | None, frozenset[str]]] = field(
         default_factory=dict
@@ -102,10 +102,13 @@ class EntryIndex:
             if name == "default":
                 break  # `export *` never re-exports a default
             target = resolver.resolve(rel, spec, self.workspace.owner_of(rel) or package)
-            if hops >= MAX_HOPS or not target.exists or target.path is None:
+            path = target.path if target.exists else None
+            if target.kind == "workspace" and not target.subpath and target.package:
+                path = self.entry(self.workspace.by_name[target.package])  # another package's
+            if hops >= MAX_HOPS or path is None:
                 unsure = True
                 continue
-            found = self._find(target.path, package, name, hops + 1, seen)
+            found = self._find(path, package, name, hops + 1, seen)
             if found:
                 return True
             unsure = unsure or found is None
@@ -114,8 +117,12 @@ class EntryIndex:
     def entry(self, package: Package) -> str | None:
         """The file, relative to the root, that an import of the package's name loads."""
         if package.path not in self._entries:
-            self._entries[package.path] = self._entry(package)
-        return self._entries[package.path]
+            with deps.collecting() as read:
+                found = self._entry(package)
+            self._entries[package.path] = (found, frozenset(read))
+        found, read_then = self._entries[package.path]
+        deps.replay(read_then)  # its manifest, for the result cache
+        return found
 
     def _entry(self, package: Package) -> str | None:
         resolver = resolver_for(self.workspace)

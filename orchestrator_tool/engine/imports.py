@@ -234,6 +234,7 @@ _DEFAULT = re.compile(rb"([A-Za-z_$][\w$]*)\s*(?:,|$)")
 _NAMESPACE = re.compile(rb"\*\s*as\s+([A-Za-z_$][\w$]*)")
 _BRACES = re.compile(rb"\{([^}]*)\}")
 _ITEM = re.compile(rb"([\w$]+)(?:\s+as\s+([\w$]+))?$")
+_TYPE_ITEM = re.compile(rb"^\s*type\s+")
 
 
 def bindings(statement: bytes, kind: str) -> list[tuple[str, str]] | None:
@@ -258,8 +259,7 @@ def bindings(statement: bytes, kind: str) -> list[tuple[str, str]] | None:
         return None
     braces = _BRACES.search(head)
     for raw in braces.group(1).split(b",") if braces else []:
-        item = re.sub(rb"^\s*type\s+", b"", raw.strip())
-        m = _ITEM.match(item)
+        m = _ITEM.match(_TYPE_ITEM.sub(b"", raw.strip()))
         if m:
             out.append((m.group(1).decode(), (m.group(2) or m.group(1)).decode()))
     return out
