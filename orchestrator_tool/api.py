@@ -525,55 +525,6 @@ def _kind(value: object) -> str:
     return "a table" if isinstance(value, dict) else type(value).__name__
 
 
-def _ran(
-    ws: Workspace,
-    settings: Settings,
-    results: Sequence[FileResult],
-    workspace_crashes: Sequence[str],
-    whole: bool,
-) -> Callable[[str, str], bool]:
-    """Whether this run judged ``code`` on ``path`` (so a baseline entry for them can be
-    updated): a checked file, a code enabled there that did not crash (and the suppression
-    check, which every checked file gets); on whole-workspace runs the manifests under the
-    workspace rules, and a file that no longer exists."""
-    from .engine.source import language_of
-    from .engine.suppressions import SUPPRESSION_CODE
-
-    file_specs = [s for s in settings.specs if s.scope == "file"]
-    ran_on: dict[str, set[str]] = {}
-    for r in results:
-        if r.skipped is not None:
-            continue
-        crashed = {c.split(":", 1)[0] for c in r.crashes}
-        ran_on[r.path] = {
-            s.code for s in file_specs if s.code not in crashed and settings.enabled_for(s, r.path)
-        } | {SUPPRESSION_CODE}
-    if whole:
-        crashed = {c.split(":", 1)[0] for c in workspace_crashes}
-        manifest_codes = {
-            s.code for s in settings.specs if s.scope == "workspace" and s.code not in crashed
-        }
-        from .workspace import manifest_rel
-
-        for p in ws.packages:
-            ran_on.setdefault(manifest_rel(p.path), set()).update(manifest_codes)
-    every = {s.code for s in settings.specs} | {SUPPRESSION_CODE}
-
-    def ran(code: str, path: str) -> bool:
-        codes = ran_on.get(path)
-        if codes is not None:
-            return code in codes
-        # a file deleted since: its findings cannot come back
-        return (
-            whole
-            and code in every
-            and language_of(path) is not None
-            and not (ws.root / path).exists()
-        )
-
-    return ran
-
-
 def _at_commit(ws: Workspace, selection: Selection, rev: str) -> Selection:
     """The selection's files with their content at ``rev`` (those missing there left out)."""
     top = git.toplevel(ws.root)
@@ -674,8 +625,8 @@ def validate(
     (a commit), the selected files are judged as they are in it, not in the work tree. With
     ``strict``, rules that are warnings by default for their measured precision are errors."""
     from .engine import files as file_sel
+    from .engine.aggregate import merge
     from .engine.cache import ResultCache, content_hash
-    from .engine.diagnostics import Diagnostic
     from .engine.runner import PathOverride, Settings, run
 
     config = load_config(ws.root)
@@ -816,9 +767,8 @@ def validate(
         from .engine.runner import check_workspace
 
         workspace_diags, workspace_crashes = check_workspace(settings, ws)
-    diagnostics = sorted(
-        [*(d for r in results for d in r.diagnostics), *workspace_diags], key=Diagnostic.sort_key
-    )
+    # one finding per fix: the places of a group (imports needing one manifest line) merge
+    diagnostics = merge([*(d for r in results for d in r.diagnostics), *workspace_diags])
     baselined = 0
     written: str | None = None
     if baseline is not None:
@@ -827,7 +777,9 @@ def validate(
         accepted = bl.load(baseline)
         if update_baseline or grow_baseline:
             covered = bl.covered_by(
-                _ran(ws, settings, results, workspace_crashes, selection.source == "workspace")
+                bl.coverage(
+                    ws, settings, results, workspace_crashes, selection.source == "workspace"
+                )
             )
             written = bl.update(
                 baseline, accepted, diagnostics, grow=grow_baseline, covered=covered

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -91,3 +93,20 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache = tmp_path / "cache"
     monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(cache))
     return cache
+
+
+@pytest.fixture(scope="session")
+def sarif_schema(tmp_path_factory) -> dict:
+    """The official SARIF 2.1.0 schema, as shipped in Microsoft's @microsoft/jest-sarif."""
+    d = tmp_path_factory.mktemp("sarif")
+    subprocess.run(
+        ["npm", "pack", "--silent", "@microsoft/jest-sarif@1.0.0-beta.0"],
+        cwd=d,
+        check=True,
+        capture_output=True,
+    )
+    (tgz,) = d.glob("*.tgz")
+    with tarfile.open(tgz) as tar:
+        member = tar.extractfile("package/lib/schemas/sarif-2.1.0-rtm.5.json")
+        assert member is not None
+        return json.load(member)

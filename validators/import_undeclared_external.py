@@ -3,11 +3,16 @@ nor by the root.
 
 ## What it does
 Reports an import of an npm package (`zod`, `next/server`) that the importing package's
-`package.json` does not declare and the root `package.json` does not declare either. A
+`package.json` does not declare and the root `package.json` does not declare either, once per
+package and missing name, at its first import, with the other imports that need it listed. A
 type-only import (`import type`) is also satisfied by the matching `@types/…` package. Node
 built-ins (`fs`, `node:path`), protocol imports (`bun:test`), tsconfig path aliases and names
-npm cannot have (upper case: Docusaurus' `@theme/Layout`) are not packages and are skipped;
-option `allow` lists more names to skip.
+npm cannot give a package — bundler aliases such as SvelteKit's `$lib/…`, `$app/…`, `$env/…`
+and `$service-worker`, Nuxt's `~/…` or Docusaurus' `@theme/Layout` (upper case) — are not
+packages and are skipped; so is the query of Vite's `?url`, `?raw`, `?inline`, `?worker`.
+Option `allow` lists more names to skip. SvelteKit's `kit.alias` entries are read through the
+tsconfig `paths` SvelteKit generates from them (`.svelte-kit/tsconfig.json`, extended by the
+app's tsconfig) when that file is present; svelte.config.js itself is code and is not run.
 
 ## Why
 With pnpm's hoisting, or npm and yarn's flat `node_modules`, an undeclared package resolves by
@@ -30,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.imports import declares, types_package
 from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.workspace import manifest_rel
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import Context
@@ -46,6 +52,13 @@ OPTIONS: dict[str, list[str]] = {"allow": []}
 
 VALID = [
     Valid("import Layout from '@theme/Layout';", filename="apps/docs/app/x.tsx"),
+    Valid(
+        "import { db } from '$lib/server/db';\nimport { env } from '$env/dynamic/private';\n"
+        "import { page } from '$app/state';\nimport { build } from '$service-worker';\n"
+        "import { x } from '~/utils/x';",
+        filename="apps/web/src/routes/+page.server.ts",
+    ),
+    Valid("import url from 'zod/package.json?url';", filename="apps/api/app/x.ts"),
     Valid(
         "import { z } from 'zod';\nimport { NextResponse } from 'next/server';\nimport fs from 'node:fs';\nimport path from 'path';",
         filename="apps/api/app/api/x/route.ts",
@@ -68,6 +81,11 @@ INVALID = [
     Invalid(
         "import dayjs from 'dayjs/plugin/utc';", positions=((1, 19),), filename="apps/web/app/x.ts"
     ),
+    Invalid(
+        "import workerUrl from 'pdfjs-dist/build/pdf.worker.mjs?url';",
+        positions=((1, 23),),
+        filename="apps/web/app/x.ts",
+    ),
 ]
 
 
@@ -82,15 +100,14 @@ def check(ctx: Context) -> None:
         if res.kind != "external" or res.package is None or res.package in allowed:
             continue
         name = res.package
-        if name != name.lower():
-            continue  # npm names are lowercase: `@theme/Layout` is a bundler alias, not a package
         if name == pkg.name or declares(pkg, name) or declares(ws.root_package, name):
             continue
         types = types_package(name)
         if imp.type_only and (declares(pkg, types) or declares(ws.root_package, types)):
             continue
-        manifest = "package.json" if pkg.path == "." else f"{pkg.path}/package.json"
+        manifest = manifest_rel(pkg.path)
         ctx.report(
             span=(imp.start - 1, imp.end + 1),
             message=f"{name} is not declared in {manifest} nor in the root package.json",
+            group=f"{manifest}:{name}",  # one missing line, however many imports
         )

@@ -3,7 +3,8 @@
 ## What it does
 Reports an import of a workspace package (`@repo/ui`) from a package whose `package.json`
 does not list it in `dependencies`, `devDependencies`, `peerDependencies` or
-`optionalDependencies`.
+`optionalDependencies`: once per package and missing dependency (one line to add), at the
+first import, with the other imports that need it listed.
 
 ## Why
 Hoisting and symlinks make the import work locally, but the package graph does not know the
@@ -26,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.imports import declares
 from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.workspace import manifest_rel
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import Context
@@ -70,11 +72,12 @@ def check(ctx: Context) -> None:
             continue
         if declares(pkg, res.package):
             continue
-        manifest = "package.json" if pkg.path == "." else f"{pkg.path}/package.json"
+        manifest = manifest_rel(pkg.path)
         ctx.report(
             span=(imp.start - 1, imp.end + 1),
             message=(
                 f"{res.package} is a workspace package but {manifest} does not declare it; "
                 f'add "{res.package}": "workspace:*"'
             ),
+            group=f"{manifest}:{res.package}",  # one missing line, however many imports
         )

@@ -2,9 +2,21 @@
 
 ## What it does
 Reports a workspace package whose `name` lacks the prefix its siblings use — by default the
-`@scope/` most packages outside `apps/` share (e.g. `@repo/`); set `prefix` to require another.
-Applications (option `apps`, default `apps/*`) are exempt, as in turbo's and next-forge's
-layouts where apps keep short names.
+`@scope/` that a clear majority of the workspace's libraries share (e.g. `@repo/`); set
+`prefix` to require another. Who has a say, and who is told to rename:
+
+- Applications take no part: packages under option `apps` (default `apps/*`), as in turbo's
+  and next-forge's layouts where apps keep short names, and any private package no other
+  workspace package depends on (an app, a tool, a test suite: its name is never imported).
+- Neither do private packages in example, demo, playground, template, starter, sandbox, test,
+  e2e or fixture folders: they are named for the reader, not the workspace.
+- The others vote; with `prefix = "auto"` the prefix is the `@scope/` at least two thirds of
+  them share. Without such a majority nothing is reported.
+- A private package lacking the prefix is reported.
+- A published package (not `"private": true`) is reported only when at least two thirds of the
+  published packages share the prefix too, and never when its name is unscoped: an unscoped
+  published name (`payload`, `create-next-app`, a CLI) is a deliberate public name, and
+  renaming it breaks every user. An explicit `prefix` holds published packages to it as well.
 
 ## Why
 A shared prefix tells a workspace import (`@repo/ui`) from an npm one at a glance, keeps
@@ -25,12 +37,15 @@ is what the import rules and boundaries use to recognise internal code.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import WorkspaceContext
+    from orchestrator_tool.workspace import Package
 
 CODE = "IMP006"
 NAME = "workspace-package-prefix"
@@ -43,30 +58,61 @@ FIXTURE_EXAMPLES: list[tuple[str, list[tuple[str, int, int]]]] = [
     ("next-forge", []),
     ("npm-workspaces", []),
     ("unprefixed", [("packages/logger/package.json", 2, 3)]),
+    ("published-examples", [("packages/testing/package.json", 2, 3)]),
 ]
+_EXAMPLE_FOLDER = re.compile(
+    r"(?:^|/)(?:examples?|demos?|playgrounds?|templates?|starters?|sandbox(?:es)?|tests?|"
+    r"__tests__|e2e|fixtures?)(?:/|$)"
+)
+MAJORITY = 2 / 3
 
 
 def check_workspace(ctx: WorkspaceContext) -> None:
     ws = ctx.workspace
     apps = ctx.options.get("apps") or []
     app_globs = [str(a) for a in apps] if isinstance(apps, list) else []
-    libs = [p for p in ws.packages if p.name and not any(fnmatchcase(p.path, g) for g in app_globs)]
+    depended_on = {e.target for e in ws.edges}
+    voters = [
+        p
+        for p in ws.packages
+        if p.name
+        and not any(fnmatchcase(p.path, g) for g in app_globs)
+        and not (p.private and (p.name not in depended_on or _EXAMPLE_FOLDER.search(p.path)))
+    ]
     prefix = ctx.options.get("prefix")
-    if prefix in (None, "", "auto"):
-        scopes = Counter(
-            p.name.split("/", 1)[0] + "/" for p in libs if p.name and p.name.startswith("@")
-        )
-        if not scopes:
-            return
-        prefix, count = scopes.most_common(1)[0]
-        if count * 2 <= len(libs):
-            return  # no prefix most packages share: nothing to enforce
+    auto = prefix in (None, "", "auto")
+    if auto:
+        prefix = _shared_scope(voters)
+        if prefix is None:
+            return  # no prefix a clear majority shares: nothing to enforce
     assert isinstance(prefix, str)
-    for pkg in libs:
-        if pkg.name and not pkg.name.startswith(prefix):
-            ctx.report_manifest(
-                pkg,
-                "name",
-                f"{pkg.name!r} ({pkg.path}) lacks the workspace prefix {prefix!r}; "
-                f"rename it to {prefix + pkg.name.split('/')[-1]!r}",
-            )
+    published = [p for p in voters if not p.private]
+    published_agree = not auto or _share(published, prefix)
+    for pkg in voters:
+        name = pkg.name or ""
+        if name.startswith(prefix):
+            continue
+        if auto and not pkg.private and (not published_agree or not name.startswith("@")):
+            continue  # a published name the published packages do not agree to change
+        ctx.report_manifest(
+            pkg,
+            "name",
+            f"{name!r} ({pkg.path}) lacks the workspace prefix {prefix!r}; "
+            f"rename it to {prefix + name.split('/')[-1]!r}",
+        )
+
+
+def _shared_scope(packages: Sequence[Package]) -> str | None:
+    """The `@scope/` at least two thirds of ``packages`` share (two of them at least)."""
+    scopes = Counter(
+        p.name.split("/", 1)[0] + "/" for p in packages if p.name and p.name.startswith("@")
+    )
+    if not scopes:
+        return None
+    scope, n = scopes.most_common(1)[0]
+    return scope if n >= 2 and n >= MAJORITY * len(packages) else None
+
+
+def _share(packages: Sequence[Package], prefix: str) -> bool:
+    n = sum(1 for p in packages if p.name and p.name.startswith(prefix))
+    return n >= MAJORITY * len(packages)

@@ -2,9 +2,15 @@
 
 Findings are keyed by their fingerprint — code, path and the offending line's text, not its
 number — and counted, so editing elsewhere in a file does not turn an accepted finding into a
-new one. Updating shrinks the counts as findings are fixed and never grows them unless asked.
-An update only touches what the run looked at: entries for files it did not check, or codes
-it did not run, are kept as they are (a `--staged` or `--select` run cannot wipe the rest).
+new one. A finding one fix resolves wherever it occurs (a dependency missing from a
+package.json, however many imports need it) is keyed by its group instead: code, the
+importing package's manifest and the dependency (`IMP002:apps/web/package.json:@repo/auth`),
+so another import of the same package is the same accepted finding, and fixing the manifest
+line removes it. Updating shrinks the counts as findings are fixed and never grows them unless
+asked. An update only touches what the run looked at: entries for files it did not check, or
+codes it did not run, are kept as they are (a `--staged` or `--select` run cannot wipe the
+rest); a group's entry is judged only by a whole-workspace run, the only one that sees every
+import of the package.
 """
 
 from __future__ import annotations
@@ -14,9 +20,14 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from .diagnostics import Diagnostic
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+    from .runner import FileResult, Settings
 
 FORMAT = 1
 
@@ -62,6 +73,67 @@ def split(
     return new, old
 
 
+def coverage(
+    ws: Workspace,
+    settings: Settings,
+    results: Sequence[FileResult],
+    workspace_crashes: Sequence[str],
+    whole: bool,
+) -> Callable[[str, str], bool]:
+    """Whether this run judged ``code`` on ``path`` (so a baseline entry for them can be
+    updated): a checked file, a code enabled there that did not crash (and the suppression
+    check, which every checked file gets); on whole-workspace runs a package's manifest under
+    the workspace rules, and under each file rule that ran on every checked file of the
+    package (the groups keyed by the manifest: each of its imports was judged); a file, or a
+    package, that no longer exists."""
+    from ..workspace import manifest_rel
+    from .source import language_of
+    from .suppressions import SUPPRESSION_CODE
+
+    file_specs = [s for s in settings.specs if s.scope == "file"]
+    file_codes = frozenset(s.code for s in file_specs)
+    ran_on: dict[str, set[str]] = {}
+    everywhere: dict[str, set[str]] = {}  # manifest -> file codes judged on all its files
+    for r in results:
+        if r.skipped is not None:
+            continue
+        crashed = {c.split(":", 1)[0] for c in r.crashes}
+        ran_on[r.path] = {
+            s.code for s in file_specs if s.code not in crashed and settings.enabled_for(s, r.path)
+        }
+        if whole:
+            owner = ws.owner_of(r.path)
+            manifest = manifest_rel(owner.path if owner is not None else ".")
+            everywhere[manifest] = everywhere.get(manifest, set(file_codes)) & ran_on[r.path]
+        ran_on[r.path].add(SUPPRESSION_CODE)
+    if whole:
+        crashed = {c.split(":", 1)[0] for c in workspace_crashes}
+        manifest_codes = {
+            s.code for s in settings.specs if s.scope == "workspace" and s.code not in crashed
+        }
+        for p in (ws.root_package, *ws.packages):
+            manifest = manifest_rel(p.path)
+            codes = ran_on.setdefault(manifest, set())
+            codes.update(everywhere.get(manifest, file_codes))  # no file: nothing to find
+            if p is not ws.root_package:
+                codes.update(manifest_codes)
+    every = {s.code for s in settings.specs} | {SUPPRESSION_CODE}
+
+    def ran(code: str, path: str) -> bool:
+        codes = ran_on.get(path)
+        if codes is not None:
+            return code in codes
+        # a file (or a package) deleted since: its findings cannot come back
+        return (
+            whole
+            and code in every
+            and (language_of(path) is not None or path.rpartition("/")[2] == "package.json")
+            and not (ws.root / path).exists()
+        )
+
+    return ran
+
+
 def covered_by(ran: Callable[[str, str], bool]) -> Callable[[str], bool]:
     """Whether a fingerprint (`CODE:path:line text`) is one the run judged again: ``ran(code,
     path)`` says which code it ran on which path."""
@@ -88,13 +160,14 @@ def update(
 ) -> str:
     """Write the baseline: created from today's findings when missing; otherwise each count
     the run covered becomes min(accepted, today) — or today's, with ``grow`` — and the entries
-    it did not cover stay. Returns what happened."""
+    it did not cover stay (with ``grow``, at least as many as the run saw: a partial run sees
+    some places of a group it does not cover). Returns what happened."""
     current = Counter(d.fingerprint for d in diagnostics)
     kept = Counter({k: v for k, v in accepted.items() if not covered(k)})
     if not path.exists():
         result, what = current, "created"
     elif grow:
-        result = kept + current
+        result = kept | current
         if any(result[k] > accepted[k] for k in result):
             what = "grown"
         else:

@@ -25,7 +25,7 @@ from .deps import WHOLE_WORKSPACE
 from .diagnostics import Diagnostic, Fix
 from .runner import FileResult
 
-FORMAT = 2
+FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -41,6 +41,8 @@ def content_hash(data: bytes) -> str:
 
 
 def _encode(r: FileResult) -> list[object]:
+    # One file's findings, each with its group; the places of a group are merged after the
+    # run (engine.aggregate), so no cached finding has related places.
     return [
         r.parse_error,
         r.suppressed,
@@ -59,6 +61,7 @@ def _encode(r: FileResult) -> list[object]:
                 None
                 if d.fix is None
                 else [d.fix.start, d.fix.end, d.fix.replacement, d.fix.safe, d.fix.description],
+                d.group,
             ]
             for d in r.diagnostics
         ],
@@ -82,6 +85,7 @@ def _decode(path: str, raw: list[object], deps: tuple[str, ...] = ()) -> FileRes
             package,
             fingerprint,
             fix,
+            group,
         ) = d
         out.append(
             Diagnostic(
@@ -97,6 +101,7 @@ def _decode(path: str, raw: list[object], deps: tuple[str, ...] = ()) -> FileRes
                 package,
                 None if fix is None else Fix(*fix),
                 fingerprint,
+                group,
             )
         )
     return FileResult(path, tuple(out), bool(parse_error), None, (), int(suppressed), deps)  # type: ignore[call-overload]

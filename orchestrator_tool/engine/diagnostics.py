@@ -19,6 +19,20 @@ class Fix:
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """Another place a finding occurs (an import that needs the same manifest line)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def sort_key(self) -> tuple[str, int, int]:
+        return (self.path, self.line, self.column)
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     code: str
     name: str
@@ -32,6 +46,14 @@ class Diagnostic:
     package: str | None = None
     fix: Fix | None = None
     fingerprint: str = ""  # stable across unrelated edits: code + path + offending text
+    # The finding this one is a place of, when one fix resolves them all (one missing line in
+    # a package.json): `<manifest>:<what>`. Diagnostics of a code with the same group are
+    # merged after the run (engine.aggregate) into one, keyed `CODE:<group>`.
+    group: str = ""
+    related: tuple[Location, ...] = ()  # the merged finding's other places, in order
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
+
+    def location(self) -> Location:
+        return Location(self.path, self.line, self.column, self.end_line, self.end_column)

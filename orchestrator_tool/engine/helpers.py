@@ -349,27 +349,16 @@ def _import_map(source: SourceFile) -> dict[str, tuple[str, str]]:
     cached = source.memo.get("import_map")
     if isinstance(cached, dict):
         return cached
-    from .imports import imports_of
+    from .imports import bindings, imports_of
 
     out: dict[str, tuple[str, str]] = {}
     for imp in imports_of(source):
-        if imp.type_only or imp.kind not in ("import", "export"):
+        if imp.type_only:
             continue
         stmt = source.data[imp.statement_start : imp.statement_end]
-        parts = re.split(rb"\sfrom\s", stmt, maxsplit=1)
-        if len(parts) != 2:
-            continue
-        head = re.sub(rb"^\s*(?:import|export)\s+(?:type\s+)?", b"", parts[0])
-        default = re.match(rb"([A-Za-z_$][\w$]*)\s*(?:,|$)", head.strip())
-        if default is not None and imp.kind == "import":
-            out.setdefault(default.group(1).decode(), (imp.specifier, "default"))
-        braces = re.search(rb"\{([^}]*)\}", head)
-        for raw in braces.group(1).split(b",") if braces else []:
-            item = re.sub(rb"^\s*type\s+", b"", raw.strip())
-            m = re.match(rb"([\w$]+)(?:\s+as\s+([\w$]+))?$", item)
-            if m:
-                local = (m.group(2) or m.group(1)).decode()
-                out.setdefault(local, (imp.specifier, m.group(1).decode()))
+        for exported, local in bindings(stmt, imp.kind) or ():
+            if exported != "*":  # a namespace is no one function
+                out.setdefault(local, (imp.specifier, exported))
     source.memo["import_map"] = out
     return out
 

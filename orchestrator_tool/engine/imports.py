@@ -228,7 +228,55 @@ def type_only_statement(text: bytes) -> bool:
     return False
 
 
+_FROM = re.compile(rb"\sfrom\s")
+_HEAD = re.compile(rb"^\s*(?:import|export)\s+(?:type\s+)?")
+_DEFAULT = re.compile(rb"([A-Za-z_$][\w$]*)\s*(?:,|$)")
+_NAMESPACE = re.compile(rb"\*\s*as\s+([A-Za-z_$][\w$]*)")
+_BRACES = re.compile(rb"\{([^}]*)\}")
+_ITEM = re.compile(rb"([\w$]+)(?:\s+as\s+([\w$]+))?$")
+_TYPE_ITEM = re.compile(rb"^\s*type\s+")
+
+
+def bindings(statement: bytes, kind: str) -> list[tuple[str, str]] | None:
+    """What an import or re-export statement takes from its module, as (name exported there,
+    local name) pairs: `default` for a default import, `*` for a namespace (`* as ns`); [] for a
+    side-effect import (`import "x"`); None for `export * from`, a require() or an import()
+    (what they take is not in the statement)."""
+    if kind not in ("import", "export"):
+        return None
+    parts = _FROM.split(statement, maxsplit=1)
+    if len(parts) != 2:
+        return [] if kind == "import" else None
+    head = _HEAD.sub(b"", parts[0]).strip()
+    out: list[tuple[str, str]] = []
+    default = _DEFAULT.match(head)
+    if default is not None and kind == "import":
+        out.append(("default", default.group(1).decode()))
+    namespace = _NAMESPACE.search(head)
+    if namespace is not None:
+        out.append(("*", namespace.group(1).decode()))
+    elif kind == "export" and head.startswith(b"*"):
+        return None
+    braces = _BRACES.search(head)
+    for raw in braces.group(1).split(b",") if braces else []:
+        m = _ITEM.match(_TYPE_ITEM.sub(b"", raw.strip()))
+        if m:
+            out.append((m.group(1).decode(), (m.group(2) or m.group(1)).decode()))
+    return out
+
+
 # --------------------------------------------------------------------------- resolution
+
+
+# A name npm gives a new package (validate-npm-package-name): lower case, URL-safe, no `~'!()*`
+# in the name part, not starting with `.` or `_`, scoped as `@scope/name`. A bare specifier
+# outside it is a bundler alias — SvelteKit's `$lib/…`, `$app/…`, `$env/…`, Nuxt's `~/…`,
+# Docusaurus' `@theme/Layout` — never a package a manifest could declare.
+_NPM_NAME = re.compile(r"(?:@[a-z0-9~-][a-z0-9._~-]*/)?[a-z0-9-][a-z0-9._-]*")
+
+
+def is_npm_name(name: str) -> bool:
+    return len(name) <= 214 and _NPM_NAME.fullmatch(name) is not None
 
 
 def package_name_of(specifier: str) -> tuple[str, str]:
@@ -305,6 +353,9 @@ class Resolver:
         return hit
 
     def _resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
+        # Vite's import queries (`./logo.svg?url`, `@repo/ui/styles.css?inline`, `?raw`,
+        # `?worker`) load the file the path before them names.
+        specifier = specifier.partition("?")[0]
         if specifier.startswith(("./", "../")) or specifier in (".", ".."):
             target = posixpath.normpath(posixpath.join(posixpath.dirname(importer), specifier))
             found = self.resolve_file(target)
@@ -337,6 +388,8 @@ class Resolver:
                 subpath=sub,
                 path=_join_pkg(target_pkg.path, sub) if sub else target_pkg.path,
             )
+        if not is_npm_name(name):
+            return Resolution("unresolved", specifier)  # a bundler alias, not a package
         return Resolution("external", package=name, subpath=sub)
 
     def _alias(self, importer: str, specifier: str, package: Package | None) -> Resolution | None:

@@ -21,7 +21,9 @@ A validator is a module (see ``validators/``) that declares:
   (``PRECISION_FLOOR``): a default error is a real defect. ``--strict`` (or
   ``[validators.CODE] severity``) makes it an error again;
 - ``VALID`` and ``INVALID`` examples, run by the test suite and ``orchestrator rules test``;
-- ``check(ctx)``, which calls ``ctx.report(...)`` for each finding;
+- ``check(ctx)``, which calls ``ctx.report(...)`` for each finding (with ``group=`` when one
+  fix resolves several findings, such as one missing package.json line: they are reported as
+  one finding with the others as its related places);
 - a docstring with *What it does / Why / Example / Use instead* sections;
 - optionally a ``<module>.scm`` tree-sitter query beside it, available as ``ctx.captures()``.
 """
@@ -421,8 +423,11 @@ class Context:
         *,
         fix: Fix | None = None,
         span: tuple[int, int] | None = None,
+        group: str = "",
     ) -> None:
-        """Report a finding at ``node`` (or the byte ``span``)."""
+        """Report a finding at ``node`` (or the byte ``span``). ``group`` names the fix when
+        one fix resolves this finding and others (`<manifest>:<missing dependency>`): those
+        findings are reported as one, here and at the others' places (engine.aggregate)."""
         if span is None:
             if node is None:
                 raise ValueError("report() needs a node or a span")
@@ -450,6 +455,7 @@ class Context:
                 package=self.package.name if self.package else None,
                 fix=fix,
                 fingerprint=f"{self.spec.code}:{self.source.path}:{' '.join(snippet.split())}",
+                group=group,
             )
         )
 

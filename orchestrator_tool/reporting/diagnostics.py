@@ -11,10 +11,12 @@ from . import count
 
 if TYPE_CHECKING:
     from ..api import ValidationReport
-    from ..engine.diagnostics import Diagnostic
+    from ..engine.diagnostics import Diagnostic, Location
     from ..engine.validator import ValidatorSpec
 
 Style = Callable[[str], str]
+# The other places of a merged finding (engine.aggregate) the text report lists under it.
+SHOWN_PLACES = 10
 
 
 def _plain(s: str) -> str:
@@ -60,6 +62,14 @@ def text(
         lines.append(
             f"  {d.line}:{d.column}  {sev}  {d.message}  {dim(d.code + ' ' + d.name)}{fixable}"
         )
+        if d.related:
+            lines.append(f"        {_more(d)}:")
+            lines.extend(
+                dim(f"          {p.path}:{p.line}:{p.column}") for p in d.related[:SHOWN_PLACES]
+            )
+            if len(d.related) > SHOWN_PLACES:
+                hidden = len(d.related) - SHOWN_PLACES
+                lines.append(dim(f"          … and {hidden} more (--format json lists them)"))
     if report.diagnostics:
         lines.append("")
     for path, n in report.fixed:
@@ -102,6 +112,40 @@ def text(
     return "\n".join(lines) + "\n"
 
 
+def _more(d: Diagnostic) -> str:
+    """`and 138 more imports`: the places a merged finding holds besides its own (every group
+    today is imports that need one manifest line)."""
+    return f"and {count(len(d.related), 'more import')}"
+
+
+def _with_more(d: Diagnostic) -> str:
+    return f"{d.message} ({_more(d)})" if d.related else d.message
+
+
+def _place_json(p: Location) -> dict[str, object]:
+    return {
+        "path": p.path,
+        "line": p.line,
+        "column": p.column,
+        "endLine": p.end_line,
+        "endColumn": p.end_column,
+    }
+
+
+def _sarif_location(p: Location) -> dict[str, object]:
+    return {
+        "physicalLocation": {
+            "artifactLocation": {"uri": p.path, "uriBaseId": "%SRCROOT%"},
+            "region": {
+                "startLine": p.line,
+                "startColumn": p.column,
+                "endLine": p.end_line,
+                "endColumn": p.end_column,
+            },
+        }
+    }
+
+
 def _diag_json(d: Diagnostic) -> dict[str, object]:
     out: dict[str, object] = {
         "code": d.code,
@@ -116,6 +160,9 @@ def _diag_json(d: Diagnostic) -> dict[str, object]:
         "package": d.package,
         "fingerprint": d.fingerprint,
     }
+    if d.related:
+        # every place of a finding one fix resolves, its own first
+        out["locations"] = [_place_json(p) for p in (d.location(), *d.related)]
     if d.fix is not None:
         out["fix"] = {
             "replacement": d.fix.replacement,
@@ -151,7 +198,7 @@ def github(report: ValidationReport, per_severity: int = 10, total: int = 50) ->
             f"file={_gh_prop(d.path)},line={d.line},col={d.column},"
             f"endLine={d.end_line},endColumn={d.end_column},title={_gh_prop(d.code + ' ' + d.name)}"
         )
-        out.append(f"::{level} {props}::{_gh_data(d.message)}")
+        out.append(f"::{level} {props}::{_gh_data(_with_more(d))}")
     hidden = len(report.diagnostics) - sum(used.values())
     if hidden > 0:
         out.append(f"::notice::{hidden} more finding(s) not annotated; see the step summary")
@@ -173,7 +220,7 @@ def markdown_summary(report: ValidationReport) -> str:
     if report.diagnostics:
         lines += ["", "| file | line | code | message |", "| --- | --- | --- | --- |"]
         for d in report.diagnostics:
-            msg = d.message.replace("|", "\\|")
+            msg = _with_more(d).replace("|", "\\|")
             lines.append(f"| `{d.path}` | {d.line}:{d.column} | {d.code} | {msg} |")
     return "\n".join(lines) + "\n"
 
@@ -196,22 +243,15 @@ def sarif(report: ValidationReport, specs: Sequence[ValidatorSpec], version: str
         result: dict[str, object] = {
             "ruleId": d.code,
             "level": _sarif_level(d.severity),
-            "message": {"text": d.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": d.path, "uriBaseId": "%SRCROOT%"},
-                        "region": {
-                            "startLine": d.line,
-                            "startColumn": d.column,
-                            "endLine": d.end_line,
-                            "endColumn": d.end_column,
-                        },
-                    }
-                }
-            ],
+            "message": {"text": _with_more(d)},
+            "locations": [_sarif_location(d.location())],
             "partialFingerprints": {"orchestratorFingerprint/v1": d.fingerprint},
         }
+        if d.related:
+            # the other places one fix resolves (the other imports that need the line)
+            result["relatedLocations"] = [
+                {"id": i, **_sarif_location(p)} for i, p in enumerate(d.related, start=1)
+            ]
         if d.code in index:
             result["ruleIndex"] = index[d.code]
         results.append(result)
@@ -248,7 +288,7 @@ def junit(report: ValidationReport) -> str:
         by_file.setdefault(d.path, []).append(d)
     cases = []
     for path, diags in sorted(by_file.items()):
-        body = "\n".join(f"{d.line}:{d.column} {d.code} {d.message}" for d in diags)
+        body = "\n".join(f"{d.line}:{d.column} {d.code} {_with_more(d)}" for d in diags)
         cases.append(
             f'    <testcase classname="orchestrator.validate" name={quoteattr(path)}>\n'
             f"      <failure message={quoteattr(f'{len(diags)} finding(s)')}>"

@@ -1,0 +1,295 @@
+"""A workspace package's entry point: which file it is, and whether it exports a name.
+
+The entry is the file `import "@repo/ui"` loads: the target of `exports["."]`, else of the
+manifest's `source`, `types`, `module` or `main` — a built path (`./dist/index.mjs`) that is
+not there is read as its source (`src/index.ts`) — else `index` or `src/index`. Its names are
+read from its tree (declarations, `export { … }`, `export * as`, `export default`) and through
+`export * from` within the workspace, a few hops deep. Nothing here runs unless a rule asks
+(IMP004 asks once it has a finding to word); each file is parsed once per run and process, and
+every file a verdict was read from is recorded for the result cache.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import deps
+from .imports import per_workspace, resolver_for
+from .source import SourceFile, language_of
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from ..jsonc import JSONValue
+    from ..workspace import Package, Workspace
+
+MAX_HOPS = 4
+_MANIFEST_FIELDS = ("source", "types", "typings", "module", "main")
+# `exports` conditions in the order a TypeScript-aware bundler would pick a source-like file
+_CONDITIONS = ("source", "types", "import", "module", "default", "require", "node")
+_BUILT = ("dist/", "build/", "lib/", "out/", "esm/", "cjs/")
+_DECLARATIONS = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "class_declaration",
+        "abstract_class_declaration",
+        "type_alias_declaration",
+        "interface_declaration",
+        "enum_declaration",
+        "internal_module",
+        "module",
+    }
+)
+_BINDING_NAMES = frozenset(
+    {"identifier", "shorthand_property_identifier_pattern", "shorthand_property_identifier"}
+)
+
+
+@dataclass(frozen=True)
+class _Module:
+    names: frozenset[str]  # what the file exports itself (and through `export { } from`)
+    stars: tuple[str, ...]  # the specifiers of its `export * from`
+    opaque: bool  # `export =` or CommonJS: what it exports cannot be read
+
+
+@dataclass
+class EntryIndex:
+    """Entries and their exported names, per workspace and process."""
+
+    workspace: Workspace
+    _entries: dict[str, tuple[str | None, frozenset[str]]] = field(default_factory=dict)
+    _modules: dict[str, _Module | None] = field(default_factory=dict)
+    _verdicts: dict[tuple[str, str], tuple[bool | None, frozenset[str]]] = field(
+        default_factory=dict
+    )
+
+    def exports(self, package: Package, name: str) -> bool | None:
+        """Whether the package's entry exports ``name`` (`default` for its default export):
+        None when it cannot tell (no entry found, `export =`, a star from outside)."""
+        key = (package.path, name)
+        if key not in self._verdicts:
+            with deps.collecting() as read:
+                verdict = self._exports(package, name)
+            self._verdicts[key] = (verdict, frozenset(read))
+        verdict, read_then = self._verdicts[key]
+        deps.replay(read_then)
+        return verdict
+
+    def _exports(self, package: Package, name: str) -> bool | None:
+        entry = self.entry(package)
+        if entry is None:
+            return None
+        return self._find(entry, package, name, 0, set())
+
+    def _find(
+        self, rel: str, package: Package, name: str, hops: int, seen: set[str]
+    ) -> bool | None:
+        if rel in seen:
+            return False
+        seen.add(rel)
+        module = self._module(rel)
+        if module is None or module.opaque:
+            return None
+        if name in module.names:
+            return True
+        unsure = False
+        resolver = resolver_for(self.workspace)
+        for spec in module.stars:
+            if name == "default":
+                break  # `export *` never re-exports a default
+            target = resolver.resolve(rel, spec, self.workspace.owner_of(rel) or package)
+            path = target.path if target.exists else None
+            if target.kind == "workspace" and not target.subpath and target.package:
+                path = self.entry(self.workspace.by_name[target.package])  # another package's
+            if hops >= MAX_HOPS or path is None:
+                unsure = True
+                continue
+            found = self._find(path, package, name, hops + 1, seen)
+            if found:
+                return True
+            unsure = unsure or found is None
+        return None if unsure else False
+
+    def entry(self, package: Package) -> str | None:
+        """The file, relative to the root, that an import of the package's name loads."""
+        if package.path not in self._entries:
+            with deps.collecting() as read:
+                found = self._entry(package)
+            self._entries[package.path] = (found, frozenset(read))
+        found, read_then = self._entries[package.path]
+        deps.replay(read_then)  # its manifest, for the result cache
+        return found
+
+    def _entry(self, package: Package) -> str | None:
+        resolver = resolver_for(self.workspace)
+        targets = _targets(package.exports)
+        if package.exports is None:
+            targets += _manifest_targets(self.workspace, package)
+        for target in (*targets, "index", "src/index"):
+            rel = posixpath.normpath(posixpath.join(package.path, target))
+            found = resolver.resolve_file(rel) or _source_of(resolver.resolve_file, package, target)
+            if found is not None:
+                return found
+        return None
+
+    def _module(self, rel: str) -> _Module | None:
+        deps.record(rel)
+        if rel not in self._modules:
+            self._modules[rel] = _read_module(self.workspace, rel)
+        return self._modules[rel]
+
+
+def entry_index_for(workspace: Workspace) -> EntryIndex:
+    return per_workspace(_INDEXES, workspace, EntryIndex)
+
+
+_INDEXES: dict[int, tuple[Workspace, EntryIndex]] = {}
+
+
+def _targets(exports: JSONValue) -> list[str]:
+    """The files `exports["."]` names, most source-like first."""
+    root: JSONValue = exports
+    if isinstance(exports, dict) and any(k.startswith(".") for k in exports):
+        root = exports.get(".")
+    out: list[str] = []
+
+    def walk(value: JSONValue) -> None:
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+        elif isinstance(value, dict):
+            for cond in (*_CONDITIONS, *value):
+                if cond in value:
+                    walk(value[cond])
+
+    walk(root)
+    return list(dict.fromkeys(out))
+
+
+def _manifest_targets(ws: Workspace, package: Package) -> list[str]:
+    from .. import jsonc
+    from ..errors import InputError
+    from ..workspace import manifest_rel
+
+    rel = manifest_rel(package.path)
+    deps.record(rel)
+    try:
+        doc = jsonc.load(ws.root / rel, what="package.json")
+    except InputError:
+        return []  # read when the workspace was scanned: changed since, or gone
+    if not isinstance(doc, dict):
+        return []
+    return [v for k in _MANIFEST_FIELDS if isinstance(v := doc.get(k), str)]
+
+
+def _source_of(
+    resolve_file: Callable[[str], str | None], package: Package, target: str
+) -> str | None:
+    """A built entry (`./dist/index.mjs`, `./dist/index.d.ts`) read as its source: the same
+    path under `src/` without the extension (`src/index`, then `.ts`, `.tsx`, …)."""
+    inner = posixpath.normpath(target)
+    for built in _BUILT:
+        if inner.startswith(built):
+            stem = inner[len(built) :]
+            for ext in (".d.ts", ".d.mts", ".d.cts", ".mjs", ".cjs", ".js", ".jsx"):
+                if stem.endswith(ext):
+                    stem = stem[: -len(ext)]
+                    break
+            return resolve_file(posixpath.join(package.path, "src", stem))
+    return None
+
+
+def _read_module(ws: Workspace, rel: str) -> _Module | None:
+    language = language_of(rel)
+    if language is None or language == "python":
+        return None
+    try:
+        data = (ws.root / rel).read_bytes()
+    except OSError:
+        return None
+    if len(data) > 1_000_000:
+        return None
+    source = SourceFile(rel, data, language)
+    names: set[str] = set()
+    stars: list[str] = []
+    opaque = b"module.exports" in data
+    for node in source.tree.root_node.named_children:
+        if node.type != "export_statement":
+            continue
+        kinds = [c.type for c in node.children]
+        if "=" in kinds:
+            opaque = True  # export = x
+        elif "default" in kinds:
+            names.add("default")
+        elif "*" in kinds:
+            src = node.child_by_field_name("source")
+            text = _string(source, src)
+            if text is not None:
+                stars.append(text)
+        decl = node.child_by_field_name("declaration")
+        if decl is not None:
+            names.update(_declared(source, decl))
+        for child in node.named_children:
+            if child.type == "export_clause":
+                for spec in child.named_children:
+                    if spec.type != "export_specifier":
+                        continue
+                    alias = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
+                    if alias is not None:
+                        names.add(source.text(alias).strip("'\""))
+            elif child.type == "namespace_export":
+                names.update(source.text(c) for c in child.named_children)
+    return _Module(frozenset(names), tuple(stars), opaque)
+
+
+def _declared(source: SourceFile, decl: Node) -> set[str]:
+    if decl.type == "ambient_declaration":  # export declare const x / function f
+        out: set[str] = set()
+        for child in decl.named_children:
+            out |= _declared(source, child)
+        return out
+    if decl.type in _DECLARATIONS:
+        name = decl.child_by_field_name("name")
+        return {source.text(name)} if name is not None else set()
+    if decl.type in ("lexical_declaration", "variable_declaration"):
+        out = set()
+        for d in decl.named_children:
+            if d.type != "variable_declarator":
+                continue
+            target = d.child_by_field_name("name")
+            if target is not None:
+                out |= _pattern_names(source, target)
+        return out
+    return set()
+
+
+def _pattern_names(source: SourceFile, node: Node) -> set[str]:
+    """The names a binding pattern declares (`a`, `{ b, c: d, e = 1 }`, `[f, ...g]`)."""
+    if node.type in _BINDING_NAMES:
+        return {source.text(node)}
+    if node.type == "pair_pattern":  # `{ c: d }` declares d
+        value = node.child_by_field_name("value")
+        return _pattern_names(source, value) if value is not None else set()
+    if node.type in ("assignment_pattern", "object_assignment_pattern"):  # not the default
+        left = node.child_by_field_name("left")
+        return _pattern_names(source, left) if left is not None else set()
+    out: set[str] = set()
+    if node.type in ("object_pattern", "array_pattern", "rest_pattern"):
+        for child in node.named_children:
+            out |= _pattern_names(source, child)
+    return out
+
+
+def _string(source: SourceFile, node: Node | None) -> str | None:
+    if node is None or node.type != "string":
+        return None
+    for child in node.named_children:
+        if child.type == "string_fragment":
+            return source.text(child)
+    return None

@@ -1,0 +1,130 @@
+"""Where an import leads: npm names, bundler aliases and Vite's import queries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from orchestrator_tool import api
+from orchestrator_tool.engine.imports import Resolver, is_npm_name
+from orchestrator_tool.workspace import scan
+
+from .conftest import write
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["zod", "@repo/ui", "lodash.merge", "@trigger.dev/sdk", "tippy.js", "a-b_c", "@a~b/c"],
+)
+def test_names_npm_gives_packages(name: str) -> None:
+    assert is_npm_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["$lib", "$env", "$app", "$service-worker", "~", "@theme/Layout", "_private", ".bin", ""],
+)
+def test_names_npm_never_gives_a_package(name: str) -> None:
+    assert not is_npm_name(name)
+
+
+def _svelte_app(root: Path) -> Path:
+    write(root / "package.json", json.dumps({"name": "root", "private": True}))
+    write(root / "pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/*\n")
+    write(
+        root / "apps/site/package.json",
+        json.dumps(
+            {
+                "name": "site",
+                "dependencies": {"@repo/ui": "workspace:*", "svelte": "^5"},
+                "devDependencies": {"@sveltejs/kit": "^2"},
+            }
+        ),
+    )
+    write(root / "apps/site/tsconfig.json", json.dumps({"extends": "./.svelte-kit/tsconfig.json"}))
+    write(
+        root / "packages/ui/package.json",
+        json.dumps(
+            {
+                "name": "@repo/ui",
+                "exports": {".": "./src/index.ts", "./styles.css": "./src/styles.css"},
+            }
+        ),
+    )
+    write(root / "packages/ui/src/index.ts", "export const Button = 1;\n")
+    write(root / "packages/ui/src/styles.css", "a { color: red; }\n")
+    return root
+
+
+def test_sveltekit_specifiers_are_not_undeclared_packages(tmp_path: Path) -> None:
+    root = _svelte_app(tmp_path)
+    write(
+        root / "apps/site/src/routes/+page.server.ts",
+        'import { db } from "$lib/server/db";\n'
+        'import { SECRET } from "$env/static/private";\n'
+        'import { goto } from "$app/navigation";\n'
+        'import { files } from "$service-worker";\n'
+        'import { error } from "@sveltejs/kit";\n'
+        'import { Card } from "@components/card";\n'
+        'import { clsx } from "clsx";\n',
+    )
+    report = api.validate(scan(root), select=["IMP003"], use_cache=False, jobs=1)
+    # without SvelteKit's generated tsconfig, a kit.alias that looks like a package name is
+    # one: svelte.config.js is code, and is not run
+    assert sorted(d.message.split(" ")[0] for d in report.diagnostics) == [
+        "@components/card",
+        "clsx",
+    ]
+    # with it (`svelte-kit sync` writes it from kit.alias), the alias resolves as TypeScript's
+    write(
+        root / "apps/site/.svelte-kit/tsconfig.json",
+        json.dumps(
+            {
+                "compilerOptions": {
+                    "paths": {
+                        "$lib": ["../src/lib"],
+                        "$lib/*": ["../src/lib/*"],
+                        "@components": ["../src/components"],
+                        "@components/*": ["../src/components/*"],
+                    }
+                }
+            }
+        ),
+    )
+    report = api.validate(scan(root), select=["IMP003"], use_cache=False, jobs=1)
+    assert [d.message.split(" ")[0] for d in report.diagnostics] == ["clsx"]
+
+
+def test_vite_import_queries_resolve_to_the_file_before_them(tmp_path: Path) -> None:
+    root = _svelte_app(tmp_path)
+    write(root / "apps/site/src/logo.svg", "<svg/>\n")
+    ws = scan(root)
+    site = ws.by_name["site"]
+    resolver = Resolver(ws)
+    url = resolver.resolve("apps/site/src/app.ts", "./logo.svg?url", site)
+    assert (url.kind, url.path, url.exists) == ("relative", "apps/site/src/logo.svg", True)
+    inline = resolver.resolve("apps/site/src/app.ts", "@repo/ui/styles.css?inline", site)
+    assert (inline.kind, inline.package, inline.subpath) == (
+        "workspace",
+        "@repo/ui",
+        "./styles.css",
+    )
+    raw = resolver.resolve("apps/site/src/app.ts", "svelte/package.json?raw", site)
+    assert (raw.kind, raw.package, raw.subpath) == ("external", "svelte", "./package.json")
+    write(
+        root / "apps/site/src/app.ts",
+        'import css from "@repo/ui/styles.css?inline";\n'
+        'import Worker from "@repo/ui/src/index.ts?worker";\n'
+        'import logo from "./logo.svg?url";\n',
+    )
+    report = api.validate(scan(root), select=["IMP004"], use_cache=False, jobs=1)
+    # the exported stylesheet is fine with its query; the worker reaches past the exports
+    assert [(d.line, d.message) for d in report.diagnostics] == [
+        (
+            2,
+            "@repo/ui's exports do not expose './src/index.ts'; "
+            "import an exported path or add it to its exports",
+        )
+    ]
