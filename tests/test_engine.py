@@ -494,6 +494,13 @@ def test_a_project_nested_outside_the_workspace_is_checked_against_its_own_manif
     )
     doc = json.loads(run_cli("validate", "--format", "json", "docs", cwd=repo).stdout)
     assert doc["summary"]["nestedProjects"] == ["docs"]
+    # a workspace package it imports but does not declare comes from the registry for it
+    write(repo / "docs/src/auth.ts", 'export { auth } from "@repo/auth";\n')
+    imp002 = api.validate(ws, paths=["docs/src/auth.ts"], cwd=repo, select=["IMP002"], jobs=1)
+    assert [d.message for d in imp002.diagnostics] == [
+        "@repo/auth is a workspace package but docs/package.json does not declare it; "
+        "add @repo/auth to its dependencies with a version range"
+    ]
     # the scan and the package graph do not change
     assert "docs" not in {p.path for p in ws.packages}
     # a package.json that only says "type": "module" is no project of its own

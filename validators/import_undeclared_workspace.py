@@ -73,11 +73,17 @@ def check(ctx: Context) -> None:
         if declares(pkg, res.package):
             continue
         manifest = manifest_rel(pkg.path)
+        # A project outside the workspace cannot use the workspace: protocol: it installs the
+        # package from the registry like any other dependency.
+        fix = (
+            f"add {res.package} to its dependencies with a version range"
+            if pkg.nested
+            else f'add "{res.package}": "workspace:*"'
+        )
         ctx.report(
             span=(imp.start - 1, imp.end + 1),
             message=(
-                f"{res.package} is a workspace package but {manifest} does not declare it; "
-                f'add "{res.package}": "workspace:*"'
+                f"{res.package} is a workspace package but {manifest} does not declare it; {fix}"
             ),
             group=f"{manifest}:{res.package}",  # one missing line, however many imports
         )
