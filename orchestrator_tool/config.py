@@ -3,7 +3,7 @@
 ```toml
 [validate]
 exclude = ["legacy/**"]            # added to the default excludes
-honour-eslint-disable = true
+honour-eslint-disable = true       # and biome-ignore comments
 
 [validators.ANY001]
 severity = "warning"
@@ -146,7 +146,8 @@ def models() -> type[BaseModel]:
         honour_eslint_disable: bool = Field(
             True,
             alias="honour-eslint-disable",
-            description="Let eslint-disable comments silence the equivalent validators.",
+            description="Let eslint-disable and biome-ignore comments silence the equivalent "
+            "validators.",
         )
         max_file_size: int = Field(
             1024 * 1024, gt=0, alias="max-file-size", description="Skip larger files (bytes)."

@@ -267,14 +267,17 @@ def _xml_text(s: str) -> str:
 def validator_table(specs: Sequence[ValidatorSpec]) -> str:
     """The README's validator table, generated from the validators themselves."""
     lines = [
-        "| code | name | default | what it checks | honours eslint-disable for | fix |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| code | name | default | what it checks | honours eslint-disable for "
+        "| honours biome-ignore for | fix |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for s in specs:
         eslint = ", ".join(f"`{e}`" for e in s.eslint_equivalents) or "—"
+        biome = ", ".join(f"`{e}`" for e in s.biome_equivalents) or "—"
         fixable = s.fix or "—"
         default = s.severity if s.default_enabled else f"off ({s.severity} when on)"
         lines.append(
-            f"| {s.code} | `{s.name}` | {default} | {s.summary()} | {eslint} | {fixable} |"
+            f"| {s.code} | `{s.name}` | {default} | {s.summary()} | {eslint} | {biome} "
+            f"| {fixable} |"
         )
     return "\n".join(lines) + "\n"
