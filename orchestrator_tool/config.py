@@ -3,6 +3,7 @@
 ```toml
 [validate]
 exclude = ["legacy/**"]            # added to the default excludes
+honour-eslintignore = true         # the repository's .eslintignore files exclude too
 honour-eslint-disable = true       # and biome-ignore comments
 
 [validators.ANY001]
@@ -79,6 +80,7 @@ class Config:
     path: str | None = None
     exclude: tuple[str, ...] = ()
     default_excludes: bool = True
+    honour_eslintignore: bool = True
     honour_eslint_disable: bool = True
     max_file_size: int = 1024 * 1024
     select: tuple[str, ...] = ()
@@ -142,6 +144,12 @@ def models() -> type[BaseModel]:
             True,
             alias="default-excludes",
             description="Leave out generated output (dist/, .next/, *.gen.ts, ...).",
+        )
+        honour_eslintignore: bool = Field(
+            True,
+            alias="honour-eslintignore",
+            description="Leave out what the repository's .eslintignore files ignore (the "
+            "root's and nested ones, each for the files under its folder), like `exclude`.",
         )
         honour_eslint_disable: bool = Field(
             True,
@@ -374,6 +382,7 @@ def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
         path=path,
         exclude=tuple(v.get("exclude", ())),
         default_excludes=bool(v.get("default-excludes", True)),
+        honour_eslintignore=bool(v.get("honour-eslintignore", True)),
         honour_eslint_disable=bool(v.get("honour-eslint-disable", True)),
         max_file_size=int(v.get("max-file-size", 1024 * 1024)),
         select=tuple(v.get("select", ())),

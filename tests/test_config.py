@@ -103,6 +103,7 @@ def test_schema_validates_a_real_config(repo) -> None:
         "validate": {
             "exclude": ["x/**"],
             "honour-eslint-disable": False,
+            "honour-eslintignore": False,
         },
         "validators": {"ANY001": {"severity": "warning", "options": {"ignoreRestArgs": True}}},
         "overrides": [{"paths": ["apps/**"], "validators": {"IMP003": {"enabled": False}}}],
@@ -111,7 +112,10 @@ def test_schema_validates_a_real_config(repo) -> None:
     jsonschema.validate(doc, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"validate": {"unknown": 1}}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"validate": {"honour-eslintignore": "yes"}}, schema)
     validate = schema["$defs"]["ValidateConfig"]["properties"]
+    assert ".eslintignore" in validate["honour-eslintignore"]["description"]
     assert "biome-ignore" in validate["honour-eslint-disable"]["description"]
 
 
