@@ -23,10 +23,8 @@ if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
 NAME = ".eslintignore"
-MAX_BYTES = 256 * 1024  # an ignore file is a few lines; a larger one is not read
-
-
 _NESTED = "/" + NAME
+MAX_BYTES = 256 * 1024  # an ignore file is a few lines; a larger one is not read
 
 
 def is_ignore_file(rel: str) -> bool:
@@ -36,50 +34,44 @@ def is_ignore_file(rel: str) -> bool:
 class EslintIgnore:
     """Which files the `.eslintignore` files leave out. ``known``: every `.eslintignore` of the
     repository, when the caller has listed the repository anyway; without it each folder a
-    file sits in is looked at once (a few files: a hook, a change). Parsed files are kept by
-    the instance, so one run reads each once."""
+    file sits in is looked at once (a few files: a hook, a change). Parsed files, and which
+    apply in each folder, are kept by the instance: one run reads each file once."""
 
     def __init__(self, root: Path, known: Iterable[str] | None = None) -> None:
         self.root = root
         self._real_root = os.path.realpath(root)
-        self._specs: dict[str, GitIgnoreSpec | None] = {}  # folder ("" = root) -> spec
-        self._known: list[str] | None = None
+        self._known: set[str] | None = None
         if known is not None:
-            folders = {rel[: -len(NAME)].rstrip("/") for rel in known if is_ignore_file(rel)}
-            # Deepest first: the first folder with a matching pattern decides.
-            self._known = sorted(folders, key=lambda f: (-f.count("/"), f))
-            if "" in folders:
-                self._known.remove("")
-                self._known.append("")
+            self._known = {rel[: -len(NAME)].rstrip("/") for rel in known if is_ignore_file(rel)}
+        # folder ("" = the root) -> the ignore files that apply in it, deepest first
+        self._applying: dict[str, list[tuple[str, GitIgnoreSpec]]] = {}
 
     def excluded(self, rel: str) -> bool:
-        for folder in self._folders(rel):
-            spec = self._spec(folder)
-            if spec is None:
-                continue
+        for folder, spec in self._applicable(rel.rpartition("/")[0]):
+            # The deepest file with a pattern matching the file decides.
             verdict = spec.check_file(rel[len(folder) + 1 :] if folder else rel).include
             if verdict is not None:
                 return verdict
         return False
 
-    def _folders(self, rel: str) -> Iterable[str]:
-        """The folders above ``rel`` that may hold an ignore file, deepest first."""
-        if self._known is not None:
-            return [f for f in self._known if not f or rel.startswith(f + "/")]
-        parts = rel.split("/")[:-1]
-        return ["/".join(parts[:i]) for i in range(len(parts), -1, -1)]
+    def _applicable(self, folder: str) -> list[tuple[str, GitIgnoreSpec]]:
+        found = self._applying.get(folder)
+        if found is None:
+            outer = self._applicable(folder.rpartition("/")[0]) if folder else []
+            spec = self._spec(folder)
+            found = [(folder, spec), *outer] if spec is not None else outer
+            self._applying[folder] = found
+        return found
 
     def _spec(self, folder: str) -> GitIgnoreSpec | None:
-        if folder in self._specs:
-            return self._specs[folder]
-        spec = None
+        if self._known is not None and folder not in self._known:
+            return None
         lines = self._read(folder)
-        if lines:
-            from pathspec import GitIgnoreSpec
+        if not lines:
+            return None
+        from pathspec import GitIgnoreSpec
 
-            spec = GitIgnoreSpec.from_lines(lines)
-        self._specs[folder] = spec
-        return spec
+        return GitIgnoreSpec.from_lines(lines)
 
     def _read(self, folder: str) -> list[str]:
         path = os.path.join(self.root, folder, NAME)

@@ -147,7 +147,7 @@ def select(
         # Existence is checked when each file is read (or its cache entry stat-ed).
         found: list[str] = []
         rels = workspace_files(root, supported_only=True, check_exists=False, ignore_files=found)
-        excluder = Excluder(excludes, EslintIgnore(root, found) if eslintignore else None)
+        excluder = Excluder(excludes, EslintIgnore(root, found) if eslintignore and found else None)
         kept = [r for r in rels if not excluder.excluded(r)]
         return Selection(tuple((r, None) for r in kept), "workspace", len(rels) - len(kept))
     excluder = Excluder(excludes, EslintIgnore(root) if eslintignore else None)
