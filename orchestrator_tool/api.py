@@ -660,8 +660,10 @@ def validate(
         strict=strict or config.strict,
     )
     excludes = (*(file_sel.DEFAULT_EXCLUDES if config.default_excludes else ()), *config.exclude)
+    ignore_files = config.honour_eslintignore
+    pick = functools.partial(file_sel.select, ws.root, excludes=excludes, eslintignore=ignore_files)
     if staged:
-        selection = file_sel.staged(ws.root, excludes=excludes, force_exclude=True)
+        selection = file_sel.staged(ws.root, excludes, True, ignore_files)
     elif base is not None or affected_only:
         cs = resolve_change_source(ws, base=base, cwd=cwd, env=env)
         if affected_only:
@@ -671,11 +673,9 @@ def validate(
             candidates = [r for r in listing if any(r.startswith(pre) for pre in prefixes)]
         else:
             candidates = [f.path for f in cs.files if (ws.root / f.path).is_file()]
-        selection = file_sel.select(ws.root, candidates=candidates, excludes=excludes)
+        selection = pick(candidates=candidates)
     else:
-        selection = file_sel.select(
-            ws.root, paths=paths, cwd=cwd, force_exclude=force_exclude, excludes=excludes
-        )
+        selection = pick(paths=paths, cwd=cwd, force_exclude=force_exclude)
     from .engine.projects import nested_project_folders
     from .workspace import with_nested_projects
 

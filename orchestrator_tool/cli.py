@@ -299,7 +299,7 @@ def _check_output(output: Path | None) -> None:
 @click.option(
     "--no-eslint-disable",
     is_flag=True,
-    help="Ignore eslint-disable comments (only orchestrator-ignore counts).",
+    help="Ignore eslint-disable and biome-ignore comments (only orchestrator-ignore counts).",
 )
 @click.option(
     "--strict",
@@ -659,6 +659,8 @@ def rules_explain(code: str) -> None:
         click.echo("\nOptions (defaults): " + ", ".join(f"{k}={v!r}" for k, v in s.options.items()))
     if s.eslint_equivalents:
         click.echo("Honours eslint-disable comments for: " + ", ".join(s.eslint_equivalents))
+    if s.biome_equivalents:
+        click.echo("Honours biome-ignore comments for: " + ", ".join(s.biome_equivalents))
     if s.precision is not None:
         click.echo(
             "Precision on the held-out corpus (right/judged, share, Wilson 95% lower bound): "

@@ -3,7 +3,8 @@
 ```toml
 [validate]
 exclude = ["legacy/**"]            # added to the default excludes
-honour-eslint-disable = true
+honour-eslintignore = true         # the repository's .eslintignore files exclude too
+honour-eslint-disable = true       # and biome-ignore comments
 
 [validators.ANY001]
 severity = "warning"
@@ -79,6 +80,7 @@ class Config:
     path: str | None = None
     exclude: tuple[str, ...] = ()
     default_excludes: bool = True
+    honour_eslintignore: bool = True
     honour_eslint_disable: bool = True
     strict: bool = False
     max_file_size: int = 1024 * 1024
@@ -144,10 +146,17 @@ def models() -> type[BaseModel]:
             alias="default-excludes",
             description="Leave out generated output (dist/, .next/, *.gen.ts, ...).",
         )
+        honour_eslintignore: bool = Field(
+            True,
+            alias="honour-eslintignore",
+            description="Leave out what the repository's .eslintignore files ignore (the "
+            "root's and nested ones, each for the files under its folder), like `exclude`.",
+        )
         honour_eslint_disable: bool = Field(
             True,
             alias="honour-eslint-disable",
-            description="Let eslint-disable comments silence the equivalent validators.",
+            description="Let eslint-disable and biome-ignore comments silence the equivalent "
+            "validators.",
         )
         max_file_size: int = Field(
             1024 * 1024, gt=0, alias="max-file-size", description="Skip larger files (bytes)."
@@ -379,6 +388,7 @@ def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
         path=path,
         exclude=tuple(v.get("exclude", ())),
         default_excludes=bool(v.get("default-excludes", True)),
+        honour_eslintignore=bool(v.get("honour-eslintignore", True)),
         honour_eslint_disable=bool(v.get("honour-eslint-disable", True)),
         strict=bool(v.get("strict", False)),
         max_file_size=int(v.get("max-file-size", 1024 * 1024)),

@@ -100,7 +100,11 @@ def test_schema_validates_a_real_config(repo) -> None:
     schema = json.loads(run_cli("config", "--schema", cwd=repo).stdout)
     jsonschema.Draft202012Validator.check_schema(schema)
     doc = {
-        "validate": {"exclude": ["x/**"], "honour-eslint-disable": False},
+        "validate": {
+            "exclude": ["x/**"],
+            "honour-eslint-disable": False,
+            "honour-eslintignore": False,
+        },
         "validators": {"ANY001": {"severity": "warning", "options": {"ignoreRestArgs": True}}},
         "overrides": [{"paths": ["apps/**"], "validators": {"IMP003": {"enabled": False}}}],
         "affected": {"default-base": "origin/main"},
@@ -108,6 +112,11 @@ def test_schema_validates_a_real_config(repo) -> None:
     jsonschema.validate(doc, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"validate": {"unknown": 1}}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"validate": {"honour-eslintignore": "yes"}}, schema)
+    validate = schema["$defs"]["ValidateConfig"]["properties"]
+    assert ".eslintignore" in validate["honour-eslintignore"]["description"]
+    assert "biome-ignore" in validate["honour-eslint-disable"]["description"]
 
 
 def test_config_command_prints_the_effective_settings(repo) -> None:

@@ -301,6 +301,7 @@ def test_cli_rules_commands(repo) -> None:
     explain = run_cli("rules", "explain", "ANY001", cwd=repo)
     assert "## Use instead" in explain.stdout
     assert "@typescript-eslint/no-explicit-any" in explain.stdout
+    assert "Honours biome-ignore comments for: lint/suspicious/noExplicitAny" in explain.stdout
     tested = run_cli("rules", "test", cwd=repo)
     assert tested.returncode == 0
     assert "ANY001 no-explicit-any:" in tested.stdout

@@ -46,6 +46,8 @@ SEVERITY = "error"
 LANGUAGES = ("typescript", "tsx", "javascript")
 PREFILTER = rb"catch"
 ESLINT_EQUIVALENTS = ("no-empty",)
+# Biome's port of `no-empty` (it reports empty catch blocks, and other empty blocks).
+BIOME_EQUIVALENTS = ("lint/suspicious/noEmptyBlockStatements",)
 
 VALID = [
     Valid("try { a() } catch (e) { log(e) }"),

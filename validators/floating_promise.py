@@ -55,6 +55,7 @@ LANGUAGES = ("typescript", "tsx", "javascript")
 PREFILTER = rb"use server"
 PREFILTER_EXEMPT_PATHS = ENTRY_POINT_PATHS
 ESLINT_EQUIVALENTS = ("@typescript-eslint/no-floating-promises",)
+BIOME_EQUIVALENTS = ("lint/nursery/noFloatingPromises",)
 OPTIONS: dict[str, list[str]] = {"asyncFunctions": []}
 
 ROUTE = "app/api/x/route.ts"

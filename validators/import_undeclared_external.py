@@ -47,6 +47,11 @@ SEVERITY = "error"
 IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 ESLINT_EQUIVALENTS = ("import/no-extraneous-dependencies",)
+# (a nursery rule when Biome 1.6 added it)
+BIOME_EQUIVALENTS = (
+    "lint/correctness/noUndeclaredDependencies",
+    "lint/nursery/noUndeclaredDependencies",
+)
 WORKSPACE_FIXTURE = "next-forge"
 OPTIONS: dict[str, list[str]] = {"allow": []}
 

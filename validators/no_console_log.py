@@ -46,6 +46,12 @@ SEVERITY = "warning"
 LANGUAGES = ("typescript", "tsx", "javascript")
 PREFILTER = rb"console\.(log|debug|trace)"
 ESLINT_EQUIVALENTS = ("no-console",)
+# noConsole (nursery when it was added in Biome 1.6), and Biome 1's noConsoleLog.
+BIOME_EQUIVALENTS = (
+    "lint/suspicious/noConsole",
+    "lint/nursery/noConsole",
+    "lint/suspicious/noConsoleLog",
+)
 OPTIONS: dict[str, list[str]] = {"allow": ["error", "warn", "info"], "ignore": []}
 
 VALID = [

@@ -4,7 +4,8 @@
 Reports every explicit `any` written in a type position: annotations (`x: any`), assertions
 (`x as any`, `<any>x`), arrays (`any[]`, `Array<any>`), generic arguments, constraints and
 defaults (`<T extends any = any>`), index signatures and `keyof any`. The same positions as
-typescript-eslint's `no-explicit-any`, whose `eslint-disable` comments it honours.
+typescript-eslint's `no-explicit-any`, whose `eslint-disable` comments it honours, as it does
+Biome's `biome-ignore` comments for `noExplicitAny`.
 
 Options: `ignoreRestArgs` (default false) accepts `any` as the element type of a rest
 parameter (`...args: any[]`, `Array<any>`, `ReadonlyArray<any>`, `readonly any[]`);
@@ -52,6 +53,7 @@ SEVERITY = "error"
 LANGUAGES = ("typescript", "tsx")
 PREFILTER = rb"any\b"
 ESLINT_EQUIVALENTS = ("@typescript-eslint/no-explicit-any",)
+BIOME_EQUIVALENTS = ("lint/suspicious/noExplicitAny",)
 OPTIONS = {"ignoreRestArgs": False, "fixToUnknown": False}
 FIX = "unsafe: `any` → `unknown`, with `fixToUnknown`"
 

@@ -39,6 +39,11 @@ MESSAGE = 'Async component in a "use client" module.'
 SEVERITY = "error"
 LANGUAGES = ("tsx", "javascript", "typescript")
 PREFILTER = rb"use client"
+# (a nursery rule when Biome 2.2 added it, later promoted to correctness)
+BIOME_EQUIVALENTS = (
+    "lint/correctness/noNextAsyncClientComponent",
+    "lint/nursery/noNextAsyncClientComponent",
+)
 
 VALID = [
     Valid(

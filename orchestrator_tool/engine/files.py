@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import git
 from ..errors import GitError, UsageError
+from .eslintignore import EslintIgnore, is_ignore_file
 from .source import language_of
 
 # Generated and built output: skipped when walking folders, as eslint's and ruff's defaults do.
@@ -45,10 +46,12 @@ class Selection:
 
 
 class Excluder:
-    """gitignore-style excludes. The common shapes — a folder name (`dist/`) and a file
-    suffix (`*.gen.ts`) — are set and suffix look-ups; anything else goes through pathspec."""
+    """gitignore-style excludes, and the `.eslintignore` files when given. The common shapes —
+    a folder name (`dist/`) and a file suffix (`*.gen.ts`) — are set and suffix look-ups;
+    anything else goes through pathspec."""
 
-    def __init__(self, patterns: Sequence[str]) -> None:
+    def __init__(self, patterns: Sequence[str], eslintignore: EslintIgnore | None = None) -> None:
+        self.eslintignore = eslintignore
         self.dirs: set[str] = set()
         self.suffixes: list[str] = []
         rest: list[str] = []
@@ -71,7 +74,9 @@ class Excluder:
             return True
         if self.dirs and not self.dirs.isdisjoint(rel.split("/")[:-1]):
             return True
-        return bool(self.spec is not None and self.spec.match_file(rel))
+        if self.spec is not None and self.spec.match_file(rel):
+            return True
+        return self.eslintignore is not None and self.eslintignore.excluded(rel)
 
 
 def _supported(rel: str) -> bool:
@@ -79,10 +84,14 @@ def _supported(rel: str) -> bool:
 
 
 def workspace_files(
-    root: Path, supported_only: bool = False, check_exists: bool = True
+    root: Path,
+    supported_only: bool = False,
+    check_exists: bool = True,
+    ignore_files: list[str] | None = None,
 ) -> list[str]:
     """Tracked and untracked-but-not-ignored files under ``root`` (git's view), or a walk that
-    skips node_modules when ``root`` is not in a git repository."""
+    skips node_modules when ``root`` is not in a git repository. ``ignore_files`` collects
+    the `.eslintignore` files met on the way."""
     top = git.toplevel(root)
     if top is not None:
         out = git.run(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], root).stdout
@@ -93,7 +102,11 @@ def workspace_files(
             if p:
                 rel = p.decode("utf-8", "surrogateescape")
                 if supported_only and not _supported(rel):
+                    if ignore_files is not None and is_ignore_file(rel):
+                        ignore_files.append(rel)
                     continue
+                if ignore_files is not None and not supported_only and is_ignore_file(rel):
+                    ignore_files.append(rel)
                 # A file deleted but still in the index has nothing to read.
                 if not check_exists or isfile(base + rel):
                     seen.setdefault(rel, None)
@@ -104,6 +117,8 @@ def workspace_files(
         rel_dir = Path(dirpath).relative_to(root).as_posix()
         for f in filenames:
             rel = f if rel_dir == "." else f"{rel_dir}/{f}"
+            if ignore_files is not None and is_ignore_file(rel):
+                ignore_files.append(rel)
             if not supported_only or _supported(rel):
                 found.append(rel)
     return found
@@ -117,20 +132,25 @@ def select(
     excludes: Sequence[str] = DEFAULT_EXCLUDES,
     force_exclude: bool = False,
     candidates: Iterable[str] | None = None,
+    eslintignore: bool = True,
 ) -> Selection:
     """Files to check. Explicit file paths are checked even when excluded (unless
-    ``force_exclude``); folders are expanded with the excludes applied."""
-    excluder = Excluder(excludes)
+    ``force_exclude``); folders are expanded with the excludes applied. With
+    ``eslintignore``, what the repository's `.eslintignore` files leave out is excluded too."""
     cwd = (cwd or Path.cwd()).resolve()
     if candidates is not None:
+        excluder = Excluder(excludes, EslintIgnore(root) if eslintignore else None)
         rels = [r for r in candidates if _supported(r)]
         kept = [r for r in rels if not excluder.excluded(r)]
         return Selection(tuple((r, None) for r in kept), "changed", len(rels) - len(kept))
     if not paths:
         # Existence is checked when each file is read (or its cache entry stat-ed).
-        rels = workspace_files(root, supported_only=True, check_exists=False)
+        found: list[str] = []
+        rels = workspace_files(root, supported_only=True, check_exists=False, ignore_files=found)
+        excluder = Excluder(excludes, EslintIgnore(root, found) if eslintignore and found else None)
         kept = [r for r in rels if not excluder.excluded(r)]
         return Selection(tuple((r, None) for r in kept), "workspace", len(rels) - len(kept))
+    excluder = Excluder(excludes, EslintIgnore(root) if eslintignore else None)
     chosen: dict[str, None] = {}
     excluded = 0
     listing: list[str] | None = None
@@ -163,7 +183,10 @@ def select(
 
 
 def staged(
-    root: Path, excludes: Sequence[str] = DEFAULT_EXCLUDES, force_exclude: bool = True
+    root: Path,
+    excludes: Sequence[str] = DEFAULT_EXCLUDES,
+    force_exclude: bool = True,
+    eslintignore: bool = True,
 ) -> Selection:
     """Staged files with their staged content (read from the index, so a partially staged file
     is judged as it will be committed)."""
@@ -172,7 +195,7 @@ def staged(
         raise GitError(f"{root} is not inside a git repository", hint="--staged needs git")
     prefix = root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if prefix == "." else prefix + "/"
-    excluder = Excluder(excludes)
+    excluder = Excluder(excludes, EslintIgnore(root) if eslintignore else None)
     out: list[tuple[str, bytes | None]] = []
     excluded = 0
     wanted: list[tuple[str, str]] = []

@@ -56,7 +56,7 @@ class Settings:
     specs: tuple[ValidatorSpec, ...]
     severity: Mapping[str, str] = field(default_factory=dict)  # code -> severity override
     options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
-    honour_eslint_disable: bool = True
+    honour_eslint_disable: bool = True  # eslint's and Biome's suppression comments count
     max_bytes: int = MAX_BYTES_DEFAULT
     overrides: tuple[PathOverride, ...] = ()
     default_off: frozenset[str] = frozenset()  # on only where an override turns them on
@@ -148,12 +148,18 @@ def check_source(
     )
     suppressed = 0
     if found or has_directives:
-        sup = suppressions.parse(source)
-        eslint = {s.code: s.eslint_equivalents for s in settings.specs}
+        names = {s.code: (*s.eslint_equivalents, *s.biome_equivalents) for s in settings.specs}
+        # The Biome rules the findings answer to: Biome comments naming none of them are
+        # skipped without a parse.
+        biome: set[str] | None = None
+        if found and settings.honour_eslint_disable:
+            codes = {d.code for d in found}
+            biome = {n for s in settings.specs if s.code in codes for n in s.biome_equivalents}
+        sup = suppressions.parse(source, biome)
         kept = [
             d
             for d in found
-            if not sup.silences(d, eslint.get(d.code, ()), settings.honour_eslint_disable)
+            if not sup.silences(d, names.get(d.code, ()), settings.honour_eslint_disable)
         ]
         suppressed = len(found) - len(kept)
         for line, col, message in sup.problems:

@@ -14,7 +14,9 @@ A validator is a module (see ``validators/``) that declares:
   directive (``nextjs.module_directive``); such validators run last, and a file no other
   validator parsed is not parsed for them when its header can be read without the tree;
 - optionally ``OPTIONS`` (defaults), ``ESLINT_EQUIVALENTS`` (eslint rule names whose
-  ``eslint-disable`` comments also silence it) and ``FIX`` (what ``--fix`` can do, in words);
+  ``eslint-disable`` comments also silence it), ``BIOME_EQUIVALENTS`` (Biome rules, as their
+  diagnostic category ``lint/group/rule``, whose ``biome-ignore`` comments also silence it;
+  only rules that check the same thing) and ``FIX`` (what ``--fix`` can do, in words);
 - optionally ``PRECISION = (right, judged)``: of the findings judged by hand on the held-out
   corpus (tests/benchmarks/precision/), how many were real defects. A rule whose ``SEVERITY``
   is ``error`` runs as a warning by default when that share is under 95%
@@ -126,6 +128,7 @@ class ValidatorSpec:
     languages: frozenset[str]
     options: Mapping[str, OptionValue]
     eslint_equivalents: tuple[str, ...]
+    biome_equivalents: tuple[str, ...]
     fix: str | None  # what --fix can do, in words ("safe", "unsafe, with fixToUnknown")
     scope: str  # "file" (check(ctx) per file) or "workspace" (check_workspace(ctx) once)
     workspace_fixture: str | None  # fixture monorepo the examples run in, if they need one
@@ -310,6 +313,7 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
         languages=frozenset(getattr(module, "LANGUAGES", ("typescript", "tsx", "javascript"))),
         options=dict(getattr(module, "OPTIONS", {})),
         eslint_equivalents=tuple(getattr(module, "ESLINT_EQUIVALENTS", ())),
+        biome_equivalents=tuple(getattr(module, "BIOME_EQUIVALENTS", ())),
         fix=getattr(module, "FIX", None),
         scope=getattr(module, "SCOPE", "file"),
         workspace_fixture=getattr(module, "WORKSPACE_FIXTURE", None),

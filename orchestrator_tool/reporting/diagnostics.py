@@ -319,11 +319,13 @@ def validator_table(specs: Sequence[ValidatorSpec]) -> str:
     from ..engine.validator import precision_text
 
     lines = [
-        "| code | name | default | precision | what it checks | honours eslint-disable for | fix |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| code | name | default | precision | what it checks | honours eslint-disable for "
+        "| honours biome-ignore for | fix |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for s in specs:
         eslint = ", ".join(f"`{e}`" for e in s.eslint_equivalents) or "—"
+        biome = ", ".join(f"`{e}`" for e in s.biome_equivalents) or "—"
         fixable = s.fix or "—"
         default = s.severity if s.default_enabled else f"off ({s.severity} when on)"
         if s.tiered:
@@ -331,6 +333,7 @@ def validator_table(specs: Sequence[ValidatorSpec]) -> str:
         measured = precision_text(s.precision) if s.precision else "—"
         lines.append(
             f"| {s.code} | `{s.name}` | {default} | {measured} | {s.summary()} | {eslint} "
+            f"| {biome} "
             f"| {fixable} |"
         )
     return "\n".join(lines) + "\n"
