@@ -53,6 +53,8 @@ VALID = [
     Valid("promise.catch(() => {});"),
     Valid("let u = null; try { u = new URL(raw) } catch {}"),
     Valid("try { a() } catch {}", filename="scripts/seed.ts"),
+    Valid("try { a() } catch {}", filename="playground/src/main.ts"),
+    Valid("async function main() { try { await a() } catch {} }\nmain();", filename="src/gen.ts"),
     Valid("try { const u = new URL(raw); key = encodeKey(u.pathname); onChange?.(key) } catch {}"),
     Valid("try { await Promise.allSettled([db.token.delete(q), redis.del(k)]) } catch {}"),
     Valid("function destroyAudio(gain) { try { gain.gain.cancelScheduledValues(0) } catch {} }"),
@@ -61,6 +63,10 @@ VALID = [
 ]
 INVALID = [
     Invalid("try { a() } catch (e) {}", positions=((1, 13),)),
+    Invalid(
+        "export async function ping(url: string) {\n  try { await fetch(url) } catch {}\n}",
+        positions=((2, 28),),
+    ),
     Invalid("try {\n  a()\n} catch {\n}", positions=((3, 3),)),
     Invalid("try { const d = JSON.parse(raw); await db.save(d) } catch {}", positions=((1, 53),)),
     Invalid(
