@@ -3,9 +3,10 @@
 ## What it does
 Reports a `catch` block with no statement and no comment in it, outside tests, scripts and
 other non-production code (as ERR004 defines it). A `try` that probes something expected to
-fail — `JSON.parse`, `new URL`, `decodeURIComponent`, `localStorage`, `Intl`, `res.json()`,
-closing, quitting or stopping a resource, `Promise.allSettled(…)` (which never rejects) — is a
-deliberate fallback and is not reported. Besides the probe, such a `try` may call string and
+fail — `JSON.parse`, a schema's `.parse`, `new URL`, `decodeURIComponent`, `localStorage`,
+`Intl`, `res.json()`, closing, quitting or stopping a resource, killing a process, removing a
+temporary file (`fs.unlink`, `fs.rm`, `tmp.cleanup()`), `Promise.allSettled(…)` (which never
+rejects) — is a deliberate fallback and is not reported. Besides the probe, such a `try` may call string and
 array methods, state setters, methods on a call's result, and plain functions it does not
 await (a small helper, an optional callback such as `onChange?.(x)`); callbacks defined in it
 run later and are not looked at. An awaited call other than a probe, a `…Sync` call, or
@@ -52,6 +53,7 @@ VALID = [
     Valid("try { a() } catch {\n  // optional: the cache may be cold\n}"),
     Valid("promise.catch(() => {});"),
     Valid("let u = null; try { u = new URL(raw) } catch {}"),
+    Valid("let cfg = defaults; try { cfg = ConfigSchema.parse(JSON.parse(raw)) } catch {}"),
     Valid("try { a() } catch {}", filename="scripts/seed.ts"),
     Valid("try { a() } catch {}", filename="playground/src/main.ts"),
     Valid("async function main() { try { await a() } catch {} }\nmain();", filename="src/gen.ts"),
@@ -59,6 +61,8 @@ VALID = [
     Valid("try { await Promise.allSettled([db.token.delete(q), redis.del(k)]) } catch {}"),
     Valid("function destroyAudio(gain) { try { gain.gain.cancelScheduledValues(0) } catch {} }"),
     Valid("async function close(conn) { try { await conn.quit() } catch {} }"),
+    Valid("try { proc.kill('SIGTERM') } catch {}\nawait waitForExit(proc);"),
+    Valid("try { await fs.unlink(tmpPath) } catch {}"),
     Valid("try { new URL(raw); fetch(raw).then(async (r) => show(await r.json())) } catch {}"),
 ]
 INVALID = [

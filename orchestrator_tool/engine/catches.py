@@ -223,12 +223,14 @@ def standalone_script(source: SourceFile) -> bool:
 
 
 # Calls whose failure is an expected outcome with an obvious fallback: parsing untrusted
-# text, browser storage, Intl, and tearing things down.
+# text (with JSON.parse or a schema), browser storage, Intl, and tearing things down (closing,
+# killing a process, removing a temporary file).
 _FALLBACK_CALL = re.compile(
     r"^(?:JSON\.parse|decodeURIComponent|decodeURI|encodeURIComponent|atob|btoa|"
     r"structuredClone|URL\.parse|BigInt|JSON\.stringify|Promise\.allSettled|(?:window\.)?(?:localStorage|sessionStorage)\.\w+|"
-    r"Intl\.[\w.]+|.*\.(?:json|stop|disconnect|close|quit|terminate|abort|unsubscribe|destroy|"
-    r"dispose|removeEventListener|revokeObjectURL|releaseLock))$"
+    r"Intl\.[\w.]+|[\w.]*Schema\.(?:parse|safeParse)|"
+    r".*\.(?:json|stop|disconnect|close|quit|terminate|abort|unsubscribe|destroy|kill|cleanup|"
+    r"unlink|rm|dispose|removeEventListener|revokeObjectURL|releaseLock))$"
 )
 _FALLBACK_NEW = frozenset({"URL", "URLSearchParams", "RegExp", "Intl.DateTimeFormat"})
 
