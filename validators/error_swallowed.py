@@ -8,8 +8,9 @@ calls something that never returns (`notFound()`, `redirect()`, `process.exit()`
 or reports the failure: a call to `console.*`, a `logger`/`log`/`Sentry`/… (also as
 `this.logger?.error`), a logger object of the project's own (`jobLogger.error`,
 `this._logger.warn`, `log.error`) or log function (`log(…)`, `this.log(…)`, `logger(…)`,
-`auditLog(…)`), `captureException`, `reportError`, `toast(…)`, `alert(…)`, `set…Error(…)`,
-`fail…(…)`, `ctx.addIssue(…)`, a call handed an error (`settle({ error: reason })`,
+`auditLog(…)`), `captureException`, `reportError`, a toast or snackbar in any spelling
+(`toast(…)`, `toastError(…)`, `showErrorToast(…)`), `notify…(…)`, `alert(…)`, `set…Error(…)`,
+`show…Error…(…)`, `fail…(…)` and `…Failed(…)` (`cronFailed()`), `ctx.addIssue(…)`, a call handed an error (`settle({ error: reason })`,
 `done(new Error(…))`), or a function of the same file that does one of these in its own body
 (`const addDefaultError = useCallback(() => toast.error(…), [])`) — option `reporters` adds
 names. A catch that records the failure in a variable read after the `try` (`failed++`,
@@ -81,10 +82,12 @@ _REPORTERS = re.compile(
     # the project's own logger objects: `jobLogger.error`, `this._logger.warn`, `reqLog.info`
     r"|(^|\.)(_*[a-z][\w$]*(Logger|Log)|_+(logger|log)|LOGGER|LOG)\.(error|warn|warning|info"
     r"|debug|log|fatal|trace|critical|exception|notice|verbose)$"
-    r"|(^|\.)(captureException|captureError|captureMessage|reportError|report|notify|logError"
-    r"|handleError|toast|alert|setError|set\w*Error\w*|onError|addIssue|\w*Issue|showError|errorToast"
+    r"|(^|\.)(captureException|captureError|captureMessage|reportError|report|notify\w*|logError"
+    r"|handleError|alert|setError|set\w*Error\w*|onError|addIssue|\w*Issue|show\w*Error\w*"
     r"|notFound|redirect|permanentRedirect|unauthorized|forbidden|exit|fail([A-Z]\w*)?|reject"
-    r"|logger|[a-z]\w*(Log|Logger))$"
+    r"|[a-z]\w*(Fail|Failed|Failure)|logger|[a-z]\w*(Log|Logger))$"
+    # a toast or snackbar in any spelling: `toast(…)`, `toastError(…)`, `showErrorToast(…)`
+    r"|(^|\.)\w*([Tt]oast|[Ss]nackbar)\w*$"
     # a log function: `log("…")`, `this.log("…")` (not `Math.log`)
     r"|(^|(?<!Math)\.)log$"
 )
@@ -147,6 +150,13 @@ VALID = [
     ),
     Valid("try { channel.postMessage(m) } catch { downgradeToStorage() }"),
     Valid(
+        "try {\n"
+        "  const res = await verify();\n"
+        "  if (res.ok) { setSession(true); return }\n"
+        "  setSession(false);\n"
+        "} catch { setSession(false) }"
+    ),
+    Valid(
         "async function release() { try { await reader.closed } catch { reader.releaseLock() } }"
     ),
     Valid("try { a() } catch (e) { return Response.json({ error: 'x' }, { status: 500 }) }"),
@@ -156,6 +166,9 @@ VALID = [
     Valid("try { a() } catch (e) { this.logger.error('x'); done = true }"),
     Valid("try { a() } catch (err) { errors.push(err) }"),
     Valid("try { a() } catch { toast({ title: 'Failed', variant: 'destructive' }) }"),
+    Valid("try { await move(f) } catch { toastError({ description: 'Move failed' }) }"),
+    Valid("try { await copy(t) } catch { showErrorToast('Copy failed', 'Try again') }"),
+    Valid("try { await cron() } catch (_e) { await cronFailed() }"),
     Valid("for (const x of xs) { try { a(x) } catch { continue } }"),
     Valid("try { a() } catch {\n  // best effort: the cache is optional\n  stale = true\n}"),
     Valid("try { a() } catch { notFound() }"),
@@ -320,7 +333,7 @@ def _mirrors_try(clause: Node, body: Node, ctx: Context) -> bool:
     catch { finish(null) }`: every statement of the catch calls what the try calls, with a
     fallback value (other arguments than in the try: `setLoading(false)` in both is cleanup,
     not a fallback, and so is `setLoading(false)` after the try's `setLoading(true)`: a state
-    flag the try only switches is not a value it computes) or the other way of doing it."""
+    flag the try only switches one way is not a value it computes) or the other way of doing it."""
     try_stmt = clause.parent
     try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
     stmts = _guarded_statements(body)
@@ -342,7 +355,9 @@ def _mirrors_try(clause: Node, body: Node, ctx: Context) -> bool:
         arg_text = re.sub(r"\s+", "", ctx.source.text(args)) if args is not None else ""
         method = ctx.source.text(fn).rsplit(".", 1)[-1] if fn is not None else ""
         other = in_try.get(method, set())
-        if not other - {arg_text} or (_SETTER.match(method) and other <= _FLAGS):
+        if not other - {arg_text} or (
+            _SETTER.match(method) and len(other) == 1 and other <= _FLAGS
+        ):
             return False
     return True
 
