@@ -12,7 +12,9 @@ await (a small helper, an optional callback such as `onChange?.(x)`); callbacks 
 run later and are not looked at. An awaited call other than a probe, a `…Sync` call, or
 another method call is real work: then the empty catch is reported. A `try` in a teardown
 function (`destroy…`, `dispose…`, `cleanup…`, `close…`, `stop…`, `shutdown…`,
-`disconnect…`, `unsubscribe…`, `quit…`, `unmount…`) that awaits nothing is accepted too.
+`disconnect…`, `unsubscribe…`, `quit…`, `unmount…`) that awaits nothing is accepted too,
+and so is a `try` that is one attempt of a loop and returns on success (`for (const url of
+mirrors) { try { return await download(url) } catch {} }`: a failure moves on to the next).
 
 ## Why
 An empty `catch` turns every failure in the `try` into silent success: the request returns
@@ -63,10 +65,16 @@ VALID = [
     Valid("async function close(conn) { try { await conn.quit() } catch {} }"),
     Valid("try { proc.kill('SIGTERM') } catch {}\nawait waitForExit(proc);"),
     Valid("try { await fs.unlink(tmpPath) } catch {}"),
+    Valid(
+        "for (const url of mirrors) {\n  try { return await download(url) } catch {}\n}\nthrow new Error('no mirror');"
+    ),
     Valid("try { new URL(raw); fetch(raw).then(async (r) => show(await r.json())) } catch {}"),
 ]
 INVALID = [
     Invalid("try { a() } catch (e) {}", positions=((1, 13),)),
+    Invalid(
+        "for (const u of users) {\n  try { await notify(u) } catch {}\n}", positions=((2, 27),)
+    ),
     Invalid(
         "export async function ping(url: string) {\n  try { await fetch(url) } catch {}\n}",
         positions=((2, 28),),

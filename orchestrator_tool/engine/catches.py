@@ -306,12 +306,17 @@ def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
     setters, methods on a call's result, and plain functions it does not await (small helpers,
     optional callbacks such as `onChange?.(x)`); an awaited call other than a probe, a
     `…Sync` call, or another method call is real work, and then an empty or quiet catch is
-    not a fallback. Callbacks defined inside the `try` run later and are not looked at."""
+    not a fallback. Callbacks defined inside the `try` run later and are not looked at.
+    A `try` that is one attempt of a loop and returns on success (`for (const url of
+    mirrors) { try { return await download(url) } catch {} }`) moves on to the next
+    attempt when it fails."""
     if try_statement is None or try_statement.type != "try_statement":
         return False
     body = try_statement.child_by_field_name("body")
     if body is None:
         return False
+    if _attempt_in_loop(try_statement, body):
+        return True
     if _TEARDOWN_FUNCTION.match(_enclosing_function_name(try_statement, source)) and not _awaits(
         body
     ):
@@ -349,6 +354,25 @@ def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
             probes += 1
         stack.extend(n.named_children)
     return probes > 0
+
+
+_LOOPS = frozenset({"for_statement", "for_in_statement", "while_statement", "do_statement"})
+
+
+def _attempt_in_loop(try_statement: Node, body: Node) -> bool:
+    """The `try` sits directly in a loop's body and returns from it on success."""
+    block = try_statement.parent
+    loop = block.parent if block is not None and block.type == "statement_block" else block
+    if loop is None or loop.type not in _LOOPS:
+        return False
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if n.type == "return_statement":
+            return True
+        if n.type not in _NESTED_FUNCTIONS:
+            stack.extend(n.named_children)
+    return False
 
 
 def _awaits(body: Node) -> bool:
