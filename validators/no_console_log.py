@@ -18,7 +18,8 @@ Console output that is the point is not reported either: the project's logger mo
 (`logger.ts`, `log.ts`, `request-logger.ts`, `jobLogger.ts`, `logger/`), a file that
 imports a terminal library (chalk, picocolors, ora, @clack/prompts…), a logger that writes to
 the console (`{ log: (...a) => console.log(...a) }`), a call behind a debug flag (`if
-(this.debug)`, `options.verbose && …`, `if (!this.showLogs) return`), and a styled banner
+(this.debug)`, `options.verbose && …`, `if (!this.showLogs) return`) or a development check
+(`if (process.env.NODE_ENV === "development")`, `__DEV__ && …`), and a styled banner
 (`console.log("%cAcme", style)`).
 `console.error`, `console.warn` and `console.info` are allowed (option `allow`).
 
@@ -72,6 +73,8 @@ VALID = [
     ),
     Valid("export function debugLog(m: string) {\n  if (!showLogs) return;\n  console.log(m);\n}"),
     Valid("export const done = () => verbose && console.log('done');"),
+    Valid("if (process.env.NODE_ENV === 'development') console.log('feedback', data);"),
+    Valid("if (process.env.NODE_ENV !== 'production') { console.log('magic link', url) }"),
     Valid("console.log('%cAcme', 'font-weight: bold')"),
     Valid("console.log('try it')", filename="playground-v6/src/main.ts"),
     Valid("console.log('moved')", filename="packages/codemod/code-migrations/v2.ts"),
@@ -96,6 +99,10 @@ INVALID = [
         positions=((2, 33),),
     ),
     Invalid("console.log('changed')", positions=((1, 1),), filename="app/log-in/page.tsx"),
+    Invalid(
+        "if (process.env.NODE_ENV === 'production') console.log('booted');", positions=((1, 44),)
+    ),
+    Invalid("if (!isDev) console.log('booted');", positions=((1, 13),)),
     Invalid(
         "async function sweep() {}\nsweep();\nconsole.log('ready');",
         positions=((3, 1),),
@@ -192,8 +199,15 @@ def _styled(call: Node, ctx: Context) -> bool:
     )
 
 
-# A flag that turns diagnostic output on (`debug`, `verbose`, `showLogs`) or off (`silent`).
-_DEBUG_FLAG = re.compile(r"(?i)debug|verbose|show_?logs|logging|log_?level|silent|quiet")
+# A flag that turns diagnostic output on (`debug`, `verbose`, `showLogs`) or off (`silent`),
+# or a check that the code runs in development.
+_DEBUG_FLAG = re.compile(
+    r"(?i)debug|verbose|show_?logs|logging|log_?level|silent|quiet"
+    # development only: `NODE_ENV === "development"`, `NODE_ENV !== "production"`, `__DEV__`
+    r"|={2,3}\s*[\"'`]development[\"'`]|[\"'`]development[\"'`]\s*={2,3}"
+    r"|!==?\s*[\"'`]production[\"'`]|[\"'`]production[\"'`]\s*!==?"
+    r"|(?<![!\w$])(?:__DEV__|isDev|isDevelopment|IS_DEV)(?![\w$])"
+)
 _FUNCTIONS = frozenset(
     {"arrow_function", "function_expression", "function_declaration", "method_definition"}
 )
