@@ -90,7 +90,7 @@ def test_broken_baseline_is_a_clear_error(repo) -> None:
 
 def test_a_partial_update_keeps_what_the_run_did_not_look_at(repo) -> None:
     write(repo / "packages/database/loose.ts", "export const z: any = 1;\n")
-    write(repo / "packages/auth/log.ts", "export function f() {\n  console.log(1);\n}\n")
+    write(repo / "packages/auth/session.ts", "export function f() {\n  console.log(1);\n}\n")
     ws = api.load_workspace(repo)
     path = repo / "baseline.json"
     api.validate(ws, select=["ANY001", "ERR004"], baseline=path, update_baseline=True)

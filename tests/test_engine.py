@@ -157,6 +157,52 @@ def test_binary_and_large_files_are_skipped(repo) -> None:
     assert skipped["packages/auth/huge.ts"].startswith("larger than")
 
 
+SKIPS = Path(__file__).resolve().parent.parent / "fixtures" / "skips"
+
+
+def test_minified_compiled_and_static_asset_files_are_skipped_with_the_reason(repo) -> None:
+    from orchestrator_tool.engine.runner import Settings, check_source
+    from orchestrator_tool.engine.source import SourceFile
+    from orchestrator_tool.engine.validator import load_specs
+
+    placed = {
+        "packages/design-system/vendor/sparkline.js": "sparkline.js",
+        "packages/auth/lib/client.js": "compiled-client.js",
+        "apps/web/public/sw.js": "sw.js",
+        # a package that serves nothing: its public/ is source like any other folder
+        "packages/email/public/sw.js": "sw.js",
+    }
+    empty_catch = tuple(s for s in load_specs() if s.code == "ERR001")
+    for rel, name in placed.items():
+        data = (SKIPS / name).read_bytes()
+        # each holds an empty catch ERR001 reports when the file is read as source
+        found = check_source(
+            SourceFile("packages/auth/x.js", data, "javascript"), Settings(empty_catch)
+        )
+        assert [d.code for d in found.diagnostics] == ["ERR001"], name
+        write(repo / rel, data.decode())
+    # long lines alone do not make a TS file generated (an inline SVG path, a base64 logo)
+    write(
+        repo / "packages/auth/logo.ts",
+        f'export const logo = "data:image/png;base64,{"A" * 4000}";\n'
+        "export async function ping(url: string) {\n  try { await fetch(url) } catch {}\n}\n",
+    )
+    commit_all(repo, "vendored and built files")
+    report = api.validate(api.load_workspace(repo), select=["ERR001"], use_cache=False, jobs=1)
+    assert dict(report.skipped) == {
+        "packages/design-system/vendor/sparkline.js": "minified",
+        "packages/auth/lib/client.js": "compiled: it ends with a sourceMappingURL comment",
+        "apps/web/public/sw.js": "static asset: public/ is served as-is by next",
+    }
+    assert sorted({d.path for d in report.diagnostics}) == [
+        "packages/auth/logo.ts",
+        "packages/email/public/sw.js",
+    ]
+    from orchestrator_tool.reporting.diagnostics import text
+
+    assert "(3 skipped: 1 compiled, 1 minified, 1 static asset)" in text(report)
+
+
 def test_syntax_errors_are_reported_and_the_rest_is_still_checked(repo) -> None:
     write(repo / "packages/auth/broken.ts", "export const a: any = (;\nexport const b: any = 2;\n")
     report = _validate(api.load_workspace(repo), paths=["packages/auth/broken.ts"], cwd=repo)

@@ -232,6 +232,91 @@ def test_console_log_in_a_cli_package_is_its_job(tmp_path: Path) -> None:
     assert _codes(root, "ERR004") == [("apps/web/lib/debug.ts", 1)]
 
 
+def test_what_a_package_is_decides_whether_its_console_output_is_its_job(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            # an interactive release tool: prompts and colours, no `bin`
+            "packages/release/package.json": json.dumps(
+                {"name": "@repo/release", "dependencies": {"@clack/prompts": "^0.9", "chalk": "^5"}}
+            ),
+            "packages/release/src/publish.ts": (
+                "export async function publish(tag: string) {\n"
+                "  console.log(`publishing ${tag}`);\n}\n"
+            ),
+            # a database adapter that asks one question in development is still a library
+            "packages/adapter/package.json": json.dumps(
+                {"name": "@repo/adapter", "dependencies": {"prompts": "^2"}}
+            ),
+            "packages/adapter/src/connect.ts": (
+                "export function connect(url: string) {\n  console.log(url);\n}\n"
+            ),
+            # a web app with a setup wizard among its dependencies is still a web app
+            "apps/site/package.json": json.dumps(
+                {
+                    "name": "site",
+                    "dependencies": {"next": "^15", "chalk": "^5", "prompts": "^2"},
+                }
+            ),
+            "apps/site/app/page.tsx": (
+                "export default function Page() {\n  console.log('render');\n  return null;\n}\n"
+            ),
+            # test helpers shipped as a package, and a library offering them as an optional peer
+            "packages/test-utils/package.json": json.dumps(
+                {"name": "@repo/test-utils", "peerDependencies": {"vitest": "^3"}}
+            ),
+            "packages/test-utils/src/suite.ts": (
+                "export function report(n: number) {\n  console.log(`${n} passed`);\n}\n"
+            ),
+            "packages/auth/package.json": json.dumps(
+                {"name": "@repo/auth", "peerDependencies": {"vitest": "^3"}}
+            ),
+            "packages/auth/src/session.ts": (
+                "export function load(id: string) {\n  console.log('session', id);\n}\n"
+            ),
+        },
+    )
+    assert _codes(root, "ERR004") == [
+        ("apps/site/app/page.tsx", 2),
+        ("packages/adapter/src/connect.ts", 2),
+        ("packages/auth/src/session.ts", 2),
+    ]
+
+
+def test_files_a_package_script_runs_are_programs_unless_they_start_the_product(
+    tmp_path: Path,
+) -> None:
+    program = "const started = Date.now();\nconsole.log('done in', Date.now() - started);\n"
+    root = _monorepo(
+        tmp_path,
+        {
+            "packages/ui/package.json": json.dumps(
+                {
+                    "name": "@repo/ui",
+                    "scripts": {
+                        "build": "tsc && node ./bundle-css.mjs --minify",
+                        "build:icons": "cross-env NODE_ENV=production tsx tools/icons.ts",
+                        "catalog:sync": "node --import tsx/esm ./src/catalog/sync.ts",
+                        "start": "node server.mjs",
+                        "dev": "tsx watch src/dev-server.ts",
+                    },
+                }
+            ),
+            "packages/ui/bundle-css.mjs": program,
+            "packages/ui/tools/icons.ts": program,
+            "packages/ui/src/catalog/sync.ts": program,
+            "packages/ui/server.mjs": program,
+            "packages/ui/src/dev-server.ts": program,
+            "packages/ui/src/unused.ts": program,
+        },
+    )
+    assert _codes(root, "ERR004") == [
+        ("packages/ui/server.mjs", 2),
+        ("packages/ui/src/dev-server.ts", 2),
+        ("packages/ui/src/unused.ts", 2),
+    ]
+
+
 def test_a_handler_exported_under_several_names_is_reported_once_naming_them_all(
     tmp_path: Path,
 ) -> None:

@@ -3,15 +3,18 @@
 ## What it does
 Reports a `catch` block with no statement and no comment in it, outside tests, scripts and
 other non-production code (as ERR004 defines it). A `try` that probes something expected to
-fail — `JSON.parse`, `new URL`, `decodeURIComponent`, `localStorage`, `Intl`, `res.json()`,
-closing, quitting or stopping a resource, `Promise.allSettled(…)` (which never rejects) — is a
-deliberate fallback and is not reported. Besides the probe, such a `try` may call string and
+fail — `JSON.parse`, a schema's `.parse`, `new URL`, `decodeURIComponent`, `localStorage`,
+`Intl`, `res.json()`, closing, quitting or stopping a resource, killing a process, removing a
+temporary file (`fs.unlink`, `fs.rm`, `tmp.cleanup()`), `Promise.allSettled(…)` (which never
+rejects) — is a deliberate fallback and is not reported. Besides the probe, such a `try` may call string and
 array methods, state setters, methods on a call's result, and plain functions it does not
 await (a small helper, an optional callback such as `onChange?.(x)`); callbacks defined in it
 run later and are not looked at. An awaited call other than a probe, a `…Sync` call, or
 another method call is real work: then the empty catch is reported. A `try` in a teardown
 function (`destroy…`, `dispose…`, `cleanup…`, `close…`, `stop…`, `shutdown…`,
-`disconnect…`, `unsubscribe…`, `quit…`, `unmount…`) that awaits nothing is accepted too.
+`disconnect…`, `unsubscribe…`, `quit…`, `unmount…`) that awaits nothing is accepted too,
+and so is a `try` that is one attempt of a loop and returns on success (`for (const url of
+mirrors) { try { return await download(url) } catch {} }`: a failure moves on to the next).
 
 ## Why
 An empty `catch` turns every failure in the `try` into silent success: the request returns
@@ -54,15 +57,30 @@ VALID = [
     Valid("try { a() } catch {\n  // optional: the cache may be cold\n}"),
     Valid("promise.catch(() => {});"),
     Valid("let u = null; try { u = new URL(raw) } catch {}"),
+    Valid("let cfg = defaults; try { cfg = ConfigSchema.parse(JSON.parse(raw)) } catch {}"),
     Valid("try { a() } catch {}", filename="scripts/seed.ts"),
+    Valid("try { a() } catch {}", filename="playground/src/main.ts"),
+    Valid("async function main() { try { await a() } catch {} }\nmain();", filename="src/gen.ts"),
     Valid("try { const u = new URL(raw); key = encodeKey(u.pathname); onChange?.(key) } catch {}"),
     Valid("try { await Promise.allSettled([db.token.delete(q), redis.del(k)]) } catch {}"),
     Valid("function destroyAudio(gain) { try { gain.gain.cancelScheduledValues(0) } catch {} }"),
     Valid("async function close(conn) { try { await conn.quit() } catch {} }"),
+    Valid("try { proc.kill('SIGTERM') } catch {}\nawait waitForExit(proc);"),
+    Valid("try { await fs.unlink(tmpPath) } catch {}"),
+    Valid(
+        "for (const url of mirrors) {\n  try { return await download(url) } catch {}\n}\nthrow new Error('no mirror');"
+    ),
     Valid("try { new URL(raw); fetch(raw).then(async (r) => show(await r.json())) } catch {}"),
 ]
 INVALID = [
     Invalid("try { a() } catch (e) {}", positions=((1, 13),)),
+    Invalid(
+        "for (const u of users) {\n  try { await notify(u) } catch {}\n}", positions=((2, 27),)
+    ),
+    Invalid(
+        "export async function ping(url: string) {\n  try { await fetch(url) } catch {}\n}",
+        positions=((2, 28),),
+    ),
     Invalid("try {\n  a()\n} catch {\n}", positions=((3, 3),)),
     Invalid("try { const d = JSON.parse(raw); await db.save(d) } catch {}", positions=((1, 53),)),
     Invalid(

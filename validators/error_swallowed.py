@@ -2,27 +2,39 @@
 
 ## What it does
 Reports a non-empty `catch` block that swallows the error: it does not use the caught error
-at all (passing it on — `reject(e)`, `errors.push(e)`, `setError(e.message)` — is handling
-it), and it neither rethrows, returns, leaves the loop (`continue`/`break`), calls something
-that never returns (`notFound()`, `redirect()`, `process.exit()`), nor logs or reports the
-failure: a call to `console.*`, a `logger`/`log`/`Sentry`/… (also as `this.logger.error`),
-`captureException`, `reportError`, `toast(…)`, `alert(…)`, `set…Error(…)`, `ctx.addIssue(…)`
-— option `reporters` adds names. A catch that records the failure in a variable read after
-the `try` (`failed++`, `errors.push(…)`, `status = "error"` that the function later returns)
-hands it on and is accepted, as is a catch whose every statement calls what the `try` calls,
-with a fallback value or the other way of doing it (`setCount(await load())` /
-`setCount(null)`; the same call with the same arguments in both — `setBusy(false)` — is
-cleanup, not a fallback). When the `try` is one call on an object, a catch that does the job
-on that object another way is accepted (`conn.quit()` / `conn.disconnect()`,
-`field.setFontSize(n)` / `field.setAppearance(…)`). So is a catch around code that reports
-its own failures: a react-query `mutate(…)` that is not awaited (it never throws), a
-`mutateAsync(…)` of a mutation whose `onError` (in the `useMutation(…)` call or in the
-definition of the `use…` hook that returns it) logs or reports, a callback handed in by the
-caller (a parameter or prop such as `onSubmit`), or a function whose own `catch` logs or
-reports (found in the same file or through its import). A comment in the block explaining the choice is accepted,
-as are deliberate fallbacks: a catch that only assigns the fallback value of what the `try`
-computes (`try { keys = await get("keys") } catch { keys = [] }`), a `try` around a probe
-(see ERR001), and non-production code (see ERR004).
+at all (passing it on — `reject(e)`, `errors.push(e)`, `setError(e.message)`, `{ error }` —
+is handling it), and it neither rethrows, returns, leaves the loop (`continue`/`break`),
+calls something that never returns (`notFound()`, `redirect()`, `process.exit()`), nor logs
+or reports the failure: a call to `console.*`, a `logger`/`log`/`Sentry`/… (also as
+`this.logger?.error`), a logger object of the project's own (`jobLogger.error`,
+`this._logger.warn`, `log.error`) or log function (`log(…)`, `this.log(…)`, `logger(…)`,
+`auditLog(…)`), `captureException`, `reportError`, a toast or snackbar in any spelling
+(`toast(…)`, `toastError(…)`, `showErrorToast(…)`), `notify…(…)`, `alert(…)`, `set…Error(…)`,
+`show…Error…(…)`, `fail…(…)` and `…Failed(…)` (`cronFailed()`), `ctx.addIssue(…)`, a call handed an error (`settle({ error: reason })`,
+`done(new Error(…))`), or a function of the same file that does one of these in its own body
+(`const addDefaultError = useCallback(() => toast.error(…), [])`) — option `reporters` adds
+names. A catch that records the failure in a variable read after the `try` (`failed++`,
+`errors.push(…)`, `status = "error"` that the function later returns) hands it on and is
+accepted, as is a catch inside `new Promise(…)` that settles it (`resolve(null)`, or a local
+`finalize(null)` that calls `resolve`), and a catch that tries again: it repeats the `try`,
+starts with the `try`'s first call (`recorder.start(slice)` / `recorder.start()`), or calls
+the function it is in again, directly or from a timer (`setTimeout(() => connect(opts),
+1000)`). So is a catch whose every statement calls what the `try` calls, with a fallback
+value or the other way of doing it (`setCount(await load())` / `setCount(null)`; the same
+call with the same arguments in both — `setBusy(false)` — is cleanup, not a fallback, and so
+is a state flag the `try` only switches: `setLoading(true)` / `setLoading(false)`), or
+assigns the fallback value of what the `try` computes (`try { keys = await get("keys") }
+catch { keys = [] }`) — also behind a guard (`if (!cancelled) setValue("")`). A call named
+for falling back (`downgradeToStorage()`, `useFallbackFont()`) is accepted. When the `try` is
+one call (or awaited property) on an object, a catch that does the job on that object another
+way is accepted (`conn.quit()` / `conn.disconnect()`, `await reader.closed` /
+`reader.releaseLock()`). So is a catch around code that reports its own failures: a
+react-query `mutate(…)` that is not awaited (it never throws), a `mutateAsync(…)` of a
+mutation whose `onError` (in the `useMutation(…)` call or in the definition of the `use…`
+hook that returns it) logs or reports, a callback handed in by the caller (a parameter or
+prop such as `onSubmit`), or a function whose own `catch` logs or reports (found in the same
+file or through its import). A comment in the block explaining the choice is accepted, as are
+a `try` around a probe (see ERR001) and non-production code (see ERR004).
 
 ## Why
 Setting a flag or doing cleanup in a `catch` and carrying on hides the failure from the
@@ -67,13 +79,86 @@ OPTIONS: dict[str, list[str]] = {"reporters": []}
 _REPORTERS = re.compile(
     r"(^|\.)(console|logger|log|Logger|logging|Sentry|sentry|posthog|datadog|bugsnag|rollbar"
     r"|honeybadger|toast)\.\w+$"
-    r"|(^|\.)(captureException|captureError|captureMessage|reportError|report|notify|logError"
-    r"|handleError|toast|alert|setError|set\w*Error\w*|onError|addIssue|\w*Issue|showError|errorToast"
-    r"|notFound|redirect|permanentRedirect|unauthorized|forbidden|exit|fail|reject)$"
+    # the project's own logger objects: `jobLogger.error`, `this._logger.warn`, `reqLog.info`
+    r"|(^|\.)(_*[a-z][\w$]*(Logger|Log)|_+(logger|log)|LOGGER|LOG)\.(error|warn|warning|info"
+    r"|debug|log|fatal|trace|critical|exception|notice|verbose)$"
+    r"|(^|\.)(captureException|captureError|captureMessage|reportError|report|notify\w*|logError"
+    r"|handleError|alert|setError|set\w*Error\w*|onError|addIssue|\w*Issue|show\w*Error\w*"
+    r"|notFound|redirect|permanentRedirect|unauthorized|forbidden|exit|fail([A-Z]\w*)?|reject"
+    r"|[a-z]\w*(Fail|Failed|Failure)|logger|[a-z]\w*(Log|Logger))$"
+    # a toast or snackbar in any spelling: `toast(…)`, `toastError(…)`, `showErrorToast(…)`
+    r"|(^|\.)\w*([Tt]oast|[Ss]nackbar)\w*$"
+    # a log function: `log("…")`, `this.log("…")` (not `Math.log`)
+    r"|(^|(?<!Math)\.)log$"
 )
+
+
+# A call named for falling back: `downgradeToStorage()`, `useFallbackFont()`.
+_FALLBACK_NAMES = re.compile(r"(^|\.)(fallback\w*|\w*Fallback\w*|downgrade\w*)$")
+_ERROR_KEYS = frozenset({"error", "err", "failure"})
+
+
+def _passes_failure(call: Node, ctx: Context) -> bool:
+    """A call handed an error: `settle({ error: abortError })`, `done(new Error("…"))`,
+    `setState({ error: "Could not load" })`."""
+    args = call.child_by_field_name("arguments")
+    for arg in args.named_children if args is not None else ():
+        if arg.type == "new_expression":
+            ctor = arg.child_by_field_name("constructor")
+            if ctor is not None and ctx.source.text(ctor).endswith("Error"):
+                return True
+        elif arg.type == "object":
+            for pair in arg.named_children:
+                key = pair.child_by_field_name("key") if pair.type == "pair" else pair
+                if key is not None and ctx.source.text(key) in _ERROR_KEYS:
+                    return True
+    return False
+
+
+def _callee_name(fn: Node, source: SourceFile) -> str:
+    """A callee as one dotted name: `this.logger?.error` → `this.logger.error`."""
+    return re.sub(r"\s+", "", source.text(fn)).replace("?.", ".")
+
 
 VALID = [
     Valid("try { a() } catch (e) { throw new Error('x', { cause: e }) }"),
+    Valid("try { await run(job) } catch { jobLogger.error('job failed'); status = 1 }"),
+    Valid("try { await run() } catch { this.log('run failed'); this.busy = false }"),
+    Valid("try { await run() } catch { this._logger?.warn('run failed') }"),
+    Valid("try { await run() } catch (error) { controller.enqueue({ type: 'error', error }) }"),
+    Valid("try { channel.send(m) } catch { settle({ error: abortError }) }"),
+    Valid(
+        "const addDefaultError = useCallback(() => { toast.error('Delete failed') }, []);\n"
+        "const del = async () => { try { await remove(id) } catch { addDefaultError() } };"
+    ),
+    Valid(
+        "let cancelled = false;\n"
+        "try { const v = await load(); if (!cancelled) setValue(v) }\n"
+        "catch { if (!cancelled) setValue('') }"
+    ),
+    Valid("try { recorder.start(1000); watch(recorder) } catch { recorder.start(); poll() }"),
+    Valid(
+        "const connect = async (opts) => {\n"
+        "  try { await pool.connect() } catch { setTimeout(() => void connect(opts), 1000) }\n"
+        "};"
+    ),
+    Valid(
+        "new Promise((resolve) => {\n"
+        "  const finish = (v) => { cleanup(); resolve(v) };\n"
+        "  try { video.currentTime = t } catch { finish(null) }\n"
+        "});"
+    ),
+    Valid("try { channel.postMessage(m) } catch { downgradeToStorage() }"),
+    Valid(
+        "try {\n"
+        "  const res = await verify();\n"
+        "  if (res.ok) { setSession(true); return }\n"
+        "  setSession(false);\n"
+        "} catch { setSession(false) }"
+    ),
+    Valid(
+        "async function release() { try { await reader.closed } catch { reader.releaseLock() } }"
+    ),
     Valid("try { a() } catch (e) { return Response.json({ error: 'x' }, { status: 500 }) }"),
     Valid("try { a() } catch (e) { logger.error('failed', e); cleanup() }"),
     Valid("try { a() } catch (e) { if (e instanceof X) { console.warn(e) } }"),
@@ -81,6 +166,9 @@ VALID = [
     Valid("try { a() } catch (e) { this.logger.error('x'); done = true }"),
     Valid("try { a() } catch (err) { errors.push(err) }"),
     Valid("try { a() } catch { toast({ title: 'Failed', variant: 'destructive' }) }"),
+    Valid("try { await move(f) } catch { toastError({ description: 'Move failed' }) }"),
+    Valid("try { await copy(t) } catch { showErrorToast('Copy failed', 'Try again') }"),
+    Valid("try { await cron() } catch (_e) { await cronFailed() }"),
     Valid("for (const x of xs) { try { a(x) } catch { continue } }"),
     Valid("try { a() } catch {\n  // best effort: the cache is optional\n  stale = true\n}"),
     Valid("try { a() } catch { notFound() }"),
@@ -106,6 +194,15 @@ VALID = [
 ]
 INVALID = [
     Invalid("try { a() } catch (e) { status = 'pending' }", positions=((1, 13),)),
+    Invalid(
+        "async function go() { try { setBusy(true); await save() } catch { setBusy(false) } }",
+        positions=((1, 59),),
+    ),
+    Invalid(
+        "async function go() { try { await save() } catch { if (!cancelled) setBusy(false) } }",
+        positions=((1, 44),),
+    ),
+    Invalid("try { await save() } catch { catalog.error = true }", positions=((1, 22),)),
     Invalid("try { a() } catch { cleanup(); }", positions=((1, 13),)),
     Invalid("try { await save(); setBusy(false) } catch { setBusy(false) }", positions=((1, 38),)),
     Invalid(
@@ -135,17 +232,45 @@ def _handles(clause: Node, body: Node, ctx: Context, extra: set[str]) -> bool:
             "comment",
         ):
             return True
-        if error_name is not None and n.type == "identifier" and ctx.source.text(n) == error_name:
-            return True  # the error is passed on or inspected
+        if (
+            error_name is not None
+            and n.type in ("identifier", "shorthand_property_identifier")
+            and ctx.source.text(n) == error_name
+        ):
+            return True  # the error is passed on (`reject(e)`, `{ error }`) or inspected
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
-            name = re.sub(r"\s+", "", ctx.source.text(fn)) if fn is not None else ""
-            if _REPORTERS.search(name) or name in extra or name.split(".")[-1] in extra:
+            name = _callee_name(fn, ctx.source) if fn is not None else ""
+            if (
+                _REPORTERS.search(name)
+                or _FALLBACK_NAMES.search(name)
+                or name in extra
+                or name.split(".")[-1] in extra
+                or _passes_failure(n, ctx)
+            ):
                 return True
         if n.type in ("function_declaration", "arrow_function", "function_expression"):
             continue
         stack.extend(n.named_children)
     return False
+
+
+def _guarded_statements(block: Node) -> list[Node]:
+    """The block's statements, with those under a guard without `else` (`if (!cancelled)
+    setValue("")`, `if (!append) { setRows([]) }`) taken out of it: the guard only says
+    when the fallback applies."""
+    out: list[Node] = []
+    for st in block.named_children:
+        if st.type == "comment":
+            continue
+        body = st.child_by_field_name("consequence") if st.type == "if_statement" else None
+        if body is None or st.child_by_field_name("alternative") is not None:
+            out.append(st)
+        elif body.type == "statement_block":
+            out.extend(_guarded_statements(body))
+        else:
+            out.append(body)
+    return out
 
 
 def _assigned(node: Node, ctx: Context) -> set[str]:
@@ -172,7 +297,7 @@ def _assigns_fallback(clause: Node, body: Node, ctx: Context) -> bool:
     try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
     if try_body is None:
         return False
-    stmts = [c for c in body.named_children if c.type != "comment"]
+    stmts = _guarded_statements(body)
     caught = _assigned(body, ctx)
     return (
         bool(caught)
@@ -207,10 +332,11 @@ def _mirrors_try(clause: Node, body: Node, ctx: Context) -> bool:
     """`try { setCount(await load()) } catch { setCount(null) }`, `try { finish(tint(img)) }
     catch { finish(null) }`: every statement of the catch calls what the try calls, with a
     fallback value (other arguments than in the try: `setLoading(false)` in both is cleanup,
-    not a fallback) or the other way of doing it."""
+    not a fallback, and so is `setLoading(false)` after the try's `setLoading(true)`: a state
+    flag the try only switches one way is not a value it computes) or the other way of doing it."""
     try_stmt = clause.parent
     try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
-    stmts = [c for c in body.named_children if c.type != "comment"]
+    stmts = _guarded_statements(body)
     if try_body is None or not stmts:
         return False
     in_try = _called(try_body, ctx)
@@ -227,9 +353,17 @@ def _mirrors_try(clause: Node, body: Node, ctx: Context) -> bool:
         fn = expr.child_by_field_name("function")
         args = expr.child_by_field_name("arguments")
         arg_text = re.sub(r"\s+", "", ctx.source.text(args)) if args is not None else ""
-        if fn is None or not in_try.get(ctx.source.text(fn).rsplit(".", 1)[-1], set()) - {arg_text}:
+        method = ctx.source.text(fn).rsplit(".", 1)[-1] if fn is not None else ""
+        other = in_try.get(method, set())
+        if not other - {arg_text} or (
+            _SETTER.match(method) and len(other) == 1 and other <= _FLAGS
+        ):
             return False
     return True
+
+
+_FLAGS = frozenset({"(true)", "(false)"})
+_SETTER = re.compile(r"set[A-Z]")
 
 
 def _root(node: Node | None) -> Node | None:
@@ -253,8 +387,9 @@ def _statement_call(stmt: Node) -> Node | None:
 
 def _alternative(clause: Node, body: Node, ctx: Context) -> bool:
     """`try { field.setFontSize(n) } catch { field.setAppearance(…) }`, `try { await
-    conn.quit() } catch { conn.disconnect() }`: the try is one call on an object and the catch
-    does the same job on that object another way (it may compute local values for it)."""
+    conn.quit() } catch { conn.disconnect() }`, `try { await reader.closed } catch {
+    reader.releaseLock() }`: the try is one call (or awaited property) on an object and the
+    catch does the same job on that object another way (it may compute local values for it)."""
     try_stmt = clause.parent
     try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
     if try_body is None:
@@ -262,6 +397,10 @@ def _alternative(clause: Node, body: Node, ctx: Context) -> bool:
     tried = [c for c in try_body.named_children if c.type != "comment"]
     call = _statement_call(tried[0]) if len(tried) == 1 else None
     fn = call.child_by_field_name("function") if call is not None else None
+    if call is None and len(tried) == 1 and tried[0].type == "expression_statement":
+        awaited = tried[0].named_children[0] if tried[0].named_children else None
+        if awaited is not None and awaited.type == "await_expression" and awaited.named_children:
+            fn = awaited.named_children[0]  # `await reader.closed`
     root = _root(fn) if fn is not None and fn.type == "member_expression" else None
     if root is None or root.type != "identifier":
         return False
@@ -463,21 +602,217 @@ def _callee_reports(clause: Node, ctx: Context) -> bool:
     return True
 
 
+_HOOK_WRAPPERS = frozenset({"useCallback", "useMemo", "useEvent", "useEffectEvent"})
+
+
+def _definitions(ctx: Context) -> dict[str, Node]:
+    """The file's named functions (`function f() {}`, `const f = () => {}`, `const f =
+    useCallback(() => {}, [])`), first definition of a name wins; once per file."""
+    cached = ctx.source.memo.get("err002_functions")
+    if isinstance(cached, dict):
+        return cached
+    definitions: dict[str, Node] = {}
+    for decl in ctx.walk(frozenset({"variable_declarator", "function_declaration"})):
+        n = decl.child_by_field_name("name")
+        value = decl if decl.type == "function_declaration" else decl.child_by_field_name("value")
+        if value is not None and value.type == "call_expression":
+            fn = value.child_by_field_name("function")
+            args = value.child_by_field_name("arguments")
+            if fn is not None and ctx.source.text(fn) in _HOOK_WRAPPERS and args is not None:
+                value = args.named_children[0] if args.named_children else None
+        if n is not None and value is not None and value.type in FUNCTION_NODES:
+            definitions.setdefault(ctx.source.text(n), value)
+    ctx.source.memo["err002_functions"] = definitions
+    return definitions
+
+
+def _calls_reporter(body: Node, ctx: Context) -> bool:
+    """The catch calls a function of this file that reports: `addDefaultError()` where
+    `const addDefaultError = useCallback(() => toast.error(…), [])`."""
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if n.type in FUNCTION_NODES:
+            continue
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier":
+                found = _definitions(ctx).get(ctx.source.text(fn))
+                if found is not None and _reports_directly(found, ctx.source):
+                    return True
+        stack.extend(n.named_children)
+    return False
+
+
+def _reports_directly(function: Node, source: SourceFile) -> bool:
+    """A reporter call in ``function``'s own body (not in a callback it defines)."""
+    body = function.child_by_field_name("body")
+    stack = [body] if body is not None else []
+    while stack:
+        n = stack.pop()
+        if n.type in FUNCTION_NODES:
+            continue
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is not None and _REPORTERS.search(_callee_name(fn, source)):
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
+# Calls that schedule a callback: the callback is still the catch's doing.
+_SCHEDULERS = re.compile(
+    r"^(?:setTimeout|setImmediate|queueMicrotask|requestAnimationFrame|process\.nextTick)$"
+)
+
+
+def _first_call(block: Node, ctx: Context) -> str | None:
+    """The callee of the block's first statement when that statement is a call (`f(x)`,
+    `await f(x)`, `const y = await f(x)`, `return f(x)`)."""
+    stmts = [c for c in block.named_children if c.type != "comment"]
+    if not stmts:
+        return None
+    st = stmts[0]
+    expr: Node | None = None
+    if st.type in ("expression_statement", "return_statement") and st.named_children:
+        expr = st.named_children[0]
+    elif st.type in ("lexical_declaration", "variable_declaration"):
+        decl = st.named_children[0] if st.named_children else None
+        expr = decl.child_by_field_name("value") if decl is not None else None
+    while expr is not None and expr.type in ("await_expression", "unary_expression"):
+        expr = expr.named_children[-1] if expr.named_children else None
+    if expr is None or expr.type != "call_expression":
+        return None
+    fn = expr.child_by_field_name("function")
+    return _callee_name(fn, ctx.source) if fn is not None else None
+
+
+def _retries(clause: Node, body: Node, ctx: Context) -> bool:
+    """The catch tries again, so a second failure is not swallowed: it repeats the try
+    (`try { a(); b() } catch { a(); b() }`), starts with the try's first call (`try {
+    recorder.start(SLICE); … } catch { recorder.start(); … }`), or calls the function it
+    is in again, directly or from a timer (`setTimeout(() => connect(opts), 1000)`)."""
+    try_stmt = clause.parent
+    try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
+    if try_body is None:
+        return False
+
+    def squeeze(n: Node) -> str:
+        return re.sub(r"\s+", "", ctx.source.text(n))[1:-1]
+
+    if squeeze(try_body) and squeeze(try_body) == squeeze(body):
+        return True
+    first = _first_call(try_body, ctx)
+    if (
+        first is not None
+        and not re.search(r"(^|\.)set[A-Z]\w*$", first)
+        and first == _first_call(body, ctx)
+    ):
+        return True
+    own = _enclosing_function_name(clause, ctx)
+    if own is None:
+        return False
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if n.type in FUNCTION_NODES and not _scheduled(n, ctx):
+            continue
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is not None and _callee_name(fn, ctx.source).removeprefix("this.") == own:
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
+def _scheduled(function: Node, ctx: Context) -> bool:
+    """``function`` is the callback of `setTimeout(…)` or the like."""
+    args = function.parent
+    call = args.parent if args is not None and args.type == "arguments" else None
+    fn = call.child_by_field_name("function") if call is not None else None
+    return fn is not None and bool(_SCHEDULERS.match(_callee_name(fn, ctx.source)))
+
+
+def _enclosing_function_name(node: Node, ctx: Context) -> str | None:
+    fn = node.parent
+    while fn is not None and fn.type not in FUNCTION_NODES:
+        fn = fn.parent
+    if fn is None:
+        return None
+    name = fn.child_by_field_name("name")
+    if name is None and fn.parent is not None and fn.parent.type == "variable_declarator":
+        name = fn.parent.child_by_field_name("name")
+    return ctx.source.text(name) if name is not None else None
+
+
+def _settles(clause: Node, body: Node, ctx: Context) -> bool:
+    """Inside `new Promise((resolve) => …)`, the catch settles the promise (`resolve(null)`,
+    or `finalize(null)` where `finalize` calls `resolve`): the caller awaiting it gets the
+    outcome."""
+    settlers: set[str] = set()
+    node: Node | None = clause.parent
+    while node is not None:
+        if node.type in FUNCTION_NODES:
+            args = node.parent
+            new = args.parent if args is not None and args.type == "arguments" else None
+            ctor = new.child_by_field_name("constructor") if new is not None else None
+            if (
+                new is not None
+                and new.type == "new_expression"
+                and ctor is not None
+                and ctx.source.text(ctor) == "Promise"
+            ):
+                settlers |= _own_parameters(node, ctx)
+        node = node.parent
+    if not settlers:
+        return False
+    definitions = _definitions(ctx)
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        if n.type in FUNCTION_NODES:
+            continue
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            name = ctx.source.text(fn) if fn is not None and fn.type == "identifier" else ""
+            if name in settlers:
+                return True
+            found = definitions.get(name)
+            if found is not None and _calls_any(found, settlers, ctx):
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
+def _own_parameters(fn: Node, ctx: Context) -> set[str]:
+    """The plain names ``fn`` takes: `(resolve, reject)`, `(resolve: (v: T) => void)`."""
+    params = fn.child_by_field_name("parameters") or fn.child_by_field_name("parameter")
+    if params is None:
+        return set()
+    out: set[str] = set()
+    for p in [params] if params.type == "identifier" else params.named_children:
+        name = p.child_by_field_name("pattern") if p.type != "identifier" else p
+        if name is not None and name.type == "identifier":
+            out.add(ctx.source.text(name))
+    return out
+
+
+def _calls_any(function: Node, names: set[str], ctx: Context) -> bool:
+    stack = [function]
+    while stack:
+        n = stack.pop()
+        if n.type == "call_expression":
+            fn = n.child_by_field_name("function")
+            if fn is not None and fn.type == "identifier" and ctx.source.text(fn) in names:
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
 def _function_reports(ctx: Context, name: str) -> bool:
     """The function ``name`` (declared in this file, or imported) catches and reports its own
     failures: a `catch` in it logs, toasts or reports."""
-    cached = ctx.source.memo.get("err002_functions")
-    definitions: dict[str, Node] = cached if isinstance(cached, dict) else {}
-    if not isinstance(cached, dict):
-        for decl in ctx.walk(frozenset({"variable_declarator", "function_declaration"})):
-            n = decl.child_by_field_name("name")
-            value = (
-                decl if decl.type == "function_declaration" else decl.child_by_field_name("value")
-            )
-            if n is not None and value is not None and value.type in FUNCTION_NODES:
-                definitions.setdefault(ctx.source.text(n), value)
-        ctx.source.memo["err002_functions"] = definitions
-    node = definitions.get(name)
+    node = _definitions(ctx).get(name)
     source = ctx.source
     if node is None:
         found = helper_index_for(ctx.workspace).definition(ctx.source, name)
@@ -501,7 +836,7 @@ def _reports(body: Node, source: SourceFile) -> bool:
         n = stack.pop()
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
-            if fn is not None and _REPORTERS.search(re.sub(r"\s+", "", source.text(fn))):
+            if fn is not None and _REPORTERS.search(_callee_name(fn, source)):
                 return True
         stack.extend(n.named_children)
     return False
@@ -523,6 +858,9 @@ def check(ctx: Context) -> None:
             or _records_failure(node, body, ctx)
             or _mirrors_try(node, body, ctx)
             or _alternative(node, body, ctx)
+            or _retries(node, body, ctx)
+            or _settles(node, body, ctx)
+            or _calls_reporter(body, ctx)
             or _callee_reports(node, ctx)  # last: it may read other files
         ):
             ctx.report(node)

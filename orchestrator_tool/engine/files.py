@@ -29,6 +29,8 @@ DEFAULT_EXCLUDES = (
     "coverage/",
     "storybook-static/",
     "*.min.js",
+    "*.min.mjs",
+    "*.min.cjs",
     "*.gen.ts",
     "*.generated.ts",
     "*.generated.tsx",

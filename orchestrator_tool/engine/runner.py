@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from . import deps, suppressions
+from . import deps, skips, suppressions
 from .diagnostics import Diagnostic
 from .source import SourceFile, language_of
 from .validator import Context, OptionValue, ValidatorSpec
@@ -92,7 +92,7 @@ class FileResult:
     path: str
     diagnostics: tuple[Diagnostic, ...] = ()
     parse_error: bool = False
-    skipped: str | None = None  # why the file was not checked (binary, too large, unreadable)
+    skipped: str | None = None  # why the file was not checked (binary, minified, too large…)
     crashes: tuple[str, ...] = ()  # "CODE: Error: message" for validators that failed here
     suppressed: int = 0
     deps: tuple[str, ...] = ()  # other files the verdict was read from (deps.WHOLE_WORKSPACE: all)
@@ -219,6 +219,9 @@ def load_source(
         return FileResult(rel, skipped=f"larger than {max_bytes} bytes")
     if b"\0" in data[:8192]:
         return FileResult(rel, skipped="binary")
+    why = skips.generated(rel, data)
+    if why is not None:
+        return FileResult(rel, skipped=why)
     return SourceFile(rel, data, language)
 
 
@@ -236,6 +239,10 @@ def _check_chunk(items: list[tuple[str, bytes | None]]) -> list[FileResult]:
     root, settings, workspace = _worker_state["run"]
     out: list[FileResult] = []
     for rel, data in items:
+        asset = skips.static_asset(rel, workspace)
+        if asset is not None:
+            out.append(FileResult(rel, skipped=asset))
+            continue
         loaded = load_source(root, rel, settings.max_bytes, data)
         out.append(
             loaded if isinstance(loaded, FileResult) else check_source(loaded, settings, workspace)

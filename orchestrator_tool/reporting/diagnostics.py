@@ -89,7 +89,10 @@ def text(
     if report.baselined:
         extra.append(f"{report.baselined} accepted by the baseline")
     if report.skipped:
-        extra.append(f"{len(report.skipped)} skipped")
+        # by kind ("static asset", "minified"); the JSON report has each file's full reason
+        why = Counter(reason.partition(":")[0] for _, reason in report.skipped)
+        said = ", ".join(f"{n} {reason}" for reason, n in sorted(why.items()))
+        extra.append(f"{len(report.skipped)} skipped: {said}")
     tail = f" ({', '.join(extra)})" if extra else ""
     lines.append(f"{found} in {count(report.files_checked, 'file')}{tail}")
     if report.nested_projects:
