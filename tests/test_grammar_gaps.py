@@ -33,6 +33,11 @@ GAPS = [
     ("index.ts", 'export { a } from "./a";\nexport type * from "./types";\n'),
     ("ns.ts", 'export type * as models from "./models";\n'),
     ("raw.test.ts", "const cases = [String.raw`Acme\\u00 Corp`, String.raw`a\\x4 \\u{12`];\n"),
+    (
+        "spread.test.ts",
+        "const actual =\n  await vi.importActual<typeof import('./mail')>(\n    './mail',\n  );\n",
+    ),
+    ("nul.ts", "const sep = '\\0'; const key = `a\0b`; // \0\nconst re = /[\\s\0]/;\n"),
 ]
 
 
@@ -108,6 +113,36 @@ def test_a_type_only_re_export_is_not_server_code_in_a_client_module() -> None:
     assert [(d.code, d.line) for d in found] == [("ANY001", 2), ("RSC001", 3)]
 
 
+def test_a_form_the_first_error_hid_is_found_on_the_next_parse() -> None:
+    code = (
+        "export function HelpLinks() {\n"
+        "  return (\n"
+        "    <nav>\n"
+        "      <p>Q&A (questions, answers)</p>\n"
+        "      {/* Legal: terms, privacy */}\n"
+        '      <a href="/terms?lang=en&ref=footer">Terms & Privacy</a>\n'
+        "      {/* Icons: every glyph, any size */}\n"
+        "      <link\n"
+        '        rel="preload"\n'
+        '        href="https://fonts.example.com/icons?family=Outlined:opsz@20..48&display=swap"\n'
+        "      />\n"
+        "    </nav>\n"
+        "  );\n"
+        "}\n"
+    )
+    source = _source("help.tsx", code)
+    own = Parser(ts_language("tsx")).parse(source.data).root_node
+    # line 10's `&` is outside every error region of the first parse
+    regions = unparsed_regions(own)
+    assert regions and all(not first <= 10 <= last for first, last in regions)
+    assert source.unparsed() == ()
+
+
+def test_a_nul_outside_a_literal_is_not_read_away() -> None:
+    source = _source("bad.ts", "const a = 1;\nconst b = 2 \0 3;\n")
+    assert source.unparsed() == ((2, 2),)
+
+
 def test_an_invalid_escape_is_only_read_whole_in_a_tagged_template() -> None:
     # TypeScript rejects it in an untagged template: the region stays unparsed
     source = _source("raw.ts", "const ok = 1;\nconst s = `Acme\\u00 Corp`;\n")
@@ -168,6 +203,14 @@ def test_a_tagged_template_with_type_arguments_skips_no_text() -> None:
     source = _source("q.ts", code)
     assert source.tree.root_node.has_error
     assert source.unparsed() == ()
+    # in a conditional's second branch the grammar puts the `!` around the whole conditional,
+    # which misreads it: that line is reported
+    code = (
+        "const rows = fresh\n"
+        "  ? await db.$queryRaw<Row[]>`SELECT 1`\n"
+        "  : await db.$queryRaw<Row[]>`SELECT 2`;\n"
+    )
+    assert _source("q.ts", code).unparsed() == ((3, 3),)
 
 
 def test_an_import_type_with_type_arguments_is_an_unparsed_region() -> None:

@@ -25,13 +25,17 @@ The gaps (tree-sitter-typescript 0.23):
   statement's text);
 - an escape that is not one (``\\u00``) in a tagged template such as ``String.raw`...```,
   where TypeScript allows it: the backslash becomes ``x``, and the site must be text of a
-  tagged template.
+  tagged template;
+- a NUL character in a string, a template, a regular expression or a comment (it can end the
+  whole parse): it becomes a space, and the site must be text of the literal or the comment.
 
 Type arguments on a tagged template (``prisma.$queryRaw<Row[]>`...```) have no node in the
 grammar: tree-sitter reads them as if a ``!`` followed (``tag<T>!`...```), skipping no text,
-and that assumed token is not reported. Not worked around, and so reported as regions that
-could not be parsed: type arguments on an import type (``import("x").T<U>``), and
-``import("x").T`` as the first type argument of a call.
+and that assumed token is not reported (unless the grammar misplaces it, as in the second
+branch of a conditional). Not worked around, and so reported as regions that could not be
+parsed: an import type followed by type arguments, ``[]`` or an index (``import("x").T<U>``,
+``import("x").T[]``), ``import("x").T`` as the first type argument of a call, and
+``i < unique.length`` (``unique`` read as the type operator).
 """
 
 from __future__ import annotations
@@ -44,9 +48,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Tree
 
-# A substituted parse whose substitutions are not all read as intended drops those and tries
-# again, this many times at most.
-_ROUNDS = 3
+# Parses of a substitution, at most: one whose substitutions are not all read as intended
+# drops those and tries again; one that fails on lines that parsed before looks for the forms
+# there too.
+_ROUNDS = 4
 
 
 def parse(parser: Parser, data: bytes, jsx: bool) -> Tree:
@@ -56,10 +61,10 @@ def parse(parser: Parser, data: bytes, jsx: bool) -> Tree:
     if not tree.root_node.has_error:
         return tree
     sites = _sites(data, tree.root_node, jsx)
-    if not sites:
-        return tree
     before = set(_lines(tree.root_node))
     for _ in range(_ROUNDS):
+        if not sites:
+            break
         # The tree keeps the buffer it was parsed from and reads Node.text out of it: once
         # parsed, the buffer gets the original bytes back (same length, same offsets).
         buffer = bytearray(data)
@@ -69,11 +74,18 @@ def parse(parser: Parser, data: bytes, jsx: bool) -> Tree:
         buffer[:] = data
         root = candidate.root_node
         misread = [s for s in sites if not _read_as_intended(root, s)]
-        if not misread:
-            return candidate if set(_lines(root)) <= before else tree
-        sites = [s for s in sites if s not in misread]
-        if not sites:
+        if misread:
+            sites = [s for s in sites if s not in misread]
+            continue
+        if set(_lines(root)) <= before:
+            return candidate
+        # Read further, the parse fails where it did not before: on a form the first error
+        # hid (a second `&` in a link the first one derailed), or on a substitution's account.
+        known = {s.start for s in sites}
+        more = [s for s in _sites(data, root, jsx) if s.start not in known]
+        if not more:
             break
+        sites = sorted([*sites, *more], key=lambda s: s.start)
     return tree
 
 
@@ -148,8 +160,11 @@ def _tagged_template_type_arguments(node: Node) -> bool:
 class _Gap:
     pattern: re.Pattern[bytes]  # group 1 is the site
     replacement: bytes  # as long as group 1
-    jsx: bool  # only in the TSX grammar
     read_as_intended: Callable[[Node, int], bool]  # (the re-parsed root, the site's offset)
+    jsx: bool = False  # only in the TSX grammar
+    # The form may sit anywhere in the statement the error is in, lines before it: the parser
+    # read on, wrongly, and failed later. Otherwise the error starts on the form's line.
+    statement: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,6 +218,16 @@ def _type_star_export(root: Node, offset: int) -> bool:
     )
 
 
+def _literal_text(root: Node, offset: int) -> bool:
+    node = _leaf(root, offset)
+    if node is None:
+        return False
+    if node.type in ("comment", "jsx_text", "regex_pattern"):
+        return True
+    literal = node.parent if node.type == "string_fragment" else None
+    return literal is not None and literal.type in ("string", "template_string")
+
+
 def _tagged_template_text(root: Node, offset: int) -> bool:
     node = _leaf(root, offset)
     template = node.parent if node is not None and node.type == "string_fragment" else None
@@ -221,44 +246,52 @@ _GAPS = (
     _Gap(
         re.compile(rb"(&)(?!#[xX][0-9a-fA-F]{1,6};|#[0-9]{1,5};|[A-Za-z]{1,30};)"),
         b"x",
-        True,
         _jsx_text,
+        jsx=True,
     ),
-    _Gap(re.compile(rb"<\s*typeof\s+(i)mport\s*\("), b"I", False, _import_type_query),
-    _Gap(re.compile(rb"\bexport\s+(type)\s*\*"), b"    ", False, _type_star_export),
+    _Gap(re.compile(rb"<\s*typeof\s+(i)mport\s*\("), b"I", _import_type_query, statement=True),
+    _Gap(re.compile(rb"\bexport\s+(type)\s*\*"), b"    ", _type_star_export),
     # a backslash that starts no escape the grammar knows; `\\` pairs are skipped first
     _Gap(
         re.compile(rb"\\\\|(\\)(?:u(?![0-9a-fA-F]{4}|\{[0-9a-fA-F]+\})|x(?![0-9a-fA-F]{2}))"),
         b"x",
-        False,
         _tagged_template_text,
     ),
+    # a NUL character in a string, a template, a regular expression or a comment
+    _Gap(re.compile(rb"(\x00)"), b" ", _literal_text),
 )
 
 
 def _sites(data: bytes, root: Node, jsx: bool) -> list[_Site]:
-    """Where a gap's form sits in or just before an error region."""
+    """Where a gap's form sits in an error region's lines (or its statement's, see _Gap)."""
     found: dict[int, _Site] = {}
-    for start, end in _windows(data, root):
+    for node in _error_nodes(root):
+        end = data.find(b"\n", node.end_byte)
+        end = end if end >= 0 else len(data)
         for gap in _GAPS:
             if gap.jsx and not jsx:
                 continue
-            for m in gap.pattern.finditer(data, start, end):
+            start = _statement_start(node) if gap.statement else node.start_byte
+            for m in gap.pattern.finditer(data, data.rfind(b"\n", 0, start) + 1, end):
                 if m.start(1) >= 0:
                     found.setdefault(m.start(1), _Site(m.start(1), gap))
     return [found[k] for k in sorted(found)]
 
 
-def _windows(data: bytes, root: Node) -> Iterator[tuple[int, int]]:
-    """The byte range of each error, widened to whole lines and back to the start of the node
-    before it (where a form that derailed the parser begins: `f<typeof import("x")` is read
-    as a comparison, and the error is only the `()` after it)."""
-    for node in _error_nodes(root):
-        before = node.prev_sibling
-        start = before.start_byte if before is not None else node.start_byte
-        start = data.rfind(b"\n", 0, start) + 1
-        end = data.find(b"\n", node.end_byte)
-        yield start, end if end >= 0 else len(data)
+# Nodes whose children are statements (or members).
+_BLOCKS = frozenset({"program", "statement_block", "class_body", "switch_case", "switch_default"})
+
+
+def _statement_start(node: Node) -> int:
+    """Where the statement an error is in starts: `await f<typeof import("x")>(\n"x",\n)` is
+    read as comparisons, and the error is only the trailing comma lines later. An error
+    between statements starts with the one before it (`f<typeof import("x")>()` leaves the
+    `()` outside)."""
+    top = node
+    while top.parent is not None and top.parent.type not in _BLOCKS:
+        top = top.parent
+    before = top.prev_sibling if top == node else None
+    return (before or top).start_byte
 
 
 def _read_as_intended(root: Node, site: _Site) -> bool:
