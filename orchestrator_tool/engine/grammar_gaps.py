@@ -61,6 +61,7 @@ def parse(parser: Parser, data: bytes, jsx: bool) -> Tree:
     if not tree.root_node.has_error:
         return tree
     sites = _sites(data, tree.root_node, jsx)
+    tried = {s.start for s in sites}  # a site once misread is not tried again
     before = set(_lines(tree.root_node))
     for _ in range(_ROUNDS):
         if not sites:
@@ -81,10 +82,10 @@ def parse(parser: Parser, data: bytes, jsx: bool) -> Tree:
             return candidate
         # Read further, the parse fails where it did not before: on a form the first error
         # hid (a second `&` in a link the first one derailed), or on a substitution's account.
-        known = {s.start for s in sites}
-        more = [s for s in _sites(data, root, jsx) if s.start not in known]
+        more = [s for s in _sites(data, root, jsx) if s.start not in tried]
         if not more:
             break
+        tried.update(s.start for s in more)
         sites = sorted([*sites, *more], key=lambda s: s.start)
     return tree
 
