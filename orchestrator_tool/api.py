@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .engine.diagnostics import Diagnostic
     from .engine.files import Selection
-    from .engine.runner import FileResult, Settings
+    from .engine.runner import FileResult, Settings, Unparsed
     from .engine.validator import OptionValue, ValidatorSpec
     from .gates import GateResult
     from .planning import Plan
@@ -382,7 +382,7 @@ class ValidationReport:
     diagnostics: tuple[Diagnostic, ...]
     files_checked: int
     cached: int
-    parse_errors: tuple[str, ...]
+    unparsed: tuple[Unparsed, ...]  # files with regions the checks could not read, by path
     crashes: tuple[str, ...]  # "path: CODE: Error: message"
     skipped: tuple[tuple[str, str], ...]  # (path, why)
     excluded: int
@@ -393,6 +393,11 @@ class ValidationReport:
     baselined: int = 0  # findings the baseline accepts (not in `diagnostics`)
     baseline_written: str | None = None  # "created", "shrunk", "grown", "unchanged"
     nested_projects: tuple[str, ...] = ()  # folders checked as projects of their own
+
+    @property
+    def parse_errors(self) -> tuple[str, ...]:
+        """The paths in ``unparsed`` (what the report held before it held regions)."""
+        return tuple(u.path for u in self.unparsed)
 
 
 class _NoSettings:
@@ -627,7 +632,7 @@ def validate(
     from .engine import files as file_sel
     from .engine.aggregate import merge
     from .engine.cache import ResultCache, content_hash
-    from .engine.runner import PathOverride, Settings, run
+    from .engine.runner import PathOverride, Settings, Unparsed, run
 
     config = load_config(ws.root)
     if staged and (paths or base or affected_only):
@@ -792,7 +797,11 @@ def validate(
         diagnostics=tuple(diagnostics),
         files_checked=sum(1 for r in results if r.skipped is None),
         cached=len(cached),
-        parse_errors=tuple(sorted(r.path for r in results if r.parse_error)),
+        unparsed=tuple(
+            Unparsed(r.path, r.unparsed, r.syntax_error)
+            for r in sorted(results, key=lambda r: r.path)
+            if r.unparsed
+        ),
         crashes=(
             *(f"{r.path}: {c}" for r in results for c in r.crashes),
             *(f"(workspace): {c}" for c in workspace_crashes),

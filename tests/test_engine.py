@@ -203,11 +203,64 @@ def test_minified_compiled_and_static_asset_files_are_skipped_with_the_reason(re
     assert "(3 skipped: 1 compiled, 1 minified, 1 static asset)" in text(report)
 
 
-def test_syntax_errors_are_reported_and_the_rest_is_still_checked(repo) -> None:
-    write(repo / "packages/auth/broken.ts", "export const a: any = (;\nexport const b: any = 2;\n")
-    report = _validate(api.load_workspace(repo), paths=["packages/auth/broken.ts"], cwd=repo)
+def test_unparsed_regions_are_reported_by_line_and_the_rest_is_still_checked(repo) -> None:
+    broken = "export const a: any = (;\nconst ok = 1;\nexport const b: any = [2;\n"
+    write(repo / "packages/auth/broken.ts", broken)
+    # valid TypeScript the grammar rejects as written: read whole, not listed
+    terms = "export const T = (p: any) => <p>Terms & Conditions</p>;\n"
+    write(repo / "packages/auth/terms.tsx", terms)
+    paths = ["packages/auth/broken.ts", "packages/auth/terms.tsx"]
+    ws = api.load_workspace(repo)
+    report = _validate(ws, paths=paths, cwd=repo)
+    assert [(u.path, u.regions, u.syntax_error) for u in report.unparsed] == [
+        ("packages/auth/broken.ts", ((1, 1), (3, 3)), False)
+    ]
     assert report.parse_errors == ("packages/auth/broken.ts",)
-    assert [d.line for d in report.diagnostics] == [1, 2]
+    assert [(d.path, d.line) for d in report.diagnostics] == [
+        ("packages/auth/broken.ts", 1),
+        ("packages/auth/broken.ts", 3),
+        ("packages/auth/terms.tsx", 1),
+    ]
+    again = _validate(ws, paths=paths, cwd=repo)
+    assert again.cached == 2
+    assert again.unparsed == report.unparsed
+    out = run_cli("validate", "--select", "ANY001", *paths, cwd=repo).stdout
+    assert (
+        "note: packages/auth/broken.ts: lines 1 and 3 could not be parsed; checked everywhere else"
+    ) in out
+    assert "syntax error" not in out and "terms.tsx:" not in out
+    doc = json.loads(
+        run_cli("validate", "--format", "json", "--select", "ANY001", *paths, cwd=repo).stdout
+    )
+    assert doc["summary"]["unparsed"] == [
+        {
+            "path": "packages/auth/broken.ts",
+            "regions": [{"line": 1, "endLine": 1}, {"line": 3, "endLine": 3}],
+        }
+    ]
+    assert doc["summary"]["parseErrors"] == ["packages/auth/broken.ts"]
+
+
+def test_a_python_syntax_error_is_called_one_and_the_file_is_not_checked(repo) -> None:
+    write(repo / "packages/auth/tool.py", "from typing import Any\n\ndef f(x: Any:\n    pass\n")
+    paths = ["packages/auth/tool.py"]
+    report = _validate(api.load_workspace(repo), paths=paths, cwd=repo, select=["ANY002"])
+    assert [(u.path, u.regions, u.syntax_error) for u in report.unparsed] == [
+        ("packages/auth/tool.py", ((1, 4),), True)
+    ]
+    assert report.diagnostics == ()
+    proc = run_cli("validate", "--select", "ANY002", *paths, cwd=repo)
+    assert "note: packages/auth/tool.py has a syntax error; it was not checked" in proc.stdout
+    doc = json.loads(
+        run_cli("validate", "--format", "json", "--select", "ANY002", *paths, cwd=repo).stdout
+    )
+    assert doc["summary"]["unparsed"] == [
+        {
+            "path": "packages/auth/tool.py",
+            "regions": [{"line": 1, "endLine": 4}],
+            "syntaxError": True,
+        }
+    ]
 
 
 def test_a_crashing_validator_is_reported_and_the_run_goes_on(repo, tmp_path, monkeypatch) -> None:

@@ -44,6 +44,7 @@ from orchestrator_tool.engine.validator import Invalid, Valid
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from orchestrator_tool.engine.source import SourceFile
     from orchestrator_tool.engine.validator import Context
 
 CODE = "ANY001"
@@ -122,7 +123,7 @@ _FUNCTION_LIKE = frozenset(
 _ARRAY_GENERICS = frozenset({"Array", "ReadonlyArray"})
 
 
-def _is_rest_element_type(node: Node) -> bool:
+def _is_rest_element_type(node: Node, source: SourceFile) -> bool:
     """`any` as the element type of a rest parameter's array type."""
     parent = node.parent
     if parent is None:
@@ -132,9 +133,9 @@ def _is_rest_element_type(node: Node) -> bool:
     elif parent.type == "type_arguments" and parent.parent is not None:
         generic = parent.parent
         name = generic.child_by_field_name("name")
-        if generic.type != "generic_type" or name is None or name.text is None:
+        if generic.type != "generic_type" or name is None:
             return False
-        if name.text.decode() not in _ARRAY_GENERICS or parent.named_child_count != 1:
+        if source.text(name) not in _ARRAY_GENERICS or parent.named_child_count != 1:
             return False
         holder = generic.parent
     else:
@@ -227,7 +228,7 @@ def check(ctx: Context) -> None:
     nodes = _any_keywords(ctx) + _misparsed_type_arguments(ctx)
     nodes.sort(key=lambda n: n.start_byte)
     for node in nodes:
-        if ignore_rest and _is_rest_element_type(node):
+        if ignore_rest and _is_rest_element_type(node, ctx.source):
             continue
         fix = None
         if fix_to_unknown:

@@ -25,7 +25,7 @@ from .deps import WHOLE_WORKSPACE
 from .diagnostics import Diagnostic, Fix
 from .runner import FileResult
 
-FORMAT = 3
+FORMAT = 4
 
 
 def cache_dir() -> Path:
@@ -44,7 +44,8 @@ def _encode(r: FileResult) -> list[object]:
     # One file's findings, each with its group; the places of a group are merged after the
     # run (engine.aggregate), so no cached finding has related places.
     return [
-        r.parse_error,
+        [list(region) for region in r.unparsed],
+        r.syntax_error,
         r.suppressed,
         [
             [
@@ -69,9 +70,11 @@ def _encode(r: FileResult) -> list[object]:
 
 
 def _decode(path: str, raw: list[object], deps: tuple[str, ...] = ()) -> FileResult:
-    parse_error, suppressed, diags = raw
+    unparsed, syntax_error, suppressed, diags = raw
     out = []
-    assert isinstance(diags, list)
+    assert isinstance(diags, list) and isinstance(unparsed, list)
+    assert isinstance(syntax_error, bool)
+    regions = tuple((int(first), int(last)) for first, last in unparsed)
     for d in diags:
         (
             code,
@@ -104,7 +107,16 @@ def _decode(path: str, raw: list[object], deps: tuple[str, ...] = ()) -> FileRes
                 group,
             )
         )
-    return FileResult(path, tuple(out), bool(parse_error), None, (), int(suppressed), deps)  # type: ignore[call-overload]
+    return FileResult(
+        path,
+        tuple(out),
+        regions,
+        syntax_error,
+        None,
+        (),
+        int(suppressed),  # type: ignore[call-overload]
+        deps,
+    )
 
 
 class ResultCache:

@@ -126,7 +126,9 @@ def parameters(fn: Node) -> list[Node]:
     return [p for p in params.named_children if p.type != "comment"]
 
 
-def innermost_function(node: Node | None, local: dict[str, Node]) -> Node | None:
+def innermost_function(
+    node: Node | None, local: dict[str, Node], source: SourceFile
+) -> Node | None:
     """The function a value stands for: itself, a local function it names, or the first
     function argument of a wrapper call (`withAuth(async (req) => ...)`), searched inwards."""
     if node is None:
@@ -134,24 +136,25 @@ def innermost_function(node: Node | None, local: dict[str, Node]) -> Node | None
     if node.type in FUNCTION_TYPES:
         return node
     if node.type in ("parenthesized_expression", "as_expression", "satisfies_expression"):
-        return innermost_function(node.named_children[0] if node.named_children else None, local)
+        inner = node.named_children[0] if node.named_children else None
+        return innermost_function(inner, local, source)
     if node.type == "identifier":
-        return local.get(node.text.decode() if node.text else "")
+        return local.get(source.text(node))
     if node.type == "call_expression":
         args = node.child_by_field_name("arguments")
         for arg in args.named_children if args is not None else []:
-            found = innermost_function(arg, local)
+            found = innermost_function(arg, local, source)
             if found is not None:
                 return found
     if node.type == "object":  # withApiWrapper({ schemas, handler: async ({ req }) => … })
         for pair in node.named_children:
             key = pair.child_by_field_name("key") if pair.type == "pair" else None
-            if key is not None and key.text == b"handler":
-                return innermost_function(pair.child_by_field_name("value"), local)
+            if key is not None and source.text(key) == "handler":
+                return innermost_function(pair.child_by_field_name("value"), local, source)
     return None
 
 
-def _local_functions(root: Node) -> dict[str, Node]:
+def _local_functions(root: Node, source: SourceFile) -> dict[str, Node]:
     out: dict[str, Node] = {}
     for child in root.named_children:
         decl = (
@@ -160,57 +163,46 @@ def _local_functions(root: Node) -> dict[str, Node]:
         if decl is None:
             continue
         if decl.type in ("function_declaration", "generator_function_declaration"):
-            name = decl.child_by_field_name("name")
-            if name is not None and name.text:
-                out[name.text.decode()] = decl
+            declared = _text(decl.child_by_field_name("name"), source)
+            if declared:
+                out[declared] = decl
         elif decl.type in ("lexical_declaration", "variable_declaration"):
             for d in decl.named_children:
                 if d.type != "variable_declarator":
                     continue
                 name, value = d.child_by_field_name("name"), d.child_by_field_name("value")
-                if (
-                    name is not None
-                    and name.type == "identifier"
-                    and name.text
-                    and value is not None
-                ):
-                    fn = innermost_function(value, {})
-                    if fn is not None:
-                        out[name.text.decode()] = fn
+                if name is not None and name.type == "identifier" and value is not None:
+                    fn = innermost_function(value, {}, source)
+                    text = source.text(name)
+                    if fn is not None and text:
+                        out[text] = fn
     return out
 
 
-def _exports(root: Node, local: dict[str, Node]) -> Iterator[tuple[str, Node | None, Node]]:
+def _exports(
+    root: Node, local: dict[str, Node], source: SourceFile
+) -> Iterator[tuple[str, Node | None, Node]]:
     """(exported name, the function it names or None, the export node)."""
     for child in root.named_children:
         if child.type != "export_statement":
             continue
-        text = child.text or b""
-        is_default = text.startswith(b"export default")
+        is_default = source.data.startswith(b"export default", child.start_byte, child.end_byte)
         decl = child.child_by_field_name("declaration")
         value = child.child_by_field_name("value")
         if decl is not None and decl.type in (
             "function_declaration",
             "generator_function_declaration",
         ):
-            name = decl.child_by_field_name("name")
-            yield (
-                (
-                    "default"
-                    if is_default
-                    else (name.text.decode() if name is not None and name.text else "default")
-                ),
-                decl,
-                child,
-            )
+            declared = _text(decl.child_by_field_name("name"), source)
+            yield ("default" if is_default else declared or "default"), decl, child
         elif decl is not None and decl.type in ("lexical_declaration", "variable_declaration"):
             for d in decl.named_children:
                 if d.type == "variable_declarator":
                     name = d.child_by_field_name("name")
-                    if name is not None and name.type == "identifier" and name.text:
+                    if name is not None and name.type == "identifier" and _text(name, source):
                         yield (
-                            name.text.decode(),
-                            innermost_function(d.child_by_field_name("value"), local),
+                            source.text(name),
+                            innermost_function(d.child_by_field_name("value"), local, source),
                             child,
                         )
         elif is_default:
@@ -219,7 +211,7 @@ def _exports(root: Node, local: dict[str, Node]) -> Iterator[tuple[str, Node | N
                 if value is not None
                 else next((c for c in child.named_children if c.type not in ("comment",)), None)
             )
-            yield "default", innermost_function(target, local), child
+            yield "default", innermost_function(target, local, source), child
         else:
             for clause in child.named_children:
                 if clause.type != "export_clause":
@@ -227,14 +219,9 @@ def _exports(root: Node, local: dict[str, Node]) -> Iterator[tuple[str, Node | N
                 for spec in clause.named_children:
                     name = spec.child_by_field_name("name")
                     alias = spec.child_by_field_name("alias")
-                    if name is None or not name.text:
+                    if not _text(name, source):
                         continue
-                    exported = (alias or name).text
-                    yield (
-                        (exported.decode() if exported else ""),
-                        local.get(name.text.decode()),
-                        child,
-                    )
+                    yield _text(alias or name, source), local.get(_text(name, source)), child
 
 
 def distinct_entry_points(source: SourceFile) -> list[tuple[EntryPoint, str]]:
@@ -260,20 +247,20 @@ def entry_points(source: SourceFile) -> list[EntryPoint]:
     if cached is not None:
         return cached  # type: ignore[return-value]
     root = source.tree.root_node
-    local = _local_functions(root)
+    local = _local_functions(root, source)
     found: list[EntryPoint] = []
     path = source.path
     if _ROUTE_FILE.search(path):
-        for name, fn, export in _exports(root, local):
+        for name, fn, export in _exports(root, local, source):
             if name in HTTP_METHODS and fn is not None:
                 found.append(EntryPoint("route", name, fn, export, _wrapped(export, fn)))
     elif _PAGES_API.search(path):
-        for name, fn, export in _exports(root, local):
+        for name, fn, export in _exports(root, local, source):
             if name == "default" and fn is not None:
                 found.append(EntryPoint("pages-api", name, fn, export, _wrapped(export, fn)))
     file_directive = module_directive(source)
     if file_directive == "use server":
-        for name, fn, export in _exports(root, local):
+        for name, fn, export in _exports(root, local, source):
             if fn is not None and _is_async(fn, source):
                 wrapped = _wrapped(export, fn)
                 head = source.data[export.start_byte : fn.start_byte]
@@ -283,7 +270,7 @@ def entry_points(source: SourceFile) -> list[EntryPoint]:
     if b"use server" in source.data:
         for fn in _all_functions(root):
             if fn.id not in seen and directive(function_body(fn), source) == "use server":
-                found.append(EntryPoint("action", _name_of(fn), fn, fn))
+                found.append(EntryPoint("action", _name_of(fn, source), fn, fn))
     source.memo["entry_points"] = found
     return found
 
@@ -317,13 +304,17 @@ def _all_functions(root: Node) -> Iterator[Node]:
         stack.extend(reversed(node.named_children))
 
 
-def _name_of(fn: Node) -> str:
-    name = fn.child_by_field_name("name")
-    if name is not None and name.text:
-        return name.text.decode()
+def _name_of(fn: Node, source: SourceFile) -> str:
+    name = _text(fn.child_by_field_name("name"), source)
+    if name:
+        return name
     parent = fn.parent
     if parent is not None and parent.type == "variable_declarator":
-        n = parent.child_by_field_name("name")
-        if n is not None and n.text:
-            return n.text.decode()
+        name = _text(parent.child_by_field_name("name"), source)
+        if name:
+            return name
     return "(anonymous)"
+
+
+def _text(node: Node | None, source: SourceFile) -> str:
+    return source.text(node) if node is not None else ""

@@ -91,11 +91,23 @@ class Settings:
 class FileResult:
     path: str
     diagnostics: tuple[Diagnostic, ...] = ()
-    parse_error: bool = False
+    # 1-based (first, last) line regions the checks could not read; the whole of a Python
+    # file with a syntax error
+    unparsed: tuple[tuple[int, int], ...] = ()
+    syntax_error: bool = False
     skipped: str | None = None  # why the file was not checked (binary, minified, too large…)
     crashes: tuple[str, ...] = ()  # "CODE: Error: message" for validators that failed here
     suppressed: int = 0
     deps: tuple[str, ...] = ()  # other files the verdict was read from (deps.WHOLE_WORKSPACE: all)
+
+
+@dataclass(frozen=True, slots=True)
+class Unparsed:
+    """A file the checks could not read completely."""
+
+    path: str
+    regions: tuple[tuple[int, int], ...]  # 1-based (first line, last line)
+    syntax_error: bool = False  # a Python file libcst rejects (it was not checked)
 
 
 def check_source(
@@ -141,11 +153,9 @@ def check_source(
     read.discard(source.path)
     # A file whose imports came from its header alone was never parsed: its checks did not
     # depend on the rest of its syntax.
-    parse_error = (
-        bool(applicable)
-        and (source.parsed or source.language == "python")
-        and source.has_syntax_errors
-    )
+    parsed = bool(applicable) and (source.parsed or source.language == "python")
+    unparsed = source.unparsed() if parsed else ()
+    syntax_error = bool(unparsed) and source.syntax_error
     suppressed = 0
     if found or has_directives:
         names = {s.code: (*s.eslint_equivalents, *s.biome_equivalents) for s in settings.specs}
@@ -183,7 +193,8 @@ def check_source(
     return FileResult(
         source.path,
         tuple(found),
-        parse_error,
+        unparsed,
+        syntax_error,
         None,
         tuple(crashes),
         suppressed,

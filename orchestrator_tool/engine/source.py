@@ -62,10 +62,15 @@ class SourceFile:
 
     @property
     def tree(self) -> Tree:
+        """The tree-sitter tree, parsed around the grammar's known gaps (grammar_gaps). Read a
+        node's text with ``text(node)``: the offsets are the file's, always."""
         if self._tree is None:
             from tree_sitter import Parser
 
-            self._tree = Parser(ts_language(self.grammar)).parse(self.data)
+            from .grammar_gaps import parse
+
+            parser = Parser(ts_language(self.grammar))
+            self._tree = parse(parser, self.data, jsx=self.grammar == "tsx")
         return self._tree
 
     @property
@@ -73,11 +78,24 @@ class SourceFile:
         """Whether the tree has been built (a file only the import rules read may never be)."""
         return self._tree is not None
 
-    @property
-    def has_syntax_errors(self) -> bool:
+    def unparsed(self) -> tuple[tuple[int, int], ...]:
+        """The 1-based (first line, last line) regions the checks could not read: what
+        tree-sitter could not parse, or the whole of a Python file libcst rejects."""
         if self.language == "python":
-            return self.python_module() is None
-        return bool(self.tree.root_node.has_error)
+            if self.python_module() is not None:
+                return ()
+            lines = len(self.line_starts()) - (1 if self.data.endswith(b"\n") else 0)
+            return ((1, max(lines, 1)),)
+        from .grammar_gaps import unparsed_regions
+
+        return unparsed_regions(self.tree.root_node)
+
+    @property
+    def syntax_error(self) -> bool:
+        """Whether libcst rejects this Python file. libcst follows Python's grammar, so the
+        file is wrong; a TypeScript region tree-sitter cannot parse may well be valid (its
+        grammar is not tsc's), and is never called a syntax error."""
+        return self.language == "python" and self.python_module() is None
 
     def python_module(self) -> libcst.Module | None:
         """The libcst module of a Python file (None when it does not parse)."""

@@ -12,6 +12,7 @@ from . import count
 if TYPE_CHECKING:
     from ..api import ValidationReport
     from ..engine.diagnostics import Diagnostic, Location
+    from ..engine.runner import Unparsed
     from ..engine.validator import ValidatorSpec
 
 Style = Callable[[str], str]
@@ -37,13 +38,40 @@ def summary_counts(report: ValidationReport) -> dict[str, object]:
         "baselined": report.baselined,
         "byCode": dict(sorted(by_code.items())),
         "byPackage": dict(sorted(by_package.items())),
+        # every file in "unparsed", by path: the shape before regions were reported
         "parseErrors": list(report.parse_errors),
+        "unparsed": [_unparsed_json(u) for u in report.unparsed],
         "crashes": list(report.crashes),
         "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
         "excluded": report.excluded,
         "fixed": [{"path": p, "fixes": n} for p, n in report.fixed],
         "nestedProjects": list(report.nested_projects),
     }
+
+
+def _unparsed_json(u: Unparsed) -> dict[str, object]:
+    out: dict[str, object] = {
+        "path": u.path,
+        "regions": [{"line": first, "endLine": last} for first, last in u.regions],
+    }
+    if u.syntax_error:
+        out["syntaxError"] = True
+    return out
+
+
+def _unparsed_note(u: Unparsed) -> str:
+    """The note for a file the checks could not read completely. A TypeScript region is one
+    tree-sitter's grammar could not parse, which TypeScript may well accept: it is not called
+    a syntax error. A Python file libcst rejects is one (libcst follows Python's grammar)."""
+    if u.syntax_error:
+        return f"note: {u.path} has a syntax error; it was not checked"
+    spans = [str(a) if a == b else f"{a}\N{EN DASH}{b}" for a, b in u.regions]
+    where = spans[0] if len(spans) == 1 else f"{', '.join(spans[:-1])} and {spans[-1]}"
+    one_line = len(u.regions) == 1 and u.regions[0][0] == u.regions[0][1]
+    return (
+        f"note: {u.path}: {'line' if one_line else 'lines'} {where} could not be parsed; "
+        "checked everywhere else"
+    )
 
 
 def text(
@@ -74,8 +102,8 @@ def text(
         lines.append("")
     for path, n in report.fixed:
         lines.append(f"fixed {n} in {path}")
-    for path in report.parse_errors:
-        lines.append(dim(f"note: {path} has syntax errors; it was checked where the parse allowed"))
+    for u in report.unparsed:
+        lines.append(dim(_unparsed_note(u)))
     for crash in report.crashes:
         lines.append(red(f"validator error: {crash}"))
     counts = Counter(d.severity for d in report.diagnostics)
