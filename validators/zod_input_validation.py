@@ -104,6 +104,10 @@ VALID = [
         "import { z } from 'zod';\nconst s = z.object({ code: z.string().optional() });\nexport async function POST(req: Request) {\n  const body = await req.json();\n  if (typeof body.code === 'string' && body.code.trim() === '') delete body.code;\n  const { code } = s.parse(body);\n  return Response.json({ code });\n}",
         filename=ROUTE,
     ),
+    Valid(
+        "import { z } from 'zod';\nconst Event = z.object({ type: z.string() });\nexport async function POST(req: Request) {\n  const raw = await req.text();\n  if (!verifySignature(raw, req.headers.get('x-signature'))) return new Response(null, { status: 401 });\n  const event = Event.parse(JSON.parse(raw));\n  return Response.json({ type: event.type });\n}",
+        filename=ROUTE,
+    ),
 ]
 INVALID = [
     Invalid(
@@ -145,6 +149,21 @@ INVALID = [
         "'use server';\nexport const renameAction = actionClient.action(async ({ parsedInput }) => {\n  await save(parsedInput.name);\n});",
         positions=((3, 14),),
         filename="app/actions.ts",
+    ),
+    Invalid(
+        "async function receive(req: Request) {\n  const raw = await req.text();\n  await db.log.create({ data: JSON.parse(raw) });\n  return new Response(null);\n}\nconst handler = withLogging(receive);\nexport { handler as GET, handler as POST };",
+        positions=((3, 42),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "export async function POST(req: Request) {\n  const raw = await req.text();\n  const event = wh.verify(raw, req.headers) as { data: object };\n  await db.log.create({ data: event.data });\n  return new Response(null);\n}",
+        positions=((4, 31),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "import { z } from 'zod';\nconst Paid = z.object({ id: z.string() });\nexport async function POST(req: Request) {\n  const event = await req.json();\n  if (event.type === 'paid') {\n    await markPaid(Paid.parse(event.data).id);\n  } else {\n    await db.log.create({ data: event.data });\n  }\n  return new Response(null);\n}",
+        positions=((8, 33),),
+        filename=ROUTE,
     ),
     Invalid(
         "export default async function handler(req, res) {\n  res.json(await db.find(req.query.id));\n}",

@@ -152,7 +152,10 @@ def innermost_function(node: Node | None, local: dict[str, Node]) -> Node | None
 
 
 def _local_functions(root: Node) -> dict[str, Node]:
+    """Top-level names bound to a function: declarations, and consts whose value is one or
+    wraps one — `const handler = withAxiom(webhookHandler)` included, whichever comes first."""
     out: dict[str, Node] = {}
+    pending: list[tuple[str, Node]] = []  # consts that may wrap a function declared elsewhere
     for child in root.named_children:
         decl = (
             child.child_by_field_name("declaration") if child.type == "export_statement" else child
@@ -174,9 +177,12 @@ def _local_functions(root: Node) -> dict[str, Node]:
                     and name.text
                     and value is not None
                 ):
-                    fn = innermost_function(value, {})
-                    if fn is not None:
-                        out[name.text.decode()] = fn
+                    pending.append((name.text.decode(), value))
+    for local in ({}, out):  # functions first, then what wraps or names them
+        for name, value in pending:
+            fn = innermost_function(value, local) if name not in out else None
+            if fn is not None:
+                out[name] = fn
     return out
 
 

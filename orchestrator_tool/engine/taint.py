@@ -429,6 +429,7 @@ def _visit(node: Node, a: Analysis) -> None:
         if cond is not None:
             _visit_uses(cond, a, existence_ok=True)
         failed = _safeparse_failure(cond, a) if cond is not None else None
+        entry = set(a.validated)
         if failed is not None and consequence is not None:
             before = set(a.failure_branch)
             a.failure_branch.add(failed)
@@ -436,8 +437,27 @@ def _visit(node: Node, a: Analysis) -> None:
             a.failure_branch = before
         elif consequence is not None:
             _visit(consequence, a)
+        # What one branch validated is not validated in the other, nor after the `if` unless
+        # every branch that goes on validated it.
+        paths = [] if consequence is not None and _exits(consequence) else [a.validated]
+        a.validated = set(entry)
         if alternative is not None:
             _visit(alternative, a)
+        if alternative is None or not _exits(alternative):
+            paths.append(a.validated)
+        a.validated = set.intersection(*paths) if paths else entry
+        return
+    if t == "switch_body":
+        entry = set(a.validated)
+        paths = []
+        for case in node.named_children:
+            a.validated = set(entry)  # a case is entered with what held before the switch
+            _visit(case, a)
+            if not _exits(case):
+                paths.append(a.validated)
+        if not any(c.type == "switch_default" for c in node.named_children):
+            paths.append(entry)
+        a.validated = set.intersection(*paths) if paths else entry
         return
     if t in (
         "lexical_declaration",
@@ -481,6 +501,27 @@ def _visit(node: Node, a: Analysis) -> None:
             _visit(child, a)
         return
     _visit_uses_and_functions(node, a)
+
+
+def _exits(node: Node) -> bool:
+    """Whether a branch never goes on past its end: it ends in `return` or `throw`."""
+    while node.type in ("statement_block", "else_clause", "switch_case", "switch_default"):
+        kids = [c for c in node.named_children if c.type != "comment"]
+        if node.type == "switch_case" and kids:
+            kids = kids[1:]  # the case's value
+        if not kids:
+            return False
+        node = kids[-1]
+    if node.type == "if_statement":
+        consequence = node.child_by_field_name("consequence")
+        alternative = node.child_by_field_name("alternative")
+        return (
+            consequence is not None
+            and alternative is not None
+            and _exits(consequence)
+            and _exits(alternative)
+        )
+    return node.type in ("return_statement", "throw_statement")
 
 
 def _is_bare_source(node: Node, a: Analysis) -> bool:
@@ -567,11 +608,22 @@ def _called_name(call: Node, a: Analysis) -> str:
     return a.text(name) if name is not None else ""
 
 
+_LOOK_THROUGH = frozenset(
+    {
+        "await_expression",
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+    }
+)
+
+
 def _verified_payload(value: Node, a: Analysis) -> str | None:
     """`const event = stripe.webhooks.constructEvent(body, sig, secret)`, `wh.verify(body, h)`:
     a signature check hands back the payload it checked, authenticated but not validated."""
-    while value.type in ("await_expression", "parenthesized_expression") and value.named_children:
-        value = value.named_children[0]
+    while value.type in _LOOK_THROUGH and value.named_children:
+        value = value.named_children[0]  # `wh.verify(body, headers) as WebhookEvent`
     if value.type != "call_expression":
         return None
     if not re.match(r"^(?:verify|constructEvent)", _called_name(value, a)):
