@@ -178,11 +178,12 @@ def _local_functions(root: Node) -> dict[str, Node]:
                     and value is not None
                 ):
                     pending.append((name.text.decode(), value))
-    for local in ({}, out):  # functions first, then what wraps or names them
-        for name, value in pending:
-            fn = innermost_function(value, local) if name not in out else None
+    first: dict[str, Node] = {}
+    for known in (first, out):  # functions first, then what wraps or names them
+        for bound, value in pending:
+            fn = innermost_function(value, known) if bound not in out else None
             if fn is not None:
-                out[name] = fn
+                out[bound] = fn
     return out
 
 
