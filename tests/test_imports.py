@@ -1,0 +1,44 @@
+"""Where a workspace package import leads, as the semantic rules follow it (engine.imports)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from orchestrator_tool.engine.imports import resolver_for
+from orchestrator_tool.workspace import scan
+
+from .conftest import write
+
+
+def test_source_of_a_workspace_package_import(tmp_path: Path) -> None:
+    write(tmp_path / "package.json", json.dumps({"name": "root", "private": True}))
+    write(tmp_path / "pnpm-workspace.yaml", "packages:\n  - packages/*\n  - apps/*\n")
+    write(tmp_path / "apps/web/package.json", json.dumps({"name": "web"}))
+    built = {
+        ".": {"types": "./dist/index.d.ts", "import": "./dist/index.mjs"},
+        "./next": {"types": "./dist/next.d.ts", "default": "./dist/next.js"},
+        "./adapters/*": "./src/adapters/*.ts",
+    }
+    write(
+        tmp_path / "packages/kit/package.json", json.dumps({"name": "@repo/kit", "exports": built})
+    )
+    for rel in ("src/index.ts", "src/next.ts", "src/adapters/fetch.ts"):
+        write(tmp_path / "packages/kit" / rel, "export {};\n")
+    write(tmp_path / "packages/plain/package.json", json.dumps({"name": "@repo/plain"}))
+    write(tmp_path / "packages/plain/index.tsx", "export {};\n")
+    write(tmp_path / "packages/plain/src/forms.ts", "export {};\n")
+    resolver = resolver_for(scan(tmp_path))
+
+    def source(specifier: str) -> str | None:
+        return resolver.source_of(resolver.resolve("apps/web/page.tsx", specifier, None))
+
+    # A built package's `dist` entry is read as the `src` file it is built from.
+    assert source("@repo/kit") == "packages/kit/src/index.ts"
+    assert source("@repo/kit/next") == "packages/kit/src/next.ts"
+    assert source("@repo/kit/adapters/fetch") == "packages/kit/src/adapters/fetch.ts"
+    # Without an exports map: the index, or the subpath under src/.
+    assert source("@repo/plain") == "packages/plain/index.tsx"
+    assert source("@repo/plain/forms") == "packages/plain/src/forms.ts"
+    assert source("@repo/kit/missing") is None
+    assert source("react") is None
