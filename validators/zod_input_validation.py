@@ -108,6 +108,10 @@ VALID = [
         "import { z } from 'zod';\nconst Event = z.object({ type: z.string() });\nexport async function POST(req: Request) {\n  const raw = await req.text();\n  if (!verifySignature(raw, req.headers.get('x-signature'))) return new Response(null, { status: 401 });\n  const event = Event.parse(JSON.parse(raw));\n  return Response.json({ type: event.type });\n}",
         filename=ROUTE,
     ),
+    Valid(
+        "import { createCaller } from '@/server/api/root';\nexport default async function Page() {\n  async function create(formData: FormData) {\n    'use server';\n    const caller = createCaller(await createContext());\n    await caller.post.create({ title: formData.get('title') });\n  }\n  return <form action={create} />;\n}",
+        filename="app/posts/page.tsx",
+    ),
 ]
 INVALID = [
     Invalid(

@@ -106,11 +106,19 @@ class Analysis:
     validated_later: set[str] = field(default_factory=set)  # names some zod call validates
 
     def validates(self, call: Node) -> bool:
-        """Whether the call validates with zod. A plain function call (`validateBody(x)`) is
-        only looked up — its definition read, maybe in another file — when an argument
-        mentions the request or a name holding input."""
+        """Whether the call validates with zod. A plain function call (`validateBody(x)`) or a
+        method that is no zod parse (`api.post.create(x)`, a tRPC procedure maybe) is only
+        looked up — its definition read, maybe in another file — when an argument mentions the
+        request or a name holding input."""
         fn = callee(call)
-        if fn is not None and fn.type == "identifier":
+        prop = fn.child_by_field_name("property") if fn is not None else None
+        if fn is not None and (
+            fn.type == "identifier"
+            or (
+                fn.type == "member_expression"
+                and (prop is None or self.text(prop) not in ZOD_METHODS)
+            )
+        ):
             args = call.child_by_field_name("arguments")
             if args is None or not args.named_children:
                 return False

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from . import deps
 from .helpers import helper_index_for
 from .taint import NOT_ZOD, ZOD_METHODS, callee, imports_zod, zod_module
+from .trpc import NONE, procedure_input
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -74,7 +75,12 @@ def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
             return False
         prop = fn.child_by_field_name("property")
         if prop is None or source.text(prop) not in ZOD_METHODS:
-            return False
+            # A tRPC procedure called on the server parses its input with its `.input(...)`.
+            # One that cannot be found counts too: a procedure that takes input nearly always
+            # declares a schema, and the router is out of reach only behind HTTP clients,
+            # merged routers and external packages.
+            verdict = procedure_input(call, source, helpers)
+            return verdict is not None and verdict != NONE
         obj = fn.child_by_field_name("object")
         while obj is not None and obj.type in (
             "member_expression",
