@@ -112,6 +112,10 @@ VALID = [
         "import { createCaller } from '@/server/api/root';\nexport default async function Page() {\n  async function create(formData: FormData) {\n    'use server';\n    const caller = createCaller(await createContext());\n    await caller.post.create({ title: formData.get('title') });\n  }\n  return <form action={create} />;\n}",
         filename="app/posts/page.tsx",
     ),
+    Valid(
+        "import { z } from 'zod';\nconst note = z.object({ title: z.string() });\nfunction createRoutes() {\n  const create = async (req: Request) => Response.json(await save(note.parse(await req.json())));\n  return { POST: create };\n}\nexport const { POST } = createRoutes();",
+        filename=ROUTE,
+    ),
 ]
 INVALID = [
     Invalid(
@@ -167,6 +171,11 @@ INVALID = [
     Invalid(
         "import { z } from 'zod';\nconst Paid = z.object({ id: z.string() });\nexport async function POST(req: Request) {\n  const event = await req.json();\n  if (event.type === 'paid') {\n    await markPaid(Paid.parse(event.data).id);\n  } else {\n    await db.log.create({ data: event.data });\n  }\n  return new Response(null);\n}",
         positions=((8, 33),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "function makeHandler(table: string) {\n  return async (req: Request) => {\n    const body = await req.json();\n    return Response.json(await db[table].create({ data: body }));\n  };\n}\nexport const POST = makeHandler('note');",
+        positions=((4, 57),),
         filename=ROUTE,
     ),
     Invalid(

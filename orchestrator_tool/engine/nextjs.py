@@ -244,6 +244,104 @@ def _exports(root: Node, local: dict[str, Node]) -> Iterator[tuple[str, Node | N
                     )
 
 
+def factory_exports(source: SourceFile) -> list[tuple[str, Node]]:
+    """Route handlers a call makes rather than a function written here:
+    `export const { GET, POST } = createRouteHandler({ router })`, `export const POST =
+    makeHandler(opts)`, `const handler = makeHandler(opts); export { handler as GET }`.
+    (exported name, the call), for engine.factories to follow into the factory's definition.
+    A call handed a handler (`withAuth(async (req) => …)`, `withApiWrapper({ handler })`) is a
+    wrapper: the handler it is handed is the entry point, not what the wrapper returns."""
+    if not _ROUTE_FILE.search(source.path):
+        return []
+    wanted = HTTP_METHODS
+    root = source.tree.root_node
+    local = _local_functions(root)
+    values: dict[str, Node] = {}  # top-level const name -> value
+    for child in root.named_children:
+        decl = (
+            child.child_by_field_name("declaration") if child.type == "export_statement" else child
+        )
+        for d in decl.named_children if decl is not None and decl.type in _DECLARATIONS else []:
+            bound, value = d.child_by_field_name("name"), d.child_by_field_name("value")
+            if (
+                d.type == "variable_declarator"
+                and bound is not None
+                and bound.type == "identifier"
+                and value is not None
+            ):
+                values[source.text(bound)] = value
+    out: list[tuple[str, Node]] = []
+    for name, fn, export in _exports(root, local):
+        if fn is not None or name not in wanted:
+            continue
+        target = values.get(name)
+        if export.child_by_field_name("declaration") is None:  # export { handler as GET }
+            spec = _clause_local(export, name, source)
+            target = values.get(spec) if spec is not None else None
+        call = _factory_call(target, values)
+        if call is not None:
+            out.append((name, call))
+    for child in root.named_children:  # export const { GET, POST } = createRouteHandler(…)
+        decl = (
+            child.child_by_field_name("declaration") if child.type == "export_statement" else None
+        )
+        for d in decl.named_children if decl is not None and decl.type in _DECLARATIONS else []:
+            pattern, value = d.child_by_field_name("name"), d.child_by_field_name("value")
+            if pattern is None or pattern.type != "object_pattern":
+                continue
+            call = _factory_call(value, values)
+            for prop in pattern.named_children if call is not None else []:
+                key = prop.child_by_field_name("key") if prop.type == "pair_pattern" else prop
+                if key is not None and call is not None and source.text(key) in wanted:
+                    out.append((source.text(key), call))
+    return out
+
+
+_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
+
+
+def _clause_local(export: Node, exported: str, source: SourceFile) -> str | None:
+    """The local name `export { handler as GET }` exports as ``exported``."""
+    for clause in export.named_children:
+        for spec in clause.named_children if clause.type == "export_clause" else []:
+            name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+            if name is not None and source.text(alias or name) == exported:
+                return source.text(name)
+    return None
+
+
+def _factory_call(node: Node | None, values: dict[str, Node]) -> Node | None:
+    """The call a value is, through parentheses and casts and one top-level const
+    (`const handlers = createHandlers(opts); export const { GET } = handlers`)."""
+    for _ in range(2):
+        while node is not None and node.type in (
+            "parenthesized_expression",
+            "as_expression",
+            "satisfies_expression",
+            "await_expression",
+        ):
+            node = node.named_children[0] if node.named_children else None
+        if node is not None and node.type == "identifier":
+            node = values.get(node.text.decode() if node.text else "")
+            continue
+        break
+    if node is None or node.type != "call_expression":
+        return None
+    args = node.child_by_field_name("arguments")
+    for arg in args.named_children if args is not None else []:
+        if arg.type in FUNCTION_TYPES or (
+            arg.type == "object"
+            and any(
+                p.type in ("pair", "shorthand_property_identifier", "method_definition")
+                and (p.child_by_field_name("key") or p.child_by_field_name("name") or p).text
+                == b"handler"
+                for p in arg.named_children
+            )
+        ):
+            return None  # a wrapper handed its handler
+    return node
+
+
 def distinct_entry_points(source: SourceFile) -> list[tuple[EntryPoint, str]]:
     """Each handler function once, with every name it is exported under (`GET, POST` for
     `export const GET = handler; export const POST = handler`): its first export, the one that
