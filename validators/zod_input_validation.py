@@ -113,6 +113,10 @@ VALID = [
         filename="app/posts/page.tsx",
     ),
     Valid(
+        "import crypto from 'node:crypto';\nimport { z } from 'zod';\nconst Event = z.object({ id: z.string() });\nexport async function POST(req: Request) {\n  const raw = await req.clone().text();\n  const digest = crypto.createHmac('sha256', secret).update(raw).digest('hex');\n  if (digest !== req.headers.get('x-signature')) return new Response(null, { status: 401 });\n  const { id } = Event.parse(JSON.parse(raw));\n  return Response.json({ id });\n}",
+        filename=ROUTE,
+    ),
+    Valid(
         "import { z } from 'zod';\nconst note = z.object({ title: z.string() });\nfunction createRoutes() {\n  const create = async (req: Request) => Response.json(await save(note.parse(await req.json())));\n  return { POST: create };\n}\nexport const { POST } = createRoutes();",
         filename=ROUTE,
     ),
@@ -176,6 +180,11 @@ INVALID = [
     Invalid(
         "function makeHandler(table: string) {\n  return async (req: Request) => {\n    const body = await req.json();\n    return Response.json(await db[table].create({ data: body }));\n  };\n}\nexport const POST = makeHandler('note');",
         positions=((4, 57),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "export async function POST(req: Request) {\n  const copy = req.clone();\n  const raw = Buffer.from(await copy.arrayBuffer());\n  const event = stripe.webhooks.constructEvent(raw, req.headers.get('stripe-signature'), secret);\n  await db.payment.create({ data: event.data.object });\n}",
+        positions=((5, 35),),
         filename=ROUTE,
     ),
     Invalid(

@@ -67,6 +67,8 @@ REQUEST_SOURCES = {
     "blob": "await req.blob()",
 }
 REQUEST_FIELDS = {"body": "req.body", "query": "req.query"}
+# Calls on these hand back (a form of) their first argument.
+_CONVERTERS = frozenset({"Object", "JSON", "Array", "Buffer"})
 _INPUTISH = re.compile(r"body|json|form|search|query|input|payload", re.I)
 
 
@@ -183,15 +185,16 @@ class Analysis:
                 obj = fn.child_by_field_name("object")
                 prop = fn.child_by_field_name("property")
                 method = self.text(prop) if prop is not None else ""
-                if obj is not None and obj.type == "identifier" and self.text(obj) in self.requests:
+                if obj is not None and self.is_request(obj):
                     return REQUEST_SOURCES.get(method)
                 if self.validates(node):
                     return None
                 receiver = self.taint_of(obj)
                 if receiver is not None:
                     return receiver  # searchParams.get("id"), body.map(...), formData.get(...)
-                if obj is not None and self.text(obj) in ("Object", "JSON", "Array") and arg_nodes:
-                    return self.taint_of(arg_nodes[0])  # Object.fromEntries(x), JSON.parse(x)
+                if obj is not None and self.text(obj) in _CONVERTERS and arg_nodes:
+                    # Object.fromEntries(x), JSON.parse(x), Buffer.from(await req.arrayBuffer())
+                    return self.taint_of(arg_nodes[0])
                 return None
             if fn is not None and fn.type == "identifier":
                 name = self.text(fn)
@@ -240,6 +243,22 @@ class Analysis:
                 return "the query string (new URL(req.url))"
             return None
         return None
+
+    def is_request(self, node: Node) -> bool:
+        """A name bound to the request, or a clone of it (`req.clone().text()`)."""
+        if node.type == "identifier":
+            return self.text(node) in self.requests
+        if node.type == "call_expression":
+            fn = callee(node)
+            prop = fn.child_by_field_name("property") if fn is not None else None
+            obj = fn.child_by_field_name("object") if fn is not None else None
+            return (
+                prop is not None
+                and obj is not None
+                and self.text(prop) == "clone"
+                and self.is_request(obj)
+            )
+        return False
 
     def _is_request_url(self, node: Node) -> bool:
         """`req.nextUrl` or `new URL(req.url)`."""
@@ -411,6 +430,9 @@ def _visit(node: Node, a: Analysis) -> None:
         label = a.taint_of(value) or _verified_payload(value, a)
         if label is not None:
             a.bind(name, label)
+            return
+        if name.type == "identifier" and a.is_request(value):
+            a.requests.add(a.text(name))  # const copy = req.clone()
             return
         _visit_uses(value, a)
         a.clean(name)
@@ -590,19 +612,33 @@ def _is_use(n: Node, a: Analysis) -> bool:
     return False
 
 
-_VERIFY = re.compile(r"^(?:verify\w*|constructEvent\w*|\w*[sS]ignature\w*)$")
+_VERIFY = re.compile(r"^(?:verify\w*|constructEvent\w*|parseThinEvent|\w*[sS]ignature\w*)$")
+# What a signature check hands back: the payload it authenticated.
+_VERIFIED = re.compile(r"^(?:verify|constructEvent|parseThinEvent)")
 
 
 def _signature_check(n: Node, a: Analysis) -> bool:
     """The raw body handed to a signature check (`verifyQstashSignature({ req, rawBody })`,
-    `stripe.webhooks.constructEvent(body, sig, secret)`): authenticating the bytes, not using
-    them. What the check returns is still input (see _verified_payload)."""
+    `stripe.webhooks.constructEvent(body, sig, secret)`, an HMAC of it:
+    `createHmac("sha256", secret).update(body)`): authenticating the bytes, not using them.
+    What the check returns is still input (see _verified_payload)."""
     node = n.parent
     while node is not None and node.type in ("pair", "object", "arguments", "array"):
         if node.type == "arguments":
-            return node.parent is not None and bool(_VERIFY.match(_called_name(node.parent, a)))
+            call = node.parent
+            if call is None:
+                return False
+            name = _called_name(call, a)
+            return bool(_VERIFY.match(name)) or (name == "update" and _hmac(call, a))
         node = node.parent
     return False
+
+
+def _hmac(call: Node, a: Analysis) -> bool:
+    """`crypto.createHmac(alg, key).update(x)`: the receiver is an HMAC being computed."""
+    fn = callee(call)
+    receiver = fn.child_by_field_name("object") if fn is not None else None
+    return receiver is not None and "createHmac" in a.text(receiver)
 
 
 def _called_name(call: Node, a: Analysis) -> str:
@@ -634,7 +670,7 @@ def _verified_payload(value: Node, a: Analysis) -> str | None:
         value = value.named_children[0]  # `wh.verify(body, headers) as WebhookEvent`
     if value.type != "call_expression":
         return None
-    if not re.match(r"^(?:verify|constructEvent)", _called_name(value, a)):
+    if not _VERIFIED.match(_called_name(value, a)):
         return None
     args = value.child_by_field_name("arguments")
     for arg in args.named_children if args is not None else []:
