@@ -15,6 +15,11 @@ def test_source_of_a_workspace_package_import(tmp_path: Path) -> None:
     write(tmp_path / "package.json", json.dumps({"name": "root", "private": True}))
     write(tmp_path / "pnpm-workspace.yaml", "packages:\n  - packages/*\n  - apps/*\n")
     write(tmp_path / "apps/web/package.json", json.dumps({"name": "web"}))
+    # A catch-all alias that finds no file: TypeScript goes on to the package.
+    write(
+        tmp_path / "apps/web/tsconfig.json",
+        json.dumps({"compilerOptions": {"baseUrl": ".", "paths": {"*": ["./*"]}}}),
+    )
     built = {
         ".": {"types": "./dist/index.d.ts", "import": "./dist/index.mjs"},
         "./next": {"types": "./dist/next.d.ts", "default": "./dist/next.js"},
@@ -28,10 +33,14 @@ def test_source_of_a_workspace_package_import(tmp_path: Path) -> None:
     write(tmp_path / "packages/plain/package.json", json.dumps({"name": "@repo/plain"}))
     write(tmp_path / "packages/plain/index.tsx", "export {};\n")
     write(tmp_path / "packages/plain/src/forms.ts", "export {};\n")
-    resolver = resolver_for(scan(tmp_path))
+    workspace = scan(tmp_path)
+    resolver = resolver_for(workspace)
+
+    web = next(p for p in workspace.packages if p.name == "web")
 
     def source(specifier: str) -> str | None:
-        return resolver.source_of(resolver.resolve("apps/web/page.tsx", specifier, None))
+        resolution = resolver.resolve("apps/web/page.tsx", specifier, web)
+        return resolver.source_of(resolution, specifier)
 
     # A built package's `dist` entry is read as the `src` file it is built from.
     assert source("@repo/kit") == "packages/kit/src/index.ts"
@@ -41,4 +50,5 @@ def test_source_of_a_workspace_package_import(tmp_path: Path) -> None:
     assert source("@repo/plain") == "packages/plain/index.tsx"
     assert source("@repo/plain/forms") == "packages/plain/src/forms.ts"
     assert source("@repo/kit/missing") is None
+    assert resolver.resolve("apps/web/page.tsx", "@repo/kit", web).kind == "alias"
     assert source("react") is None

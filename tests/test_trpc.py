@@ -189,3 +189,53 @@ export async function saveDraft(formData: FormData) {
     root = _monorepo(tmp_path, files)
     # `db` is no tRPC caller: its module is read for the factory's name, and not parsed.
     assert _codes(root, "ZOD001") == [("apps/web/app/feedback/actions.ts", 10)]
+
+
+def test_a_webhook_forwarded_to_a_procedure_whose_base_procedure_has_the_input(
+    tmp_path: Path,
+) -> None:
+    files = {
+        **API_PACKAGE,
+        "packages/api/src/routers/billing.ts": """import { z } from "zod";
+import { db } from "@repo/db";
+import { createTRPCRouter, publicProcedure } from "../trpc";
+
+const billingEventProcedure = publicProcedure.input(
+  z.object({ event: z.object({ id: z.string(), type: z.string(), data: z.unknown() }) }),
+);
+
+export const billingRouter = createTRPCRouter({
+  checkoutCompleted: billingEventProcedure.mutation(({ input }) =>
+    db.payment.create({ data: { eventId: input.event.id } }),
+  ),
+  refunded: publicProcedure.mutation(({ getRawInput }) => getRawInput().then(db.refund.create)),
+});
+""",
+        "packages/api/src/lambda.ts": """import { billingRouter } from "./routers/billing";
+import { createTRPCRouter } from "./trpc";
+
+export const lambdaRouter = createTRPCRouter({ billing: billingRouter });
+""",
+        "apps/web/app/api/webhooks/billing/route.ts": """import { lambdaRouter } from "@repo/api/src/lambda";
+import { verifyBillingSignature } from "@/lib/billing";
+
+export async function POST(req: Request) {
+  const raw = await req.text();
+  if (!(await verifyBillingSignature(raw, req.headers.get("x-billing-signature")))) {
+    return new Response(null, { status: 401 });
+  }
+  const caller = lambdaRouter.createCaller({ session: null });
+  await caller.billing.checkoutCompleted({ event: JSON.parse(raw) });
+  return new Response(null, { status: 204 });
+}
+""",
+    }
+    files["apps/web/app/api/webhooks/refunds/route.ts"] = files[
+        "apps/web/app/api/webhooks/billing/route.ts"
+    ].replace("checkoutCompleted", "refunded")
+    files["packages/api/package.json"] = json.dumps(
+        {"name": "@repo/api", "exports": {".": "./src/index.ts", "./src/*": "./src/*.ts"}}
+    )
+    root = _monorepo(tmp_path, files)
+    # The base procedure's `.input` parses the event; `refunded` has no input parser at all.
+    assert _codes(root, "ZOD001") == [("apps/web/app/api/webhooks/refunds/route.ts", 10)]

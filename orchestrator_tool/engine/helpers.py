@@ -345,7 +345,7 @@ class HelperIndex:
         assert self.workspace is not None
         owner = self.workspace.owner_of(source.path)
         resolver = resolver_for(self.workspace)
-        path = resolver.source_of(resolver.resolve(source.path, specifier, owner))
+        path = resolver.source_of(resolver.resolve(source.path, specifier, owner), specifier)
         return self._file(path) if path is not None else None
 
 

@@ -294,13 +294,21 @@ class Resolver:
                             return posixpath.join(rel, "index" + e)
         return None
 
-    def source_of(self, resolution: Resolution) -> str | None:
+    def source_of(self, resolution: Resolution, specifier: str = "") -> str | None:
         """The source file a workspace package import leads to (`@repo/api`, `@repo/api/rsc`):
         the file its ``exports`` map names for the subpath when that file is there (the
         ``types``, ``import`` or ``default`` condition; a built `dist/x.js` read as its
-        `src/x.ts`), else the subpath itself or an `index` / `src/index`."""
-        if resolution.exists or resolution.kind != "workspace" or resolution.package is None:
-            return resolution.path if resolution.exists else None
+        `src/x.ts`), else the subpath itself or an `index` / `src/index`. A catch-all
+        tsconfig alias (`"*": ["./*"]`) that finds no file falls back to the package, as
+        TypeScript does."""
+        if resolution.exists:
+            return resolution.path
+        if resolution.kind == "alias" and specifier:
+            name, sub = package_name_of(specifier)
+            if name in self.names:
+                resolution = Resolution("workspace", package=name, subpath=sub)
+        if resolution.kind != "workspace" or resolution.package is None:
+            return None
         pkg = self.names.get(resolution.package)
         if pkg is None:
             return None
