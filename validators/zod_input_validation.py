@@ -3,24 +3,38 @@
 ## What it does
 In each server entry point — Next.js App Router route handlers (`GET`/`POST`/… exported from
 `app/**/route.ts`, also wrapped: `export const POST = withAuth(async ({ req, searchParams }) =>
-…)`), server actions (async exports of a `"use server"` file, or functions whose body starts
-with `"use server"`) and Pages Router API handlers (`pages/api/**`) — it follows every
-untrusted input: `req.json()`, `req.formData()`, `req.text()`, `req.body`, the query string
-(`req.nextUrl.searchParams`, `new URL(req.url).searchParams`, a `searchParams` handed in by a
-wrapper, `req.query`) and server-action arguments. The first place an input is *used* before
-it passed through a zod schema's `.parse` / `.safeParse` / `.parseAsync` / `.safeParseAsync`
-is reported, naming the entry point and the input. An input read and never used is not a
-finding; a `safeParse` whose failure branch still uses the raw input is.
+…)`, or through an export clause: `export { handler as GET, handler as POST }`), server
+actions (async exports of a `"use server"` file, or functions whose body starts with
+`"use server"`) and Pages Router API handlers (`pages/api/**`) — it follows every untrusted
+input: `req.json()`, `req.formData()`, `req.text()` (of the request or a `req.clone()`),
+`req.body`, the query string (`req.nextUrl.searchParams`, `new URL(req.url).searchParams`, a
+`searchParams` handed in by a wrapper, `req.query`) and server-action arguments. The first
+place an input is *used* before it passed through a zod schema's `.parse` / `.safeParse` /
+`.parseAsync` / `.safeParseAsync` is reported, naming the entry point and the input. An input
+read and never used is not a finding; a `safeParse` whose failure branch still uses the raw
+input is, and so is a use in a branch other than the one that validated.
+
+A route handler made by a factory written in the repository —
+`export const { GET, POST } = createRouteHandler({ router })`, `export const POST =
+makeHandler(opts)` — is the function the factory returns, read from the factory's definition
+(this file, or the workspace module an import leads to); a finding in another file is reported
+at the factory call and names the line. A tRPC procedure called on the server
+(`await api.post.create({ title })`, `caller.post.create(...)`, `trpc.post.create.mutate(...)`)
+validates what it is handed when its `.input(...)` is a zod schema, looked up through the
+caller's binding and the router's object literal; a caller whose procedure cannot be found
+(an HTTP client typed by `AppRouter` only, a merged router) counts as validating too.
 
 The value is followed through `await`, variables, destructuring, spreads, member access,
 method calls on it (`searchParams.get("id")`), `Object.fromEntries(...)`, `JSON.parse(...)`,
-and helpers that pass their parameter to a zod schema, defined in the same file or in the
-workspace module an import leads to (tsconfig aliases, workspace packages, up to three barrel
-re-exports; two helper levels deep). It does not follow values into external packages' functions
-(name them in option `validators`), through closures called later, or into fields assigned
-after an object is built. A `.parse` call counts as zod when
-its schema is built with `z.` in the file or imported from a module that imports zod;
-`JSON.parse`, `Date.parse` and the like never count.
+`Buffer.from(...)`, and helpers that pass their parameter to a zod schema, defined in the same
+file or in the workspace module an import leads to (tsconfig aliases, workspace packages, up
+to three barrel re-exports; two helper levels deep). A raw body handed to a signature check
+(`verify…`, `constructEvent`, an HMAC `createHmac(…).update(raw)`) is not a use; the payload
+the check returns (`wh.verify(raw, headers) as Event`) is still input. It does not follow
+values into external packages' functions (name them in option `validators`), through
+closures called later, or into fields assigned after an object is built. A `.parse` call
+counts as zod when its schema is built with `z.` in the file or imported from a module that
+imports zod; `JSON.parse`, `Date.parse` and the like never count.
 
 Options: `wrapperInputs` (names a wrapper hands to the handler that carry input, default
 `["searchParams", "query", "body"]`), `validators` (function names that validate their
