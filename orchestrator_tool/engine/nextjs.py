@@ -253,6 +253,9 @@ def factory_exports(source: SourceFile) -> list[tuple[str, Node]]:
     wrapper: the handler it is handed is the entry point, not what the wrapper returns."""
     if not _ROUTE_FILE.search(source.path):
         return []
+    cached = source.memo.get("factory_exports")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
     wanted = HTTP_METHODS
     root = source.tree.root_node
     local = _local_functions(root)
@@ -294,6 +297,7 @@ def factory_exports(source: SourceFile) -> list[tuple[str, Node]]:
                 key = prop.child_by_field_name("key") if prop.type == "pair_pattern" else prop
                 if key is not None and call is not None and source.text(key) in wanted:
                     out.append((source.text(key), call))
+    source.memo["factory_exports"] = out
     return out
 
 

@@ -122,14 +122,14 @@ def _caller_binding(
     if root.type != "identifier":
         return None
     name = source.text(root)
-    value = _local_value(source, name, root) if CALLER_FACTORY.search(source.data) else None
+    value = _local_value(source, name, root) if _mentions_factory(source) else None
     if value is not None:
         where: tuple[SourceFile, Node] | None = (source, value)
     else:
         # Imported: only a module that mentions a caller factory is parsed to find the binding
         # (`db.user.create(...)` reads the bytes of the module `db` comes from, no more).
         module = helpers.imported_module(source, name)
-        if module is None or not CALLER_FACTORY.search(module.data):
+        if module is None or not _mentions_factory(module):
             return None
         where = helpers.binding(source, name)
     if where is None:
@@ -139,6 +139,13 @@ def _caller_binding(
         return None
     text = where[0].data[value_node.start_byte : value_node.end_byte]
     return where if CALLER_FACTORY.search(text) else None
+
+
+def _mentions_factory(source: SourceFile) -> bool:
+    hit = source.memo.get("mentions_trpc_caller")
+    if hit is None:
+        hit = source.memo["mentions_trpc_caller"] = bool(CALLER_FACTORY.search(source.data))
+    return bool(hit)
 
 
 def _local_value(source: SourceFile, name: str, use: Node) -> Node | None:
