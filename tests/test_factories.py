@@ -136,3 +136,41 @@ export const { GET, POST } = createRouteHandler({ router });
         },
     )
     assert _codes(root, "ZOD001") == []
+
+
+def test_a_call_handed_a_handler_defined_elsewhere_is_a_wrapper_not_a_factory(
+    tmp_path: Path,
+) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/middleware.ts": """export function withErrors(scope: string, handler: (req: Request) => Promise<Response>) {
+  return async (req: Request) => {
+    const started = new URL(req.url).searchParams.get("debug") ? Date.now() : 0;
+    try {
+      return await handler(req);
+    } finally {
+      if (started) console.info(scope, Date.now() - started);
+    }
+  };
+}
+""",
+            "apps/web/lib/queue.ts": """export function withQueueSignature(handler: (req: Request) => Promise<Response>) {
+  return handler;
+}
+""",
+            "apps/web/app/api/jobs/run/handler.ts": """export async function runJob(req: Request) {
+  return Response.json({ ok: req.headers.has("x-job") });
+}
+""",
+            "apps/web/app/api/jobs/run/route.ts": """import { withErrors } from "@/lib/middleware";
+import { withQueueSignature } from "@/lib/queue";
+import { runJob } from "./handler";
+
+export const POST = withErrors("jobs/run", withQueueSignature(runJob));
+""",
+        },
+    )
+    # What the wrapper does is judged with the handlers it wraps in files of their own, not
+    # here: the route's handler is `runJob`, defined in another file.
+    assert _codes(root, "ZOD001") == []

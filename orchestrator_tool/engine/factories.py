@@ -4,6 +4,10 @@ read from the factory's definition — this file, or the workspace module an imp
 (tsconfig aliases, workspace packages, barrels) — and what it does with the request is judged
 like a handler written in the route file.
 
+A call handed a function defined elsewhere (`withError("scope", withQstash(handleBatch))`)
+wraps that function rather than making a handler from options: it is left alone, as
+wrappers handed an imported handler are.
+
 Followed: a returned function (`return async (req) => …`), a returned object's member for the
 destructured name (`return { GET: handler, POST: handler }`, `{ GET, POST }`, a method
 `async POST(req) {…}`), a name bound in the factory or its module, a wrapper call around a
@@ -53,6 +57,8 @@ def made_handlers(source: SourceFile, helpers: HelperIndex) -> list[MadeHandler]
         by_call.setdefault(call.id, (call, []))[1].append(name)
     out: list[MadeHandler] = []
     for call, names in by_call.values():
+        if _hands_a_handler(call, source, helpers):
+            continue  # a wrapper: `withError("scope", withQstash(handleBatch))`
         # Each name may come from a different member of what the factory returns; the first
         # handler found for a function stands for the names that lead to it.
         found: dict[tuple[str, int], tuple[SourceFile, Node, list[str]]] = {}
@@ -68,6 +74,28 @@ def made_handlers(source: SourceFile, helpers: HelperIndex) -> list[MadeHandler]
         for where, handler, handler_names in found.values():
             out.append(MadeHandler(", ".join(handler_names), call, factory, where, handler))
     return out
+
+
+def _hands_a_handler(call: Node, source: SourceFile, helpers: HelperIndex, depth: int = 0) -> bool:
+    """Whether the call is handed a function defined elsewhere — by name, or inside another
+    wrapper call: it wraps that handler rather than making one from options."""
+    args = call.child_by_field_name("arguments")
+    for raw in args.named_children if args is not None else []:
+        arg = _unwrap(raw)
+        if arg.type == "identifier":
+            found = helpers.definition(source, source.text(arg))
+            if found is not None and (
+                _unwrap(found[1]).type in FUNCTION_TYPES
+                or innermost_function(_unwrap(found[1]), {}) is not None
+            ):
+                return True
+        elif (
+            arg.type == "call_expression"
+            and depth < MAX_DEPTH
+            and _hands_a_handler(arg, source, helpers, depth + 1)
+        ):
+            return True
+    return False
 
 
 def handler_made_by(
