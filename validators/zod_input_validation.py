@@ -3,24 +3,38 @@
 ## What it does
 In each server entry point — Next.js App Router route handlers (`GET`/`POST`/… exported from
 `app/**/route.ts`, also wrapped: `export const POST = withAuth(async ({ req, searchParams }) =>
-…)`), server actions (async exports of a `"use server"` file, or functions whose body starts
-with `"use server"`) and Pages Router API handlers (`pages/api/**`) — it follows every
-untrusted input: `req.json()`, `req.formData()`, `req.text()`, `req.body`, the query string
-(`req.nextUrl.searchParams`, `new URL(req.url).searchParams`, a `searchParams` handed in by a
-wrapper, `req.query`) and server-action arguments. The first place an input is *used* before
-it passed through a zod schema's `.parse` / `.safeParse` / `.parseAsync` / `.safeParseAsync`
-is reported, naming the entry point and the input. An input read and never used is not a
-finding; a `safeParse` whose failure branch still uses the raw input is.
+…)`, or through an export clause: `export { handler as GET, handler as POST }`), server
+actions (async exports of a `"use server"` file, or functions whose body starts with
+`"use server"`) and Pages Router API handlers (`pages/api/**`) — it follows every untrusted
+input: `req.json()`, `req.formData()`, `req.text()` (of the request or a `req.clone()`),
+`req.body`, the query string (`req.nextUrl.searchParams`, `new URL(req.url).searchParams`, a
+`searchParams` handed in by a wrapper, `req.query`) and server-action arguments. The first
+place an input is *used* before it passed through a zod schema's `.parse` / `.safeParse` /
+`.parseAsync` / `.safeParseAsync` is reported, naming the entry point and the input. An input
+read and never used is not a finding; a `safeParse` whose failure branch still uses the raw
+input is, and so is a use in a branch other than the one that validated.
+
+A route handler made by a factory written in the repository —
+`export const { GET, POST } = createRouteHandler({ router })`, `export const POST =
+makeHandler(opts)` — is the function the factory returns, read from the factory's definition
+(this file, or the workspace module an import leads to); a finding in another file is reported
+at the factory call and names the line. A tRPC procedure called on the server
+(`await api.post.create({ title })`, `caller.post.create(...)`, `trpc.post.create.mutate(...)`)
+validates what it is handed when its `.input(...)` is a zod schema, looked up through the
+caller's binding and the router's object literal; a caller whose procedure cannot be found
+(an HTTP client typed by `AppRouter` only, a merged router) counts as validating too.
 
 The value is followed through `await`, variables, destructuring, spreads, member access,
 method calls on it (`searchParams.get("id")`), `Object.fromEntries(...)`, `JSON.parse(...)`,
-and helpers that pass their parameter to a zod schema, defined in the same file or in the
-workspace module an import leads to (tsconfig aliases, workspace packages, up to three barrel
-re-exports; two helper levels deep). It does not follow values into external packages' functions
-(name them in option `validators`), through closures called later, or into fields assigned
-after an object is built. A `.parse` call counts as zod when
-its schema is built with `z.` in the file or imported from a module that imports zod;
-`JSON.parse`, `Date.parse` and the like never count.
+`Buffer.from(...)`, and helpers that pass their parameter to a zod schema, defined in the same
+file or in the workspace module an import leads to (tsconfig aliases, workspace packages, up
+to three barrel re-exports; two helper levels deep). A raw body handed to a signature check
+(`verify…`, `constructEvent`, an HMAC `createHmac(…).update(raw)`) is not a use; the payload
+the check returns (`wh.verify(raw, headers) as Event`) is still input. It does not follow
+values into external packages' functions (name them in option `validators`), through
+closures called later, or into fields assigned after an object is built. A `.parse` call
+counts as zod when its schema is built with `z.` in the file or imported from a module that
+imports zod; `JSON.parse`, `Date.parse` and the like never count.
 
 Options: `wrapperInputs` (names a wrapper hands to the handler that carry input, default
 `["searchParams", "query", "body"]`), `validators` (function names that validate their
@@ -104,6 +118,22 @@ VALID = [
         "import { z } from 'zod';\nconst s = z.object({ code: z.string().optional() });\nexport async function POST(req: Request) {\n  const body = await req.json();\n  if (typeof body.code === 'string' && body.code.trim() === '') delete body.code;\n  const { code } = s.parse(body);\n  return Response.json({ code });\n}",
         filename=ROUTE,
     ),
+    Valid(
+        "import { z } from 'zod';\nconst Event = z.object({ type: z.string() });\nexport async function POST(req: Request) {\n  const raw = await req.text();\n  if (!verifySignature(raw, req.headers.get('x-signature'))) return new Response(null, { status: 401 });\n  const event = Event.parse(JSON.parse(raw));\n  return Response.json({ type: event.type });\n}",
+        filename=ROUTE,
+    ),
+    Valid(
+        "import { createCaller } from '@/server/api/root';\nexport default async function Page() {\n  async function create(formData: FormData) {\n    'use server';\n    const caller = createCaller(await createContext());\n    await caller.post.create({ title: formData.get('title') });\n  }\n  return <form action={create} />;\n}",
+        filename="app/posts/page.tsx",
+    ),
+    Valid(
+        "import crypto from 'node:crypto';\nimport { z } from 'zod';\nconst Event = z.object({ id: z.string() });\nexport async function POST(req: Request) {\n  const raw = await req.clone().text();\n  const digest = crypto.createHmac('sha256', secret).update(raw).digest('hex');\n  if (digest !== req.headers.get('x-signature')) return new Response(null, { status: 401 });\n  const { id } = Event.parse(JSON.parse(raw));\n  return Response.json({ id });\n}",
+        filename=ROUTE,
+    ),
+    Valid(
+        "import { z } from 'zod';\nconst note = z.object({ title: z.string() });\nfunction createRoutes() {\n  const create = async (req: Request) => Response.json(await save(note.parse(await req.json())));\n  return { POST: create };\n}\nexport const { POST } = createRoutes();",
+        filename=ROUTE,
+    ),
 ]
 INVALID = [
     Invalid(
@@ -145,6 +175,31 @@ INVALID = [
         "'use server';\nexport const renameAction = actionClient.action(async ({ parsedInput }) => {\n  await save(parsedInput.name);\n});",
         positions=((3, 14),),
         filename="app/actions.ts",
+    ),
+    Invalid(
+        "async function receive(req: Request) {\n  const raw = await req.text();\n  await db.log.create({ data: JSON.parse(raw) });\n  return new Response(null);\n}\nconst handler = withLogging(receive);\nexport { handler as GET, handler as POST };",
+        positions=((3, 42),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "export async function POST(req: Request) {\n  const raw = await req.text();\n  const event = wh.verify(raw, req.headers) as { data: object };\n  await db.log.create({ data: event.data });\n  return new Response(null);\n}",
+        positions=((4, 31),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "import { z } from 'zod';\nconst Paid = z.object({ id: z.string() });\nexport async function POST(req: Request) {\n  const event = await req.json();\n  if (event.type === 'paid') {\n    await markPaid(Paid.parse(event.data).id);\n  } else {\n    await db.log.create({ data: event.data });\n  }\n  return new Response(null);\n}",
+        positions=((8, 33),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "function makeHandler(table: string) {\n  return async (req: Request) => {\n    const body = await req.json();\n    return Response.json(await db[table].create({ data: body }));\n  };\n}\nexport const POST = makeHandler('note');",
+        positions=((4, 57),),
+        filename=ROUTE,
+    ),
+    Invalid(
+        "export async function POST(req: Request) {\n  const copy = req.clone();\n  const raw = Buffer.from(await copy.arrayBuffer());\n  const event = stripe.webhooks.constructEvent(raw, req.headers.get('stripe-signature'), secret);\n  await db.payment.create({ data: event.data.object });\n}",
+        positions=((5, 35),),
+        filename=ROUTE,
     ),
     Invalid(
         "export default async function handler(req, res) {\n  res.json(await db.find(req.query.id));\n}",

@@ -17,6 +17,7 @@ falls back to the helper's name.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,6 +70,7 @@ class HelperIndex:
     _memo: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _defs: dict[tuple[str, str], tuple[SourceFile, Node] | None] = field(default_factory=dict)
     _read: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
+    _bindings: dict[tuple[str, str], tuple[SourceFile, Node]] = field(default_factory=dict)
 
     def kind(self, source: SourceFile, name: str) -> str | None:
         """What the helper ``name``, called from ``source``, does with its arguments."""
@@ -97,6 +99,33 @@ class HelperIndex:
             node = _definition(target[0], target[1]) if target is not None else None
             result = (target[0], node) if target is not None and node is not None else None
         return result
+
+    def binding(self, source: SourceFile, name: str) -> tuple[SourceFile, Node] | None:
+        """What the top-level ``name`` used in ``source`` is bound to (see `_binding`): in this
+        file, or in the module an import of it leads to."""
+        key = (source.path, name)
+        memo_key = ("binding", key[0], key[1])
+        if memo_key in self._read:
+            deps.replay(self._read[memo_key])
+            return self._bindings.get(key)
+        with deps.collecting() as read:
+            found = _binding(source, name)
+            result: tuple[SourceFile, Node] | None = None
+            if found is not None:
+                result = source, found
+            else:
+                target = self._imported(source, name, find=_binding)
+                node = _binding(target[0], target[1]) if target is not None else None
+                result = (target[0], node) if target is not None and node is not None else None
+        self._read[memo_key] = frozenset(read)
+        if result is not None:
+            self._bindings[key] = result
+        return result
+
+    def imported_module(self, source: SourceFile, name: str) -> SourceFile | None:
+        """The module an import of ``name`` in ``source`` leads to, read but not parsed."""
+        entry = _import_map(source).get(name) if self.workspace is not None else None
+        return self._target(source, entry[0]) if entry is not None else None
 
     # ------------------------------------------------------------------ definitions
 
@@ -266,10 +295,12 @@ class HelperIndex:
         return "reads" if reads or _READS.search(body) else "inert"
 
     def _imported(
-        self, source: SourceFile, name: str, hops: int = 0
+        self, source: SourceFile, name: str, hops: int = 0, find: Finder | None = None
     ) -> tuple[SourceFile, str] | None:
         """The file and exported name an imported ``name`` comes from, through barrels
-        (`export { x } from`, `export * from`) up to three hops."""
+        (`export { x } from`, `export * from`) up to three hops: the first file where ``find``
+        (a function definition, by default) finds it."""
+        find = find or _definition
         if self.workspace is None or hops > 3:
             return None
         entry = _import_map(source).get(name)
@@ -279,12 +310,17 @@ class HelperIndex:
         target = self._target(source, specifier)
         if target is None:
             return None
-        if _definition(target, imported) is not None:
+        if find(target, imported) is not None:
             return target, imported
-        return self._imported(target, imported, hops + 1) or self._star(target, imported, hops + 1)
+        return self._imported(target, imported, hops + 1, find) or self._star(
+            target, imported, hops + 1, find
+        )
 
-    def _star(self, barrel: SourceFile, name: str, hops: int) -> tuple[SourceFile, str] | None:
+    def _star(
+        self, barrel: SourceFile, name: str, hops: int, find: Finder | None = None
+    ) -> tuple[SourceFile, str] | None:
         """``name`` found behind one of the barrel's `export * from "./x"`."""
+        find = find or _definition
         if hops > 3:
             return None
         from .imports import imports_of
@@ -296,9 +332,9 @@ class HelperIndex:
             target = self._target(barrel, imp.specifier)
             if target is None:
                 continue
-            if _definition(target, name) is not None:
+            if find(target, name) is not None:
                 return target, name
-            deeper = self._imported(target, name, hops + 1)
+            deeper = self._imported(target, name, hops + 1, find)
             if deeper is not None:
                 return deeper
         return None
@@ -308,13 +344,14 @@ class HelperIndex:
 
         assert self.workspace is not None
         owner = self.workspace.owner_of(source.path)
-        res = resolver_for(self.workspace).resolve(source.path, specifier, owner)
-        if not res.exists or res.path is None:
-            return None
-        return self._file(res.path)
+        resolver = resolver_for(self.workspace)
+        path = resolver.source_of(resolver.resolve(source.path, specifier, owner), specifier)
+        return self._file(path) if path is not None else None
 
 
 _STAR = re.compile(rb"\s*export\s*\*\s*from")
+# Looks a name up in one file: _definition (functions) or _binding (any top-level value).
+Finder = Callable[[SourceFile, str], "Node | None"]
 
 
 _NOT_HELPERS = frozenset(
@@ -398,6 +435,46 @@ def _definition(source: SourceFile, name: str) -> Node | None:
                 ):
                     index.setdefault(source.text(n), value)
     source.memo["helper_definitions"] = index
+    return index.get(name)
+
+
+def _binding(source: SourceFile, name: str) -> Node | None:
+    """The value the top-level ``name`` is bound to in ``source``: a function declaration, the
+    right side of `const name = …` or of a destructuring that binds it
+    (`export const { trpc: api } = createHydrationHelpers(…)`), or a type alias's type."""
+    cached = source.memo.get("top_level_bindings")
+    if isinstance(cached, dict):
+        hit: Node | None = cached.get(name)
+        return hit
+    from .taint import pattern_names
+
+    index: dict[str, Node] = {}
+    for node in source.tree.root_node.named_children:
+        target = (
+            node.child_by_field_name("declaration") if node.type == "export_statement" else node
+        )
+        if target is None:
+            continue
+        if target.type in (
+            "function_declaration",
+            "generator_function_declaration",
+            "type_alias_declaration",
+        ):
+            n = target.child_by_field_name("name")
+            value = (
+                target
+                if target.type != "type_alias_declaration"
+                else target.child_by_field_name("value")
+            )
+            if n is not None and value is not None:
+                index.setdefault(source.text(n), value)
+        elif target.type in ("lexical_declaration", "variable_declaration"):
+            for d in target.named_children:
+                n, value = d.child_by_field_name("name"), d.child_by_field_name("value")
+                if d.type == "variable_declarator" and n is not None and value is not None:
+                    for bound in pattern_names(n, source):
+                        index.setdefault(bound, value)
+    source.memo["top_level_bindings"] = index
     return index.get(name)
 
 

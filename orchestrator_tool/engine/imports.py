@@ -342,6 +342,39 @@ class Resolver:
                             return posixpath.join(rel, "index" + e)
         return None
 
+    def source_of(self, resolution: Resolution, specifier: str = "") -> str | None:
+        """The source file a workspace package import leads to (`@repo/api`, `@repo/api/rsc`):
+        the file its ``exports`` map names for the subpath when that file is there (the
+        ``types``, ``import`` or ``default`` condition; a built `dist/x.js` read as its
+        `src/x.ts`), else the subpath itself or an `index` / `src/index`. A catch-all
+        tsconfig alias (`"*": ["./*"]`) that finds no file falls back to the package, as
+        TypeScript does."""
+        if resolution.exists:
+            return resolution.path
+        if resolution.kind == "alias" and specifier:
+            name, sub = package_name_of(specifier)
+            if name in self.names:
+                resolution = Resolution("workspace", package=name, subpath=sub)
+        if resolution.kind != "workspace" or resolution.package is None:
+            return None
+        pkg = self.names.get(resolution.package)
+        if pkg is None:
+            return None
+        sub = resolution.subpath
+        targets = _export_targets(pkg.exports, sub or ".")
+        guesses = [_join_pkg(pkg.path, t) for t in targets]
+        guesses += [re.sub(r"(^|/)dist/", r"\1src/", g) for g in guesses if "/dist/" in g]
+        if sub:
+            guesses += [_join_pkg(pkg.path, sub), _join_pkg(pkg.path, "./src/" + sub[2:])]
+        else:
+            guesses += [f"{pkg.path}/index", f"{pkg.path}/src/index"]
+        for guess in guesses:
+            stem = re.sub(r"\.d\.[cm]?ts$|\.[cm]?js$", "", guess)
+            found = self.resolve_file(stem)
+            if found is not None:
+                return found
+        return None
+
     def resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
         # Only a relative specifier depends on the importing folder; the others resolve the
         # same from anywhere in the package (its tsconfig), so they share one entry.
@@ -444,6 +477,41 @@ def _match_pattern(pattern: str, specifier: str) -> str | None:
 
 def _join_pkg(pkg_path: str, sub: str) -> str:
     return posixpath.normpath(posixpath.join(pkg_path, sub))
+
+
+def _export_targets(exports: JSONValue, key: str) -> list[str]:
+    """The files an ``exports`` map names for ``key`` ("." or "./x"), source-like conditions
+    first; a `*` pattern's target with the matched part put in."""
+    if isinstance(exports, dict) and not any(
+        isinstance(k, str) and k.startswith(".") for k in exports
+    ):
+        exports = {".": exports}  # conditions only: the root's
+    elif not isinstance(exports, dict):
+        exports = {".": exports} if isinstance(exports, str) else {}
+    value = exports.get(key)
+    star = ""
+    if value is None:
+        for k, v in exports.items():
+            if isinstance(k, str) and "*" in k:
+                prefix, suffix = k.split("*", 1)
+                if key.startswith(prefix) and key.endswith(suffix):
+                    value, star = v, key[len(prefix) : len(key) - len(suffix)]
+                    break
+    out: list[str] = []
+
+    def collect(v: JSONValue) -> None:
+        if isinstance(v, str):
+            out.append(v.replace("*", star))
+        elif isinstance(v, dict):
+            for cond in ("types", "import", "default", "require", "node"):
+                if cond in v:
+                    collect(v[cond])
+        elif isinstance(v, list):
+            for item in v:
+                collect(item)
+
+    collect(value)
+    return out
 
 
 def exports_allow(exports: JSONValue, subpath: str) -> bool | None:

@@ -155,7 +155,10 @@ def innermost_function(
 
 
 def _local_functions(root: Node, source: SourceFile) -> dict[str, Node]:
+    """Top-level names bound to a function: declarations, and consts whose value is one or
+    wraps one — `const handler = withAxiom(webhookHandler)` included, whichever comes first."""
     out: dict[str, Node] = {}
+    pending: list[tuple[str, Node]] = []  # consts that may wrap a function declared elsewhere
     for child in root.named_children:
         decl = (
             child.child_by_field_name("declaration") if child.type == "export_statement" else child
@@ -171,11 +174,15 @@ def _local_functions(root: Node, source: SourceFile) -> dict[str, Node]:
                 if d.type != "variable_declarator":
                     continue
                 name, value = d.child_by_field_name("name"), d.child_by_field_name("value")
-                if name is not None and name.type == "identifier" and value is not None:
-                    fn = innermost_function(value, {}, source)
-                    text = source.text(name)
-                    if fn is not None and text:
-                        out[text] = fn
+                text = source.text(name) if name is not None else ""
+                if name is not None and name.type == "identifier" and text and value is not None:
+                    pending.append((text, value))
+    first: dict[str, Node] = {}
+    for known in (first, out):  # functions first, then what wraps or names them
+        for bound, value in pending:
+            fn = innermost_function(value, known, source) if bound not in out else None
+            if fn is not None:
+                out[bound] = fn
     return out
 
 
@@ -222,6 +229,108 @@ def _exports(
                     if not _text(name, source):
                         continue
                     yield _text(alias or name, source), local.get(_text(name, source)), child
+
+
+def factory_exports(source: SourceFile) -> list[tuple[str, Node]]:
+    """Route handlers a call makes rather than a function written here:
+    `export const { GET, POST } = createRouteHandler({ router })`, `export const POST =
+    makeHandler(opts)`, `const handler = makeHandler(opts); export { handler as GET }`.
+    (exported name, the call), for engine.factories to follow into the factory's definition.
+    A call handed a handler (`withAuth(async (req) => …)`, `withApiWrapper({ handler })`) is a
+    wrapper: the handler it is handed is the entry point, not what the wrapper returns."""
+    if not _ROUTE_FILE.search(source.path):
+        return []
+    cached = source.memo.get("factory_exports")
+    if cached is not None:
+        return cached  # type: ignore[return-value]
+    wanted = HTTP_METHODS
+    root = source.tree.root_node
+    local = _local_functions(root, source)
+    values: dict[str, Node] = {}  # top-level const name -> value
+    for child in root.named_children:
+        decl = (
+            child.child_by_field_name("declaration") if child.type == "export_statement" else child
+        )
+        for d in decl.named_children if decl is not None and decl.type in _DECLARATIONS else []:
+            bound, value = d.child_by_field_name("name"), d.child_by_field_name("value")
+            if (
+                d.type == "variable_declarator"
+                and bound is not None
+                and bound.type == "identifier"
+                and value is not None
+            ):
+                values[source.text(bound)] = value
+    out: list[tuple[str, Node]] = []
+    for name, fn, export in _exports(root, local, source):
+        if fn is not None or name not in wanted:
+            continue
+        target = values.get(name)
+        if export.child_by_field_name("declaration") is None:  # export { handler as GET }
+            spec = _clause_local(export, name, source)
+            target = values.get(spec) if spec is not None else None
+        call = _factory_call(target, values)
+        if call is not None:
+            out.append((name, call))
+    for child in root.named_children:  # export const { GET, POST } = createRouteHandler(…)
+        decl = (
+            child.child_by_field_name("declaration") if child.type == "export_statement" else None
+        )
+        for d in decl.named_children if decl is not None and decl.type in _DECLARATIONS else []:
+            pattern, value = d.child_by_field_name("name"), d.child_by_field_name("value")
+            if pattern is None or pattern.type != "object_pattern":
+                continue
+            call = _factory_call(value, values)
+            for prop in pattern.named_children if call is not None else []:
+                key = prop.child_by_field_name("key") if prop.type == "pair_pattern" else prop
+                if key is not None and call is not None and source.text(key) in wanted:
+                    out.append((source.text(key), call))
+    source.memo["factory_exports"] = out
+    return out
+
+
+_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
+
+
+def _clause_local(export: Node, exported: str, source: SourceFile) -> str | None:
+    """The local name `export { handler as GET }` exports as ``exported``."""
+    for clause in export.named_children:
+        for spec in clause.named_children if clause.type == "export_clause" else []:
+            name, alias = spec.child_by_field_name("name"), spec.child_by_field_name("alias")
+            if name is not None and source.text(alias or name) == exported:
+                return source.text(name)
+    return None
+
+
+def _factory_call(node: Node | None, values: dict[str, Node]) -> Node | None:
+    """The call a value is, through parentheses and casts and one top-level const
+    (`const handlers = createHandlers(opts); export const { GET } = handlers`)."""
+    for _ in range(2):
+        while node is not None and node.type in (
+            "parenthesized_expression",
+            "as_expression",
+            "satisfies_expression",
+            "await_expression",
+        ):
+            node = node.named_children[0] if node.named_children else None
+        if node is not None and node.type == "identifier":
+            node = values.get(node.text.decode() if node.text else "")
+            continue
+        break
+    if node is None or node.type != "call_expression":
+        return None
+    args = node.child_by_field_name("arguments")
+    for arg in args.named_children if args is not None else []:
+        if arg.type in FUNCTION_TYPES or (
+            arg.type == "object"
+            and any(
+                p.type in ("pair", "shorthand_property_identifier", "method_definition")
+                and (p.child_by_field_name("key") or p.child_by_field_name("name") or p).text
+                == b"handler"
+                for p in arg.named_children
+            )
+        ):
+            return None  # a wrapper handed its handler
+    return node
 
 
 def distinct_entry_points(source: SourceFile) -> list[tuple[EntryPoint, str]]:

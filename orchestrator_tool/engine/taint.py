@@ -67,6 +67,8 @@ REQUEST_SOURCES = {
     "blob": "await req.blob()",
 }
 REQUEST_FIELDS = {"body": "req.body", "query": "req.query"}
+# Calls on these hand back (a form of) their first argument.
+_CONVERTERS = frozenset({"Object", "JSON", "Array", "Buffer"})
 _INPUTISH = re.compile(r"body|json|form|search|query|input|payload", re.I)
 
 
@@ -106,11 +108,19 @@ class Analysis:
     validated_later: set[str] = field(default_factory=set)  # names some zod call validates
 
     def validates(self, call: Node) -> bool:
-        """Whether the call validates with zod. A plain function call (`validateBody(x)`) is
-        only looked up — its definition read, maybe in another file — when an argument
-        mentions the request or a name holding input."""
+        """Whether the call validates with zod. A plain function call (`validateBody(x)`) or a
+        method that is no zod parse (`api.post.create(x)`, a tRPC procedure maybe) is only
+        looked up — its definition read, maybe in another file — when an argument mentions the
+        request or a name holding input."""
         fn = callee(call)
-        if fn is not None and fn.type == "identifier":
+        prop = fn.child_by_field_name("property") if fn is not None else None
+        if fn is not None and (
+            fn.type == "identifier"
+            or (
+                fn.type == "member_expression"
+                and (prop is None or self.text(prop) not in ZOD_METHODS)
+            )
+        ):
             args = call.child_by_field_name("arguments")
             if args is None or not args.named_children:
                 return False
@@ -175,15 +185,16 @@ class Analysis:
                 obj = fn.child_by_field_name("object")
                 prop = fn.child_by_field_name("property")
                 method = self.text(prop) if prop is not None else ""
-                if obj is not None and obj.type == "identifier" and self.text(obj) in self.requests:
+                if obj is not None and self.is_request(obj):
                     return REQUEST_SOURCES.get(method)
                 if self.validates(node):
                     return None
                 receiver = self.taint_of(obj)
                 if receiver is not None:
                     return receiver  # searchParams.get("id"), body.map(...), formData.get(...)
-                if obj is not None and self.text(obj) in ("Object", "JSON", "Array") and arg_nodes:
-                    return self.taint_of(arg_nodes[0])  # Object.fromEntries(x), JSON.parse(x)
+                if obj is not None and self.text(obj) in _CONVERTERS and arg_nodes:
+                    # Object.fromEntries(x), JSON.parse(x), Buffer.from(await req.arrayBuffer())
+                    return self.taint_of(arg_nodes[0])
                 return None
             if fn is not None and fn.type == "identifier":
                 name = self.text(fn)
@@ -232,6 +243,22 @@ class Analysis:
                 return "the query string (new URL(req.url))"
             return None
         return None
+
+    def is_request(self, node: Node) -> bool:
+        """A name bound to the request, or a clone of it (`req.clone().text()`)."""
+        if node.type == "identifier":
+            return self.text(node) in self.requests
+        if node.type == "call_expression":
+            fn = callee(node)
+            prop = fn.child_by_field_name("property") if fn is not None else None
+            obj = fn.child_by_field_name("object") if fn is not None else None
+            return (
+                prop is not None
+                and obj is not None
+                and self.text(prop) == "clone"
+                and self.is_request(obj)
+            )
+        return False
 
     def _is_request_url(self, node: Node) -> bool:
         """`req.nextUrl` or `new URL(req.url)`."""
@@ -404,6 +431,9 @@ def _visit(node: Node, a: Analysis) -> None:
         if label is not None:
             a.bind(name, label)
             return
+        if name.type == "identifier" and a.is_request(value):
+            a.requests.add(a.text(name))  # const copy = req.clone()
+            return
         _visit_uses(value, a)
         a.clean(name)
         return
@@ -429,6 +459,7 @@ def _visit(node: Node, a: Analysis) -> None:
         if cond is not None:
             _visit_uses(cond, a, existence_ok=True)
         failed = _safeparse_failure(cond, a) if cond is not None else None
+        entry = set(a.validated)
         if failed is not None and consequence is not None:
             before = set(a.failure_branch)
             a.failure_branch.add(failed)
@@ -436,8 +467,27 @@ def _visit(node: Node, a: Analysis) -> None:
             a.failure_branch = before
         elif consequence is not None:
             _visit(consequence, a)
+        # What one branch validated is not validated in the other, nor after the `if` unless
+        # every branch that goes on validated it.
+        paths = [] if consequence is not None and _exits(consequence) else [a.validated]
+        a.validated = set(entry)
         if alternative is not None:
             _visit(alternative, a)
+        if alternative is None or not _exits(alternative):
+            paths.append(a.validated)
+        a.validated = set.intersection(*paths) if paths else entry
+        return
+    if t == "switch_body":
+        entry = set(a.validated)
+        paths = []
+        for case in node.named_children:
+            a.validated = set(entry)  # a case is entered with what held before the switch
+            _visit(case, a)
+            if not _exits(case):
+                paths.append(a.validated)
+        if not any(c.type == "switch_default" for c in node.named_children):
+            paths.append(entry)
+        a.validated = set.intersection(*paths) if paths else entry
         return
     if t in (
         "lexical_declaration",
@@ -481,6 +531,27 @@ def _visit(node: Node, a: Analysis) -> None:
             _visit(child, a)
         return
     _visit_uses_and_functions(node, a)
+
+
+def _exits(node: Node) -> bool:
+    """Whether a branch never goes on past its end: it ends in `return` or `throw`."""
+    while node.type in ("statement_block", "else_clause", "switch_case", "switch_default"):
+        kids = [c for c in node.named_children if c.type != "comment"]
+        if node.type == "switch_case" and kids:
+            kids = kids[1:]  # the case's value
+        if not kids:
+            return False
+        node = kids[-1]
+    if node.type == "if_statement":
+        consequence = node.child_by_field_name("consequence")
+        alternative = node.child_by_field_name("alternative")
+        return (
+            consequence is not None
+            and alternative is not None
+            and _exits(consequence)
+            and _exits(alternative)
+        )
+    return node.type in ("return_statement", "throw_statement")
 
 
 def _is_bare_source(node: Node, a: Analysis) -> bool:
@@ -541,19 +612,33 @@ def _is_use(n: Node, a: Analysis) -> bool:
     return False
 
 
-_VERIFY = re.compile(r"^(?:verify\w*|constructEvent\w*|\w*[sS]ignature\w*)$")
+_VERIFY = re.compile(r"^(?:verify\w*|constructEvent\w*|parseThinEvent|\w*[sS]ignature\w*)$")
+# What a signature check hands back: the payload it authenticated.
+_VERIFIED = re.compile(r"^(?:verify|constructEvent|parseThinEvent)")
 
 
 def _signature_check(n: Node, a: Analysis) -> bool:
     """The raw body handed to a signature check (`verifyQstashSignature({ req, rawBody })`,
-    `stripe.webhooks.constructEvent(body, sig, secret)`): authenticating the bytes, not using
-    them. What the check returns is still input (see _verified_payload)."""
+    `stripe.webhooks.constructEvent(body, sig, secret)`, an HMAC of it:
+    `createHmac("sha256", secret).update(body)`): authenticating the bytes, not using them.
+    What the check returns is still input (see _verified_payload)."""
     node = n.parent
     while node is not None and node.type in ("pair", "object", "arguments", "array"):
         if node.type == "arguments":
-            return node.parent is not None and bool(_VERIFY.match(_called_name(node.parent, a)))
+            call = node.parent
+            if call is None:
+                return False
+            name = _called_name(call, a)
+            return bool(_VERIFY.match(name)) or (name == "update" and _hmac(call, a))
         node = node.parent
     return False
+
+
+def _hmac(call: Node, a: Analysis) -> bool:
+    """`crypto.createHmac(alg, key).update(x)`: the receiver is an HMAC being computed."""
+    fn = callee(call)
+    receiver = fn.child_by_field_name("object") if fn is not None else None
+    return receiver is not None and "createHmac" in a.text(receiver)
 
 
 def _called_name(call: Node, a: Analysis) -> str:
@@ -567,14 +652,25 @@ def _called_name(call: Node, a: Analysis) -> str:
     return a.text(name) if name is not None else ""
 
 
+_LOOK_THROUGH = frozenset(
+    {
+        "await_expression",
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+    }
+)
+
+
 def _verified_payload(value: Node, a: Analysis) -> str | None:
     """`const event = stripe.webhooks.constructEvent(body, sig, secret)`, `wh.verify(body, h)`:
     a signature check hands back the payload it checked, authenticated but not validated."""
-    while value.type in ("await_expression", "parenthesized_expression") and value.named_children:
-        value = value.named_children[0]
+    while value.type in _LOOK_THROUGH and value.named_children:
+        value = value.named_children[0]  # `wh.verify(body, headers) as WebhookEvent`
     if value.type != "call_expression":
         return None
-    if not re.match(r"^(?:verify|constructEvent)", _called_name(value, a)):
+    if not _VERIFIED.match(_called_name(value, a)):
         return None
     args = value.child_by_field_name("arguments")
     for arg in args.named_children if args is not None else []:

@@ -10,11 +10,16 @@ from typing import TYPE_CHECKING
 from . import deps
 from .helpers import helper_index_for
 from .taint import NOT_ZOD, ZOD_METHODS, callee, imports_zod, zod_module
+from .trpc import NONE, procedure_input
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from ..workspace import Workspace
+    from .factories import MadeHandler
+    from .imports import Resolution
     from .nextjs import EntryPoint
+    from .source import SourceFile
     from .validator import Context
 
 
@@ -25,11 +30,26 @@ def helper_kinds(ctx: Context) -> Callable[[str], str | None]:
 
 
 def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
-    """A predicate for calls that validate with zod, for one file."""
-    source = ctx.source
+    """A predicate for calls that validate with zod, for the file being checked."""
+    from .imports import Import
+
+    return sanitizer_for(
+        ctx.source,
+        ctx.workspace,
+        lambda spec: ctx.resolve(Import(spec, 0, 0, 0, 0, False, "import")),
+    )
+
+
+def sanitizer_for(
+    source: SourceFile, workspace: Workspace | None, resolve: Callable[[str], Resolution]
+) -> Callable[[Node], bool]:
+    """A predicate for calls that validate with zod, for one file (``resolve`` says where its
+    imports lead)."""
+    from .imports import imports_of
+
     file_has_zod = imports_zod(source.data)
     imported: dict[str, str] = {}  # local name -> module specifier
-    for imp in ctx.imports():
+    for imp in imports_of(source):
         stmt = source.data[imp.statement_start : imp.statement_end].decode("utf-8", "replace")
         head = stmt.split(" from ", 1)[0]
         for name in re.findall(
@@ -43,21 +63,19 @@ def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
         if specifier in verdicts:
             return verdicts[specifier]
         verdict = True  # an external or unresolvable module: give it the benefit of the doubt
-        if ctx.workspace is not None:
-            from .imports import Import
-
-            res = ctx.resolve(Import(specifier, 0, 0, 0, 0, False, "import"))
+        if workspace is not None:
+            res = resolve(specifier)
             if res.exists and res.path is not None:
                 deps.record(res.path)
                 try:
-                    data = (ctx.workspace.root / res.path).read_bytes()
+                    data = (workspace.root / res.path).read_bytes()
                 except OSError:
                     data = b""
                 verdict = zod_module(data)
         verdicts[specifier] = verdict
         return verdict
 
-    helpers = helper_index_for(ctx.workspace)
+    helpers = helper_index_for(workspace)
     memo: dict[int, bool] = {}
 
     def check(call: Node) -> bool:
@@ -74,7 +92,12 @@ def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
             return False
         prop = fn.child_by_field_name("property")
         if prop is None or source.text(prop) not in ZOD_METHODS:
-            return False
+            # A tRPC procedure called on the server parses its input with its `.input(...)`.
+            # One that cannot be found counts too: a procedure that takes input nearly always
+            # declares a schema, and the router is out of reach only behind HTTP clients,
+            # merged routers and external packages.
+            verdict = procedure_input(call, source, helpers)
+            return verdict is not None and verdict != NONE
         obj = fn.child_by_field_name("object")
         while obj is not None and obj.type in (
             "member_expression",
@@ -116,11 +139,12 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
     """Follow the inputs ``pick`` chooses from each entry point's parameters (request names,
     inputs, route params — as `taint.route_inputs` finds them) and report the first use of
     each before a zod schema validated it. Options: `wrapperInputs`, `validators`."""
-    from .nextjs import distinct_entry_points
+    from .nextjs import EntryPoint, distinct_entry_points
     from .taint import analyse, route_inputs
 
     eps = distinct_entry_points(ctx.source)
-    if not eps:
+    made = _made_handlers(ctx, {ep.function.id for ep, _ in eps})
+    if not eps and not made:
         return
     wrapper = ctx.options.get("wrapperInputs") or []
     helpers = ctx.options.get("validators") or []
@@ -149,3 +173,62 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
                 f.node,
                 f"{names} ({ep.kind}): {f.label} is used here before a zod schema validated it",
             )
+    for handler in made:
+        # What the factory's handler does with the request, judged in the file it is written
+        # in; reported at the factory call in the route, naming where the input is used.
+        ep = EntryPoint("route", handler.names, handler.function, handler.call)
+        requests, inputs, params = route_inputs(
+            handler.function, handler.source, "route", wrapper_names
+        )
+        picked = pick(ep, requests, inputs, params)
+        if picked is None:
+            continue
+        here = handler.source is ctx.source
+        findings = analyse(
+            handler.function,
+            handler.source,
+            requests=picked[0],
+            inputs=picked[1],
+            is_sanitizer=is_sanitizer if here else _sanitizer_elsewhere(ctx, handler.source),
+            helper_kind=helper_kind if here else _kinds_elsewhere(ctx, handler.source),
+            extra_validators=extra,
+        )
+        for f in findings:
+            if here:
+                ctx.report(
+                    f.node,
+                    f"{handler.names} (route): {f.label} is used here before a zod "
+                    "schema validated it",
+                )
+                continue
+            line = handler.source.position(f.node.start_byte)[0]
+            fn = callee(handler.call)
+            ctx.report(
+                fn if fn is not None else handler.call,
+                f"{handler.names} (route): {f.label} is used before a zod schema "
+                f"validated it, in the handler {handler.factory}() returns "
+                f"({handler.source.path}:{line})",
+            )
+
+
+def _made_handlers(ctx: Context, known: set[int]) -> list[MadeHandler]:
+    """Handlers this route file's factory calls make (engine.factories), but those already
+    among its own entry points."""
+    from .factories import made_handlers
+
+    made = made_handlers(ctx.source, helper_index_for(ctx.workspace))
+    return [m for m in made if not (m.source is ctx.source and m.function.id in known)]
+
+
+def _sanitizer_elsewhere(ctx: Context, source: SourceFile) -> Callable[[Node], bool]:
+    from .imports import resolver_for
+
+    ws = ctx.workspace
+    assert ws is not None  # another file is only reached through a workspace's imports
+    resolver, owner = resolver_for(ws), ws.owner_of(source.path)
+    return sanitizer_for(source, ws, lambda spec: resolver.resolve(source.path, spec, owner))
+
+
+def _kinds_elsewhere(ctx: Context, source: SourceFile) -> Callable[[str], str | None]:
+    helpers = helper_index_for(ctx.workspace)
+    return lambda name: helpers.kind(source, name)
