@@ -163,7 +163,11 @@ class Workspace:
 
     @cached_property
     def by_name(self) -> dict[str, Package]:
-        return {p.name: p for p in self.packages if p.name and not p.nested}
+        out: dict[str, Package] = {}
+        for p in self.packages:
+            if p.name and not p.nested:
+                out.setdefault(p.name, p)  # a name two packages share is the first's (WS005)
+        return out
 
     @cached_property
     def by_path(self) -> dict[str, Package]:
@@ -1136,19 +1140,15 @@ def scan(root: Path) -> Workspace:
 
     manifests = {rel: s.manifest(root / rel) for rel in rels}
     names_seen: dict[str, str] = {}
+    shared: list[tuple[str, str]] = []  # (name, the later package's folder)
     for rel, m in manifests.items():
         name = m.get("name")
         if isinstance(name, str) and name:
             if name in names_seen:
-                second = root / rel / "package.json"
-                pos = jsonc.key_position(jsonc.read_text(second), "name")
-                raise InputError(
-                    f"two workspace packages are named {name!r}: {names_seen[name]} and {rel}",
-                    path=second,
-                    line=pos[0] if pos else None,
-                    column=pos[1] if pos else None,
-                    hint="package names must be unique in a workspace; rename one of them",
-                )
+                # pnpm installs such a workspace (test apps often share a name); turbo refuses
+                # it. The map keeps the first package under the name and says so.
+                shared.append((name, rel))
+                continue
             names_seen[name] = rel
     s.workspace_dirs = {n: (root / r) for n, r in names_seen.items()}
 
@@ -1164,7 +1164,28 @@ def scan(root: Path) -> Workspace:
 
     packages = [s.package(rel, manifests[rel]) for rel in rels]
     root_package = s.package(".", root_manifest)
-    by_name = {p.name: p for p in packages if p.name}
+    by_name: dict[str, Package] = {}
+    for p in packages:
+        if p.name:
+            by_name.setdefault(p.name, p)
+    depended_on = {
+        dep for m in manifests.values() for kind in DEP_KINDS for dep in _dep_names(m, kind)
+    } | {dep for kind in DEP_KINDS for dep in _dep_names(root_manifest, kind)}
+    for name, rel in shared:
+        pos = jsonc.key_position(jsonc.read_text(root / rel / "package.json"), "name")
+        s.problems.append(
+            Problem(
+                "WS005",
+                f"two workspace packages are named {name!r}: {names_seen[name]} and {rel}; "
+                f"the map takes {names_seen[name]} for the name"
+                + (" and a dependency on it is ambiguous" if name in depended_on else ""),
+                path=manifest_rel(rel),
+                line=pos[0] if pos else None,
+                column=pos[1] if pos else None,
+                # turbo refuses such a workspace; pnpm links one of them where it is a dependency
+                severity="error" if name in depended_on else "warning",
+            )
+        )
     dir_to_name = {(root / p.path).resolve(): p.name for p in packages if p.name}
 
     edges: list[Edge] = []
@@ -1250,6 +1271,11 @@ def with_nested_projects(ws: Workspace, folders: Iterable[str]) -> Workspace:
     if not nested:
         return ws
     return replace(ws, packages=tuple(sorted([*ws.packages, *nested], key=lambda p: p.path)))
+
+
+def _dep_names(manifest: JSONObject, kind: str) -> list[str]:
+    deps = manifest.get(kind)
+    return [str(k) for k in deps] if isinstance(deps, dict) else []
 
 
 def manifest_rel(pkg_path: str) -> str:

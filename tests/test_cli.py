@@ -72,7 +72,13 @@ def test_graph_mermaid_and_dot() -> None:
         ("bad-turbo-json", 2, "turbo.json:6:13: invalid turbo.json"),
         ("bad-workspace-yaml", 2, "pnpm-workspace.yaml:3:2: invalid YAML"),
         ("escaping-glob", 2, "pnpm-workspace.yaml:3:5: workspace glob '../outside/*'"),
-        ("duplicate-names", 2, "two workspace packages are named '@dup/logger'"),
+        (
+            "duplicate-names",
+            1,
+            "packages/logger-next/package.json:2:3: error[WS005]: two workspace packages are "
+            "named '@dup/logger': packages/logger and packages/logger-next; the map takes "
+            "packages/logger for the name and a dependency on it is ambiguous",
+        ),
         ("cycle", 1, "dependency cycle: @cycle/a → @cycle/b → @cycle/c → @cycle/a"),
         ("bad-tsconfig", 1, "packages/web/tsconfig.json:2:14: error[TS003]"),
     ],

@@ -205,13 +205,6 @@ def test_single_package_repository() -> None:
         ("bad-turbo-json", "turbo.json", 6, 13, "invalid turbo.json"),
         ("bad-workspace-yaml", "pnpm-workspace.yaml", 3, 2, "invalid YAML"),
         ("escaping-glob", "pnpm-workspace.yaml", 3, 5, "reaches outside the monorepo root"),
-        (
-            "duplicate-names",
-            "packages/logger-next/package.json",
-            2,
-            3,
-            "packages/logger and packages/logger-next",
-        ),
     ],
 )
 def test_broken_input_names_file_and_position(fixture, path, line, column, fragment) -> None:
@@ -223,6 +216,15 @@ def test_broken_input_names_file_and_position(fixture, path, line, column, fragm
     assert (err.line, err.column) == (line, column)
     assert fragment in err.message
     assert err.hint
+
+
+def test_two_packages_with_one_name_a_package_depends_on_are_an_error() -> None:
+    ws = scan(FIXTURES / "broken" / "duplicate-names")
+    assert [(p.code, p.severity, p.path, p.line, p.column) for p in ws.problems] == [
+        ("WS005", "error", "packages/logger-next/package.json", 2, 3)
+    ]
+    assert ws.by_name["@dup/logger"].path == "packages/logger"
+    assert [(e.source, e.target) for e in ws.edges] == [("@dup/app", "@dup/logger")]
 
 
 def test_cycle_is_reported_as_the_cycle() -> None:
@@ -438,3 +440,20 @@ def test_bun_catalog_under_workspaces(tmp_path) -> None:
     ws = scan(tmp_path)
     assert ws.catalogs == {"default": {"zod": "^3"}}
     assert [p.path for p in ws.packages] == ["packages/a"]
+
+
+def test_two_packages_with_one_name_nobody_depends_on_are_a_warning(tmp_path) -> None:
+    # test apps often share a name; pnpm installs such a workspace
+    (tmp_path / "package.json").write_text('{"name": "root", "private": true}')
+    (tmp_path / "pnpm-workspace.yaml").write_text("packages:\n  - packages/*\n  - test/apps/*\n")
+    for rel in ("packages/kit", "test/apps/a", "test/apps/b"):
+        (tmp_path / rel).mkdir(parents=True)
+    (tmp_path / "packages/kit/package.json").write_text('{"name": "kit"}')
+    (tmp_path / "test/apps/a/package.json").write_text('{"name": "fixture-app"}')
+    (tmp_path / "test/apps/b/package.json").write_text('{\n  "name": "fixture-app"\n}')
+    ws = scan(tmp_path)
+    assert [(p.code, p.severity, p.path, p.line) for p in ws.problems] == [
+        ("WS005", "warning", "test/apps/b/package.json", 2)
+    ]
+    assert ws.by_name["fixture-app"].path == "test/apps/a"
+    assert len(ws.packages) == 3
