@@ -214,3 +214,29 @@ def test_a_star_from_another_workspace_package_is_read_through_its_entry(tmp_pat
     utils = ws.by_name["@acme/utils"]
     assert index.exports(utils, "createStore") is True
     assert index.exports(utils, "destroyStore") is False
+
+
+def test_only_the_files_that_can_export_the_name_are_parsed(tmp_path) -> None:
+    from orchestrator_tool.engine import source
+
+    ws = scan(_monorepo(tmp_path))
+    utils = ws.by_name["@acme/utils"]
+    parsed: list[str] = []
+    tree = source.SourceFile.tree.fget
+
+    def counting(self: source.SourceFile):
+        if not self.parsed:
+            parsed.append(self.path)
+        return tree(self)
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(source.SourceFile, "tree", property(counting))
+    try:
+        index = EntryIndex(ws)
+        assert index.exports(utils, "APP_NAME") is True
+        assert index.exports(utils, "nothingByThatName") is False
+    finally:
+        patch.undo()
+    # the barrels on the way are read by the header lexer; only the file that names APP_NAME
+    # is parsed
+    assert parsed == ["packages/utils/src/constants/main.ts"]

@@ -5,13 +5,17 @@ manifest's `source`, `types`, `module` or `main` — a built path (`./dist/index
 not there is read as its source (`src/index.ts`) — else `index` or `src/index`. Its names are
 read from its tree (declarations, `export { … }`, `export * as`, `export default`) and through
 `export * from` within the workspace, a few hops deep. Nothing here runs unless a rule asks
-(IMP004 asks once it has a finding to word); each file is parsed once per run and process, and
-every file a verdict was read from is recorded for the result cache.
+(IMP004 asks once it has a finding to word). A file whose text does not hold the name asked
+for cannot export it itself: it is not parsed, its `export * from` are read by the header
+lexer (a barrel of fifty files costs the parse of the one that declares the name). Each file is
+parsed at most once per run and process, and every file a verdict was read from is recorded
+for the result cache.
 """
 
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -62,7 +66,9 @@ class EntryIndex:
 
     workspace: Workspace
     _entries: dict[str, tuple[str | None, frozenset[str]]] = field(default_factory=dict)
-    _modules: dict[str, _Module | None] = field(default_factory=dict)
+    _modules: dict[str, _Module | None] = field(default_factory=dict)  # parsed
+    _data: dict[str, bytes | None] = field(default_factory=dict)
+    _light: dict[str, _Module | None] = field(default_factory=dict)  # read without a parse
     _verdicts: dict[tuple[str, str], tuple[bool | None, frozenset[str]]] = field(
         default_factory=dict
     )
@@ -91,7 +97,7 @@ class EntryIndex:
         if rel in seen:
             return False
         seen.add(rel)
-        module = self._module(rel)
+        module = self._module(rel, name)
         if module is None or module.opaque:
             return None
         if name in module.names:
@@ -136,11 +142,25 @@ class EntryIndex:
                 return found
         return None
 
-    def _module(self, rel: str) -> _Module | None:
+    def _module(self, rel: str, name: str) -> _Module | None:
+        """The module as far as ``name`` is concerned: parsed when the name can be among its
+        own exports, else read from its bytes and header (a barrel's other files)."""
         deps.record(rel)
-        if rel not in self._modules:
-            self._modules[rel] = _read_module(self.workspace, rel)
-        return self._modules[rel]
+        if rel in self._modules:
+            return self._modules[rel]
+        data = self._data.get(rel, b"")
+        if rel not in self._data:
+            data = self._data[rel] = _read_bytes(self.workspace, rel)
+        if data is None:
+            return None
+        if not _may_export(data, name):
+            if rel not in self._light:
+                self._light[rel] = _header_module(data)
+            light = self._light[rel]
+            if light is not None:
+                return light
+        module = self._modules[rel] = _read_module(rel, data)
+        return module
 
 
 def entry_index_for(workspace: Workspace) -> EntryIndex:
@@ -205,7 +225,7 @@ def _source_of(
     return None
 
 
-def _read_module(ws: Workspace, rel: str) -> _Module | None:
+def _read_bytes(ws: Workspace, rel: str) -> bytes | None:
     language = language_of(rel)
     if language is None or language == "python":
         return None
@@ -213,7 +233,43 @@ def _read_module(ws: Workspace, rel: str) -> _Module | None:
         data = (ws.root / rel).read_bytes()
     except OSError:
         return None
-    if len(data) > 1_000_000:
+    return None if len(data) > 1_000_000 else data
+
+
+# `export =` (what it exports cannot be read), or a comment right after `export`, which the
+# byte checks below do not look through: the file is parsed.
+_EXPORT_ASSIGN = re.compile(rb"export\s*(?:=|/[*/])")
+_STAR = re.compile(rb"export\s+(?:type\s+)?\*\s*from")
+
+
+def _may_export(data: bytes, name: str) -> bool:
+    """Whether the file's own exports can include ``name``: a name it exports is written in
+    it (an escape in a name, or a non-ASCII byte, and the file is read whole to be sure)."""
+    return name.encode() in data or b"\\u" in data or not data.isascii()
+
+
+def _header_module(data: bytes) -> _Module | None:
+    """The module without a parse, for a name it cannot export itself: its `export * from`
+    specifiers, read by the header lexer (which answers only when the tree would say the
+    same); None when that is not certain."""
+    from .import_lexer import header_imports
+
+    if _EXPORT_ASSIGN.search(data):
+        return None
+    found = header_imports(data)
+    if found is None:
+        return None
+    stars = tuple(
+        imp.specifier
+        for imp in found
+        if imp.kind == "export" and _STAR.match(data, imp.statement_start)
+    )
+    return _Module(frozenset(), stars, b"module.exports" in data)
+
+
+def _read_module(rel: str, data: bytes) -> _Module | None:
+    language = language_of(rel)
+    if language is None or language == "python":
         return None
     source = SourceFile(rel, data, language)
     names: set[str] = set()
