@@ -110,3 +110,10 @@ def sarif_schema(tmp_path_factory) -> dict:
         member = tar.extractfile("package/lib/schemas/sarif-2.1.0-rtm.5.json")
         assert member is not None
         return json.load(member)
+
+
+def strict(repo: Path) -> Path:
+    """Run every rule at its declared severity in ``repo`` (`[validate] strict = true`): the
+    rules measured under 95% precision are warnings by default, and the tests that follow a
+    finding to a failed run, a refused commit or a report's error counts need them as errors."""
+    return write(repo / "orchestrator.toml", "[validate]\nstrict = true\n")

@@ -15,7 +15,7 @@ from orchestrator_tool import api
 from orchestrator_tool.engine.aggregate import merge
 from orchestrator_tool.engine.diagnostics import Diagnostic, Location
 
-from .conftest import commit_all, run_cli, write
+from .conftest import commit_all, run_cli, strict, write
 
 
 def _diag(path: str, line: int, group: str = "", severity: str = "error") -> Diagnostic:
@@ -87,6 +87,7 @@ def repo(make_repo) -> Path:
     write(r / "apps/web/lib/d.ts", 'export { hash } from "@repo/auth/password";\n')
     # another package missing the same dependency: its own line, its own finding
     write(r / "apps/docs/app/e.ts", 'import { getSession } from "@repo/auth/server";\n')
+    strict(r)
     commit_all(r, "imports")
     return r
 

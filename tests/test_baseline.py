@@ -10,13 +10,14 @@ import pytest
 from orchestrator_tool import api
 from orchestrator_tool.errors import InputError
 
-from .conftest import commit_all, run_cli, write
+from .conftest import commit_all, run_cli, strict, write
 
 
 @pytest.fixture
 def repo(make_repo) -> Path:
     r = make_repo("next-forge")
     write(r / "packages/auth/loose.ts", "export const x: any = 1;\nexport const y: any = 2;\n")
+    strict(r)
     commit_all(r)
     return r
 

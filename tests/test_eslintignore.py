@@ -112,6 +112,7 @@ def test_the_hook_and_a_change_honour_them(repo) -> None:
         "validate",
         "--force-exclude",
         "--select=ANY001",
+        "--strict",
         "--no-cache",
         "packages/auth/src/old-signup.ts",
         "packages/auth/signup.ts",

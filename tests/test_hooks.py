@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import commit_all, git, run_cli, write
+from .conftest import commit_all, git, run_cli, strict, write
 
 
 def snapshot(repo: Path) -> tuple[str, str, str]:
@@ -22,7 +22,10 @@ def snapshot(repo: Path) -> tuple[str, str, str]:
 
 @pytest.fixture
 def repo(make_repo) -> Path:
-    return make_repo("next-forge")
+    r = make_repo("next-forge", commit=False)
+    strict(r)
+    commit_all(r, "initial")
+    return r
 
 
 def commit(repo: Path, message: str = "change") -> int:
@@ -116,6 +119,7 @@ def test_hook_in_a_monorepo_below_the_git_top_level(tmp_path) -> None:
 
     outer = tmp_path / "outer"
     shutil.copytree(FIXTURES / "next-forge", outer / "js")
+    strict(outer / "js")
     git(outer, "init", "-q")
     commit_all(outer)
     assert run_cli("hook", "install", cwd=outer / "js").returncode == 0

@@ -12,7 +12,7 @@ import pytest
 from orchestrator_tool import api, planning
 from orchestrator_tool.errors import InputError, UsageError
 
-from .conftest import commit_all, git, run_cli, write
+from .conftest import commit_all, git, run_cli, strict, write
 
 AUTH = "Add complete authentication system"
 AUTH_SCOPE = ("apps/web", "apps/app", "apps/api", "packages/database")
@@ -204,6 +204,7 @@ def test_done_runs_the_tasks_gate_and_validators_for_real(repo) -> None:
     )
     write(repo / "packages/notes/BROKEN", "")
     write(repo / "packages/notes/index.ts", "export const x: any = 1;\n")
+    strict(repo)
     commit_all(repo, "notes")
     ws = api.load_workspace(repo)
     plan = api.make_plan(ws, "Fix the notes", scope=("packages/notes",), pattern="bug-fix")
@@ -233,6 +234,7 @@ def test_done_accepts_the_old_findings_a_baseline_records(repo) -> None:
         json.dumps({"name": "@repo/notes", "private": True, "scripts": {"test": "node -e 0"}}),
     )
     write(repo / "packages/notes/index.ts", "export const x: any = 1;\n")  # an old finding
+    strict(repo)
     commit_all(repo, "notes")
     ws = api.load_workspace(repo)
     plan = api.make_plan(ws, "Fix the notes", scope=("packages/notes",), pattern="bug-fix")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, REPO, commit_all, git, run_cli, write
+from .conftest import FIXTURES, REPO, commit_all, git, run_cli, strict, write
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -84,6 +84,7 @@ def _app_using(tmp_path: Path, hook_repo: tuple[Path, str], hooks: str) -> Path:
     shadow, sha = hook_repo
     repo = tmp_path / "app"
     shutil.copytree(FIXTURES / "next-forge", repo)
+    strict(repo)
     write(
         repo / ".pre-commit-config.yaml",
         f"repos:\n  - repo: {shadow}\n    rev: {sha}\n    hooks:\n{hooks}",
@@ -121,6 +122,7 @@ def test_try_repo(tmp_path, hook_repo, pre_commit_home) -> None:
     shadow, _ = hook_repo
     repo = tmp_path / "app"
     shutil.copytree(FIXTURES / "next-forge", repo)
+    strict(repo)
     git(repo, "init", "-q")
     commit_all(repo, "initial")
     write(repo / "packages/auth/bad.ts", "export const b = 1 as any;\n")

@@ -60,6 +60,7 @@ def test_wilson_lower_bound() -> None:
     # 30 of 30 right: the bound of the Wilson interval is 0.886 (known value).
     assert wilson_lower(30, 30) == pytest.approx(0.8865, abs=1e-4)
     assert wilson_lower(0, 0) == 0.0
+    assert wilson_lower(0, 40) == 0.0  # never below zero
     assert wilson_lower(15, 30) < 0.5 < 15 / 30 + 0.01
     assert precision_text((33, 34)) == "33/34 (97%, ≥ 85%)"
 
@@ -125,3 +126,34 @@ def test_a_malformed_precision_is_refused(shaky) -> None:
     proc = run_cli("rules", cwd=repo, env=env)
     assert proc.returncode != 0
     assert "PRECISION must be (right, judged)" in proc.stderr
+
+
+def test_each_rules_precision_is_the_judged_sample_and_its_docstring_says_so() -> None:
+    import csv
+    import re
+
+    from orchestrator_tool.engine.validator import load_specs
+
+    from .conftest import REPO
+
+    judged = REPO / "tests" / "benchmarks" / "precision" / "judged.csv"
+    with judged.open(encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["set"] == "heldout"]
+    measured = 0
+    for spec in load_specs():
+        if spec.precision is None:
+            continue
+        mine = [r for r in rows if r["code"] == spec.code]
+        right = sum(1 for r in mine if r["verdict"] == "true")
+        assert spec.precision == (right, len(mine)), spec.code
+        section = spec.doc.split("## Precision", 1)[1]
+        if mine:
+            said = re.search(r"(\d+) of (\d+) findings judged", section)
+            assert said and (int(said[1]), int(said[2])) == spec.precision, spec.code
+            measured += 1
+        else:
+            assert "No findings to judge" in section, spec.code
+        # the declared severity is kept only at 95% or more
+        lowered = spec.strict_severity == "error" and right < 0.95 * len(mine)
+        assert spec.severity == ("warning" if lowered else spec.strict_severity), spec.code
+    assert measured >= 10

@@ -52,6 +52,13 @@ try {
 ## Use instead
 Log or report it (`logger.error("charge failed", { error })`), return an error response, or
 rethrow.
+
+## Precision
+5 of 26 findings judged by hand on the held-out corpus (24 public monorepos never used to tune
+the rules, `tests/benchmarks/precision/`) were real defects (19%; Wilson 95% lower bound 9%).
+The rest reported or recovered in ways the rule does not see: a logger it does not know
+(`ctx.warn`, `warnOnce`), the failure turned into UI or response state, a failure already
+reported by the caller's toast, a counter of failures, an explicit `noop()`.
 """
 
 from __future__ import annotations
@@ -73,6 +80,7 @@ CODE = "ERR002"
 NAME = "no-swallowed-error"
 MESSAGE = "catch block neither rethrows, returns nor reports the error."
 SEVERITY = "warning"
+PRECISION = (5, 26)  # held-out corpus: (real defects, judged)
 LANGUAGES = ("typescript", "tsx", "javascript")
 PREFILTER = rb"catch"
 OPTIONS: dict[str, list[str]] = {"reporters": []}

@@ -27,6 +27,14 @@ import { prisma } from "@repo/database";
 ```
 when the entry point exports it, or add the subpath to the package's `exports` if it is meant
 to be public (the only fix when the entry point does not export what the import takes).
+
+## Precision
+4 of 40 findings judged by hand on the held-out corpus (24 public monorepos never used to tune
+the rules, `tests/benchmarks/precision/`) were real defects (10%; Wilson 95% lower bound 4%).
+Under 95%, so it runs as a warning by default; `--strict` or `[validators.IMP004] severity =
+"error"` makes it an error. Almost every other finding imported the `src/` of a package that is
+meant to be used that way: no `exports` map and `files: ["src"]`, an empty or commented entry
+point that says to import from `src/`, tsconfig paths that bypass the `exports` map on purpose.
 """
 
 from __future__ import annotations
@@ -48,6 +56,7 @@ CODE = "IMP004"
 NAME = "no-deep-import"
 MESSAGE = "Import reaches past the package's exports."
 SEVERITY = "error"
+PRECISION = (4, 40)  # held-out corpus: (real defects, judged)
 IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 WORKSPACE_FIXTURE = "next-forge"

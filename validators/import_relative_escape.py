@@ -21,6 +21,14 @@ import { Button } from "../../../packages/design-system/components/button";
 ```ts
 import { Button } from "@repo/design-system/components/button";
 ```
+
+## Precision
+8 of 40 findings judged by hand on the held-out corpus (24 public monorepos never used to tune
+the rules, `tests/benchmarks/precision/`) were real defects (20%; Wilson 95% lower bound 10%).
+Under 95%, so it runs as a warning by default; `--strict` or `[validators.IMP001] severity =
+"error"` makes it an error. The rest: dev-only config files importing the repository's shared
+root config (nothing to import instead), imports the suggested package does not export (test
+helpers, internals), and intentional, commented source re-exports.
 """
 
 from __future__ import annotations
@@ -38,6 +46,7 @@ CODE = "IMP001"
 NAME = "no-relative-import-outside-package"
 MESSAGE = "Relative import leaves the package; import the package by name instead."
 SEVERITY = "error"
+PRECISION = (8, 40)  # held-out corpus: (real defects, judged)
 IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 PREFILTER = rb"\.\./"

@@ -27,6 +27,15 @@ import { Resend } from "resend";
 
 ## Use instead
 Add `"resend"` to packages/email/package.json.
+
+## Precision
+19 of 40 findings judged by hand on the held-out corpus (24 public monorepos never used to tune
+the rules, `tests/benchmarks/precision/`) were real defects (48%; Wilson 95% lower bound 33%).
+Under 95%, so it runs as a warning by default; `--strict` or `[validators.IMP003] severity =
+"error"` makes it an error. The rest: runtime built-ins (`bun`, `vscode`), virtual modules and
+bundler aliases the tsconfig does not name, types-only packages imported without `import type`
+with their `@types/` declared, scaffolding templates, and fixtures whose own package.json
+declares the dependency.
 """
 
 from __future__ import annotations
@@ -44,6 +53,7 @@ CODE = "IMP003"
 NAME = "no-undeclared-external-dependency"
 MESSAGE = "Package imported but declared neither here nor in the root package.json."
 SEVERITY = "error"
+PRECISION = (19, 40)  # held-out corpus: (real defects, judged)
 IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 ESLINT_EQUIVALENTS = ("import/no-extraneous-dependencies",)

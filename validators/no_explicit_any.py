@@ -30,6 +30,16 @@ export function total(items: ReadonlyArray<{ price: number }>) {
 }
 ```
 Where the type really is unknown, use `unknown` and narrow it.
+
+## Precision
+16 of 40 findings judged by hand on the held-out corpus (24 public monorepos never used to tune
+the rules, `tests/benchmarks/precision/`) were real defects (40%; Wilson 95% lower bound 26%).
+Under 95%, so it runs as a warning by default; `--strict` or `[validators.ANY001] severity =
+"error"` makes it an error. The rest were `any`s a reviewer accepts as written: mocks and
+deliberately wrong input in tests, vendored code, files the project's own lint config leaves out
+or marks `@ts-nocheck`, `Record<string, any>` as a generic constraint, commented escape hatches.
+Every finding is an explicit `any` (the same set typescript-eslint reports); the share is of
+those a developer would change.
 """
 
 from __future__ import annotations
@@ -51,6 +61,7 @@ CODE = "ANY001"
 NAME = "no-explicit-any"
 MESSAGE = "Unexpected any. Specify a different type."
 SEVERITY = "error"
+PRECISION = (16, 40)  # held-out corpus: (real defects, judged)
 LANGUAGES = ("typescript", "tsx")
 PREFILTER = rb"any\b"
 ESLINT_EQUIVALENTS = ("@typescript-eslint/no-explicit-any",)

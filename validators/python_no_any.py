@@ -27,6 +27,14 @@ class Event(TypedDict):
 
 def handle(event: Event) -> dict[str, object]: ...
 ```
+
+## Precision
+0 of 40 findings judged by hand on the held-out corpus (24 public monorepos never used to tune
+the rules, `tests/benchmarks/precision/`) were real defects (0%; Wilson 95% lower bound 0%).
+Under 95%, so it runs as a warning by default; `--strict` or `[validators.ANY002] severity =
+"error"` makes it an error. Nearly every finding was `Dict[str, Any]`/`Mapping[str, Any]` for
+JSON payloads or headers, or a parameter mirroring a library's own `Any`: idiomatic Python where
+the suggested `object` breaks callers.
 """
 
 from __future__ import annotations
@@ -45,6 +53,7 @@ CODE = "ANY002"
 NAME = "no-python-any"
 MESSAGE = "Unexpected typing.Any. Specify a different type."
 SEVERITY = "error"
+PRECISION = (0, 40)  # held-out corpus: (real defects, judged)
 LANGUAGES = ("python",)
 PREFILTER = rb"Any\b"
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z0-9, ]+))?", re.I)

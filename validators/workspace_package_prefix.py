@@ -33,6 +33,12 @@ is what the import rules and boundaries use to recognise internal code.
 ```json
 { "name": "@repo/logger" }
 ```
+
+## Precision
+0 of 4 findings judged by hand on the held-out corpus (24 public monorepos never used to tune
+the rules, `tests/benchmarks/precision/`) were real defects (0%; Wilson 95% lower bound 0%). An
+application kept under `packages/`, vendored packages that keep their upstream name, a private
+test package outside a test folder.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ CODE = "IMP006"
 NAME = "workspace-package-prefix"
 MESSAGE = "Workspace package name lacks the workspace's prefix."
 SEVERITY = "warning"
+PRECISION = (0, 4)  # held-out corpus: (real defects, judged)
 SCOPE = "workspace"
 OPTIONS = {"prefix": "auto", "apps": ["apps/*"]}
 # Workspace-level rules are checked against fixture monorepos: (fixture, [(manifest, line, col)]).

@@ -106,7 +106,7 @@ def wilson_lower(right: int, judged: int, z: float = 1.96) -> float:
     p = right / judged
     centre = p + z * z / (2 * judged)
     spread = z * math.sqrt(p * (1 - p) / judged + z * z / (4 * judged * judged))
-    return (centre - spread) / (1 + z * z / judged)
+    return max(0.0, (centre - spread) / (1 + z * z / judged))
 
 
 def precision_text(precision: tuple[int, int] | None) -> str:
