@@ -2,7 +2,9 @@
 
 ## What it does
 In a module that starts with `"use client"`, reports imports of server-only code: the
-`server-only` package, Node built-ins (`fs`, `node:crypto`, …), the packages in option
+`server-only` package, Node built-ins (`fs`, `node:crypto`, …; not the ones Next.js bundles a
+browser version of for client code, `events`, `buffer`, `util`, `path`, … written without
+`node:`, which webpack refuses in client code), the packages in option
 `serverPackages` (default: the workspace's database packages — a workspace package named
 like `database`/`db`/`prisma`, or depending on `@prisma/client`, `drizzle-orm`, `kysely`,
 `mongoose`, `pg`), and workspace packages whose entry point imports any of those (followed one
@@ -92,6 +94,11 @@ VALID = [
         "'use client';\nimport { ProjectInput } from '@repo/database/schema';",
         filename="apps/app/app/x.tsx",
     ),
+    # Next.js bundles a browser version of these for client code
+    Valid(
+        "'use client';\nimport { EventEmitter } from 'events';\nimport { Buffer } from 'buffer';",
+        filename="apps/app/app/x.tsx",
+    ),
 ]
 INVALID = [
     Invalid(
@@ -105,6 +112,13 @@ INVALID = [
     Invalid(
         "'use client';\nimport { getSession } from '@repo/auth/server';",
         positions=((2, 28),),
+        filename="apps/app/app/x.tsx",
+    ),
+    # no browser version of fs or child_process; and webpack refuses a node: scheme in the client
+    Invalid(
+        "'use client';\nimport { readFile } from 'fs';\nimport { exec } from 'child_process';\n"
+        "import { EventEmitter } from 'node:events';",
+        positions=((2, 26), (3, 22), (4, 30)),
         filename="apps/app/app/x.tsx",
     ),
 ]
@@ -201,6 +215,37 @@ def _subpath_is_server(ctx: Context, res: Resolution) -> bool:
     return _file_is_server(ctx.workspace, res)
 
 
+# The Node built-ins Next.js resolves to a browser version in client bundles (webpack's
+# `resolve.fallback` and Turbopack's aliases to `next/dist/compiled/…`): importing them from a
+# "use client" module builds and runs.
+BROWSER_POLYFILLED = frozenset(
+    {
+        "assert",
+        "buffer",
+        "constants",
+        "crypto",
+        "domain",
+        "events",
+        "http",
+        "https",
+        "os",
+        "path",
+        "process",
+        "punycode",
+        "querystring",
+        "stream",
+        "string_decoder",
+        "sys",
+        "timers",
+        "tty",
+        "url",
+        "util",
+        "vm",
+        "zlib",
+    }
+)
+
+
 def check(ctx: Context) -> None:
     if module_directive(ctx.source) != "use client":
         return
@@ -215,7 +260,7 @@ def check(ctx: Context) -> None:
         why = None
         if spec == "server-only":
             why = "the server-only package"
-        elif spec.startswith("node:") or bare in NODE_BUILTINS:
+        elif spec.startswith("node:") or (bare in NODE_BUILTINS and bare not in BROWSER_POLYFILLED):
             why = f"the Node built-in {spec}"
         else:
             res = ctx.resolve(imp) if ctx.workspace is not None else None
