@@ -172,3 +172,16 @@ def test_source_of_a_workspace_package_import(tmp_path: Path) -> None:
     assert source("@repo/kit/missing") is None
     assert resolver.resolve("apps/web/page.tsx", "@repo/kit", web).kind == "alias"
     assert source("react") is None
+
+
+def test_imp002_asks_for_the_range_the_package_manager_links_with(make_repo) -> None:
+    # npm has no workspace: protocol: a range the workspace package's version matches links it
+    repo = make_repo("npm-workspaces")
+    write(repo / "apps/site/src/extra.ts", 'export { run } from "@acme/cli";\n')
+    report = api.validate(
+        api.load_workspace(repo), paths=["apps/site/src/extra.ts"], cwd=repo, select=["IMP002"]
+    )
+    assert [d.message for d in report.diagnostics] == [
+        "@acme/cli is a workspace package but apps/site/package.json does not declare it; "
+        'add "@acme/cli": "*"'
+    ]

@@ -30,7 +30,8 @@ export async function POST(req: Request) {
 
 ## Precision
 No findings to judge on the held-out corpus (24 public monorepos never used to tune the rules,
-`tests/benchmarks/precision/`).
+`tests/benchmarks/precision/`); on the tuning set, 20 of 20 findings judged by hand were real
+defects (100%; Wilson 95% lower bound 84%), 19 of them one pattern in one repository.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ CODE = "ERR005"
 NAME = "no-floating-promise-in-handler"
 MESSAGE = "Promise created and dropped in a server entry point."
 SEVERITY = "warning"
-PRECISION = (0, 0)  # held-out corpus: (real defects, judged)
+PRECISION = (20, 20)  # tuning set (none on the held-out corpus): (real defects, judged)
 LANGUAGES = ("typescript", "tsx", "javascript")
 PREFILTER = rb"use server"
 PREFILTER_EXEMPT_PATHS = ENTRY_POINT_PATHS

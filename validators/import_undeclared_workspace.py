@@ -18,7 +18,8 @@ import { getSession } from "@repo/auth/server";
 ```
 
 ## Use instead
-Declare it: `"@repo/auth": "workspace:*"` in apps/web/package.json.
+Declare it: `"@repo/auth": "workspace:*"` in apps/web/package.json (with npm or yarn 1, which
+have no `workspace:` protocol, a range its version matches: `"*"`).
 
 ## Precision
 14 of 40 findings judged by hand on the held-out corpus (24 public monorepos never used to tune
@@ -39,6 +40,7 @@ from orchestrator_tool.workspace import manifest_rel
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import Context
+    from orchestrator_tool.workspace import Workspace
 
 CODE = "IMP002"
 NAME = "no-undeclared-workspace-dependency"
@@ -76,6 +78,15 @@ INVALID = [
 ]
 
 
+def _link_range(ws: Workspace) -> str:
+    """How the workspace's package manager declares a dependency on a workspace package: npm
+    and yarn 1 have no `workspace:` protocol and link the package a range matches."""
+    pm = ws.package_manager
+    if pm.name == "npm" or (pm.name == "yarn" and (pm.version or "").startswith("1.")):
+        return "*"
+    return "workspace:*"
+
+
 def check(ctx: Context) -> None:
     ws = ctx.workspace
     if ws is None:
@@ -92,7 +103,7 @@ def check(ctx: Context) -> None:
         fix = (
             f"add {res.package} to its dependencies with a version range"
             if pkg.nested
-            else f'add "{res.package}": "workspace:*"'
+            else f'add "{res.package}": "{_link_range(ws)}"'
         )
         ctx.report(
             span=(imp.start - 1, imp.end + 1),

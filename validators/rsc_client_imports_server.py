@@ -31,7 +31,10 @@ server code.
 
 ## Precision
 No findings to judge on the held-out corpus (24 public monorepos never used to tune the rules,
-`tests/benchmarks/precision/`).
+`tests/benchmarks/precision/`); on the tuning set, 0 of 2 findings judged by hand were real
+defects, so it runs as a warning by default; `--strict` or `[validators.RSC001] severity =
+"error"` makes it an error. Both imported the root of a package whose entry only re-exports
+`@prisma/client`'s enums, which resolve to Prisma's browser build.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ CODE = "RSC001"
 NAME = "no-server-code-in-client-module"
 MESSAGE = 'A "use client" module imports server-only code.'
 SEVERITY = "error"
-PRECISION = (0, 0)  # held-out corpus: (real defects, judged)
+PRECISION = (0, 2)  # tuning set (none on the held-out corpus): (real defects, judged)
 IMPORTS_ONLY = True  # reads the header alone (directive, imports)
 LANGUAGES = ("typescript", "tsx", "javascript")
 PREFILTER = rb"use client"

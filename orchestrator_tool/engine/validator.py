@@ -18,7 +18,8 @@ A validator is a module (see ``validators/``) that declares:
   diagnostic category ``lint/group/rule``, whose ``biome-ignore`` comments also silence it;
   only rules that check the same thing) and ``FIX`` (what ``--fix`` can do, in words);
 - optionally ``PRECISION = (right, judged)``: of the findings judged by hand on the held-out
-  corpus (tests/benchmarks/precision/), how many were real defects. A rule whose ``SEVERITY``
+  corpus (tests/benchmarks/precision/), how many were real defects (on the tuning set when the
+  held-out corpus gave the rule no finding to judge). A rule whose ``SEVERITY``
   is ``error`` runs as a warning by default when that share is under 95%
   (``PRECISION_FLOOR``): a default error is a real defect. ``--strict`` (or
   ``[validators.CODE] severity``) makes it an error again;
