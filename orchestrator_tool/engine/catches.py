@@ -317,8 +317,8 @@ def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
         return False
     if _attempt_in_loop(try_statement, body):
         return True
-    if _TEARDOWN_FUNCTION.match(_enclosing_function_name(try_statement, source)) and not _awaits(
-        body
+    if _TEARDOWN_FUNCTION.match(_enclosing_function_name(try_statement, source)) and not _holds(
+        body, "await_expression"
     ):
         return True
     probes = 0
@@ -363,23 +363,15 @@ def _attempt_in_loop(try_statement: Node, body: Node) -> bool:
     """The `try` sits directly in a loop's body and returns from it on success."""
     block = try_statement.parent
     loop = block.parent if block is not None and block.type == "statement_block" else block
-    if loop is None or loop.type not in _LOOPS:
-        return False
+    return loop is not None and loop.type in _LOOPS and _holds(body, "return_statement")
+
+
+def _holds(body: Node, node_type: str) -> bool:
+    """Whether ``body`` holds a node of ``node_type`` outside the functions defined in it."""
     stack = [body]
     while stack:
         n = stack.pop()
-        if n.type == "return_statement":
-            return True
-        if n.type not in _NESTED_FUNCTIONS:
-            stack.extend(n.named_children)
-    return False
-
-
-def _awaits(body: Node) -> bool:
-    stack = [body]
-    while stack:
-        n = stack.pop()
-        if n.type == "await_expression":
+        if n.type == node_type:
             return True
         if n.type not in _NESTED_FUNCTIONS:
             stack.extend(n.named_children)
