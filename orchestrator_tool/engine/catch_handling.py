@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .catches import FUNCTION_NODES, callee_name, enclosing_function_name
 from .helpers import helper_index_for
 
 if TYPE_CHECKING:
@@ -63,11 +64,6 @@ def _passes_failure(call: Node, ctx: Context) -> bool:
     return False
 
 
-def _callee_name(fn: Node, source: SourceFile) -> str:
-    """A callee as one dotted name: `this.logger?.error` → `this.logger.error`."""
-    return re.sub(r"\s+", "", source.text(fn)).replace("?.", ".")
-
-
 def handles(clause: Node, body: Node, ctx: Context, extra: set[str]) -> bool:
     """The catch deals with the failure itself: it rethrows, returns, leaves the loop, says
     why in a comment, uses the error, or calls a reporter (``extra``: more reporter names),
@@ -95,7 +91,7 @@ def handles(clause: Node, body: Node, ctx: Context, extra: set[str]) -> bool:
             return True  # the error is passed on (`reject(e)`, `{ error }`) or inspected
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
-            name = _callee_name(fn, ctx.source) if fn is not None else ""
+            name = callee_name(fn, ctx.source) if fn is not None else ""
             if (
                 _REPORTERS.search(name)
                 or _FALLBACK_NAMES.search(name)
@@ -347,11 +343,6 @@ def records_failure(clause: Node, body: Node, ctx: Context) -> bool:
     return False
 
 
-FUNCTION_NODES = frozenset(
-    {"arrow_function", "function_expression", "function_declaration", "method_definition"}
-)
-
-
 def _parameter_names(node: Node, ctx: Context) -> set[str]:
     """The parameters of every function around ``node``, destructured props included."""
     out: set[str] = set()
@@ -509,7 +500,7 @@ def _reports_directly(function: Node, source: SourceFile) -> bool:
             continue
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
-            if fn is not None and _REPORTERS.search(_callee_name(fn, source)):
+            if fn is not None and _REPORTERS.search(callee_name(fn, source)):
                 return True
         stack.extend(n.named_children)
     return False
@@ -539,7 +530,7 @@ def _first_call(block: Node, ctx: Context) -> str | None:
     if expr is None or expr.type != "call_expression":
         return None
     fn = expr.child_by_field_name("function")
-    return _callee_name(fn, ctx.source) if fn is not None else None
+    return callee_name(fn, ctx.source) if fn is not None else None
 
 
 def retries(clause: Node, body: Node, ctx: Context) -> bool:
@@ -564,7 +555,7 @@ def retries(clause: Node, body: Node, ctx: Context) -> bool:
         and first == _first_call(body, ctx)
     ):
         return True
-    own = _enclosing_function_name(clause, ctx)
+    own = enclosing_function_name(clause, ctx.source)
     if own is None:
         return False
     stack = [body]
@@ -574,7 +565,7 @@ def retries(clause: Node, body: Node, ctx: Context) -> bool:
             continue
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
-            if fn is not None and _callee_name(fn, ctx.source).removeprefix("this.") == own:
+            if fn is not None and callee_name(fn, ctx.source).removeprefix("this.") == own:
                 return True
         stack.extend(n.named_children)
     return False
@@ -585,19 +576,7 @@ def _scheduled(function: Node, ctx: Context) -> bool:
     args = function.parent
     call = args.parent if args is not None and args.type == "arguments" else None
     fn = call.child_by_field_name("function") if call is not None else None
-    return fn is not None and bool(_SCHEDULERS.match(_callee_name(fn, ctx.source)))
-
-
-def _enclosing_function_name(node: Node, ctx: Context) -> str | None:
-    fn = node.parent
-    while fn is not None and fn.type not in FUNCTION_NODES:
-        fn = fn.parent
-    if fn is None:
-        return None
-    name = fn.child_by_field_name("name")
-    if name is None and fn.parent is not None and fn.parent.type == "variable_declarator":
-        name = fn.parent.child_by_field_name("name")
-    return ctx.source.text(name) if name is not None else None
+    return fn is not None and bool(_SCHEDULERS.match(callee_name(fn, ctx.source)))
 
 
 def settles(clause: Node, body: Node, ctx: Context) -> bool:
@@ -691,7 +670,7 @@ def _reports(body: Node, source: SourceFile) -> bool:
         n = stack.pop()
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
-            if fn is not None and _REPORTERS.search(_callee_name(fn, source)):
+            if fn is not None and _REPORTERS.search(callee_name(fn, source)):
                 return True
         stack.extend(n.named_children)
     return False

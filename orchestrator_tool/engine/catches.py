@@ -281,21 +281,29 @@ _TEARDOWN_FUNCTION = re.compile(
     r"^(?:destroy|dispose|teardown|tearDown|cleanup|cleanUp|close|stop|shutdown|unmount"
     r"|disconnect|unsubscribe|quit)(?:[A-Z_]\w*)?$"
 )
-_NESTED_FUNCTIONS = frozenset(
+# The functions a body can define: what they do runs later, not as part of the body.
+FUNCTION_NODES = frozenset(
     {"arrow_function", "function_expression", "function_declaration", "method_definition"}
 )
 
 
-def _enclosing_function_name(node: Node, source: SourceFile) -> str:
+def enclosing_function_name(node: Node, source: SourceFile) -> str | None:
+    """The name of the function ``node`` is in (`function load()`, `const load = () => …`),
+    None when it is at the top level or in an anonymous function."""
     parent = node.parent
-    while parent is not None and parent.type not in _NESTED_FUNCTIONS:
+    while parent is not None and parent.type not in FUNCTION_NODES:
         parent = parent.parent
     if parent is None:
-        return ""
+        return None
     name = parent.child_by_field_name("name")
     if name is None and parent.parent is not None and parent.parent.type == "variable_declarator":
         name = parent.parent.child_by_field_name("name")
-    return source.text(name) if name is not None else ""
+    return source.text(name) if name is not None else None
+
+
+def callee_name(fn: Node, source: SourceFile) -> str:
+    """A callee as one dotted name: `this.logger?.error` → `this.logger.error`."""
+    return re.sub(r"\s+", "", source.text(fn)).replace("?.", ".")
 
 
 def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
@@ -317,19 +325,18 @@ def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
         return False
     if _attempt_in_loop(try_statement, body):
         return True
-    if _TEARDOWN_FUNCTION.match(_enclosing_function_name(try_statement, source)) and not _holds(
-        body, "await_expression"
-    ):
+    own = enclosing_function_name(try_statement, source) or ""
+    if _TEARDOWN_FUNCTION.match(own) and not _holds(body, "await_expression"):
         return True
     probes = 0
     stack = [body]
     while stack:
         n = stack.pop()
-        if n.type in _NESTED_FUNCTIONS:
+        if n.type in FUNCTION_NODES:
             continue  # a callback: it runs outside this try
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
-            name = re.sub(r"\s+", "", source.text(fn)).replace("?.", ".") if fn is not None else ""
+            name = callee_name(fn, source) if fn is not None else ""
             method = name.rsplit(".", 1)[-1]
             if name == "Promise.allSettled":
                 probes += 1
@@ -373,7 +380,7 @@ def _holds(body: Node, node_type: str) -> bool:
         n = stack.pop()
         if n.type == node_type:
             return True
-        if n.type not in _NESTED_FUNCTIONS:
+        if n.type not in FUNCTION_NODES:
             stack.extend(n.named_children)
     return False
 
