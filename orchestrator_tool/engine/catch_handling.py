@@ -14,6 +14,7 @@ validator's context.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .catches import FUNCTION_NODES, callee_name, enclosing_function_name
@@ -62,6 +63,26 @@ def _passes_failure(call: Node, ctx: Context) -> bool:
                 if key is not None and ctx.source.text(key) in _ERROR_KEYS:
                     return True
     return False
+
+
+def _try_body(clause: Node) -> Node | None:
+    """The block of the `try` a catch clause belongs to."""
+    try_stmt = clause.parent
+    return try_stmt.child_by_field_name("body") if try_stmt is not None else None
+
+
+def _calls_under(node: Node, into: bool | Callable[[Node], bool] = False) -> Iterator[Node]:
+    """The calls under ``node`` (itself included), depth first. The functions defined there
+    run later, not as part of it: they are looked into only with ``into`` (True, or a
+    predicate that picks them)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in FUNCTION_NODES and not (into if isinstance(into, bool) else into(n)):
+            continue
+        if n.type == "call_expression":
+            yield n
+        stack.extend(n.named_children)
 
 
 def handles(clause: Node, body: Node, ctx: Context, extra: set[str]) -> bool:
@@ -144,8 +165,7 @@ def _assigned(node: Node, ctx: Context) -> set[str]:
 def assigns_fallback(clause: Node, body: Node, ctx: Context) -> bool:
     """`try { x = await load() } catch { x = [] }`: the catch supplies the fallback value for
     what the try computes — the error is the expected "not available" outcome."""
-    try_stmt = clause.parent
-    try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
+    try_body = _try_body(clause)
     if try_body is None:
         return False
     stmts = _guarded_statements(body)
@@ -165,17 +185,13 @@ def assigns_fallback(clause: Node, body: Node, ctx: Context) -> bool:
 def _called(node: Node, ctx: Context) -> dict[str, set[str]]:
     """The methods and functions called under ``node``, each with the texts of its arguments."""
     out: dict[str, set[str]] = {}
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if n.type == "call_expression":
-            fn = n.child_by_field_name("function")
-            args = n.child_by_field_name("arguments")
-            if fn is not None:
-                out.setdefault(ctx.source.text(fn).rsplit(".", 1)[-1], set()).add(
-                    re.sub(r"\s+", "", ctx.source.text(args)) if args is not None else ""
-                )
-        stack.extend(n.named_children)
+    for call in _calls_under(node, into=True):
+        fn = call.child_by_field_name("function")
+        args = call.child_by_field_name("arguments")
+        if fn is not None:
+            out.setdefault(ctx.source.text(fn).rsplit(".", 1)[-1], set()).add(
+                re.sub(r"\s+", "", ctx.source.text(args)) if args is not None else ""
+            )
     return out
 
 
@@ -185,21 +201,14 @@ def mirrors_try(clause: Node, body: Node, ctx: Context) -> bool:
     fallback value (other arguments than in the try: `setLoading(false)` in both is cleanup,
     not a fallback, and so is `setLoading(false)` after the try's `setLoading(true)`: a state
     flag the try only switches one way is not a value it computes) or the other way of doing it."""
-    try_stmt = clause.parent
-    try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
+    try_body = _try_body(clause)
     stmts = _guarded_statements(body)
     if try_body is None or not stmts:
         return False
     in_try = _called(try_body, ctx)
     for st in stmts:
-        expr = (
-            st.named_children[0]
-            if st.type == "expression_statement" and st.named_children
-            else None
-        )
-        while expr is not None and expr.type == "await_expression" and expr.named_children:
-            expr = expr.named_children[0]
-        if expr is None or expr.type != "call_expression":
+        expr = _statement_call(st)
+        if expr is None:
             return False
         fn = expr.child_by_field_name("function")
         args = expr.child_by_field_name("arguments")
@@ -241,8 +250,7 @@ def alternative(clause: Node, body: Node, ctx: Context) -> bool:
     conn.quit() } catch { conn.disconnect() }`, `try { await reader.closed } catch {
     reader.releaseLock() }`: the try is one call (or awaited property) on an object and the
     catch does the same job on that object another way (it may compute local values for it)."""
-    try_stmt = clause.parent
-    try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
+    try_body = _try_body(clause)
     if try_body is None:
         return False
     tried = [c for c in try_body.named_children if c.type != "comment"]
@@ -405,8 +413,7 @@ def callee_reports(clause: Node, ctx: Context) -> bool:
     awaited (it never throws; failures go to the mutation's callbacks), a `mutateAsync(…)` of
     a mutation whose `onError` reports, or a callback handed in by the caller (a parameter or
     prop such as `onSubmit`), whose code owns the reporting."""
-    try_stmt = clause.parent
-    try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
+    try_body = _try_body(clause)
     if try_body is None:
         return False
     params = _parameter_names(clause, ctx)
@@ -475,35 +482,19 @@ def _definitions(ctx: Context) -> dict[str, Node]:
 def calls_reporter(body: Node, ctx: Context) -> bool:
     """The catch calls a function of this file that reports: `addDefaultError()` where
     `const addDefaultError = useCallback(() => toast.error(…), [])`."""
-    stack = [body]
-    while stack:
-        n = stack.pop()
-        if n.type in FUNCTION_NODES:
-            continue
-        if n.type == "call_expression":
-            fn = n.child_by_field_name("function")
-            if fn is not None and fn.type == "identifier":
-                found = _definitions(ctx).get(ctx.source.text(fn))
-                if found is not None and _reports_directly(found, ctx.source):
-                    return True
-        stack.extend(n.named_children)
+    for call in _calls_under(body):
+        fn = call.child_by_field_name("function")
+        if fn is not None and fn.type == "identifier":
+            found = _definitions(ctx).get(ctx.source.text(fn))
+            if found is not None and _reports_directly(found, ctx.source):
+                return True
     return False
 
 
 def _reports_directly(function: Node, source: SourceFile) -> bool:
     """A reporter call in ``function``'s own body (not in a callback it defines)."""
     body = function.child_by_field_name("body")
-    stack = [body] if body is not None else []
-    while stack:
-        n = stack.pop()
-        if n.type in FUNCTION_NODES:
-            continue
-        if n.type == "call_expression":
-            fn = n.child_by_field_name("function")
-            if fn is not None and _REPORTERS.search(callee_name(fn, source)):
-                return True
-        stack.extend(n.named_children)
-    return False
+    return body is not None and _reports(body, source, into=False)
 
 
 # Calls that schedule a callback: the callback is still the catch's doing.
@@ -538,15 +529,15 @@ def retries(clause: Node, body: Node, ctx: Context) -> bool:
     (`try { a(); b() } catch { a(); b() }`), starts with the try's first call (`try {
     recorder.start(SLICE); … } catch { recorder.start(); … }`), or calls the function it
     is in again, directly or from a timer (`setTimeout(() => connect(opts), 1000)`)."""
-    try_stmt = clause.parent
-    try_body = try_stmt.child_by_field_name("body") if try_stmt is not None else None
+    try_body = _try_body(clause)
     if try_body is None:
         return False
 
     def squeeze(n: Node) -> str:
         return re.sub(r"\s+", "", ctx.source.text(n))[1:-1]
 
-    if squeeze(try_body) and squeeze(try_body) == squeeze(body):
+    tried = squeeze(try_body)
+    if tried and tried == squeeze(body):
         return True
     first = _first_call(try_body, ctx)
     if (
@@ -558,16 +549,10 @@ def retries(clause: Node, body: Node, ctx: Context) -> bool:
     own = enclosing_function_name(clause, ctx.source)
     if own is None:
         return False
-    stack = [body]
-    while stack:
-        n = stack.pop()
-        if n.type in FUNCTION_NODES and not _scheduled(n, ctx):
-            continue
-        if n.type == "call_expression":
-            fn = n.child_by_field_name("function")
-            if fn is not None and callee_name(fn, ctx.source).removeprefix("this.") == own:
-                return True
-        stack.extend(n.named_children)
+    for call in _calls_under(body, into=lambda function: _scheduled(function, ctx)):
+        fn = call.child_by_field_name("function")
+        if fn is not None and callee_name(fn, ctx.source).removeprefix("this.") == own:
+            return True
     return False
 
 
@@ -601,20 +586,14 @@ def settles(clause: Node, body: Node, ctx: Context) -> bool:
     if not settlers:
         return False
     definitions = _definitions(ctx)
-    stack = [body]
-    while stack:
-        n = stack.pop()
-        if n.type in FUNCTION_NODES:
-            continue
-        if n.type == "call_expression":
-            fn = n.child_by_field_name("function")
-            name = ctx.source.text(fn) if fn is not None and fn.type == "identifier" else ""
-            if name in settlers:
-                return True
-            found = definitions.get(name)
-            if found is not None and _calls_any(found, settlers, ctx):
-                return True
-        stack.extend(n.named_children)
+    for call in _calls_under(body):
+        fn = call.child_by_field_name("function")
+        name = ctx.source.text(fn) if fn is not None and fn.type == "identifier" else ""
+        if name in settlers:
+            return True
+        found = definitions.get(name)
+        if found is not None and _calls_any(found, settlers, ctx):
+            return True
     return False
 
 
@@ -632,14 +611,10 @@ def _own_parameters(fn: Node, ctx: Context) -> set[str]:
 
 
 def _calls_any(function: Node, names: set[str], ctx: Context) -> bool:
-    stack = [function]
-    while stack:
-        n = stack.pop()
-        if n.type == "call_expression":
-            fn = n.child_by_field_name("function")
-            if fn is not None and fn.type == "identifier" and ctx.source.text(fn) in names:
-                return True
-        stack.extend(n.named_children)
+    for call in _calls_under(function, into=True):
+        fn = call.child_by_field_name("function")
+        if fn is not None and fn.type == "identifier" and ctx.source.text(fn) in names:
+            return True
     return False
 
 
@@ -664,13 +639,10 @@ def _function_reports(ctx: Context, name: str) -> bool:
     return False
 
 
-def _reports(body: Node, source: SourceFile) -> bool:
-    stack = [body]
-    while stack:
-        n = stack.pop()
-        if n.type == "call_expression":
-            fn = n.child_by_field_name("function")
-            if fn is not None and _REPORTERS.search(callee_name(fn, source)):
-                return True
-        stack.extend(n.named_children)
+def _reports(node: Node, source: SourceFile, into: bool = True) -> bool:
+    """A reporter call under ``node`` (with ``into``, in the functions defined there too)."""
+    for call in _calls_under(node, into):
+        fn = call.child_by_field_name("function")
+        if fn is not None and _REPORTERS.search(callee_name(fn, source)):
+            return True
     return False
