@@ -56,7 +56,8 @@ from orchestrator_tool.engine.catches import (
     non_production_file,
 )
 from orchestrator_tool.engine.imports import package_name_of
-from orchestrator_tool.engine.validator import Invalid, Valid, word_tokens
+from orchestrator_tool.engine.queries import word_tokens
+from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -391,6 +391,6 @@ _CATCH_CLAUSE = frozenset({"catch_clause"})
 def catch_clauses(source: SourceFile) -> list[Node]:
     """The file's catch clauses in source order, outer before inner (found from the word
     `catch`, not a traversal of the tree)."""
-    from .validator import keyword_parents
+    from .queries import keyword_parents
 
     return keyword_parents(source, "catch", _CATCH_CLAUSE)

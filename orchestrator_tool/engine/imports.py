@@ -163,9 +163,9 @@ def _tree_imports(source: SourceFile) -> list[Import]:
     if b"require(" in data or b"import(" in data:
         from tree_sitter import QueryCursor
 
-        from .validator import _compile_query
+        from .queries import compile_query
 
-        query = _compile_query(source.grammar, CALLS_QUERY)
+        query = compile_query(source.grammar, CALLS_QUERY)
         for _, caps in QueryCursor(query).matches(source.tree.root_node):
             fn, spec, call = caps.get("fn"), caps.get("spec"), caps.get("call")
             if not fn or not spec or not call:

@@ -740,7 +740,7 @@ def _calls_of(source: SourceFile) -> tuple[list[Node], list[int]]:
     """The file's calls in source order, outer first, and their start offsets (for bisect)."""
     hit = source.memo.get("calls_by_start")
     if hit is None:
-        from .validator import nodes_of_types
+        from .queries import nodes_of_types
 
         calls = nodes_of_types(source, _CALLS)
         hit = source.memo["calls_by_start"] = (calls, [c.start_byte for c in calls])

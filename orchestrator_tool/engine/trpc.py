@@ -136,8 +136,8 @@ def _mentions_factory(source: SourceFile) -> bool:
 def _local_value(source: SourceFile, name: str, use: Node) -> Node | None:
     """The value of the nearest declaration of ``name`` before ``use`` in this file (a
     function's `const caller = createCaller(ctx)` or a top-level one)."""
+    from .queries import nodes_of_types
     from .taint import pattern_names
-    from .validator import nodes_of_types
 
     best: Node | None = None
     for decl in nodes_of_types(source, _DECLARATORS):
