@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from .queries import FUNCTION_DECLARATIONS, FUNCTION_VALUES, keyword_parents
+
 if TYPE_CHECKING:
     from tree_sitter import Node
 
@@ -168,8 +170,6 @@ _SCRIPT_VERBS = re.compile(
     r"^(?:main|run|build|bundle|generate|gen|seed|migrate|release|publish|copy|clean|deploy"
     r"|sync|upload|download|backfill|import|export|convert|check|verify)(?:[A-Z_]\w*)?$"
 )
-_TOP_LEVEL_FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration"})
-_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function"})
 
 
 def standalone_script(source: SourceFile) -> bool:
@@ -185,7 +185,7 @@ def standalone_script(source: SourceFile) -> bool:
     root = source.tree.root_node
     local: set[str] = set()
     for top in root.named_children:
-        if top.type in _TOP_LEVEL_FUNCTIONS:
+        if top.type in FUNCTION_DECLARATIONS:
             name = top.child_by_field_name("name")
             if name is not None:
                 local.add(source.text(name))
@@ -193,7 +193,7 @@ def standalone_script(source: SourceFile) -> bool:
             for decl in top.named_children:
                 value = decl.child_by_field_name("value")
                 name = decl.child_by_field_name("name")
-                if name is not None and value is not None and value.type in _FUNCTION_VALUES:
+                if name is not None and value is not None and value.type in FUNCTION_VALUES:
                     local.add(source.text(name))
     for top in root.named_children:
         expr = (
@@ -391,6 +391,4 @@ _CATCH_CLAUSE = frozenset({"catch_clause"})
 def catch_clauses(source: SourceFile) -> list[Node]:
     """The file's catch clauses in source order, outer before inner (found from the word
     `catch`, not a traversal of the tree)."""
-    from .queries import keyword_parents
-
     return keyword_parents(source, "catch", _CATCH_CLAUSE)

@@ -105,8 +105,9 @@ def keyword_parents(source: SourceFile, keyword: str, types: frozenset[str]) -> 
     return found
 
 
-_FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
-_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function"})
+# Functions declared by name, and functions written as values (`const f = async () => …`).
+FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
+FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function"})
 
 
 def async_functions(source: SourceFile) -> list[tuple[Node, Node, Node]]:
@@ -116,8 +117,8 @@ def async_functions(source: SourceFile) -> list[tuple[Node, Node, Node]]:
     hit = source.memo.get("async_functions")
     if hit is None:
         found: list[tuple[Node, Node, Node]] = []
-        for fn in keyword_parents(source, "async", _FUNCTION_DECLARATIONS | _FUNCTION_VALUES):
-            decl = fn if fn.type in _FUNCTION_DECLARATIONS else fn.parent
+        for fn in keyword_parents(source, "async", FUNCTION_DECLARATIONS | FUNCTION_VALUES):
+            decl = fn if fn.type in FUNCTION_DECLARATIONS else fn.parent
             if decl is None:
                 continue
             if decl is not fn and (
