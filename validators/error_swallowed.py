@@ -68,8 +68,6 @@ from typing import TYPE_CHECKING
 from orchestrator_tool.engine.catch_handling import (
     alternative,
     assigns_fallback,
-    callee_reports,
-    calls_reporter,
     handles,
     mirrors_try,
     records_failure,
@@ -77,6 +75,7 @@ from orchestrator_tool.engine.catch_handling import (
     settles,
 )
 from orchestrator_tool.engine.catches import catch_clauses, is_fallback_try, non_production_file
+from orchestrator_tool.engine.reporters import callee_reports, calls_reporter
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:

@@ -392,3 +392,9 @@ def catch_clauses(source: SourceFile) -> list[Node]:
     """The file's catch clauses in source order, outer before inner (found from the word
     `catch`, not a traversal of the tree)."""
     return keyword_parents(source, "catch", _CATCH_CLAUSE)
+
+
+def try_block(clause: Node) -> Node | None:
+    """The block of the `try` a catch clause belongs to."""
+    try_stmt = clause.parent
+    return try_stmt.child_by_field_name("body") if try_stmt is not None else None
