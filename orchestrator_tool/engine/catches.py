@@ -1,5 +1,6 @@
-"""Shared by the error-handling rules: which paths are not production code, and which `try`
-blocks are deliberate fallbacks rather than errors someone should hear about."""
+"""Shared by the error-handling rules: which paths are not production code, which `try`
+blocks are deliberate fallbacks rather than errors someone should hear about, and how they
+read a catch (its clauses, its `try` block, the function it is in, a callee's dotted name)."""
 
 from __future__ import annotations
 
