@@ -479,8 +479,8 @@ def test_two_runs_at_once_share_the_cache_safely(repo, tmp_path) -> None:
 
 def test_word_tokens_are_whole_tokens_only_and_match_the_tree_traversal() -> None:
     from orchestrator_tool.engine.catches import catch_clauses
+    from orchestrator_tool.engine.queries import async_functions, nodes_of_types, word_tokens
     from orchestrator_tool.engine.source import SourceFile
-    from orchestrator_tool.engine.validator import async_functions, nodes_of_types, word_tokens
 
     code = (
         "// catch me: async console\n"

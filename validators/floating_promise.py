@@ -45,7 +45,8 @@ from orchestrator_tool.engine.nextjs import (
     distinct_entry_points,
     function_body,
 )
-from orchestrator_tool.engine.validator import Invalid, Valid, async_functions
+from orchestrator_tool.engine.queries import async_functions
+from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -50,9 +50,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.catches import TERMINAL_LIBRARIES, non_production_file
+from orchestrator_tool.engine.catches import (
+    FUNCTION_NODES,
+    TERMINAL_LIBRARIES,
+    non_production_file,
+)
 from orchestrator_tool.engine.imports import package_name_of
-from orchestrator_tool.engine.validator import Invalid, Valid, word_tokens
+from orchestrator_tool.engine.queries import word_tokens
+from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -222,9 +227,6 @@ _DEBUG_FLAG = re.compile(
     r"|!==?\s*[\"'`]production[\"'`]|[\"'`]production[\"'`]\s*!==?"
     r"|(?<![!\w$])(?:__DEV__|isDev|isDevelopment|IS_DEV)(?![\w$])"
 )
-_FUNCTIONS = frozenset(
-    {"arrow_function", "function_expression", "function_declaration", "method_definition"}
-)
 
 
 def _debug_guarded(call: Node, ctx: Context) -> bool:
@@ -232,7 +234,7 @@ def _debug_guarded(call: Node, ctx: Context) -> bool:
     `verbose && console.log(…)`, `opts.debug ? console.log(…) : null`, or after
     `if (!this.showLogs) return;` in the same function (an SDK's opt-in debug output)."""
     node = call
-    while node.parent is not None and node.type not in _FUNCTIONS:
+    while node.parent is not None and node.type not in FUNCTION_NODES:
         parent = node.parent
         condition: Node | None = None
         if parent.type == "if_statement" and node == parent.child_by_field_name("consequence"):

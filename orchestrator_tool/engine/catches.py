@@ -1,10 +1,13 @@
-"""Shared by the error-handling rules: which paths are not production code, and which `try`
-blocks are deliberate fallbacks rather than errors someone should hear about."""
+"""Shared by the error-handling rules: which paths are not production code, which `try`
+blocks are deliberate fallbacks rather than errors someone should hear about, and how they
+read a catch (its clauses, its `try` block, the function it is in, a callee's dotted name)."""
 
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING
+
+from .queries import FUNCTION_DECLARATIONS, FUNCTION_VALUES, keyword_parents
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -168,8 +171,6 @@ _SCRIPT_VERBS = re.compile(
     r"^(?:main|run|build|bundle|generate|gen|seed|migrate|release|publish|copy|clean|deploy"
     r"|sync|upload|download|backfill|import|export|convert|check|verify)(?:[A-Z_]\w*)?$"
 )
-_TOP_LEVEL_FUNCTIONS = frozenset({"function_declaration", "generator_function_declaration"})
-_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function"})
 
 
 def standalone_script(source: SourceFile) -> bool:
@@ -185,7 +186,7 @@ def standalone_script(source: SourceFile) -> bool:
     root = source.tree.root_node
     local: set[str] = set()
     for top in root.named_children:
-        if top.type in _TOP_LEVEL_FUNCTIONS:
+        if top.type in FUNCTION_DECLARATIONS:
             name = top.child_by_field_name("name")
             if name is not None:
                 local.add(source.text(name))
@@ -193,7 +194,7 @@ def standalone_script(source: SourceFile) -> bool:
             for decl in top.named_children:
                 value = decl.child_by_field_name("value")
                 name = decl.child_by_field_name("name")
-                if name is not None and value is not None and value.type in _FUNCTION_VALUES:
+                if name is not None and value is not None and value.type in FUNCTION_VALUES:
                     local.add(source.text(name))
     for top in root.named_children:
         expr = (
@@ -281,21 +282,29 @@ _TEARDOWN_FUNCTION = re.compile(
     r"^(?:destroy|dispose|teardown|tearDown|cleanup|cleanUp|close|stop|shutdown|unmount"
     r"|disconnect|unsubscribe|quit)(?:[A-Z_]\w*)?$"
 )
-_NESTED_FUNCTIONS = frozenset(
+# The functions a body can define: what they do runs later, not as part of the body.
+FUNCTION_NODES = frozenset(
     {"arrow_function", "function_expression", "function_declaration", "method_definition"}
 )
 
 
-def _enclosing_function_name(node: Node, source: SourceFile) -> str:
+def enclosing_function_name(node: Node, source: SourceFile) -> str | None:
+    """The name of the function ``node`` is in (`function load()`, `const load = () => …`),
+    None when it is at the top level or in an anonymous function."""
     parent = node.parent
-    while parent is not None and parent.type not in _NESTED_FUNCTIONS:
+    while parent is not None and parent.type not in FUNCTION_NODES:
         parent = parent.parent
     if parent is None:
-        return ""
+        return None
     name = parent.child_by_field_name("name")
     if name is None and parent.parent is not None and parent.parent.type == "variable_declarator":
         name = parent.parent.child_by_field_name("name")
-    return source.text(name) if name is not None else ""
+    return source.text(name) if name is not None else None
+
+
+def callee_name(fn: Node, source: SourceFile) -> str:
+    """A callee as one dotted name: `this.logger?.error` → `this.logger.error`."""
+    return re.sub(r"\s+", "", source.text(fn)).replace("?.", ".")
 
 
 def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
@@ -317,19 +326,18 @@ def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
         return False
     if _attempt_in_loop(try_statement, body):
         return True
-    if _TEARDOWN_FUNCTION.match(_enclosing_function_name(try_statement, source)) and not _awaits(
-        body
-    ):
+    own = enclosing_function_name(try_statement, source) or ""
+    if _TEARDOWN_FUNCTION.match(own) and not _holds(body, "await_expression"):
         return True
     probes = 0
     stack = [body]
     while stack:
         n = stack.pop()
-        if n.type in _NESTED_FUNCTIONS:
+        if n.type in FUNCTION_NODES:
             continue  # a callback: it runs outside this try
         if n.type == "call_expression":
             fn = n.child_by_field_name("function")
-            name = re.sub(r"\s+", "", source.text(fn)).replace("?.", ".") if fn is not None else ""
+            name = callee_name(fn, source) if fn is not None else ""
             method = name.rsplit(".", 1)[-1]
             if name == "Promise.allSettled":
                 probes += 1
@@ -363,25 +371,17 @@ def _attempt_in_loop(try_statement: Node, body: Node) -> bool:
     """The `try` sits directly in a loop's body and returns from it on success."""
     block = try_statement.parent
     loop = block.parent if block is not None and block.type == "statement_block" else block
-    if loop is None or loop.type not in _LOOPS:
-        return False
+    return loop is not None and loop.type in _LOOPS and _holds(body, "return_statement")
+
+
+def _holds(body: Node, node_type: str) -> bool:
+    """Whether ``body`` holds a node of ``node_type`` outside the functions defined in it."""
     stack = [body]
     while stack:
         n = stack.pop()
-        if n.type == "return_statement":
+        if n.type == node_type:
             return True
-        if n.type not in _NESTED_FUNCTIONS:
-            stack.extend(n.named_children)
-    return False
-
-
-def _awaits(body: Node) -> bool:
-    stack = [body]
-    while stack:
-        n = stack.pop()
-        if n.type == "await_expression":
-            return True
-        if n.type not in _NESTED_FUNCTIONS:
+        if n.type not in FUNCTION_NODES:
             stack.extend(n.named_children)
     return False
 
@@ -392,6 +392,10 @@ _CATCH_CLAUSE = frozenset({"catch_clause"})
 def catch_clauses(source: SourceFile) -> list[Node]:
     """The file's catch clauses in source order, outer before inner (found from the word
     `catch`, not a traversal of the tree)."""
-    from .validator import keyword_parents
-
     return keyword_parents(source, "catch", _CATCH_CLAUSE)
+
+
+def try_block(clause: Node) -> Node | None:
+    """The block of the `try` a catch clause belongs to."""
+    try_stmt = clause.parent
+    return try_stmt.child_by_field_name("body") if try_stmt is not None else None

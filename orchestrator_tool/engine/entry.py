@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from . import deps
-from .imports import per_workspace, resolver_for
+from .imports import per_workspace, resolver_for, string_fragment
 from .source import SourceFile, language_of
+from .taint import pattern_names
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -47,9 +48,6 @@ _DECLARATIONS = frozenset(
         "internal_module",
         "module",
     }
-)
-_BINDING_NAMES = frozenset(
-    {"identifier", "shorthand_property_identifier_pattern", "shorthand_property_identifier"}
 )
 
 
@@ -284,10 +282,9 @@ def _read_module(rel: str, data: bytes) -> _Module | None:
         elif "default" in kinds:
             names.add("default")
         elif "*" in kinds:
-            src = node.child_by_field_name("source")
-            text = _string(source, src)
-            if text is not None:
-                stars.append(text)
+            fragment = string_fragment(node.child_by_field_name("source"))
+            if fragment is not None:
+                stars.append(source.text(fragment))
         decl = node.child_by_field_name("declaration")
         if decl is not None:
             names.update(_declared(source, decl))
@@ -320,32 +317,6 @@ def _declared(source: SourceFile, decl: Node) -> set[str]:
                 continue
             target = d.child_by_field_name("name")
             if target is not None:
-                out |= _pattern_names(source, target)
+                out.update(pattern_names(target, source))
         return out
     return set()
-
-
-def _pattern_names(source: SourceFile, node: Node) -> set[str]:
-    """The names a binding pattern declares (`a`, `{ b, c: d, e = 1 }`, `[f, ...g]`)."""
-    if node.type in _BINDING_NAMES:
-        return {source.text(node)}
-    if node.type == "pair_pattern":  # `{ c: d }` declares d
-        value = node.child_by_field_name("value")
-        return _pattern_names(source, value) if value is not None else set()
-    if node.type in ("assignment_pattern", "object_assignment_pattern"):  # not the default
-        left = node.child_by_field_name("left")
-        return _pattern_names(source, left) if left is not None else set()
-    out: set[str] = set()
-    if node.type in ("object_pattern", "array_pattern", "rest_pattern"):
-        for child in node.named_children:
-            out |= _pattern_names(source, child)
-    return out
-
-
-def _string(source: SourceFile, node: Node | None) -> str | None:
-    if node is None or node.type != "string":
-        return None
-    for child in node.named_children:
-        if child.type == "string_fragment":
-            return source.text(child)
-    return None

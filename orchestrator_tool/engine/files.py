@@ -103,12 +103,10 @@ def workspace_files(
         for p in out.split(b"\0"):
             if p:
                 rel = p.decode("utf-8", "surrogateescape")
-                if supported_only and not _supported(rel):
-                    if ignore_files is not None and is_ignore_file(rel):
-                        ignore_files.append(rel)
-                    continue
-                if ignore_files is not None and not supported_only and is_ignore_file(rel):
+                if ignore_files is not None and is_ignore_file(rel):
                     ignore_files.append(rel)
+                if supported_only and not _supported(rel):
+                    continue
                 # A file deleted but still in the index has nothing to read.
                 if not check_exists or isfile(base + rel):
                     seen.setdefault(rel, None)

@@ -68,9 +68,11 @@ class HelperIndex:
     workspace: Workspace | None
     _files: dict[str, SourceFile | None] = field(default_factory=dict)
     _memo: dict[tuple[str, str], str | None] = field(default_factory=dict)
-    _defs: dict[tuple[str, str], tuple[SourceFile, Node] | None] = field(default_factory=dict)
     _read: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
-    _bindings: dict[tuple[str, str], tuple[SourceFile, Node]] = field(default_factory=dict)
+    # (the look-up, path, name) -> (where it was found, the files read to find it)
+    _found: dict[tuple[Finder, str, str], tuple[tuple[SourceFile, Node] | None, frozenset[str]]] = (
+        field(default_factory=dict)
+    )
 
     def kind(self, source: SourceFile, name: str) -> str | None:
         """What the helper ``name``, called from ``source``, does with its arguments."""
@@ -79,47 +81,33 @@ class HelperIndex:
     def definition(self, source: SourceFile, name: str) -> tuple[SourceFile, Node] | None:
         """Where the function ``name`` used in ``source`` is defined: this file, or the module
         an import of it leads to."""
-        key = (source.path, name)
-        if key in self._defs:
-            deps.replay(self._read.get(("def", key[0], key[1]), ()))
-            return self._defs[key]
-        with deps.collecting() as read:
-            result = self._find_definition(source, name)
-        self._read[("def", key[0], key[1])] = frozenset(read)
-        self._defs[key] = result
-        return result
-
-    def _find_definition(self, source: SourceFile, name: str) -> tuple[SourceFile, Node] | None:
-        found = _definition(source, name)
-        result: tuple[SourceFile, Node] | None = None
-        if found is not None:
-            result = source, found
-        else:
-            target = self._imported(source, name)
-            node = _definition(target[0], target[1]) if target is not None else None
-            result = (target[0], node) if target is not None and node is not None else None
-        return result
+        return self._look_up(source, name, _definition)
 
     def binding(self, source: SourceFile, name: str) -> tuple[SourceFile, Node] | None:
         """What the top-level ``name`` used in ``source`` is bound to (see `_binding`): in this
         file, or in the module an import of it leads to."""
-        key = (source.path, name)
-        memo_key = ("binding", key[0], key[1])
-        if memo_key in self._read:
-            deps.replay(self._read[memo_key])
-            return self._bindings.get(key)
+        return self._look_up(source, name, _binding)
+
+    def _look_up(
+        self, source: SourceFile, name: str, find: Finder
+    ) -> tuple[SourceFile, Node] | None:
+        """``find`` in this file, else in the file an import of ``name`` leads to; once per
+        run, the files read replayed for the result cache on every later ask."""
+        key = (find, source.path, name)
+        hit = self._found.get(key)
+        if hit is not None:
+            deps.replay(hit[1])
+            return hit[0]
         with deps.collecting() as read:
-            found = _binding(source, name)
+            found = find(source, name)
             result: tuple[SourceFile, Node] | None = None
             if found is not None:
                 result = source, found
             else:
-                target = self._imported(source, name, find=_binding)
-                node = _binding(target[0], target[1]) if target is not None else None
+                target = self._imported(source, name, find=find)
+                node = find(target[0], target[1]) if target is not None else None
                 result = (target[0], node) if target is not None and node is not None else None
-        self._read[memo_key] = frozenset(read)
-        if result is not None:
-            self._bindings[key] = result
+        self._found[key] = (result, frozenset(read))
         return result
 
     def imported_module(self, source: SourceFile, name: str) -> SourceFile | None:

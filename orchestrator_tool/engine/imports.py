@@ -145,7 +145,7 @@ def _tree_imports(source: SourceFile) -> list[Import]:
                 if child.type == "import_require_clause":
                     src = child.child_by_field_name("source")
                     kind = "require"
-        frag = _fragment(src)
+        frag = string_fragment(src)
         if frag is None:
             continue
         found.append(
@@ -163,9 +163,9 @@ def _tree_imports(source: SourceFile) -> list[Import]:
     if b"require(" in data or b"import(" in data:
         from tree_sitter import QueryCursor
 
-        from .validator import _compile_query
+        from .queries import compile_query
 
-        query = _compile_query(source.grammar, CALLS_QUERY)
+        query = compile_query(source.grammar, CALLS_QUERY)
         for _, caps in QueryCursor(query).matches(source.tree.root_node):
             fn, spec, call = caps.get("fn"), caps.get("spec"), caps.get("call")
             if not fn or not spec or not call:
@@ -189,7 +189,8 @@ def _tree_imports(source: SourceFile) -> list[Import]:
     return found
 
 
-def _fragment(string_node: Node | None) -> Node | None:
+def string_fragment(string_node: Node | None) -> Node | None:
+    """The text node of a string literal (None for anything else, or an empty string)."""
     if string_node is None or string_node.type != "string":
         return None
     for child in string_node.named_children:

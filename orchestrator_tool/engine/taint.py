@@ -652,7 +652,8 @@ def _called_name(call: Node, a: Analysis) -> str:
     return a.text(name) if name is not None else ""
 
 
-_LOOK_THROUGH = frozenset(
+# Wrappers that leave a value as it is: `await x`, `(x)`, `x as T`, `x satisfies T`, `x!`.
+LOOK_THROUGH = frozenset(
     {
         "await_expression",
         "parenthesized_expression",
@@ -663,11 +664,17 @@ _LOOK_THROUGH = frozenset(
 )
 
 
+def look_through(node: Node) -> Node:
+    """The value inside ``LOOK_THROUGH`` wrappers."""
+    while node.type in LOOK_THROUGH and node.named_children:
+        node = node.named_children[0]
+    return node
+
+
 def _verified_payload(value: Node, a: Analysis) -> str | None:
     """`const event = stripe.webhooks.constructEvent(body, sig, secret)`, `wh.verify(body, h)`:
     a signature check hands back the payload it checked, authenticated but not validated."""
-    while value.type in _LOOK_THROUGH and value.named_children:
-        value = value.named_children[0]  # `wh.verify(body, headers) as WebhookEvent`
+    value = look_through(value)  # `wh.verify(body, headers) as WebhookEvent`
     if value.type != "call_expression":
         return None
     if not _VERIFIED.match(_called_name(value, a)):
@@ -733,7 +740,7 @@ def _calls_of(source: SourceFile) -> tuple[list[Node], list[int]]:
     """The file's calls in source order, outer first, and their start offsets (for bisect)."""
     hit = source.memo.get("calls_by_start")
     if hit is None:
-        from .validator import nodes_of_types
+        from .queries import nodes_of_types
 
         calls = nodes_of_types(source, _CALLS)
         hit = source.memo["calls_by_start"] = (calls, [c.start_byte for c in calls])

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .taint import callee, zod_module
+from .taint import callee, look_through, zod_module
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -51,22 +51,7 @@ _TERMINALS = frozenset(
     }
 )
 _ROUTER_CALL = re.compile(r"(?:^|\.)(?:create\w*)?[rR]outer$")
-_UNWRAP = frozenset(
-    {
-        "parenthesized_expression",
-        "as_expression",
-        "satisfies_expression",
-        "non_null_expression",
-        "await_expression",
-    }
-)
 _MAX_HOPS = 8  # bindings read to reach the router, or a procedure's base
-
-
-def _unwrap(node: Node) -> Node:
-    while node.type in _UNWRAP and node.named_children:
-        node = node.named_children[0]
-    return node
 
 
 def procedure_path(call: Node, source: SourceFile) -> tuple[Node, list[str]] | None:
@@ -80,7 +65,7 @@ def procedure_path(call: Node, source: SourceFile) -> tuple[Node, list[str]] | N
             return None
         path.append(source.text(prop))
         obj = fn.child_by_field_name("object")
-        fn = _unwrap(obj) if obj is not None else None
+        fn = look_through(obj) if obj is not None else None
     if fn is None or not path:
         return None
     path.reverse()
@@ -134,7 +119,7 @@ def _caller_binding(
         where = helpers.binding(source, name)
     if where is None:
         return None
-    value_node = _unwrap(where[1])
+    value_node = look_through(where[1])
     if value_node.type != "call_expression":
         return None
     text = where[0].data[value_node.start_byte : value_node.end_byte]
@@ -151,8 +136,8 @@ def _mentions_factory(source: SourceFile) -> bool:
 def _local_value(source: SourceFile, name: str, use: Node) -> Node | None:
     """The value of the nearest declaration of ``name`` before ``use`` in this file (a
     function's `const caller = createCaller(ctx)` or a top-level one)."""
+    from .queries import nodes_of_types
     from .taint import pattern_names
-    from .validator import nodes_of_types
 
     best: Node | None = None
     for decl in nodes_of_types(source, _DECLARATORS):
@@ -223,7 +208,7 @@ def _names_in(source: SourceFile, node: Node) -> list[str]:
 def _router_literal(source: SourceFile, node: Node) -> Node | None:
     """The object of `createTRPCRouter({...})`, `t.router({...})`, `router({...})` or a plain
     `{...} satisfies TRPCRouterRecord`."""
-    node = _unwrap(node)
+    node = look_through(node)
     if node.type == "object":
         return node
     if node.type == "call_expression" and _ROUTER_CALL.search(
@@ -231,8 +216,9 @@ def _router_literal(source: SourceFile, node: Node) -> Node | None:
     ):
         args = node.child_by_field_name("arguments")
         first = args.named_children[0] if args is not None and args.named_children else None
-        if first is not None and _unwrap(first).type == "object":
-            return _unwrap(first)
+        inner = look_through(first) if first is not None else None
+        if inner is not None and inner.type == "object":
+            return inner
     return None
 
 
@@ -276,7 +262,7 @@ def _member(source: SourceFile, obj: Node, key: str) -> Node | None:
 def _has_zod_input(source: SourceFile, chain: Node, helpers: HelperIndex) -> str:
     """Walk the procedure's builder chain (`protectedProcedure.input(S).mutation(...)`) down to
     its base, and the base procedure's own chain when it is a name bound in the workspace."""
-    where, node = source, _unwrap(chain)
+    where, node = source, look_through(chain)
     for _ in range(_MAX_HOPS):
         while node.type in ("call_expression", "member_expression"):
             if node.type == "member_expression":
@@ -286,7 +272,7 @@ def _has_zod_input(source: SourceFile, chain: Node, helpers: HelperIndex) -> str
                 obj = node.child_by_field_name("object")
                 if obj is None:
                     return UNKNOWN
-                node = _unwrap(obj)
+                node = look_through(obj)
                 continue
             fn = callee(node)
             if fn is None:
@@ -295,17 +281,17 @@ def _has_zod_input(source: SourceFile, chain: Node, helpers: HelperIndex) -> str
             if prop is not None and where.text(prop) == "input":
                 args = node.child_by_field_name("arguments")
                 schema = args.named_children[0] if args and args.named_children else None
-                if schema is None or _unwrap(schema).type in (
+                if schema is None or look_through(schema).type in (
                     "arrow_function",
                     "function_expression",
                 ):
                     return NONE  # a hand-written parser
                 return ZOD if zod_module(where.data) else NONE
-            node = _unwrap(fn)
+            node = look_through(fn)
         if node.type != "identifier":
             return UNKNOWN
         found = helpers.binding(where, where.text(node))
         if found is None:
             return UNKNOWN
-        where, node = found[0], _unwrap(found[1])
+        where, node = found[0], look_through(found[1])
     return UNKNOWN

@@ -37,7 +37,6 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from types import ModuleType
@@ -46,7 +45,8 @@ from typing import TYPE_CHECKING, Protocol, Union
 from typing_extensions import TypeAliasType
 
 from .diagnostics import Diagnostic, Fix
-from .source import SourceFile, ts_language
+from .queries import compile_query, nodes_of_types, walk
+from .source import SourceFile
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Query
@@ -189,7 +189,7 @@ class ValidatorSpec:
     def query(self, grammar: str) -> Query | None:
         if self.query_text is None:
             return None
-        return _compile_query(grammar, self.query_text)
+        return compile_query(grammar, self.query_text)
 
     def summary(self) -> str:
         """The docstring's first paragraph, on one line."""
@@ -247,14 +247,6 @@ def _top_level_alternation(pattern: bytes) -> bool:
             return True
         i += 1
     return False
-
-
-@lru_cache(maxsize=128)
-def _compile_query(grammar: str, text: str) -> Query:
-    from tree_sitter import Query
-
-    query: Query = Query(ts_language(grammar), text)
-    return query
 
 
 def load_specs() -> list[ValidatorSpec]:
@@ -417,7 +409,7 @@ class Context:
         With ``types``, the nodes are found by a tree-sitter query (the traversal runs in C),
         once per file and set of types."""
         if types is None:
-            yield from _walk(self.source.tree.root_node, None)
+            yield from walk(self.source.tree.root_node)
             return
         yield from nodes_of_types(self.source, types)
 
@@ -558,108 +550,3 @@ def run_examples(
                     f"expected\n{bad.fixed}"
                 )
     return failures
-
-
-@lru_cache(maxsize=256)
-def _type_query(grammar: str, types: frozenset[str]) -> Query | None:
-    """`[(a) (b)] @n` for the node types, or None when a type is not in the grammar."""
-    try:
-        return _compile_query(grammar, "[" + " ".join(f"({t})" for t in sorted(types)) + "] @n")
-    except Exception:  # a type the grammar does not have: walk in Python instead
-        return None
-
-
-def _walk(root: Node, types: frozenset[str] | None) -> Iterator[Node]:
-    cursor = root.walk()
-    while True:
-        node = cursor.node
-        if node is not None and (types is None or node.type in types):
-            yield node
-        if cursor.goto_first_child():
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent():
-                return
-
-
-def nodes_of_types(source: SourceFile, types: frozenset[str]) -> list[Node]:
-    """The file's nodes of ``types`` in source order (outer before inner), found by a
-    tree-sitter query — the traversal runs in C — once per file and set of types."""
-    memo = source.memo.setdefault("nodes_by_types", {})
-    assert isinstance(memo, dict)
-    nodes = memo.get(types)
-    if nodes is None:
-        query = _type_query(source.grammar, types)
-        if query is None:
-            nodes = list(_walk(source.tree.root_node, types))
-        else:
-            from tree_sitter import QueryCursor
-
-            found = QueryCursor(query).captures(source.tree.root_node).get("n", [])
-            nodes = sorted(found, key=lambda n: (n.start_byte, -n.end_byte))
-        memo[types] = nodes
-    assert isinstance(nodes, list)
-    return nodes
-
-
-def word_tokens(source: SourceFile, word: str) -> list[Node]:
-    """The tokens that are exactly ``word`` (a keyword such as `catch` or `async`, or a name
-    such as `console`), in source order: found from the word's occurrences in the text, not
-    by a traversal of the whole tree, which costs far more when few nodes hold the word.
-    Occurrences inside a longer name, a string or a comment are not tokens of their own."""
-    memo = source.memo.setdefault("word_tokens", {})
-    assert isinstance(memo, dict)
-    tokens = memo.get(word)
-    if tokens is None:
-        tokens = []
-        data = source.data
-        needle = word.encode()
-        size = len(needle)
-        at = data.find(needle)
-        root = source.tree.root_node if at >= 0 else None  # no occurrence: no parse
-        while root is not None and at >= 0:
-            tok = root.descendant_for_byte_range(at, at + size)
-            if tok is not None and tok.start_byte == at and tok.end_byte == at + size:
-                tokens.append(tok)
-            at = data.find(needle, at + size)
-        memo[word] = tokens
-    assert isinstance(tokens, list)
-    return tokens
-
-
-def keyword_parents(source: SourceFile, keyword: str, types: frozenset[str]) -> list[Node]:
-    """The nodes of ``types`` that hold the token ``keyword`` as a child (`catch` →
-    catch_clause), in source order."""
-    found = []
-    for tok in word_tokens(source, keyword):
-        parent = tok.parent
-        if parent is not None and parent.type in types:
-            found.append(parent)
-    found.sort(key=lambda n: (n.start_byte, -n.end_byte))
-    return found
-
-
-_FUNCTION_DECLARATIONS = frozenset({"function_declaration", "generator_function_declaration"})
-_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function"})
-
-
-def async_functions(source: SourceFile) -> list[tuple[Node, Node, Node]]:
-    """The file's named async functions, in source order, as (declaration, name, function):
-    `async function f() {}` (the declaration is the function) and `const f = async () => …`
-    (the declaration is the declarator). Found from the word `async`."""
-    hit = source.memo.get("async_functions")
-    if hit is None:
-        found: list[tuple[Node, Node, Node]] = []
-        for fn in keyword_parents(source, "async", _FUNCTION_DECLARATIONS | _FUNCTION_VALUES):
-            decl = fn if fn.type in _FUNCTION_DECLARATIONS else fn.parent
-            if decl is None:
-                continue
-            if decl is not fn and (
-                decl.type != "variable_declarator" or decl.child_by_field_name("value") != fn
-            ):
-                continue
-            name = decl.child_by_field_name("name")
-            if name is not None:
-                found.append((decl, name, fn))
-        hit = source.memo["async_functions"] = found
-    return hit  # type: ignore[return-value]

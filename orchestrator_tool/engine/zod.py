@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .imports import Resolution
     from .nextjs import EntryPoint
     from .source import SourceFile
+    from .taint import Finding
     from .validator import Context
 
 
@@ -152,62 +153,46 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
     extra = frozenset(str(h) for h in helpers) if isinstance(helpers, list) else frozenset()
     is_sanitizer = sanitizer_check(ctx)
     helper_kind = helper_kinds(ctx)
-    for ep, names in eps:
+
+    def unvalidated(ep: EntryPoint, source: SourceFile) -> list[Finding]:
         requests, inputs, params = route_inputs(
-            ep.function, ctx.source, ep.kind, wrapper_names, wrapped=ep.wrapped
+            ep.function, source, ep.kind, wrapper_names, wrapped=ep.wrapped
         )
         picked = pick(ep, requests, inputs, params)
         if picked is None:
-            continue
-        findings = analyse(
+            return []
+        here = source is ctx.source
+        return analyse(
             ep.function,
-            ctx.source,
+            source,
             requests=picked[0],
             inputs=picked[1],
-            is_sanitizer=is_sanitizer,
-            helper_kind=helper_kind,
+            is_sanitizer=is_sanitizer if here else _sanitizer_elsewhere(ctx, source),
+            helper_kind=helper_kind if here else _kinds_elsewhere(ctx, source),
             extra_validators=extra,
         )
-        for f in findings:
-            ctx.report(
-                f.node,
-                f"{names} ({ep.kind}): {f.label} is used here before a zod schema validated it",
-            )
-    for handler in made:
-        # What the factory's handler does with the request, judged in the file it is written
-        # in; reported at the factory call in the route, naming where the input is used.
-        ep = EntryPoint("route", handler.names, handler.function, handler.call)
-        requests, inputs, params = route_inputs(
-            handler.function, handler.source, "route", wrapper_names
-        )
-        picked = pick(ep, requests, inputs, params)
-        if picked is None:
-            continue
-        here = handler.source is ctx.source
-        findings = analyse(
-            handler.function,
-            handler.source,
-            requests=picked[0],
-            inputs=picked[1],
-            is_sanitizer=is_sanitizer if here else _sanitizer_elsewhere(ctx, handler.source),
-            helper_kind=helper_kind if here else _kinds_elsewhere(ctx, handler.source),
-            extra_validators=extra,
-        )
-        for f in findings:
-            if here:
+
+    # The file's own entry points, then the handlers its factory calls make: what such a
+    # handler does with the request is judged in the file it is written in.
+    todo: list[tuple[EntryPoint, str, MadeHandler | None]] = [(ep, n, None) for ep, n in eps]
+    todo += [(EntryPoint("route", m.names, m.function, m.call), m.names, m) for m in made]
+    for ep, names, handler in todo:
+        source = ctx.source if handler is None else handler.source
+        for f in unvalidated(ep, source):
+            if handler is None or source is ctx.source:
                 ctx.report(
                     f.node,
-                    f"{handler.names} (route): {f.label} is used here before a zod "
-                    "schema validated it",
+                    f"{names} ({ep.kind}): {f.label} is used here before a zod schema validated it",
                 )
                 continue
-            line = handler.source.position(f.node.start_byte)[0]
+            # reported at the factory call in the route, naming where the input is used
+            line = source.position(f.node.start_byte)[0]
             fn = callee(handler.call)
             ctx.report(
                 fn if fn is not None else handler.call,
-                f"{handler.names} (route): {f.label} is used before a zod schema "
+                f"{names} (route): {f.label} is used before a zod schema "
                 f"validated it, in the handler {handler.factory}() returns "
-                f"({handler.source.path}:{line})",
+                f"({source.path}:{line})",
             )
 
 
