@@ -1169,8 +1169,8 @@ def scan(root: Path) -> Workspace:
         if p.name:
             by_name.setdefault(p.name, p)
     depended_on = {
-        dep for m in manifests.values() for kind in DEP_KINDS for dep in _dep_names(m, kind)
-    } | {dep for kind in DEP_KINDS for dep in _dep_names(root_manifest, kind)}
+        dep for p in (*packages, root_package) for deps in p.dependencies.values() for dep in deps
+    }
     for name, rel in shared:
         pos = jsonc.key_position(jsonc.read_text(root / rel / "package.json"), "name")
         s.problems.append(
@@ -1271,11 +1271,6 @@ def with_nested_projects(ws: Workspace, folders: Iterable[str]) -> Workspace:
     if not nested:
         return ws
     return replace(ws, packages=tuple(sorted([*ws.packages, *nested], key=lambda p: p.path)))
-
-
-def _dep_names(manifest: JSONObject, kind: str) -> list[str]:
-    deps = manifest.get(kind)
-    return [str(k) for k in deps] if isinstance(deps, dict) else []
 
 
 def manifest_rel(pkg_path: str) -> str:

@@ -70,6 +70,16 @@ def scratch_clone(src: Path, work: Path) -> Path:
     return dst
 
 
+def at_commit(source: Path, commit: str, work: Path) -> Path:
+    """``source`` itself when it is checked out at ``commit`` (read in place: `validate
+    --no-cache` writes nothing), else a scratch clone under ``work`` checked out there."""
+    if git(source, "rev-parse", "HEAD").strip() == commit:
+        return source
+    clone = scratch_clone(source, work)
+    git(clone, "checkout", "-q", "-f", "--detach", commit)
+    return clone
+
+
 def checkout(repo: Path, sha: str) -> str | None:
     """Detached clean checkout. Turbo 2 refuses a v1 `pipeline` turbo.json: rewrite the key in
     the work tree and hide the edit from git (skip-worktree) so no tool sees it as a change."""

@@ -23,7 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import env, git, orchestrator_cmd, scratch_clone
+from common import at_commit, env, orchestrator_cmd
 
 
 def main() -> None:
@@ -42,12 +42,7 @@ def main() -> None:
         by_repo[(lab["repo"], lab["commit"])].append(lab)
     rows = []
     for (repo, commit), labs in sorted(by_repo.items()):
-        source = args.repos / repo
-        if git(source, "rev-parse", "HEAD").strip() == commit:
-            clone = source  # read in place: validate --no-cache writes nothing
-        else:
-            clone = scratch_clone(source, args.work)
-            git(clone, "checkout", "-q", "-f", "--detach", commit)
+        clone = at_commit(args.repos / repo, commit, args.work)
         # "defined_in": the route file re-exports a handler defined in another route module.
         files = sorted({lab.get("defined_in", lab["file"]) for lab in labs})
         proc = subprocess.run(

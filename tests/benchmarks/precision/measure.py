@@ -35,7 +35,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from common import env, git, orchestrator_cmd, scratch_clone  # noqa: E402
+from common import at_commit, env, orchestrator_cmd  # noqa: E402
 
 from orchestrator_tool.engine.validator import wilson_lower  # noqa: E402
 
@@ -54,11 +54,7 @@ def _checkout(clones: Path, repo: str, commit: str, work: Path) -> Path:
     source = clones / repo.split("/", 1)[1]
     if not source.is_dir():
         sys.exit(f"{repo}: no clone at {source}")
-    if git(source, "rev-parse", "HEAD").strip() == commit:
-        return source
-    clone = scratch_clone(source, work)
-    git(clone, "checkout", "-q", "-f", "--detach", commit)
-    return clone
+    return at_commit(source, commit, work)
 
 
 def cmd_run(args: argparse.Namespace) -> None:
