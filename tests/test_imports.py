@@ -185,3 +185,34 @@ def test_imp002_asks_for_the_range_the_package_manager_links_with(make_repo) -> 
         "@acme/cli is a workspace package but apps/site/package.json does not declare it; "
         'add "@acme/cli": "*"'
     ]
+
+
+def test_a_range_the_workspace_copy_does_not_satisfy_is_installed_from_the_registry(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path / "package.json", json.dumps({"name": "root", "private": True}))
+    write(tmp_path / "pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/*\n")
+    write(
+        tmp_path / "packages/sdk/package.json",
+        json.dumps({"name": "@acme/sdk", "version": "2.0.0-local", "exports": {".": "./a.ts"}}),
+    )
+    write(tmp_path / "packages/sdk/a.ts", "export const x = 1;\n")
+    write(
+        tmp_path / "apps/site/package.json",
+        json.dumps({"name": "site", "dependencies": {"@acme/sdk": "^1.2.0"}}),
+    )
+    write(
+        tmp_path / "apps/docs/package.json",
+        json.dumps({"name": "docs", "dependencies": {"@acme/sdk": "workspace:*"}}),
+    )
+    ws = scan(tmp_path)
+    resolver = Resolver(ws)
+    site = resolver.resolve("apps/site/a.ts", "@acme/sdk/internal", ws.by_name["site"])
+    assert (site.kind, site.package, site.subpath) == ("external", "@acme/sdk", "./internal")
+    docs = resolver.resolve("apps/docs/a.ts", "@acme/sdk/internal", ws.by_name["docs"])
+    assert (docs.kind, docs.package) == ("workspace", "@acme/sdk")
+    write(tmp_path / "apps/site/a.ts", 'import { y } from "@acme/sdk/internal";\n')
+    write(tmp_path / "apps/docs/a.ts", 'import { y } from "@acme/sdk/internal";\n')
+    report = api.validate(scan(tmp_path), select=["IMP004"], use_cache=False, jobs=1)
+    # only the package that links the workspace copy is held to its exports
+    assert [d.path for d in report.diagnostics] == ["apps/docs/a.ts"]

@@ -414,7 +414,7 @@ class Resolver:
                 # name (`@repo/ui` → packages/ui/src): it is an import of that package.
                 return Resolution("workspace", alias.path, alias.exists, name, sub, alias.via_alias)
             return alias
-        if name in self.names:
+        if name in self.names and not _installed_from_registry(package, name):
             target_pkg = self.names[name]
             return Resolution(
                 "workspace",
@@ -449,6 +449,16 @@ class Resolver:
             if found is not None:
                 return Resolution("alias", found, True, via_alias="baseUrl")
         return None
+
+
+def _installed_from_registry(package: Package | None, name: str) -> bool:
+    """The importing package declares ``name`` with a range its workspace namesake does not
+    satisfy (`"@acme/sdk": "^1.2.0"` beside a workspace copy at 2.0.0-local): the package
+    manager installs it from the registry, so the import is of an external package."""
+    if package is None:
+        return False
+    declared = any(name in deps for deps in package.dependencies.values())
+    return declared and not any(d.name == name for d in package.workspace_dependencies)
 
 
 @lru_cache(maxsize=256)
