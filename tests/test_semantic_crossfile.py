@@ -340,6 +340,48 @@ export const PUT = handler;
     assert messages[1].startswith("POST, PUT (route): await req.json() is used here")
 
 
+PROXY = """import { z } from "zod";
+export async function proxyToApi(req: Request, path: string) {
+  const body = await req.text();
+  return fetch(`https://api.internal${path}`, { method: "POST", body });
+}
+const Body = z.object({ id: z.string() });
+export async function forwardChecked(req: Request, path: string) {
+  const body = Body.parse(await req.json());
+  return fetch(`https://api.internal${path}`, { method: "POST", body: JSON.stringify(body) });
+}
+"""
+
+
+def test_a_helper_in_another_module_handed_the_request_is_followed(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/proxy.ts": PROXY,
+            "apps/web/app/api/check-in/route.ts": """import { proxyToApi } from "@/lib/proxy";
+export async function POST(req: Request) {
+  return proxyToApi(req, "/v1/check-in");
+}
+""",
+            "apps/web/app/api/checked/route.ts": """import { forwardChecked } from "@/lib/proxy";
+export async function POST(req: Request) {
+  return forwardChecked(req, "/v1/checked");
+}
+""",
+        },
+    )
+    report = api.validate(scan(root), select=["ZOD001"], use_cache=False, jobs=1)
+    found = [(d.path, d.line, d.message) for d in report.diagnostics]
+    assert found == [
+        (
+            "apps/web/app/api/check-in/route.ts",
+            3,
+            "POST (route): await req.text() is used before a zod schema validated it, "
+            "in proxyToApi() (apps/web/lib/proxy.ts:4)",
+        )
+    ]
+
+
 CHECKS = """"use server";
 import { db } from "@repo/db";
 export async function checkAccess(id: string) {

@@ -30,10 +30,6 @@ if TYPE_CHECKING:
 
     from ..workspace import Workspace
 
-_READS = re.compile(
-    rb"\.(?:json|text|formData|arrayBuffer|blob)\s*\(|\bsearchParams\b|\.body\b|\.query\b|"
-    rb"\.url\b|\bnextUrl\b"
-)
 _FUNCTION_VALUES = frozenset(
     {"arrow_function", "function_expression", "function", "call_expression"}
 )
@@ -57,6 +53,9 @@ _CONVERTERS = frozenset(
     {"JSON", "Object", "Array", "String", "Number", "Boolean", "decodeURIComponent"}
 )
 _BODY_READS = frozenset({"json", "text", "formData", "arrayBuffer", "blob"})
+# What reading a request's input looks like, on the value handed in: `req.json()`,
+# `req.body`, `new URL(req.url)`, `req.nextUrl.searchParams` (not `req.headers`).
+_INPUT_READS = _BODY_READS | {"body", "query", "url", "nextUrl", "searchParams"}
 WHOLE, PART = 2, 1
 MAX_DEPTH = 3
 
@@ -236,6 +235,14 @@ class HelperIndex:
                 if name is not None and got:
                     level = got if name.type == "identifier" else PART
                     derived.update(dict.fromkeys(pattern_names(name, source), level))
+            elif t == "member_expression":
+                prop = n.child_by_field_name("property")
+                if (
+                    prop is not None
+                    and source.text(prop) in _INPUT_READS
+                    and flows(n.child_by_field_name("object")) == WHOLE
+                ):
+                    reads = True
             elif t == "for_in_statement":
                 left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
                 got = flows(right)
@@ -279,8 +286,7 @@ class HelperIndex:
                             return "validates"
                         reads = reads or kind == "reads"
             stack.extend(reversed(n.named_children))
-        body = source.data[fn.start_byte : fn.end_byte]
-        return "reads" if reads or _READS.search(body) else "inert"
+        return "reads" if reads else "inert"
 
     def _imported(
         self, source: SourceFile, name: str, hops: int = 0, find: Finder | None = None

@@ -3,9 +3,10 @@ before a zod schema validated it.
 
 Intra-procedural and flow-ordered: it follows variables, destructuring, spreads, `await`,
 member access, method calls on the input (`searchParams.get("id")`), `Object.fromEntries`,
-`JSON.parse`, and same-file helper functions that pass a parameter to a zod schema. It does
-not follow values into other files' functions (except helpers named in the options), through
-closures called later, or through object fields assigned after creation.
+`JSON.parse`, collections the function fills (`chunks.push(value)`), and helper functions
+that pass a parameter to a zod schema. A helper handed the request itself is followed through
+the ``delegate`` the caller supplies (engine.zod reads its definition). It does not follow
+values through closures called later, or through object fields assigned after creation.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ REQUEST_SOURCES = {
 REQUEST_FIELDS = {"body": "req.body", "query": "req.query"}
 # Calls on these hand back (a form of) their first argument.
 _CONVERTERS = frozenset({"Object", "JSON", "Array", "Buffer"})
+# Methods that hand back their argument decoded: `new TextDecoder().decode(bytes)`.
+_DECODERS = frozenset({"decode", "concat"})
 _INPUTISH = re.compile(r"body|json|form|search|query|input|payload", re.I)
 
 
@@ -89,6 +92,23 @@ _EXISTENCE_OPS = frozenset({"!", "typeof", "void"})
 class Finding:
     node: Node
     label: str  # the input: "await req.json()", "searchParams", "the action's `data` argument"
+    # Where the use is when ``node`` is the call that led there, in another file:
+    # "in handleDownload() (src/lib/download.ts:12)". Empty when ``node`` is the use.
+    where: str = ""
+
+
+@dataclass
+class Delegated:
+    """What a function does with the input it is handed: its unvalidated uses, and (for a
+    helper handed the request, `handle(req)`) whether it hands input back."""
+
+    findings: list[Finding]
+    returns_input: bool  # it hands input back (`return req.json()`): the result is input
+
+
+# (the call, the positions of its arguments that are the request) -> what the helper does,
+# or None when its definition was not found
+Delegate = Callable[["Node", list[int]], "Delegated | None"]
 
 
 @dataclass
@@ -106,6 +126,13 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)
     failure_branch: set[str] = field(default_factory=set)  # inputs raw inside `if (!r.success)`
     validated_later: set[str] = field(default_factory=set)  # names some zod call validates
+    delegate: Delegate = lambda _call, _positions: None
+    delegated: dict[int, Delegated | None] = field(default_factory=dict)  # per call node
+    # A helper handed the request, not an entry point: what it returns goes back to the
+    # caller (who judges that use), so a return is not a use.
+    helper_mode: bool = False
+    returns_input: bool = False
+    collections: set[str] = field(default_factory=set)  # `const chunks = []` and the like
 
     def validates(self, call: Node) -> bool:
         """Whether the call validates with zod. A plain function call (`validateBody(x)`) or a
@@ -192,7 +219,11 @@ class Analysis:
                 receiver = self.taint_of(obj)
                 if receiver is not None:
                     return receiver  # searchParams.get("id"), body.map(...), formData.get(...)
-                if obj is not None and self.text(obj) in _CONVERTERS and arg_nodes:
+                if (
+                    obj is not None
+                    and arg_nodes
+                    and (self.text(obj) in _CONVERTERS or method in _DECODERS)
+                ):
                     # Object.fromEntries(x), JSON.parse(x), Buffer.from(await req.arrayBuffer())
                     return self.taint_of(arg_nodes[0])
                 return None
@@ -202,12 +233,19 @@ class Analysis:
                     return None
                 if self.validates(node):
                     return None
-                # A helper handed the request that reads input from it: parseRequestBody(req).
-                # Its definition decides; without one, its name does.
-                if any(a.type == "identifier" and self.text(a) in self.requests for a in arg_nodes):
+                # A helper handed the request that reads input from it: parseRequestBody(req),
+                # handleDownload(req, false). Its body is followed like the entry point's: a
+                # use in it is a finding, and what it returns is input when it hands input
+                # back. Without a definition, its name decides.
+                positions = [i for i, a in enumerate(arg_nodes) if self.is_request(a)]
+                if positions:
                     kind = self.helper_kind(name)
+                    if kind == "reads":
+                        done = self.follow(node, positions)
+                        if done is not None and not done.returns_input:
+                            return None
                     if kind == "reads" or (kind is None and _INPUTISH.search(name)):
-                        return f"{name}({self.text(arg_nodes[0])})"
+                        return f"{name}({self.text(arg_nodes[positions[0]])})"
                 if (
                     name in ("String", "Number", "structuredClone", "Boolean", "decodeURIComponent")
                     and arg_nodes
@@ -243,6 +281,16 @@ class Analysis:
                 return "the query string (new URL(req.url))"
             return None
         return None
+
+    def follow(self, call: Node, positions: list[int]) -> Delegated | None:
+        """The helper ``call`` hands the request to, followed once. Its findings are kept
+        when it hands no input back; when it does, the caller's use of what it returns is
+        the one reported (a parser shared by every route is reported where each uses it)."""
+        if call.id not in self.delegated:
+            done = self.delegated[call.id] = self.delegate(call, positions)
+            if done is not None and not done.returns_input:
+                self.findings.extend(done.findings)
+        return self.delegated[call.id]
 
     def is_request(self, node: Node) -> bool:
         """A name bound to the request, or a clone of it (`req.clone().text()`)."""
@@ -281,7 +329,7 @@ class Analysis:
                 and args is not None
                 and args.named_children
             ):
-                first = args.named_children[0]
+                first = look_through(args.named_children[0])  # new URL(req.url!)
                 return bool(
                     first.type == "member_expression"
                     and self.text(first).split(".")[0] in self.requests
@@ -371,8 +419,12 @@ def analyse(
     is_sanitizer: Callable[[Node], bool],
     extra_validators: frozenset[str] = frozenset(),
     helper_kind: Callable[[str], str | None] = lambda _n: None,
-) -> list[Finding]:
-    """The first unvalidated use of each input in ``fn`` (at most one finding per input)."""
+    delegate: Delegate = lambda _call, _positions: None,
+    helper_mode: bool = False,
+) -> Delegated:
+    """The first unvalidated use of each input in ``fn`` (at most one finding per input).
+    With ``helper_mode``, ``fn`` is a helper handed the request: a return hands input back to
+    its caller instead of using it."""
     a = Analysis(
         source,
         set(requests),
@@ -380,10 +432,16 @@ def analyse(
         is_sanitizer=is_sanitizer,
         extra_validators=extra_validators,
         helper_kind=helper_kind,
+        delegate=delegate,
+        helper_mode=helper_mode,
     )
     body = function_body(fn)
     if body is None:
-        return []
+        return Delegated([], returns_input=False)
+    if (
+        helper_mode and body.type != "statement_block" and a.taint_of(body) is not None
+    ):  # `(req) => req.json()`
+        return Delegated([], returns_input=True)
     a.validated_later = _names_validated_anywhere(body, a)
     if body.type != "statement_block":  # `async (req) => handle(await req.json())`
         _visit(body, a)
@@ -396,7 +454,7 @@ def analyse(
         if f.label not in seen:
             seen.add(f.label)
             out.append(f)
-    return out
+    return Delegated(out, a.returns_input)
 
 
 def _visit(node: Node, a: Analysis) -> None:
@@ -436,6 +494,8 @@ def _visit(node: Node, a: Analysis) -> None:
             return
         _visit_uses(value, a)
         a.clean(name)
+        if name.type == "identifier" and value.type in ("array", "object", "new_expression"):
+            a.collections.add(a.text(name))
         return
     if t == "assignment_expression":
         left = node.child_by_field_name("left")
@@ -515,6 +575,17 @@ def _visit(node: Node, a: Analysis) -> None:
             if inner is not None and inner.type == "assignment_expression":
                 _visit(inner, a)
                 return
+            if (
+                inner is not None
+                and t == "return_statement"
+                and a.helper_mode
+                and (a.taint_of(inner) is not None or _verified_payload(inner, a) is not None)
+            ):
+                # A helper's `return await req.json()`: input handed back to the caller.
+                a.returns_input = True
+                return
+            if inner is not None and t == "expression_statement" and _collects(inner, a):
+                return
             if inner is not None and t == "expression_statement":
                 # `await req.json()` read and dropped: not a use.
                 sanitizer = _find_sanitizer(inner, a)
@@ -552,6 +623,35 @@ def _exits(node: Node) -> bool:
             and _exits(alternative)
         )
     return node.type in ("return_statement", "throw_statement")
+
+
+# Methods that put their argument into the object they are called on.
+_COLLECTORS = frozenset({"push", "unshift", "set", "append", "add"})
+
+
+def _collects(expr: Node, a: Analysis) -> bool:
+    """`chunks.push(value)`, `params.set("q", body.q)`: input put into a collection made in
+    this function, which holds input from then on. The use is where the collection goes next
+    (not so for a store that outlives the call: `cookieStore.set("theme", value)` is a use)."""
+    fn = callee(expr) if expr.type == "call_expression" else None
+    obj = fn.child_by_field_name("object") if fn is not None else None
+    prop = fn.child_by_field_name("property") if fn is not None else None
+    args = expr.child_by_field_name("arguments")
+    if (
+        obj is None
+        or prop is None
+        or obj.type != "identifier"
+        or a.text(prop) not in _COLLECTORS
+        or a.text(obj) not in a.collections
+        or args is None
+    ):
+        return False
+    label = next((a.taint_of(x) for x in args.named_children if a.taint_of(x) is not None), None)
+    if label is None:
+        return False
+    a.tainted[a.text(obj)] = label
+    a.validated.discard(a.text(obj))
+    return True
 
 
 def _is_bare_source(node: Node, a: Analysis) -> bool:
@@ -607,7 +707,8 @@ def _is_use(n: Node, a: Analysis) -> bool:
                 and a.taint_of(n.parent) is not None
             )
         ):
-            a.findings.append(Finding(n, label))
+            if not _harmless_read(n, a):  # `if (!req.body)`
+                a.findings.append(Finding(n, label))
             return True
     return False
 

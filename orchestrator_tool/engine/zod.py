@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING
 
 from . import deps
 from .helpers import helper_index_for
-from .taint import NOT_ZOD, ZOD_METHODS, callee, imports_zod, zod_module
+from .taint import (
+    NOT_ZOD,
+    ZOD_METHODS,
+    Delegate,
+    Delegated,
+    Finding,
+    analyse,
+    callee,
+    imports_zod,
+    route_inputs,
+    zod_module,
+)
 from .trpc import NONE, procedure_input
 
 if TYPE_CHECKING:
@@ -20,7 +31,6 @@ if TYPE_CHECKING:
     from .imports import Resolution
     from .nextjs import EntryPoint
     from .source import SourceFile
-    from .taint import Finding
     from .validator import Context
 
 
@@ -140,8 +150,7 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
     """Follow the inputs ``pick`` chooses from each entry point's parameters (request names,
     inputs, route params — as `taint.route_inputs` finds them) and report the first use of
     each before a zod schema validated it. Options: `wrapperInputs`, `validators`."""
-    from .nextjs import EntryPoint, distinct_entry_points
-    from .taint import analyse, route_inputs
+    from .nextjs import EntryPoint, distinct_entry_points, innermost_function, parameters
 
     eps = distinct_entry_points(ctx.source)
     made = _made_handlers(ctx, {ep.function.id for ep, _ in eps})
@@ -154,6 +163,64 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
     is_sanitizer = sanitizer_check(ctx)
     helper_kind = helper_kinds(ctx)
 
+    def checks(source: SourceFile) -> tuple[Callable[[Node], bool], Callable[[str], str | None]]:
+        if source is ctx.source:
+            return is_sanitizer, helper_kind
+        return _sanitizer_elsewhere(ctx, source), _kinds_elsewhere(ctx, source)
+
+    def delegate(source: SourceFile, depth: int, seen: frozenset[int]) -> Delegate:
+        """Follows a helper handed the request (`handle(req)`) into its definition, in this
+        file or the workspace module an import leads to, up to two helpers deep."""
+
+        def follow(call: Node, positions: list[int]) -> Delegated | None:
+            fn = callee(call)
+            if depth >= 2 or fn is None or fn.type != "identifier":
+                return None
+            found = helper_index_for(ctx.workspace).definition(source, source.text(fn))
+            if found is None:
+                return None
+            where, definition = found
+            helper = innermost_function(definition, {}, where)
+            if helper is None or helper.id in seen:
+                return None
+            params = parameters(helper)
+            names = set()
+            for i in positions:
+                p = params[i] if i < len(params) else None
+                if p is not None and p.type in ("required_parameter", "optional_parameter"):
+                    p = p.child_by_field_name("pattern")
+                if p is not None and p.type == "identifier":  # not a destructured request
+                    names.add(where.text(p))
+            if not names:
+                return None
+            sanitizer, kinds = checks(where)
+            done = analyse(
+                helper,
+                where,
+                requests=names,
+                inputs={},
+                helper_mode=True,
+                is_sanitizer=sanitizer,
+                helper_kind=kinds,
+                extra_validators=extra,
+                delegate=delegate(where, depth + 1, seen | {helper.id}),
+            )
+            if where is not source:
+                # reported at the call, naming where the helper uses the input
+                done.findings = [
+                    Finding(
+                        call,
+                        f.label,
+                        f.where
+                        or f"in {source.text(fn)}() ({where.path}:"
+                        f"{where.position(f.node.start_byte)[0]})",
+                    )
+                    for f in done.findings
+                ]
+            return done
+
+        return follow
+
     def unvalidated(ep: EntryPoint, source: SourceFile) -> list[Finding]:
         requests, inputs, params = route_inputs(
             ep.function, source, ep.kind, wrapper_names, wrapped=ep.wrapped
@@ -161,16 +228,17 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
         picked = pick(ep, requests, inputs, params)
         if picked is None:
             return []
-        here = source is ctx.source
+        sanitizer, kinds = checks(source)
         return analyse(
             ep.function,
             source,
             requests=picked[0],
             inputs=picked[1],
-            is_sanitizer=is_sanitizer if here else _sanitizer_elsewhere(ctx, source),
-            helper_kind=helper_kind if here else _kinds_elsewhere(ctx, source),
+            is_sanitizer=sanitizer,
+            helper_kind=kinds,
             extra_validators=extra,
-        )
+            delegate=delegate(source, 0, frozenset({ep.function.id})),
+        ).findings
 
     # The file's own entry points, then the handlers its factory calls make: what such a
     # handler does with the request is judged in the file it is written in.
@@ -180,6 +248,13 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
         source = ctx.source if handler is None else handler.source
         for f in unvalidated(ep, source):
             if handler is None or source is ctx.source:
+                if f.where:
+                    ctx.report(
+                        f.node,
+                        f"{names} ({ep.kind}): {f.label} is used before a zod schema "
+                        f"validated it, {f.where}",
+                    )
+                    continue
                 ctx.report(
                     f.node,
                     f"{names} ({ep.kind}): {f.label} is used here before a zod schema validated it",
