@@ -216,3 +216,26 @@ def test_a_range_the_workspace_copy_does_not_satisfy_is_installed_from_the_regis
     report = api.validate(scan(tmp_path), select=["IMP004"], use_cache=False, jobs=1)
     # only the package that links the workspace copy is held to its exports
     assert [d.path for d in report.diagnostics] == ["apps/docs/a.ts"]
+
+
+def test_a_built_entry_is_read_as_the_source_its_bundler_config_names(tmp_path: Path) -> None:
+    write(tmp_path / "package.json", json.dumps({"name": "root", "private": True}))
+    write(tmp_path / "pnpm-workspace.yaml", "packages:\n  - apps/*\n  - packages/*\n")
+    write(tmp_path / "apps/web/package.json", json.dumps({"name": "web"}))
+    exports = {"./next": {"types": "./dist/next.d.mts", "default": "./dist/next.mjs"}}
+    write(
+        tmp_path / "packages/server/package.json",
+        json.dumps({"name": "@acme/server", "exports": exports}),
+    )
+    write(
+        tmp_path / "packages/server/tsdown.config.ts",
+        'export default { entry: { api: "src/api/index.ts", next: "src/adapter/next/index.ts" } };\n',
+    )
+    write(tmp_path / "packages/server/src/adapter/next/index.ts", "export {};\n")
+    ws = scan(tmp_path)
+    resolver = resolver_for(ws)
+    web = ws.by_name["web"]
+    found = resolver.resolve("apps/web/route.ts", "@acme/server/next", web)
+    assert resolver.source_of(found, "@acme/server/next") == (
+        "packages/server/src/adapter/next/index.ts"
+    )

@@ -382,6 +382,50 @@ export async function POST(req: Request) {
     ]
 
 
+UPLOAD = """export const uploadFromToken = async ({
+  token,
+  request,
+}: {
+  token: string;
+  request: Request;
+}) => {
+  await fetch(`https://storage.internal/${token}`, { method: "PUT", body: request.body });
+};
+"""
+
+
+def test_a_request_handed_in_an_object_is_followed_three_helpers_deep(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/lib/upload.ts": UPLOAD,
+            "apps/web/lib/guard.ts": """import { uploadFromToken } from "./upload";
+export async function checkedUpload(token: string, request: Request) {
+  if (request.method !== "PUT") throw new Error("Method not allowed");
+  await uploadFromToken({ token, request });
+}
+""",
+            "apps/web/app/api/uploads/[token]/route.ts": """import { checkedUpload } from "@/lib/guard";
+const handle = async (request: Request, token: string) => {
+  await checkedUpload(token, request);
+  return new Response(null, { status: 204 });
+};
+export const PUT = async (request: Request, ctx: { params: Promise<{ token: string }> }) =>
+  handle(request, (await ctx.params).token);
+""",
+        },
+    )
+    report = api.validate(scan(root), select=["ZOD001"], use_cache=False, jobs=1)
+    assert [(d.path, d.line, d.message) for d in report.diagnostics] == [
+        (
+            "apps/web/app/api/uploads/[token]/route.ts",
+            3,
+            "PUT (route): req.body is used before a zod schema validated it, "
+            "in uploadFromToken() (apps/web/lib/upload.ts:8)",
+        )
+    ]
+
+
 CHECKS = """"use server";
 import { db } from "@repo/db";
 export async function checkAccess(id: string) {

@@ -29,11 +29,14 @@ method calls on it (`searchParams.get("id")`), `Object.fromEntries(...)`, `JSON.
 `Buffer.from(...)`, and helpers that pass their parameter to a zod schema, defined in the same
 file or in the workspace module an import leads to (tsconfig aliases, workspace packages, up
 to three barrel re-exports; two helper levels deep). A helper handed the request itself
-(`return handleDownload(req, false)`, `proxyToApi(req, "/v1/check-in")`) is read like the entry
-point, two helpers deep: a use inside it is reported (at the call, naming the line, when the
-helper is in another file), unless it hands input back (`return req.json()`), when the
-caller's use of what it returns is the one reported. Input put into a collection the function
-made (`chunks.push(value)`, `params.set("q", q)`) is followed to where the collection goes.
+(`return handleDownload(req, false)`, `proxyToApi(req, "/v1/check-in")`, `upload({ token,
+request })`) is read like the entry point, three helpers deep: a use inside it is reported (at
+the call, naming the line, when the helper is in another file), unless it hands input back
+(`return req.json()`), when the caller's use of what it returns is the one reported. Input put
+into a collection the function made (`chunks.push(value)`, `params.set("q", q)`) is followed
+to where the collection goes. A comparison with a raw value (`const all =
+searchParams.get("all") === "1"`) is a use; `if (req.body)` and a URL's `pathname`, `origin`
+or `host` are not (they are not the query string).
 A raw body handed to a signature check
 (`verify…`, `constructEvent`, an HMAC `createHmac(…).update(raw)`) is not a use; the payload
 the check returns (`wh.verify(raw, headers) as Event`) is still input. It does not follow

@@ -255,6 +255,8 @@ class HelperIndex:
                     (flows(a) for a in (args.named_children if args is not None else [])),
                     default=0,
                 )
+                if callee is not None and _streams(callee, args, source, flows):
+                    reads = True  # `req.on("data", …)`, `req.pipe(…)`: a Node request's body
                 if (
                     callee is not None
                     and got == PART
@@ -392,6 +394,23 @@ def _import_map(source: SourceFile) -> dict[str, tuple[str, str]]:
                 out.setdefault(local, (imp.specifier, exported))
     source.memo["import_map"] = out
     return out
+
+
+def _streams(
+    callee: Node, args: Node | None, source: SourceFile, flows: Callable[[Node | None], int]
+) -> bool:
+    """`req.on("data", …)` or `req.pipe(…)` on the value handed in: reading the body of a
+    Node request as a stream."""
+    if callee.type != "member_expression":
+        return False
+    prop = callee.child_by_field_name("property")
+    method = source.text(prop) if prop is not None else ""
+    if flows(callee.child_by_field_name("object")) != WHOLE:
+        return False
+    if method == "pipe":
+        return True
+    first = args.named_children[0] if args is not None and args.named_children else None
+    return method in ("on", "once") and first is not None and source.text(first)[1:-1] == "data"
 
 
 def _definition(source: SourceFile, name: str) -> Node | None:

@@ -374,7 +374,32 @@ class Resolver:
             found = self.resolve_file(stem)
             if found is not None:
                 return found
+        # A build that names its entries (`entry: { next: "src/adapter/next/index.ts" }` in
+        # tsup or tsdown's config): `dist/next.mjs` is built from that file.
+        entries = self._bundler_entries(pkg.path)
+        for target in targets:
+            built = re.sub(r"\.d\.[cm]?ts$|\.[cm]?js$", "", posixpath.basename(target))
+            if built in entries:
+                found = self.resolve_file(_join_pkg(pkg.path, entries[built]))
+                if found is not None:
+                    return found
         return None
+
+    def _bundler_entries(self, pkg_path: str) -> dict[str, str]:
+        """The named entries of a package's tsup or tsdown config (`name: "src/x.ts"`)."""
+        from . import deps
+
+        for tool in ("tsup", "tsdown"):
+            for ext in (".ts", ".mts", ".js", ".mjs"):
+                name = f"{tool}.config{ext}"
+                rel = name if pkg_path in ("", ".") else f"{pkg_path}/{name}"
+                try:
+                    text = (self.ws.root / rel).read_text("utf-8", "replace")
+                except OSError:
+                    continue
+                deps.record(rel)
+                return dict(_ENTRY.findall(text[:100_000]))
+        return {}
 
     def resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
         # Only a relative specifier depends on the importing folder; the others resolve the
@@ -449,6 +474,10 @@ class Resolver:
             if found is not None:
                 return Resolution("alias", found, True, via_alias="baseUrl")
         return None
+
+
+# `next: "src/adapter/next/index.ts"`, `'server/index': './src/server.ts'` in an entry object
+_ENTRY = re.compile(r"""['"]?([\w./-]+?)['"]?\s*:\s*['"](?:\./)?(src/[^'"]+)['"]""")
 
 
 def _installed_from_registry(package: Package | None, name: str) -> bool:

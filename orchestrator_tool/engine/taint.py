@@ -68,11 +68,14 @@ REQUEST_SOURCES = {
     "blob": "await req.blob()",
 }
 REQUEST_FIELDS = {"body": "req.body", "query": "req.query"}
+URL_INPUT = "the query string (new URL(req.url))"
+# The parts of the request's URL that are not its query string.
+_URL_PARTS = frozenset({"pathname", "origin", "host", "hostname", "protocol", "port", "hash"})
 # Calls on these hand back (a form of) their first argument.
 _CONVERTERS = frozenset({"Object", "JSON", "Array", "Buffer"})
 # Methods that hand back their argument decoded: `new TextDecoder().decode(bytes)`.
 _DECODERS = frozenset({"decode", "concat"})
-_INPUTISH = re.compile(r"body|json|form|search|query|input|payload", re.I)
+_INPUTISH = re.compile(r"body|json|form|search|query|input|payload|buffer|raw", re.I)
 
 
 def callee(call: Node) -> Node | None:
@@ -106,9 +109,12 @@ class Delegated:
     returns_input: bool  # it hands input back (`return req.json()`): the result is input
 
 
-# (the call, the positions of its arguments that are the request) -> what the helper does,
-# or None when its definition was not found
-Delegate = Callable[["Node", list[int]], "Delegated | None"]
+# Where a call hands the request: (argument position, "") for the argument itself,
+# (position, key) for a property of an object argument (`upload({ token, request })`).
+Handed = list[tuple[int, str]]
+# (the call, where it hands the request) -> what the helper does, or None when its
+# definition was not found
+Delegate = Callable[["Node", Handed], "Delegated | None"]
 
 
 @dataclass
@@ -126,7 +132,7 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)
     failure_branch: set[str] = field(default_factory=set)  # inputs raw inside `if (!r.success)`
     validated_later: set[str] = field(default_factory=set)  # names some zod call validates
-    delegate: Delegate = lambda _call, _positions: None
+    delegate: Delegate = lambda _call, _handed: None
     delegated: dict[int, Delegated | None] = field(default_factory=dict)  # per call node
     # A helper handed the request, not an entry point: what it returns goes back to the
     # caller (who judges that use), so a return is not a use.
@@ -203,7 +209,10 @@ class Analysis:
                 and self._is_request_url(obj)
             ):
                 return "the query string (searchParams)"
-            return self.taint_of(obj)
+            found = self.taint_of(obj)
+            if found == URL_INPUT and prop is not None and self.text(prop) in _URL_PARTS:
+                return None  # `new URL(req.url).pathname`: the route, not the query string
+            return found
         if t == "call_expression":
             fn = callee(node)
             args = node.child_by_field_name("arguments")
@@ -237,15 +246,23 @@ class Analysis:
                 # handleDownload(req, false). Its body is followed like the entry point's: a
                 # use in it is a finding, and what it returns is input when it hands input
                 # back. Without a definition, its name decides.
-                positions = [i for i, a in enumerate(arg_nodes) if self.is_request(a)]
-                if positions:
+                handed = self.handed(arg_nodes)
+                if handed:
                     kind = self.helper_kind(name)
                     if kind == "reads":
-                        done = self.follow(node, positions)
-                        if done is not None and not done.returns_input:
+                        done = self.follow(node, handed)
+                        # It hands nothing back that can be seen (a use inside it is
+                        # reported there), unless its name says it reads the body and what
+                        # it resolves with could not be followed (`readRequestBody(req)`
+                        # collecting a stream into a promise).
+                        if (
+                            done is not None
+                            and not done.returns_input
+                            and (done.findings or not _INPUTISH.search(name))
+                        ):
                             return None
                     if kind == "reads" or (kind is None and _INPUTISH.search(name)):
-                        return f"{name}({self.text(arg_nodes[positions[0]])})"
+                        return f"{name}({self.text(arg_nodes[handed[0][0]])})"
                 if (
                     name in ("String", "Number", "structuredClone", "Boolean", "decodeURIComponent")
                     and arg_nodes
@@ -278,23 +295,41 @@ class Analysis:
         if t == "new_expression":
             # new URL(req.url): its searchParams are the query string
             if self._is_request_url(node):
-                return "the query string (new URL(req.url))"
+                return URL_INPUT
             return None
         return None
 
-    def follow(self, call: Node, positions: list[int]) -> Delegated | None:
+    def handed(self, args: list[Node]) -> Handed:
+        """Where a call's arguments hand over the request: `f(req)`, `f({ token, req })`,
+        `f({ request: req })`."""
+        out: Handed = []
+        for i, arg in enumerate(args):
+            if self.is_request(arg):
+                out.append((i, ""))
+            elif arg.type == "object":
+                for prop in arg.named_children:
+                    if prop.type == "shorthand_property_identifier" and self.is_request(prop):
+                        out.append((i, self.text(prop)))
+                    elif prop.type == "pair":
+                        key = prop.child_by_field_name("key")
+                        value = prop.child_by_field_name("value")
+                        if key is not None and value is not None and self.is_request(value):
+                            out.append((i, self.text(key)))
+        return out
+
+    def follow(self, call: Node, handed: Handed) -> Delegated | None:
         """The helper ``call`` hands the request to, followed once. Its findings are kept
         when it hands no input back; when it does, the caller's use of what it returns is
         the one reported (a parser shared by every route is reported where each uses it)."""
         if call.id not in self.delegated:
-            done = self.delegated[call.id] = self.delegate(call, positions)
+            done = self.delegated[call.id] = self.delegate(call, handed)
             if done is not None and not done.returns_input:
                 self.findings.extend(done.findings)
         return self.delegated[call.id]
 
     def is_request(self, node: Node) -> bool:
         """A name bound to the request, or a clone of it (`req.clone().text()`)."""
-        if node.type == "identifier":
+        if node.type in ("identifier", "shorthand_property_identifier"):
             return self.text(node) in self.requests
         if node.type == "call_expression":
             fn = callee(node)
@@ -352,6 +387,36 @@ class Analysis:
     def clean(self, pattern: Node) -> None:
         for name in pattern_names(pattern, self.source):
             self.tainted.pop(name, None)
+
+
+def request_parameters(fn: Node, source: SourceFile, handed: Handed) -> set[str]:
+    """The names ``fn``'s parameters give the request a call hands it: `(req) =>`,
+    `({ token, request }) =>`, `({ request: r }) =>`."""
+    params = parameters(fn)
+    names: set[str] = set()
+    for i, key in handed:
+        p: Node | None = params[i] if i < len(params) else None
+        if p is not None and p.type in ("required_parameter", "optional_parameter"):
+            p = p.child_by_field_name("pattern")
+        if p is None:
+            continue
+        if not key and p.type == "identifier":
+            names.add(source.text(p))
+        elif key and p.type == "object_pattern":
+            for prop in p.named_children:
+                if prop.type == "shorthand_property_identifier_pattern":
+                    if source.text(prop) == key:
+                        names.add(key)
+                elif prop.type == "pair_pattern":
+                    k, v = prop.child_by_field_name("key"), prop.child_by_field_name("value")
+                    if (
+                        k is not None
+                        and v is not None
+                        and v.type == "identifier"
+                        and source.text(k) == key  # `({ request: r })`
+                    ):
+                        names.add(source.text(v))
+    return names
 
 
 def pattern_names(pattern: Node, source: SourceFile) -> list[str]:
@@ -419,7 +484,7 @@ def analyse(
     is_sanitizer: Callable[[Node], bool],
     extra_validators: frozenset[str] = frozenset(),
     helper_kind: Callable[[str], str | None] = lambda _n: None,
-    delegate: Delegate = lambda _call, _positions: None,
+    delegate: Delegate = lambda _call, _handed: None,
     helper_mode: bool = False,
 ) -> Delegated:
     """The first unvalidated use of each input in ``fn`` (at most one finding per input).
@@ -485,6 +550,12 @@ def _visit(node: Node, a: Analysis) -> None:
                 and name.type == "identifier"
             ):
                 a.url_names.add(a.text(name))
+        if _compares(value, a):
+            # `const all = searchParams.get("all") === "1"`: a decision made on the raw
+            # value is its use; the boolean it gives is no input.
+            _visit_uses(value, a)
+            a.clean(name)
+            return
         label = a.taint_of(value) or _verified_payload(value, a)
         if label is not None:
             a.bind(name, label)
@@ -654,6 +725,16 @@ def _collects(expr: Node, a: Analysis) -> bool:
     return True
 
 
+_COMPARISONS = frozenset({"===", "!==", "==", "!=", "<", ">", "<=", ">="})
+
+
+def _compares(value: Node, a: Analysis) -> bool:
+    """A comparison with input on one side."""
+    value = look_through(value)
+    op = value.child_by_field_name("operator") if value.type == "binary_expression" else None
+    return op is not None and a.text(op) in _COMPARISONS and a.taint_of(value) is not None
+
+
 def _is_bare_source(node: Node, a: Analysis) -> bool:
     return (
         node.type in ("await_expression", "call_expression", "member_expression")
@@ -789,7 +870,8 @@ def _verified_payload(value: Node, a: Analysis) -> str | None:
 
 
 def _harmless_read(n: Node, a: Analysis) -> bool:
-    """`!x`, `typeof x`, `x == null`: checking presence, not using the value."""
+    """`!x`, `typeof x`, `x == null`, `if (req.body)`: checking presence, not using the
+    value."""
     parent = n.parent
     if parent is None:
         return False
@@ -803,6 +885,23 @@ def _harmless_read(n: Node, a: Analysis) -> bool:
             else parent.child_by_field_name("left")
         )
         return other is not None and a.text(other) in ("null", "undefined")
+    if parent.type == "member_expression" and parent.child_by_field_name("object") == n:
+        # `url.pathname` of `const url = new URL(req.url)`: the route, not the query string
+        prop = parent.child_by_field_name("property")
+        return (
+            prop is not None
+            and a.text(prop) in _URL_PARTS
+            and a.tainted.get(a.text(n)) == URL_INPUT
+        )
+    if parent.type == "parenthesized_expression" and n.type == "member_expression":
+        # `if (req.body)`: whether the request has a body at all
+        obj = n.child_by_field_name("object")
+        return (
+            parent.parent is not None
+            and parent.parent.type in ("if_statement", "while_statement")
+            and obj is not None
+            and a.is_request(obj)
+        )
     return False
 
 

@@ -15,9 +15,11 @@ from .taint import (
     Delegate,
     Delegated,
     Finding,
+    Handed,
     analyse,
     callee,
     imports_zod,
+    request_parameters,
     route_inputs,
     zod_module,
 )
@@ -150,7 +152,7 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
     """Follow the inputs ``pick`` chooses from each entry point's parameters (request names,
     inputs, route params — as `taint.route_inputs` finds them) and report the first use of
     each before a zod schema validated it. Options: `wrapperInputs`, `validators`."""
-    from .nextjs import EntryPoint, distinct_entry_points, innermost_function, parameters
+    from .nextjs import EntryPoint, distinct_entry_points, innermost_function
 
     eps = distinct_entry_points(ctx.source)
     made = _made_handlers(ctx, {ep.function.id for ep, _ in eps})
@@ -170,11 +172,11 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
 
     def delegate(source: SourceFile, depth: int, seen: frozenset[int]) -> Delegate:
         """Follows a helper handed the request (`handle(req)`) into its definition, in this
-        file or the workspace module an import leads to, up to two helpers deep."""
+        file or the workspace module an import leads to, up to three helpers deep."""
 
-        def follow(call: Node, positions: list[int]) -> Delegated | None:
+        def follow(call: Node, handed: Handed) -> Delegated | None:
             fn = callee(call)
-            if depth >= 2 or fn is None or fn.type != "identifier":
+            if depth >= 3 or fn is None or fn.type != "identifier":
                 return None
             found = helper_index_for(ctx.workspace).definition(source, source.text(fn))
             if found is None:
@@ -183,14 +185,7 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
             helper = innermost_function(definition, {}, where)
             if helper is None or helper.id in seen:
                 return None
-            params = parameters(helper)
-            names = set()
-            for i in positions:
-                p = params[i] if i < len(params) else None
-                if p is not None and p.type in ("required_parameter", "optional_parameter"):
-                    p = p.child_by_field_name("pattern")
-                if p is not None and p.type == "identifier":  # not a destructured request
-                    names.add(where.text(p))
+            names = request_parameters(helper, where, handed)
             if not names:
                 return None
             sanitizer, kinds = checks(where)
@@ -267,7 +262,7 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
                 fn if fn is not None else handler.call,
                 f"{names} (route): {f.label} is used before a zod schema "
                 f"validated it, in the handler {handler.factory}() returns "
-                f"({source.path}:{line})",
+                f"({source.path}:{line})" + (f", {f.where}" if f.where else ""),
             )
 
 
