@@ -22,12 +22,15 @@ MARKER = "# orchestrator-tool hook"
 HOOKS = ("pre-commit", "pre-push")
 ZERO = "0" * 40
 
+# `-I`: the hook runs inside the repository, whose top level holds files anyone can commit; an
+# isolated interpreter puts neither the working folder nor PYTHON* variables on its path, so a
+# committed `click.py` is never imported in place of the library.
 TEMPLATE = """#!/bin/sh
 {marker}: written by `orchestrator hook install`; `orchestrator hook uninstall` removes it.
 INSTALL_PYTHON={python}
 ROOT="$(git rev-parse --show-toplevel)"/{root}
 if [ -x "$INSTALL_PYTHON" ]; then
-  exec "$INSTALL_PYTHON" -m orchestrator_tool --root "$ROOT" hook run {hook} "$@"
+  exec "$INSTALL_PYTHON" -I -m orchestrator_tool --root "$ROOT" hook run {hook} "$@"
 elif command -v orchestrator >/dev/null 2>&1; then
   exec orchestrator --root "$ROOT" hook run {hook} "$@"
 else
