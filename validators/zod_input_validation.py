@@ -80,8 +80,8 @@ Under 95%, so it runs as a warning by default; `--strict` or `[validators.ZOD001
 validated the input by hand (a `typeof` check, an allow-list, a path check) or with another
 library, handed an opaque value to an SDK that checks it, or sat in test fixtures, dev-only
 routes, OG images that render a query value as text, and pass-through proxies. Measured against its own definition on
-371 hand-labelled entry points of 23 repositories, ZOD001 has precision 0.992 (126/127) and
-recall 0.940 (126/134); seven of the eight misses are handlers a workspace library makes deep
+432 hand-labelled entry points of 27 repositories, ZOD001 has precision 0.981 (158/161) and
+recall 0.952 (158/166); seven of the eight misses are handlers a workspace library makes deep
 inside itself (`tests/benchmarks/score_zod.py`, README).
 """
 
