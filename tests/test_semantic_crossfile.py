@@ -619,3 +619,24 @@ def test_a_cached_verdict_read_from_every_file_is_dropped_when_any_file_changes(
     # a client module starts importing the export: it is an action now, with no error path
     write(root / "apps/web/app/teams/button.tsx", CLIENT_USING_CHECKS)
     assert _cached_run(root, "ERR003")[0] == [("apps/web/lib/checks.ts", 3)]
+
+
+def test_a_route_file_that_also_says_use_server_names_each_handler_once(tmp_path: Path) -> None:
+    root = _monorepo(
+        tmp_path,
+        {
+            "apps/web/app/api/audit/route.ts": """'use server';
+import { db } from "@repo/db";
+export const GET = withAuth(async (req: Request) => {
+  const since = new URL(req.url).searchParams.get("since");
+  return Response.json(await db.audit.findMany({ where: { since } }));
+});
+""",
+        },
+    )
+    messages = [
+        d.message
+        for d in api.validate(scan(root), select=["ZOD001"], use_cache=False, jobs=1).diagnostics
+    ]
+    assert len(messages) == 1
+    assert messages[0].startswith("GET (route): the query string (searchParams) is used here")

@@ -341,7 +341,9 @@ def distinct_entry_points(source: SourceFile) -> list[tuple[EntryPoint, str]]:
     names: dict[int, list[str]] = {}
     for ep in entry_points(source):
         firsts.setdefault(ep.function.id, ep)
-        names.setdefault(ep.function.id, []).append(ep.name)
+        known = names.setdefault(ep.function.id, [])
+        if ep.name not in known:  # a route file that also says "use server" names it twice
+            known.append(ep.name)
     return [(ep, ", ".join(names[key])) for key, ep in firsts.items()]
 
 
