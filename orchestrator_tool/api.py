@@ -574,8 +574,28 @@ def _cache_key(ws: Workspace, settings: Settings, config_digest: str = "") -> st
         config_digest,  # covers per-path overrides
     ]
     code = _code_fingerprint(tuple(sorted({s.module for s in settings.specs})))
-    blob = json.dumps([__version__, code, config, facts], sort_keys=True, default=str).encode()
+    parsers = _parser_versions()
+    blob = json.dumps(
+        [__version__, code, parsers, config, facts], sort_keys=True, default=str
+    ).encode()
     return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+# The parsers' distributions: another version may read the same file into another tree.
+_PARSERS = ("tree-sitter", "tree-sitter-typescript", "libcst")
+
+
+@functools.lru_cache(maxsize=1)
+def _parser_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out: dict[str, str] = {}
+    for dist in _PARSERS:
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "absent"
+    return out
 
 
 @functools.lru_cache(maxsize=8)

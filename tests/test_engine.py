@@ -124,6 +124,26 @@ def test_an_edited_validator_misses_the_cache(repo) -> None:
         api._code_fingerprint.cache_clear()
 
 
+def test_another_parser_version_misses_the_cache(repo, monkeypatch) -> None:
+    from importlib import metadata
+
+    ws = api.load_workspace(repo)
+    assert _validate(ws).cached == 0
+    assert _validate(ws).cached > 0
+    # Another tree-sitter (or libcst) can read the same file into another tree; installing one
+    # cannot happen inside a test, so the installed version is what is stood in for.
+    real = metadata.version
+    monkeypatch.setattr(
+        metadata, "version", lambda d: "0.0.0-other" if d == "tree-sitter" else real(d)
+    )
+    api._parser_versions.cache_clear()
+    try:
+        assert _validate(ws).cached == 0
+    finally:
+        monkeypatch.undo()
+        api._parser_versions.cache_clear()
+
+
 def test_corrupt_cache_is_a_miss(repo, tmp_path) -> None:
     ws = api.load_workspace(repo)
     _validate(ws)

@@ -2,7 +2,7 @@
 content hash, with a size + mtime fast path so an unchanged file is not even read.
 
 The cache key covers the tool version and its sources' sizes and mtimes (validator modules
-and plugins included), the effective configuration and the workspace facts
+and plugins included), the installed parsers' versions, the effective configuration and the workspace facts
 the validators read (package manifests, exports, tsconfig paths), so a change to any of them
 starts from empty. An entry also lists the other files its verdict was read from (a helper's
 definition, a package's entry point) with their sizes and mtimes: when one of them changes,
