@@ -1,15 +1,16 @@
-"""The result cache: one file per (workspace, configuration), keyed per file by path and
-content hash, with a size + mtime fast path so an unchanged file is not even read.
+"""The result cache: one file per (workspace, configuration), keyed per file by path and content
+hash, with a size + mtime fast path so an unchanged file is not even read.
 
-The cache key covers the tool version and its sources' sizes and mtimes (validator modules
-and plugins included), the installed parsers' versions, the effective configuration and the workspace facts
-the validators read (package manifests, exports, tsconfig paths), so a change to any of them
-starts from empty. An entry also lists the other files its verdict was read from (a helper's
-definition, a package's entry point) with their sizes and mtimes: when one of them changes,
-the entry is a miss. A verdict that depends on every file (who imports an export) is checked
-against a fingerprint of every source file's path, size and mtime instead.
-Writes are atomic (temp file + rename); a corrupt or truncated cache is a miss; two runs at
-once cannot corrupt it (the last one to finish wins).
+The cache key covers the tool version and its sources' sizes and mtimes (validator modules and
+plugins included), the installed parsers' versions, the effective configuration and the
+workspace facts the validators read (package manifests, exports, tsconfig paths), so a change
+to any of them starts from empty. An entry also lists the other files its verdict was read from
+(a helper's definition, a package's entry point, the folders listed to resolve its imports)
+with their sizes and mtimes, taken once per run: when one of them changes, the entry is a miss.
+A verdict that depends on every file (who imports an export) is checked against a fingerprint
+of every source file's path, size and mtime instead. Writes are atomic (temp file + rename); a
+corrupt or truncated cache is a miss; two runs at once cannot corrupt it (the last one to
+finish wins).
 """
 
 from __future__ import annotations
@@ -134,6 +135,8 @@ class ResultCache:
         self.path = (directory or cache_dir()) / f"{root_id}-{key}.json"
         self.entries: dict[str, list[object]] = {}
         self.dirty = False
+        # A dependency's stat, taken once per run: many entries share a helper or a folder.
+        self._stats: dict[str, list[int] | None] = {}
         try:
             with open(self.path, encoding="utf-8") as fh:
                 doc = json.load(fh)
@@ -171,11 +174,15 @@ class ResultCache:
             if self._state is None and self._state_of is not None:
                 self._state = self._state_of()  # once per run, and only when asked
             return self._state
+        if rel in self._stats:
+            return self._stats[rel]
         try:
             st = os.stat(self.root + rel)
+            found: list[int] | None = [st.st_size, st.st_mtime_ns]
         except OSError:
-            return None
-        return [st.st_size, st.st_mtime_ns]
+            found = None
+        self._stats[rel] = found
+        return found
 
     def store(self, result: FileResult, size: int, mtime: int, digest: str) -> None:
         whole = WHOLE_WORKSPACE in result.deps and self._state_of is None

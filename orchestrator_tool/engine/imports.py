@@ -299,9 +299,12 @@ class Resolver:
         self.root = str(workspace.root)
         self.names = workspace.by_name
         self._listings: dict[str, frozenset[str] | None] = {}
-        self._memo: dict[tuple[str, str, str], Resolution] = {}
+        self._memo: dict[tuple[str, str, str], tuple[Resolution, frozenset[str]]] = {}
+        self._probed: set[str] | None = None  # the folders listed for the current resolve
 
     def _listing(self, folder: str) -> frozenset[str] | None:
+        if self._probed is not None:
+            self._probed.add(folder or ".")
         cached = self._listings.get(folder, False)
         if cached is not False:
             return cached  # type: ignore[return-value]
@@ -408,8 +411,21 @@ class Resolver:
         key = (package.path if package is not None else ".", folder, specifier)
         hit = self._memo.get(key)
         if hit is None:
-            hit = self._memo[key] = self._resolve(importer, specifier, package)
-        return hit
+            outer, self._probed = self._probed, set()
+            try:
+                found = self._resolve(importer, specifier, package)
+                hit = self._memo[key] = (found, frozenset(self._probed))
+            finally:
+                if outer is not None:
+                    outer.update(self._probed)
+                self._probed = outer
+        # The verdict depends on the folders listed to resolve it: a file added or removed
+        # there (`x.tsx` beside `x.ts`, a `paths` fallback) changes their mtime, and the
+        # result cache drops the verdict.
+        from . import deps
+
+        deps.replay(hit[1])
+        return hit[0]
 
     def _resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
         # Vite's import queries (`./logo.svg?url`, `@repo/ui/styles.css?inline`, `?raw`,

@@ -1,0 +1,40 @@
+"""The result cache never serves a verdict the repository no longer supports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from orchestrator_tool import api
+
+from ..conftest import write
+
+
+def _repo(root: Path) -> Path:
+    write(root / "package.json", json.dumps({"name": "root", "private": True}))
+    write(root / "pnpm-workspace.yaml", "packages:\n  - apps/*\n")
+    write(root / "apps/web/package.json", json.dumps({"name": "web"}))
+    write(root / "apps/web/tsconfig.json", json.dumps({"compilerOptions": {"baseUrl": "."}}))
+    write(root / "apps/web/page.ts", 'import { slugify } from "helpers";\nslugify;\n')
+    return root
+
+
+def _imp003(root: Path) -> list[str]:
+    report = api.validate(api.load_workspace(root), select=["IMP003"], jobs=1)
+    return [d.path for d in report.diagnostics]
+
+
+def test_a_file_an_import_now_resolves_to_drops_the_cached_verdict(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
+    root = _repo(tmp_path / "repo")
+    # `helpers` is no file beside the page: an npm package nobody declared
+    assert _imp003(root) == ["apps/web/page.ts"]
+    assert _imp003(root) == ["apps/web/page.ts"]  # from the cache
+    # the same page, unchanged, now imports the module next to it (tsconfig baseUrl)
+    write(root / "apps/web/helpers.ts", "export const slugify = (s: string) => s;\n")
+    assert _imp003(root) == []
+    # and back: the module is gone, the import is of a package again
+    (root / "apps/web/helpers.ts").unlink()
+    assert _imp003(root) == ["apps/web/page.ts"]
