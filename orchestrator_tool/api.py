@@ -652,6 +652,7 @@ def validate(
     from .engine import files as file_sel
     from .engine.aggregate import merge
     from .engine.cache import ResultCache, content_hash
+    from .engine.files import stamp
     from .engine.runner import PathOverride, Settings, Unparsed, run
 
     config = load_config(ws.root)
@@ -746,7 +747,7 @@ def validate(
                 todo.append((rel, None))
                 continue
             digest = content_hash(data)
-            meta[rel] = (st.st_size, st.st_mtime_ns, digest)
+            meta[rel] = (st.st_size, stamp(st), digest)
         else:
             digest = content_hash(data)
             meta[rel] = (len(data), -1, digest)

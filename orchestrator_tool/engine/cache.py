@@ -24,9 +24,10 @@ from pathlib import Path
 
 from .deps import WHOLE_WORKSPACE
 from .diagnostics import Diagnostic, Fix
+from .files import stamp
 from .runner import FileResult
 
-FORMAT = 4
+FORMAT = 5
 
 
 def cache_dir() -> Path:
@@ -148,8 +149,8 @@ class ResultCache:
             self.entries = {}  # missing, truncated or corrupt: start empty
 
     def lookup_stat(self, rel: str, st: os.stat_result) -> FileResult | None:
-        """The cached result when size and mtime are unchanged (the file is not read)."""
-        return self._lookup(rel, lambda e: e[0] == st.st_size and e[1] == st.st_mtime_ns)
+        """The cached result when size and stamp are unchanged (the file is not read)."""
+        return self._lookup(rel, lambda e: e[0] == st.st_size and e[1] == stamp(st))
 
     def lookup_hash(self, rel: str, digest: str) -> FileResult | None:
         """The cached result when the content hash is unchanged."""
@@ -178,7 +179,7 @@ class ResultCache:
             return self._stats[rel]
         try:
             st = os.stat(self.root + rel)
-            found: list[int] | None = [st.st_size, st.st_mtime_ns]
+            found: list[int] | None = [st.st_size, stamp(st)]
         except OSError:
             found = None
         self._stats[rel] = found

@@ -81,6 +81,13 @@ class Excluder:
         return self.eslintignore is not None and self.eslintignore.excluded(rel)
 
 
+def stamp(st: os.stat_result) -> int:
+    """A file's modification stamp for the fast path: its mtime and its ctime. An edit that
+    keeps the size and puts the old mtime back (`touch -d`, `os.utime`) still moves the
+    ctime, which no one can set."""
+    return (st.st_mtime_ns << 64) | st.st_ctime_ns
+
+
 def _supported(rel: str) -> bool:
     return language_of(rel) is not None
 
@@ -226,5 +233,5 @@ def workspace_state(root: Path) -> str:
             st = os.stat(base + rel)
         except OSError:
             continue
-        digest.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        digest.update(f"{rel}\0{st.st_size}\0{stamp(st)}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()

@@ -38,3 +38,28 @@ def test_a_file_an_import_now_resolves_to_drops_the_cached_verdict(
     # and back: the module is gone, the import is of a package again
     (root / "apps/web/helpers.ts").unlink()
     assert _imp003(root) == ["apps/web/page.ts"]
+
+
+def test_an_edit_that_keeps_the_size_and_puts_the_mtime_back_is_seen(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import os
+    import time
+
+    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
+    root = _repo(tmp_path / "repo")
+    page = root / "apps/web/page.ts"
+    write(page, "export const a: unknown = 1;\n")
+
+    def any001() -> list[int]:
+        report = api.validate(api.load_workspace(root), select=["ANY001"], jobs=1)
+        return [d.line for d in report.diagnostics]
+
+    assert any001() == []
+    before = page.stat()
+    time.sleep(0.01)
+    write(page, "export const a: any     = 1;\n")  # the same size
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert page.stat().st_size == before.st_size
+    assert page.stat().st_mtime_ns == before.st_mtime_ns
+    assert any001() == [1]
