@@ -141,6 +141,15 @@ def test_gate_timeout_and_failure_codes_through_pnpm(repo) -> None:
     assert by_task["noisy"].truncated and by_task["noisy"].output_bytes >= 2_000_000
 
 
+def test_secret_values_are_redacted_from_gate_output(repo, monkeypatch) -> None:
+    monkeypatch.setenv("DEPLOY_TOKEN", "tok_live_4f9a8c2e71")
+    ws = api.load_workspace(repo)
+    (result,) = run_gates(ws, [ws.by_name["@gates/slow"]], ["deploy"], runner="pnpm")
+    assert result.status == "failed"
+    assert "pushing with ***" in result.output
+    assert "tok_live_4f9a8c2e71" not in result.output
+
+
 def test_test_gate_kills_the_grandchild_on_timeout(repo, tmp_path) -> None:
     pidfile = tmp_path / "slow.json"
     os.environ["GATES_SLOW_PIDFILE"] = str(pidfile)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ..errors import UsageError
 from ..workspace import GRAPH_KINDS, Package, Workspace
 from .process import DEFAULT_MAX_OUTPUT, Outcome, interrupt_groups, run
+from .redact import redact, secret_values
 
 DEFAULT_TASKS = ("typecheck", "test")
 RUNNERS = ("auto", "turbo", "pnpm", "npm", "yarn", "bun")
@@ -176,6 +177,7 @@ def run_gates(
         return pm if (job.task, job.package.path) in via_pm else (name, exe)
 
     env = {**os.environ, "FORCE_COLOR": "0"}
+    secrets = secret_values(env)
     stop = False
     active: set[int] = set()
 
@@ -198,7 +200,7 @@ def run_gates(
             outcome.exit_code,
             outcome.signal,
             tuple(cmd),
-            outcome.output,
+            redact(outcome.output, secrets),
             outcome.output_bytes,
             outcome.truncated,
         )
