@@ -109,7 +109,8 @@ def compute(
         if path in TURBO_FILES:
             turbo_changed.append(path)
             continue
-        owner = ws.owner_of(path)
+        # A submodule whose folder is a package changes as one path, the folder itself.
+        owner = ws.by_path.get(path) or ws.owner_of(path)
         if owner is not None:
             files_by_pkg.setdefault(owner.path, []).append(path)
             continue

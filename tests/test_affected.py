@@ -480,3 +480,24 @@ def test_detached_head_range(repo) -> None:
     sha = git(repo, "rev-parse", "HEAD").strip()
     git(repo, "checkout", "-q", "--detach", sha)
     assert affected_names(repo, base="main") == {"@repo/email": ["changed-files"]}
+
+
+def test_a_package_that_is_a_submodule_is_affected_when_its_commit_moves(repo, tmp_path) -> None:
+    sdk = tmp_path / "sdk"
+    write(sdk / "package.json", json.dumps({"name": "@repo/sdk", "version": "1.0.0"}))
+    write(sdk / "index.ts", "export const v = 1;\n")
+    git(sdk, "init", "-q")
+    commit_all(sdk, "sdk")
+    git(
+        repo, "-c", "protocol.file.allow=always", "submodule", "add", "-q", str(sdk), "packages/sdk"
+    )
+    commit_all(repo, "the sdk as a submodule")
+    assert "@repo/sdk" in {p.name for p in api.load_workspace(repo).packages}
+
+    write(repo / "packages/sdk/index.ts", "export const v = 2;\n")
+    commit_all(repo / "packages/sdk", "sdk 2")
+    git(repo, "add", "packages/sdk")  # the parent stages the submodule's new commit
+    result = api.affected(api.load_workspace(repo), staged=True, dependents=False, env={})
+    assert [(p.name, p.reasons[0].files) for p in result.packages] == [
+        ("@repo/sdk", ("packages/sdk",))
+    ]
