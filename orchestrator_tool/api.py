@@ -653,6 +653,7 @@ def validate(
     from .engine.aggregate import merge
     from .engine.cache import ResultCache, content_hash
     from .engine.files import stamp
+    from .engine.reading import NotRead, read_inside
     from .engine.runner import PathOverride, Settings, Unparsed, run
 
     config = load_config(ws.root)
@@ -741,10 +742,9 @@ def validate(
                 cached.append(hit)
                 continue
             try:
-                with open(base_dir + rel, "rb") as fh:
-                    data = fh.read()
-            except OSError:
-                todo.append((rel, None))
+                data = read_inside(base_dir, rel, settings.max_bytes)
+            except (OSError, NotRead):
+                todo.append((rel, None))  # the runner reports why it cannot be read
                 continue
             digest = content_hash(data)
             meta[rel] = (st.st_size, stamp(st), digest)
@@ -775,6 +775,8 @@ def validate(
             if not any(d.fix and (d.fix.safe or unsafe_fixes) for d in r.diagnostics):
                 continue
             target = ws.root / r.path
+            if target.is_symlink():
+                continue  # never written through: the link may lead anywhere
             original = target.read_bytes()
             new, used = apply_fixes(original, r.diagnostics, unsafe=unsafe_fixes)
             if used and new != original:

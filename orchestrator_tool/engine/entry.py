@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from . import deps
 from .imports import per_workspace, resolver_for, string_fragment
+from .reading import NotRead, read_inside
 from .source import SourceFile, language_of
 from .taint import pattern_names
 
@@ -228,8 +229,8 @@ def _read_bytes(ws: Workspace, rel: str) -> bytes | None:
     if language is None or language == "python":
         return None
     try:
-        data = (ws.root / rel).read_bytes()
-    except OSError:
+        data = read_inside(ws.root, rel, 1_000_000)
+    except (OSError, NotRead):
         return None
     return None if len(data) > 1_000_000 else data
 

@@ -14,10 +14,11 @@ JavaScript modules too), so neither is read: name such folders in `[validate] ex
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .reading import NotRead, read_inside
 
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
@@ -39,7 +40,6 @@ class EslintIgnore:
 
     def __init__(self, root: Path, known: Iterable[str] | None = None) -> None:
         self.root = root
-        self._real_root = os.path.realpath(root)
         self._known: set[str] | None = None
         if known is not None:
             self._known = {rel[: -len(NAME)].rstrip("/") for rel in known if is_ignore_file(rel)}
@@ -74,17 +74,10 @@ class EslintIgnore:
         return GitIgnoreSpec.from_lines(lines)
 
     def _read(self, folder: str) -> list[str]:
-        path = os.path.join(self.root, folder, NAME)
-        if not os.path.isfile(path):
-            return []
-        # A symlink must not lead a read outside the repository.
-        real = os.path.realpath(path)
-        if not real.startswith(self._real_root + os.sep):
-            return []
+        rel = f"{folder}/{NAME}" if folder else NAME
         try:
-            with open(real, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-        except OSError:
+            data = read_inside(self.root, rel, MAX_BYTES)  # no link leads out of the repository
+        except (OSError, NotRead):
             return []
         if len(data) > MAX_BYTES:
             return []

@@ -155,7 +155,7 @@ def select(
         found: list[str] = []
         rels = workspace_files(root, supported_only=True, check_exists=False, ignore_files=found)
         excluder = Excluder(excludes, EslintIgnore(root, found) if eslintignore and found else None)
-        kept = [r for r in rels if not excluder.excluded(r)]
+        kept = _one_path_per_file(root, [r for r in rels if not excluder.excluded(r)])
         return Selection(tuple((r, None) for r in kept), "workspace", len(rels) - len(kept))
     excluder = Excluder(excludes, EslintIgnore(root) if eslintignore else None)
     chosen: dict[str, None] = {}
@@ -186,7 +186,27 @@ def select(
                 chosen.setdefault(rel, None)
         else:
             raise UsageError(f"{raw}: no such file or folder")
-    return Selection(tuple((r, None) for r in chosen), "paths", excluded)
+    kept = _one_path_per_file(root, list(chosen))
+    return Selection(tuple((r, None) for r in kept), "paths", excluded)
+
+
+def _one_path_per_file(root: Path, rels: list[str]) -> list[str]:
+    """``rels`` without the links to a file that is itself in ``rels``: each file is checked
+    (and fixed) once, under its own path."""
+    base = str(root) + os.sep
+    links = [r for r in rels if os.path.islink(base + r)]
+    if not links:
+        return rels
+    top = os.path.realpath(root)
+    present = set(rels)
+    twins = set()
+    for link in links:
+        real = os.path.realpath(base + link)
+        if os.path.commonpath([real, top]) == top:
+            target = Path(os.path.relpath(real, top)).as_posix()
+            if target in present and target != link:
+                twins.add(link)
+    return [r for r in rels if r not in twins]
 
 
 def staged(

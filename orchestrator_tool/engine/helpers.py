@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import deps
+from .reading import NotRead, read_inside
 from .source import SourceFile, language_of
 
 if TYPE_CHECKING:
@@ -124,10 +125,10 @@ class HelperIndex:
         language = language_of(rel)
         if self.workspace is not None and language is not None:
             try:
-                data = (Path(self.workspace.root) / rel).read_bytes()
-            except OSError:
+                data: bytes | None = read_inside(self.workspace.root, rel, 1_000_000)
+            except (OSError, NotRead):
                 data = None
-            if data is not None and len(data) < 1_000_000:
+            if data is not None and len(data) <= 1_000_000:
                 found = SourceFile(rel, data, language)
         self._files[rel] = found
         return found
@@ -532,8 +533,8 @@ class ImporterIndex:
             if "node_modules/" in rel:
                 continue
             try:
-                data = (root / rel).read_bytes()
-            except OSError:
+                data = read_inside(root, rel, 1_000_000)
+            except (OSError, NotRead):
                 continue
             if b"import" in data:
                 client = not NON_PRODUCTION.search(rel) and (

@@ -391,17 +391,18 @@ class Resolver:
     def _bundler_entries(self, pkg_path: str) -> dict[str, str]:
         """The named entries of a package's tsup or tsdown config (`name: "src/x.ts"`)."""
         from . import deps
+        from .reading import NotRead, read_inside
 
         for tool in ("tsup", "tsdown"):
             for ext in (".ts", ".mts", ".js", ".mjs"):
                 name = f"{tool}.config{ext}"
                 rel = name if pkg_path in ("", ".") else f"{pkg_path}/{name}"
                 try:
-                    text = (self.ws.root / rel).read_text("utf-8", "replace")
-                except OSError:
+                    text = read_inside(self.ws.root, rel, 100_000).decode("utf-8", "replace")
+                except (OSError, NotRead):
                     continue
                 deps.record(rel)
-                return dict(_ENTRY.findall(text[:100_000]))
+                return dict(_ENTRY.findall(text))
         return {}
 
     def resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:

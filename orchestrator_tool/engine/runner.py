@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import deps, skips, suppressions
 from .diagnostics import Diagnostic
+from .reading import NotRead, read_inside
 from .source import SourceFile, language_of
 from .validator import Context, OptionValue, ValidatorSpec
 
@@ -220,10 +221,11 @@ def load_source(
         return FileResult(rel, skipped="not a supported file type")
     if data is None:
         try:
-            with open(root / rel, "rb") as fh:
-                data = fh.read(max_bytes + 1)
+            data = read_inside(root, rel, max_bytes)
         except FileNotFoundError:
             return FileResult(rel, skipped="deleted")
+        except NotRead as exc:
+            return FileResult(rel, skipped=str(exc))
         except OSError as exc:
             return FileResult(rel, skipped=f"unreadable: {exc.strerror}")
     if len(data) > max_bytes:

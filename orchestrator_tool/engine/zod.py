@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from . import deps
 from .helpers import helper_index_for
+from .reading import NotRead, read_inside
 from .taint import (
     NOT_ZOD,
     ZOD_METHODS,
@@ -81,8 +82,8 @@ def sanitizer_for(
             if res.exists and res.path is not None:
                 deps.record(res.path)
                 try:
-                    data = (workspace.root / res.path).read_bytes()
-                except OSError:
+                    data = read_inside(workspace.root, res.path, 1_000_000)
+                except (OSError, NotRead):
                     data = b""
                 verdict = zod_module(data)
         verdicts[specifier] = verdict
