@@ -116,6 +116,15 @@ def test_commit_with_violation_is_refused_and_clean_commit_passes(
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "orchestrator validate" in passed.stdout + passed.stderr
 
+    # ES module and CommonJS TypeScript files reach the hook too
+    for name in ("config.mts", "legacy.cts"):
+        write(repo / "packages/auth" / name, "export const loose: any = {};\n")
+        git(repo, "add", f"packages/auth/{name}")
+        refused = _git_commit(repo, name, pre_commit_home)
+        assert refused.returncode != 0, refused.stdout + refused.stderr
+        assert f"packages/auth/{name}" in refused.stdout + refused.stderr
+        git(repo, "rm", "-q", "--cached", f"packages/auth/{name}")
+
 
 @pytest.mark.slow
 def test_try_repo(tmp_path, hook_repo, pre_commit_home) -> None:
