@@ -203,10 +203,15 @@ def detect_ci_base(env: Mapping[str, str] | None = None) -> tuple[str, str | Non
             with open(event_path, encoding="utf-8") as fh:
                 event = json.load(fh)
             before = event.get("before") if isinstance(event, dict) else None
+            repo = event.get("repository") if isinstance(event, dict) else None
+            default = repo.get("default_branch") if isinstance(repo, dict) else None
         except (OSError, ValueError):
-            before = None
+            before = default = None
         if isinstance(before, str) and before.strip("0"):
             return before, None, "GITHUB_EVENT_PATH `before` (push)"
+        if isinstance(default, str) and default:
+            # the first push of a new branch: `before` is all zeros
+            return f"origin/{default}", None, "the repository's default branch (new branch push)"
     if env.get("CI_MERGE_REQUEST_DIFF_BASE_SHA"):
         return (
             env["CI_MERGE_REQUEST_DIFF_BASE_SHA"],
@@ -216,6 +221,10 @@ def detect_ci_base(env: Mapping[str, str] | None = None) -> tuple[str, str | Non
     before_sha = env.get("CI_COMMIT_BEFORE_SHA", "")
     if before_sha.strip("0"):
         return before_sha, None, "CI_COMMIT_BEFORE_SHA (GitLab push)"
+    if before_sha and env.get("CI_DEFAULT_BRANCH"):
+        # GitLab's first pipeline of a new branch: CI_COMMIT_BEFORE_SHA is all zeros
+        branch = env["CI_DEFAULT_BRANCH"]
+        return f"origin/{branch}", None, "CI_DEFAULT_BRANCH (GitLab, new branch push)"
     for var, label in (
         ("BUILDKITE_PULL_REQUEST_BASE_BRANCH", "Buildkite"),
         ("BITBUCKET_PR_DESTINATION_BRANCH", "Bitbucket"),

@@ -813,7 +813,18 @@ def hook_run(ctx: click.Context, name: str, args: tuple[str, ...]) -> None:
     from . import hooks
 
     stdin_text = sys.stdin.read() if not sys.stdin.isatty() else ""
-    for base, head in hooks.push_ranges(stdin_text):
+    ranges = hooks.push_ranges(stdin_text)
+    if not stdin_text.strip():
+        # No refs given at all (not a push of deletions only): never let that pass unchecked.
+        obj: _Ctx = ctx.obj
+        base, head = hooks.unannounced_push_range(_workspace(obj).root)
+        click.echo(
+            "pre-push: no refs on standard input; checking HEAD against "
+            + (f"its upstream ({base[:12]})" if base else "the default branch"),
+            err=True,
+        )
+        ranges = [(base, head)]
+    for base, head in ranges:
         ctx.invoke(check, base=base or None, head=head)
 
 

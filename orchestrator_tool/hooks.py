@@ -134,3 +134,11 @@ def push_ranges(stdin_text: str) -> list[tuple[str, str]]:
             continue  # deleting a ref: nothing to check
         ranges.append(("" if remote_sha == ZERO else remote_sha, local_sha))
     return ranges
+
+
+def unannounced_push_range(root: Path) -> tuple[str, str]:
+    """The range to check when pre-push is given no refs on standard input (lefthook and
+    some wrappers pass none): what HEAD has beyond its upstream, or beyond the default
+    branch when it has no upstream yet (base "")."""
+    upstream = git.resolve("@{upstream}", root)
+    return (upstream or "", "HEAD")

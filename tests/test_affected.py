@@ -354,6 +354,26 @@ def test_github_base_ref_is_used_and_announced(repo) -> None:
     assert "GITHUB_BASE_REF" in result.notes[0]
 
 
+def test_the_first_push_of_a_new_branch_is_compared_with_the_default_branch(repo, tmp_path) -> None:
+    branch_with(repo, {"packages/analytics/index.tsx": "export {};\n"})
+    git(repo, "update-ref", "refs/remotes/origin/main", "main")
+    ws = api.load_workspace(repo)
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"before": "0" * 40, "repository": {"default_branch": "main"}}))
+    github = {
+        "CI": "true",
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_EVENT_NAME": "push",
+        "GITHUB_EVENT_PATH": str(event),
+    }
+    gitlab = {"CI": "true", "CI_COMMIT_BEFORE_SHA": "0" * 40, "CI_DEFAULT_BRANCH": "main"}
+    for env in (github, gitlab):
+        result = api.affected(ws, env=env)
+        assert result.changes.base == "origin/main"
+        assert {p.name for p in result.packages} == {"@repo/analytics", "web"}
+        assert "new branch" in result.notes[0]
+
+
 def test_turbo_scm_variables_are_honoured(repo) -> None:
     first = git(repo, "rev-parse", "HEAD").strip()
     second = branch_with(repo, {"packages/email/index.ts": "export {};\n"})

@@ -4,6 +4,7 @@ change the work tree or the index."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,43 @@ def test_pre_push_ranges_from_stdin() -> None:
 
     text = f"refs/heads/a {'1' * 40} refs/heads/a {'2' * 40}\nrefs/heads/gone {ZERO} refs/heads/gone {'3' * 40}\nrefs/heads/new {'4' * 40} refs/heads/new {ZERO}\n"
     assert push_ranges(text) == [("2" * 40, "1" * 40), ("", "4" * 40)]
+
+
+def test_pre_push_without_refs_on_stdin_checks_what_head_adds_to_its_upstream(
+    repo, tmp_path
+) -> None:
+    import subprocess
+
+    # the validators decide here; a gate to run would need the package manager
+    write(repo / "orchestrator.toml", "[validate]\nstrict = true\n[gates]\ntasks = []\n")
+    commit_all(repo, "no gates")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo, "remote", "add", "origin", str(remote))
+    git(repo, "push", "-q", "-u", "origin", "main")
+    write(repo / "packages/auth/loose.ts", "export const x: any = 1;\n")
+    commit_all(repo, "loose")
+
+    def hook_run_pre_push(stdin: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "CI"))}
+        return subprocess.run(
+            [sys.executable, "-m", "orchestrator_tool", "hook", "run", "pre-push"],
+            cwd=repo,
+            input=stdin,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    # lefthook and some wrappers give pre-push nothing on standard input
+    proc = hook_run_pre_push("")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "packages/auth/loose.ts" in proc.stdout
+    assert "checking HEAD against its upstream" in proc.stderr
+    # a push that only deletes a branch has refs, and nothing to check
+    gone = f"refs/heads/old {'0' * 40} refs/heads/old {'1' * 40}\n"
+    assert hook_run_pre_push(gone).returncode == 0
 
 
 def test_hook_in_a_monorepo_below_the_git_top_level(tmp_path) -> None:
