@@ -450,8 +450,8 @@ def validate(
         click.echo(f"{fixes} {say}", err=True)
     if fmt != "text":
         for crash in report.crashes:
-            click.echo(f"orchestrator: validator error: {crash}", err=True)
-    if any(d.severity == "error" for d in report.diagnostics):
+            click.echo(f"orchestrator: {render.crash_line(crash)}", err=True)
+    if any(d.severity == "error" for d in report.diagnostics) or not report.complete:
         sys.exit(int(ExitCode.FINDINGS))
 
 
@@ -535,10 +535,12 @@ def check(
             return
         errors = sum(1 for d in v.diagnostics if d.severity == "error")
         word = "Passed" if errors == 0 else f"Failed ({count(errors, 'error')})"
+        if errors == 0 and not v.complete:
+            word = "Incomplete"  # a file not checked, a validator crash: listed below
         label = f"validate ({count(v.files_checked, 'file')})"
         dots = "." * max(3, 79 - len(label) - len(word) - 2)
-        click.echo(f"{label} {dots} {(green if errors == 0 else red)(word)}")
-        if v.diagnostics:
+        click.echo(f"{label} {dots} {(green if word == 'Passed' else red)(word)}")
+        if v.diagnostics or v.crashes:
             click.echo(vrender.text(v, obj.style("bold"), red, dim), nl=False)
 
     report = api.check(
