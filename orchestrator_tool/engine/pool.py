@@ -4,7 +4,7 @@ A file can hang a parser or crash it (a segfault in native code): it must not st
 the run. A worker answers batch by batch (one message, as cheap as a process pool), and
 notes in memory it shares with the parent which file it is on and since when; a worker that
 overruns the budget is killed, one that dies is buried, the file it was on is reported as not
-checked, and the rest of its batch goes to a new worker.
+checked, and the rest of its batches goes to a new worker.
 
 Workers are forked, so they start with everything the parent has loaded (the workspace, the
 settings, the files' content), and they die with the parent: a parent-death signal on Linux,
@@ -24,7 +24,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import TypeVar
@@ -60,7 +60,9 @@ class _Worker:
     conn: Connection
     memory: mmap.mmap
     progress: memoryview  # of ``memory``, as 64-bit integers: _POSITION, _SINCE
-    batch: list[int] | None = None  # the positions it was given and has not answered
+    # the batches it was given and has not answered, in order: its next batch is sent as its
+    # answer comes in, so it does not wait while the parent reads the answer
+    batches: deque[list[int]] = field(default_factory=deque)
 
     def on(self) -> tuple[int, float]:
         """(the position it is on, since when in time.monotonic() seconds): read until two
@@ -113,42 +115,49 @@ def check_all(
         workers.append(worker)
         return worker
 
-    def give(worker: _Worker, positions: list[int]) -> None:
-        worker.progress[_SINCE] = time.monotonic_ns()
-        worker.progress[_POSITION] = positions[0]
+    def give(worker: _Worker) -> None:
+        positions = queue.popleft()
+        if not worker.batches:
+            worker.progress[_SINCE] = time.monotonic_ns()
+            worker.progress[_POSITION] = positions[0]
         try:
             worker.conn.send(positions)
-        except OSError:  # it died between two batches: the batch waits for another worker
-            _stop(worker)
-            workers.remove(worker)
+        except OSError:  # it died: the batch waits for another worker
             queue.appendleft(positions)
+            if not worker.batches:  # else its death is seen with the batches it has
+                _stop(worker)
+                workers.remove(worker)
             return
-        worker.batch = positions
+        worker.batches.append(positions)
 
     def bury(worker: _Worker, blamed: int, why: str) -> None:
         """``worker`` is dead or killed: the file it was on is not checked, the rest of its
-        batch goes back to the queue (its answer went with it)."""
+        batches go back to the queue (their answers went with it)."""
         _stop(worker)
         workers.remove(worker)
         results[blamed] = not_checked(blamed, why)
-        rest = [i for i in worker.batch or () if i != blamed]
+        rest = [i for batch in worker.batches for i in batch if i != blamed]
         if rest:
             queue.appendleft(rest)
 
     try:
-        while queue or any(w.batch for w in workers):
-            for worker in [w for w in workers if not w.batch]:
+        while queue or any(w.batches for w in workers):
+            for worker in [w for w in workers if not w.batches]:
                 if not queue:
                     break
-                give(worker, queue.popleft())
+                give(worker)
             while queue and len(workers) < jobs:
-                give(start(), queue.popleft())
-            busy = [w for w in workers if w.batch]
+                give(start())
+            busy = [w for w in workers if w.batches]
+            if not busy:
+                continue  # a worker died before it took a batch: another one is started
             wait_for = None
             if timeout is not None:
                 wait_for = max(0.0, min(w.on()[1] for w in busy) + timeout - time.monotonic())
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for)
             for worker in busy:
+                if worker.conn in ready and queue and len(worker.batches) == 1:
+                    give(worker)
                 if _receive(worker, results):
                     continue
                 position, since = worker.on()
@@ -169,7 +178,7 @@ def check_all(
 
 
 def _receive(worker: _Worker, results: list[R | None]) -> bool:
-    """Take ``worker``'s answer to its batch if it has sent it; whether it had."""
+    """Take ``worker``'s answer to its first batch if it has sent it; whether it had."""
     try:
         if not worker.conn.poll():
             return False
@@ -178,9 +187,8 @@ def _receive(worker: _Worker, results: list[R | None]) -> bool:
         return False  # it died
     if isinstance(answer, _Raised):
         raise answer.error from _RemoteTraceback(answer.trace)
-    for position, result in zip(worker.batch or (), answer, strict=True):
+    for position, result in zip(worker.batches.popleft(), answer, strict=True):
         results[position] = result
-    worker.batch = None
     return True
 
 
