@@ -153,3 +153,13 @@ def test_an_error_in_the_engine_is_still_an_internal_error(
     monkeypatch.setattr(runner, "check_source", broken)
     with pytest.raises(ValueError, match="a bug"):
         api.validate(api.load_workspace(repo), paths=["packages/auth"], cwd=repo)
+
+
+def test_check_says_the_validation_is_incomplete(repo: Path, tmp_path: Path) -> None:
+    plugin = hostile_plugin(tmp_path)
+    write(repo / "packages/auth/stuck.ts", "// @@slow\nexport const a = 1;\n")
+    env = {"PYTHONPATH": str(plugin)}
+    proc = run_cli("check", "--base", "HEAD", "--only", "validate", cwd=repo, env=env)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "validate (0 files)" in proc.stdout and "Incomplete" in proc.stdout
+    assert "packages/auth/stuck.ts: not checked: timed out after 1s" in proc.stdout
