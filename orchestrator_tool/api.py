@@ -392,7 +392,7 @@ class ValidationReport:
     files_checked: int
     cached: int
     unparsed: tuple[Unparsed, ...]  # files with regions the checks could not read, by path
-    crashes: tuple[str, ...]  # "path: CODE: Error: message"
+    crashes: tuple[str, ...]  # "path: CODE: Error: message", "path: not checked: why"
     skipped: tuple[tuple[str, str], ...]  # (path, why)
     excluded: int
     suppressed: int
@@ -402,6 +402,12 @@ class ValidationReport:
     baselined: int = 0  # findings the baseline accepts (not in `diagnostics`)
     baseline_written: str | None = None  # "created", "shrunk", "grown", "unchanged"
     nested_projects: tuple[str, ...] = ()  # folders checked as projects of their own
+
+    @property
+    def complete(self) -> bool:
+        """Whether every validator ran to its end on every file (a crash, or a file not
+        checked, makes the run incomplete: it fails like an error-severity finding)."""
+        return not self.crashes
 
     @property
     def parse_errors(self) -> tuple[str, ...]:
@@ -683,6 +689,7 @@ def validate(
         },
         honour_eslint_disable=honour_eslint_disable and config.honour_eslint_disable,
         max_bytes=config.max_file_size,
+        file_timeout=config.file_timeout,
         overrides=tuple(
             PathOverride(
                 o.paths,
@@ -827,7 +834,7 @@ def validate(
         diagnostics = unaccepted
     return ValidationReport(
         diagnostics=tuple(diagnostics),
-        files_checked=sum(1 for r in results if r.skipped is None),
+        files_checked=sum(1 for r in results if r.checked),
         cached=len(cached),
         unparsed=tuple(
             Unparsed(r.path, r.unparsed, r.syntax_error)
@@ -869,8 +876,9 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        validation_ok = self.validation is None or not any(
-            d.severity == "error" for d in self.validation.diagnostics
+        validation_ok = self.validation is None or (
+            self.validation.complete
+            and not any(d.severity == "error" for d in self.validation.diagnostics)
         )
         return (
             validation_ok

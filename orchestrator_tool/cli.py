@@ -1,11 +1,12 @@
 """The `orchestrator` command line: a thin click layer over :mod:`orchestrator_tool.api`.
 
 Exit codes: 0 clean, 1 findings, 2 usage/config/input error, 3 internal error,
-130 interrupted.
+128 + the signal when stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -19,6 +20,7 @@ import click
 from . import __version__
 from .errors import ExitCode, OrchestratorError, UsageError
 from .reporting import count
+from .signals import exit_status, stop_on_signals
 
 if TYPE_CHECKING:
     from .gates import GateResult
@@ -48,13 +50,18 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with stop_on_signals():
+                return super().invoke(ctx)
         except OrchestratorError as exc:
             click.echo(f"orchestrator: {exc.render()}", err=True)
             sys.exit(int(exc.exit_code))
-        except KeyboardInterrupt:
-            click.echo("orchestrator: interrupted", err=True)
-            sys.exit(int(ExitCode.INTERRUPTED))
+        except KeyboardInterrupt as exc:
+            # by then the processes it started (gates, validator workers) are gone
+            status = exit_status(exc)
+            said = "interrupted" if status == ExitCode.INTERRUPTED else f"terminated ({exc})"
+            with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                click.echo(f"orchestrator: {said}", err=True)
+            sys.exit(status)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except BrokenPipeError:
@@ -443,8 +450,8 @@ def validate(
         click.echo(f"{fixes} {say}", err=True)
     if fmt != "text":
         for crash in report.crashes:
-            click.echo(f"orchestrator: validator error: {crash}", err=True)
-    if any(d.severity == "error" for d in report.diagnostics):
+            click.echo(f"orchestrator: {render.crash_line(crash)}", err=True)
+    if any(d.severity == "error" for d in report.diagnostics) or not report.complete:
         sys.exit(int(ExitCode.FINDINGS))
 
 
@@ -528,10 +535,12 @@ def check(
             return
         errors = sum(1 for d in v.diagnostics if d.severity == "error")
         word = "Passed" if errors == 0 else f"Failed ({count(errors, 'error')})"
+        if errors == 0 and not v.complete:
+            word = "Incomplete"  # a file not checked, a validator crash: listed below
         label = f"validate ({count(v.files_checked, 'file')})"
         dots = "." * max(3, 79 - len(label) - len(word) - 2)
-        click.echo(f"{label} {dots} {(green if errors == 0 else red)(word)}")
-        if v.diagnostics:
+        click.echo(f"{label} {dots} {(green if word == 'Passed' else red)(word)}")
+        if v.diagnostics or v.crashes:
             click.echo(vrender.text(v, obj.style("bold"), red, dim), nl=False)
 
     report = api.check(

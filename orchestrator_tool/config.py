@@ -84,6 +84,7 @@ class Config:
     honour_eslint_disable: bool = True
     strict: bool = False
     max_file_size: int = 1024 * 1024
+    file_timeout: float = 5.0
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     validators: dict[str, ValidatorSettings] = field(default_factory=dict)
@@ -160,6 +161,13 @@ def models() -> type[BaseModel]:
         )
         max_file_size: int = Field(
             1024 * 1024, gt=0, alias="max-file-size", description="Skip larger files (bytes)."
+        )
+        file_timeout: float = Field(
+            5.0,
+            ge=0,
+            alias="file-timeout",
+            description="Seconds the checks of one file may take; a file that takes longer is "
+            "reported as not checked and the run goes on (0: no limit).",
         )
         strict: bool = Field(
             False,
@@ -392,6 +400,7 @@ def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
         honour_eslint_disable=bool(v.get("honour-eslint-disable", True)),
         strict=bool(v.get("strict", False)),
         max_file_size=int(v.get("max-file-size", 1024 * 1024)),
+        file_timeout=float(v.get("file-timeout", 5.0)),
         select=tuple(v.get("select", ())),
         ignore=tuple(v.get("ignore", ())),
         validators={str(k): _validator_settings(s) for k, s in validators.items()},

@@ -3,12 +3,15 @@ process group, Ctrl-C, bounded output."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+
+import pytest
 
 from orchestrator_tool.gates.process import run
 
@@ -87,6 +90,28 @@ def test_grandchild_left_behind_after_success_is_reaped(tmp_path) -> None:
     deadline = time.monotonic() + 5
     while alive(orphan) and time.monotonic() < deadline:
         time.sleep(0.1)
+    assert not alive(orphan)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_a_child_in_a_session_of_its_own_is_stopped_after_the_gate(tmp_path) -> None:
+    # As turbo runs a task: its own session; the task's background child loses its parent
+    # (and its session's leader) long before the gate ends. It was seen while the gate ran.
+    pidfile = tmp_path / "task.json"
+    task = (
+        "import json, subprocess, sys, time; "
+        "c = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'], "
+        "stdout=subprocess.DEVNULL); "
+        f"open({str(pidfile)!r}, 'w').write(json.dumps([c.pid])); time.sleep(1)"
+    )
+    runner = (
+        "import subprocess, sys, time; "
+        f"subprocess.run([sys.executable, '-c', {task!r}], start_new_session=True); "
+        "time.sleep(1)"
+    )
+    out = run([PY, "-c", runner], tmp_path, timeout=30)
+    assert out.status == "passed"
+    (orphan,) = json.loads(pidfile.read_text())
     assert not alive(orphan)
 
 

@@ -95,7 +95,7 @@ def coverage(
     ran_on: dict[str, set[str]] = {}
     everywhere: dict[str, set[str]] = {}  # manifest -> file codes judged on all its files
     for r in results:
-        if r.skipped is not None:
+        if not r.checked:
             continue
         crashed = {c.split(":", 1)[0] for c in r.crashes}
         ran_on[r.path] = {

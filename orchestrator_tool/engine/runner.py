@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from ..workspace import Package, Workspace
 
 MAX_BYTES_DEFAULT = 1024 * 1024
+FILE_TIMEOUT_DEFAULT = 5.0  # seconds
+# How a file the checks did not finish is reported among the crashes ("not checked: timed out
+# after 5s", "not checked: parser crashed (killed by SIGSEGV)").
+NOT_CHECKED = "not checked"
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 120
 
@@ -59,6 +63,7 @@ class Settings:
     options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
     honour_eslint_disable: bool = True  # eslint's and Biome's suppression comments count
     max_bytes: int = MAX_BYTES_DEFAULT
+    file_timeout: float = FILE_TIMEOUT_DEFAULT  # seconds per file; 0: no limit
     overrides: tuple[PathOverride, ...] = ()
     default_off: frozenset[str] = frozenset()  # on only where an override turns them on
     strict: bool = False  # rules lowered to warnings for their measured precision are errors
@@ -97,9 +102,18 @@ class FileResult:
     unparsed: tuple[tuple[int, int], ...] = ()
     syntax_error: bool = False
     skipped: str | None = None  # why the file was not checked (binary, minified, too large…)
-    crashes: tuple[str, ...] = ()  # "CODE: Error: message" for validators that failed here
+    # "CODE: Error: message" for validators that failed here; "not checked: why" when the
+    # checks did not finish (the file is then not checked at all)
+    crashes: tuple[str, ...] = ()
     suppressed: int = 0
     deps: tuple[str, ...] = ()  # other files the verdict was read from (deps.WHOLE_WORKSPACE: all)
+
+    @property
+    def checked(self) -> bool:
+        """Whether the checks ran to their end (a validator may still have crashed)."""
+        return self.skipped is None and not any(
+            c.startswith(NOT_CHECKED + ":") for c in self.crashes
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,29 +252,7 @@ def load_source(
     return SourceFile(rel, data, language)
 
 
-# --------------------------------------------------------------------------- process pool
-
-# Set once per worker process by the pool's initializer (and in-process for small runs).
-_worker_state: dict[str, tuple[Path, Settings, Workspace | None]] = {}
-
-
-def _init_worker(root: Path, settings: Settings, workspace: Workspace | None) -> None:
-    _worker_state["run"] = (root, settings, workspace)
-
-
-def _check_chunk(items: list[tuple[str, bytes | None]]) -> list[FileResult]:
-    root, settings, workspace = _worker_state["run"]
-    out: list[FileResult] = []
-    for rel, data in items:
-        asset = skips.static_asset(rel, workspace)
-        if asset is not None:
-            out.append(FileResult(rel, skipped=asset))
-            continue
-        loaded = load_source(root, rel, settings.max_bytes, data)
-        out.append(
-            loaded if isinstance(loaded, FileResult) else check_source(loaded, settings, workspace)
-        )
-    return out
+# --------------------------------------------------------------------------- workers
 
 
 def run(
@@ -271,28 +263,37 @@ def run(
     jobs: int | None = None,
 ) -> list[FileResult]:
     """Check ``files`` (relative path, and the content when it does not come from disk, e.g.
-    the index). Results come back in the order of ``files``."""
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(files) < PARALLEL_THRESHOLD:
-        _init_worker(root, settings, workspace)
-        return _check_chunk(list(files))
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    the index) in worker processes, each file within ``settings.file_timeout``. Results come
+    back in the order of ``files``."""
+    from .pool import check_all
 
-    # Many small chunks balance the load; each chunk pays one round trip.
-    size = max(8, len(files) // (jobs * 8))
-    chunks = [list(files[i : i + size]) for i in range(0, len(files), size)]
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    results: list[FileResult] = []
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=ctx,
-        initializer=_init_worker,
-        initargs=(root, settings, workspace),
-    ) as pool:
-        for chunk_result in pool.map(_check_chunk, chunks):
-            results.extend(chunk_result)
-    return results
+    def check(i: int) -> FileResult:
+        rel, data = files[i]
+        asset = skips.static_asset(rel, workspace)
+        if asset is not None:
+            return FileResult(rel, skipped=asset)
+        loaded = load_source(root, rel, settings.max_bytes, data)
+        if isinstance(loaded, FileResult):
+            return loaded
+        return check_source(loaded, settings, workspace)
+
+    def not_checked(i: int, why: str) -> FileResult:
+        return FileResult(files[i][0], crashes=(f"{NOT_CHECKED}: {why}",))
+
+    jobs = jobs or os.cpu_count() or 1
+    # A small run gets one worker (it still keeps a file that hangs or crashes from ending
+    # the run); below this many files more processes cost more than they save.
+    if len(files) < PARALLEL_THRESHOLD:
+        jobs = 1
+    # Many small batches balance the load; each batch pays one round trip.
+    return check_all(
+        len(files),
+        check,
+        not_checked,
+        jobs=jobs,
+        batch=max(8, len(files) // (jobs * 8)),
+        timeout=settings.file_timeout or None,
+    )
 
 
 def check_workspace(settings: Settings, workspace: Workspace) -> tuple[list[Diagnostic], list[str]]:

@@ -10,9 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from ..errors import UsageError
+from ..signals import forwarded
 from ..workspace import GRAPH_KINDS, Package, Workspace
-from .process import DEFAULT_MAX_OUTPUT, Outcome, interrupt_groups, run
+from .process import DEFAULT_MAX_OUTPUT, Outcome, interrupt, run
 from .redact import redact, secret_values
+from .tree import ProcessTree
 
 DEFAULT_TASKS = ("typecheck", "test")
 RUNNERS = ("auto", "turbo", "pnpm", "npm", "yarn", "bun")
@@ -179,7 +181,7 @@ def run_gates(
     env = {**os.environ, "FORCE_COLOR": "0"}
     secrets = secret_values(env)
     stop = False
-    active: set[int] = set()
+    active: set[ProcessTree] = set()
 
     def one(job: GateJob) -> GateResult:
         pkg = job.package
@@ -216,9 +218,10 @@ def run_gates(
                     on_result(result)
                 if fail_fast and not result.ok:
                     stop = True
-    except KeyboardInterrupt:
-        # Ctrl-C lands in this thread; the gates run in workers: reach their groups.
-        interrupt_groups(active)
+    except KeyboardInterrupt as exc:
+        # Ctrl-C (SIGTERM, SIGHUP) lands in this thread; the gates run in workers: reach their
+        # processes.
+        interrupt(active, forwarded(exc))
         pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown(wait=True)

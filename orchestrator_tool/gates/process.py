@@ -1,9 +1,9 @@
-"""Running one gate command: argument list, own process group, timeout that kills the whole
-group (grandchildren included), Ctrl-C forwarded, bounded output."""
+"""Running one gate command: argument list, own session, a timeout that stops all of its
+processes (grandchildren, turbo's tasks and their background children included: see tree.py),
+Ctrl-C, SIGTERM and SIGHUP forwarded, bounded output."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
@@ -14,8 +14,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..signals import forwarded
+from .tree import ProcessTree
+
 DEFAULT_MAX_OUTPUT = 64 * 1024  # bytes of output kept (the tail)
 KILL_GRACE = 3.0  # seconds between SIGTERM and SIGKILL
+LOOK_EVERY = 0.25  # seconds between looks at a running gate's processes (tree.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +52,6 @@ class _Tail:
         return data.decode("utf-8", "replace")
 
 
-def _signal_group(pid: int, sig: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, sig)
-
-
 def run(
     cmd: Sequence[str],
     cwd: Path,
@@ -60,11 +59,11 @@ def run(
     timeout: float | None,
     env: Mapping[str, str] | None = None,
     max_output: int = DEFAULT_MAX_OUTPUT,
-    active: set[int] | None = None,
+    active: set[ProcessTree] | None = None,
 ) -> Outcome:
-    """Run ``cmd`` (never through a shell). On timeout the whole process group gets SIGTERM,
-    then SIGKILL. On Ctrl-C the group gets SIGINT and KeyboardInterrupt propagates after it
-    is gone."""
+    """Run ``cmd`` (never through a shell). On timeout all its processes get SIGTERM, then
+    SIGKILL. On Ctrl-C (SIGTERM, SIGHUP: see signals.py) they get SIGINT (SIGTERM) and the
+    KeyboardInterrupt propagates after they are gone. Nothing it started outlives it."""
     start = time.monotonic()
     try:
         proc = subprocess.Popen(
@@ -74,14 +73,15 @@ def run(
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: we can signal all of it
+            start_new_session=True,  # its own session: a terminal's signals reach us alone
         )
     except FileNotFoundError:
         return Outcome("not-found", None, None, 0.0, f"{cmd[0]}: command not found", 0, False)
     except PermissionError as exc:
         return Outcome("not-found", None, None, 0.0, f"{cmd[0]}: {exc.strerror}", 0, False)
+    tree = ProcessTree.of(proc.pid)
     if active is not None:
-        active.add(proc.pid)  # so a Ctrl-C in another thread can reach this group
+        active.add(tree)  # so a Ctrl-C in another thread can reach it
     tail = _Tail(max_output)
     assert proc.stdout is not None
     stdout = proc.stdout
@@ -100,24 +100,25 @@ def run(
     status = ""
     try:
         try:
-            proc.wait(timeout=timeout)
+            _wait(proc, tree, timeout)
         except subprocess.TimeoutExpired:
             status = "timeout"
-            _terminate(proc)
-    except KeyboardInterrupt:
-        _signal_group(proc.pid, signal.SIGINT)
+            _terminate(proc, tree)
+    except KeyboardInterrupt as exc:
+        tree.signal(forwarded(exc))
         try:
             proc.wait(timeout=KILL_GRACE)
         except subprocess.TimeoutExpired:
-            _terminate(proc)
+            tree.kill()
+            proc.wait()
         raise
     finally:
-        # The command may be gone while a grandchild it left behind still runs in its group
-        # (and holds the output pipe open): nothing of it outlives the gate.
-        _signal_group(proc.pid, signal.SIGKILL)
+        # The command may be gone while a process it left behind still runs (and holds the
+        # output pipe open): nothing of it outlives the gate.
+        tree.kill()
         reader.join(timeout=KILL_GRACE)
         if active is not None:
-            active.discard(proc.pid)
+            active.discard(tree)
     duration = time.monotonic() - start
     code = proc.returncode
     if not status:
@@ -138,22 +139,37 @@ def run(
     )
 
 
-def interrupt_groups(pids: set[int]) -> None:
-    """Forward a Ctrl-C to running gates' process groups; kill what is left after the grace
+def _wait(proc: subprocess.Popen[bytes], tree: ProcessTree, timeout: float | None) -> None:
+    """Wait for ``proc`` to exit, looking at its processes meanwhile; TimeoutExpired after
+    ``timeout`` seconds."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while True:
+        step = LOOK_EVERY if deadline is None else min(LOOK_EVERY, deadline - time.monotonic())
+        if step <= 0:
+            raise subprocess.TimeoutExpired(proc.args, timeout or 0.0)
+        try:
+            proc.wait(timeout=step)
+            return
+        except subprocess.TimeoutExpired:
+            tree.observe()
+
+
+def interrupt(trees: set[ProcessTree], sig: int) -> None:
+    """Forward ``sig`` to the running gates' processes; kill what is left after the grace
     period."""
-    for pid in list(pids):
-        _signal_group(pid, signal.SIGINT)
+    for tree in list(trees):
+        tree.signal(sig)
     deadline = time.monotonic() + KILL_GRACE
-    while pids and time.monotonic() < deadline:
+    while trees and time.monotonic() < deadline:
         time.sleep(0.05)
-    for pid in list(pids):
-        _signal_group(pid, signal.SIGKILL)
+    for tree in list(trees):
+        tree.kill()
 
 
-def _terminate(proc: subprocess.Popen[bytes]) -> None:
-    _signal_group(proc.pid, signal.SIGTERM)
+def _terminate(proc: subprocess.Popen[bytes], tree: ProcessTree) -> None:
+    tree.signal(signal.SIGTERM)
     try:
         proc.wait(timeout=KILL_GRACE)
     except subprocess.TimeoutExpired:
-        _signal_group(proc.pid, signal.SIGKILL)
+        tree.kill()
         proc.wait()

@@ -49,6 +49,14 @@ def summary_counts(report: ValidationReport) -> dict[str, object]:
     }
 
 
+def crash_line(crash: str) -> str:
+    """A line of the report for an entry of ``crashes``: a validator's error, or a file the
+    checks did not finish ("path: not checked: timed out after 5s")."""
+    from ..engine.runner import NOT_CHECKED
+
+    return crash if f": {NOT_CHECKED}: " in crash else f"validator error: {crash}"
+
+
 def _unparsed_json(u: Unparsed) -> dict[str, object]:
     out: dict[str, object] = {
         "path": u.path,
@@ -105,7 +113,7 @@ def text(
     for u in report.unparsed:
         lines.append(dim(_unparsed_note(u)))
     for crash in report.crashes:
-        lines.append(red(f"validator error: {crash}"))
+        lines.append(red(crash_line(crash)))
     counts = Counter(d.severity for d in report.diagnostics)
     errors, warnings = counts.get("error", 0), counts.get("warning", 0)
     found = f"{count(errors, 'error')}, {count(warnings, 'warning')}"
