@@ -352,7 +352,35 @@ def _validate(path: Path, text: str) -> dict[str, object]:
             hint = f"`{key}` is not a setting here; " + hint
         raise InputError(f"{loc}: {err['msg']}{more}", path=path, line=line, hint=hint) from None
     dumped: dict[str, object] = model.model_dump(by_alias=True, mode="json")
+    _check_globs(path, text, dumped)
     return dumped
+
+
+def _check_globs(path: Path, text: str, dumped: dict[str, object]) -> None:
+    """A glob pathspec cannot compile is a `file:line:col` error here, not a crash later."""
+    from . import globs
+
+    v = dumped.get("validate")
+    overrides = dumped.get("overrides")
+    lists: list[tuple[str, object]] = [
+        ("validate.exclude", v.get("exclude") if isinstance(v, dict) else None)
+    ]
+    for i, o in enumerate(overrides if isinstance(overrides, list) else []):
+        lists.append((f"overrides.{i}.paths", o.get("paths") if isinstance(o, dict) else None))
+    for where, patterns in lists:
+        for g in patterns if isinstance(patterns, list) else ():
+            try:
+                globs.check_gitignore(str(g))
+            except globs.GlobSyntaxError as exc:
+                pos = None
+                for quoted in (json.dumps(g), f"'{g}'"):
+                    idx = text.find(quoted)
+                    if idx >= 0:
+                        pos = (text.count("\n", 0, idx) + 1, idx - text.rfind("\n", 0, idx))
+                        break
+                raise globs.located_error(
+                    exc, what=f"{where}: glob", glob=str(g), path=path, position=pos
+                ) from None
 
 
 def _validator_settings(raw: object) -> ValidatorSettings:

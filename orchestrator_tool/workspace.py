@@ -10,11 +10,12 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
-from . import jsonc
+from . import globs, jsonc
 from .errors import InputError
+from .globs import glob_to_regex
 from .jsonc import JSONObject, JSONValue
 from .semver import satisfies
 
@@ -329,57 +330,6 @@ def find_cycles(edges: Iterable[Edge]) -> list[list[str]]:
 # --------------------------------------------------------------------------- globs
 
 
-@lru_cache(maxsize=512)
-def glob_to_regex(pattern: str, *, dot: bool = False) -> re.Pattern[str]:
-    """Translate a glob (``*``, ``**``, ``?``, ``[...]``, ``{a,b}``) to a regex matching POSIX
-    relative paths. Unless ``dot``, wildcards do not match names starting with a dot."""
-    nodot = "" if dot else r"(?!\.)"
-    i = 0
-    n = len(pattern)
-    out: list[str] = []
-    depth = 0
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            if pattern[i : i + 2] == "**":
-                at_seg_start = i == 0 or pattern[i - 1] == "/"
-                i += 2
-                if at_seg_start and (i == n or pattern[i] == "/"):
-                    if i < n:  # "**/" matches zero or more directories
-                        i += 1
-                        out.append(rf"(?:{nodot}[^/]*/)*")
-                    else:
-                        out.append(rf"(?:{nodot}[^/]*(?:/{nodot}[^/]*)*)?")
-                    continue
-                out.append(r"[^/]*")
-                continue
-            out.append(nodot + r"[^/]*" if i == 0 or pattern[i - 1] == "/" else r"[^/]*")
-        elif c == "?":
-            out.append(r"[^/]")
-        elif c == "[":
-            end = pattern.find("]", i + 1)
-            if end < 0:
-                out.append(r"\[")
-            else:
-                body = pattern[i + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = end
-        elif c == "{":
-            depth += 1
-            out.append("(?:")
-        elif c == "}" and depth:
-            depth -= 1
-            out.append(")")
-        elif c == "," and depth:
-            out.append("|")
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"/?\Z")
-
-
 _MAGIC = re.compile(r"[*?\[{]")
 
 
@@ -422,7 +372,10 @@ def expand_globs(root: Path, patterns: Iterable[str]) -> tuple[list[str], set[st
     via_wildcard: set[str] = set()
     for pattern in positives:
         wild = bool(_MAGIC.search(pattern))
-        for rel in _walk_pattern(root, pattern.split("/")):
+        # Walked one segment at a time: alternatives first (`{a/x,b}` may hold a '/').
+        for rel in (
+            r for one in globs.expand_braces(pattern) for r in _walk_pattern(root, one.split("/"))
+        ):
             if rel == ".":
                 continue
             if (root / rel / "package.json").is_file():
@@ -886,11 +839,25 @@ class _Scanner:
                 )
             )
         extends_raw = strs(data, "extends") or ()
+        global_deps = strs(data, "globalDependencies") or ()
+        for g in global_deps:
+            try:
+                globs.check(g.removeprefix("!"))
+            except globs.GlobSyntaxError as exc:
+                pos = jsonc.key_position(jsonc.read_text(path), "globalDependencies", g)
+                raise globs.located_error(
+                    exc,
+                    what="globalDependencies glob",
+                    glob=g,
+                    path=path,
+                    position=pos,
+                    offset=len(g) - len(g.removeprefix("!")),
+                ) from None
         return TurboConfig(
             path=self.rel(path),
             schema=schema,
             tasks=tuple(tasks),
-            global_dependencies=strs(data, "globalDependencies") or (),
+            global_dependencies=global_deps,
             global_env=strs(data, "globalEnv") or (),
             extends=extends_raw,
             tags=strs(data, "tags") or (),
@@ -1239,13 +1206,24 @@ def _add_catalog(catalogs: dict[str, dict[str, str]], name: str, entries: object
 
 
 def _refuse_escaping_globs(
-    globs: list[str],
+    patterns: list[str],
     path: Path,
     position: Callable[[str], tuple[int, int] | None],
 ) -> None:
-    for g in globs:
+    for g in patterns:
         body = g[1:] if g.startswith("!") else g
-        if _escapes_root(_normalize_glob(body)):
+        try:
+            expanded = globs.expand_braces(body)
+        except globs.GlobSyntaxError as exc:
+            raise globs.located_error(
+                exc,
+                what="workspace glob",
+                glob=g,
+                path=path,
+                position=position(g),
+                offset=len(g) - len(body),
+            ) from None
+        if any(_escapes_root(_normalize_glob(one)) for one in expanded):
             pos = position(g)
             raise InputError(
                 f"workspace glob {g!r} reaches outside the monorepo root",
