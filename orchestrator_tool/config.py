@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 CONFIG_FILES = ("orchestrator.toml", ".orchestrator.toml")
-FORMAT = 2
+FORMAT = 3  # of the cached, validated file: bumped when validation changes
 
 OptionValue = TypeAliasType(
     "OptionValue",
@@ -106,9 +106,13 @@ class Config:
 
 def models() -> type[BaseModel]:
     """The pydantic models of orchestrator.toml (imported on demand)."""
-    from typing import Literal
+    from typing import Annotated, Literal
 
-    from pydantic import BaseModel, ConfigDict, Field
+    from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+    from . import names
+
+    IdPart = Annotated[str, AfterValidator(lambda v: names.check_path_id(v, names.MAX_ID_PART))]
 
     class _Base(BaseModel):
         model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -214,7 +218,12 @@ def models() -> type[BaseModel]:
 
         description: str | None = None
         match: RoleMatchConfig | None = None
-        task_suffix: str | None = Field(None, alias="taskSuffix")
+        task_suffix: IdPart | None = Field(
+            None,
+            alias="taskSuffix",
+            description="Task id suffix for the role's tasks; kebab-case, as it becomes part "
+            "of a file name under tasks/.",
+        )
         after: list[str] | None = Field(None, description="Roles whose tasks come first.")
         alongside: list[str] | None = Field(
             None, description="Roles this role works next to (same wave)."
@@ -350,7 +359,8 @@ def _validate(path: Path, text: str) -> dict[str, object]:
         hint = "see `orchestrator config --schema` for every key"
         if err["type"] == "extra_forbidden":
             hint = f"`{key}` is not a setting here; " + hint
-        raise InputError(f"{loc}: {err['msg']}{more}", path=path, line=line, hint=hint) from None
+        msg = err["msg"].removeprefix("Value error, ")
+        raise InputError(f"{loc}: {msg}{more}", path=path, line=line, hint=hint) from None
     dumped: dict[str, object] = model.model_dump(by_alias=True, mode="json")
     _check_globs(path, text, dumped)
     return dumped

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from . import globs, jsonc
+from . import globs, jsonc, names
 from .errors import InputError
 from .globs import glob_to_regex
 from .jsonc import JSONObject, JSONValue
@@ -1183,6 +1183,19 @@ def scan(root: Path) -> Workspace:
         # No workspaces declared: a single-package repository, the root is its one package.
         final = [root_package]
 
+    for pkg in final:
+        bad_name = names.package_name_problem(pkg.name) if pkg.name else None
+        if bad_name is not None and pkg.name is not None:
+            pos = jsonc.key_position(jsonc.read_text(root / pkg.path / "package.json"), "name")
+            s.problems.append(
+                Problem(
+                    "WS006",
+                    f"package name {pkg.name[:100]!r} {bad_name}: its gates are not run",
+                    path=manifest_rel(pkg.path),
+                    line=pos[0] if pos else None,
+                    column=pos[1] if pos else None,
+                )
+            )
     for cycle in find_cycles(e for e in edges if e.kind in GRAPH_KINDS):
         s.problems.append(Problem("WS001", "dependency cycle: " + " → ".join(cycle), path=None))
     return Workspace(
