@@ -163,7 +163,11 @@ def models() -> type[BaseModel]:
             "validators.",
         )
         max_file_size: int = Field(
-            1024 * 1024, gt=0, alias="max-file-size", description="Skip larger files (bytes)."
+            1024 * 1024,
+            gt=0,
+            le=1024**3,
+            alias="max-file-size",
+            description="Skip larger files (bytes).",
         )
         strict: bool = Field(
             False,
@@ -196,9 +200,12 @@ def models() -> type[BaseModel]:
             description="How to run them: turbo when the repo has it installed (auto), else "
             "the package manager.",
         )
-        concurrency: int = Field(1, ge=1, description="Packages run at once within a wave.")
+        concurrency: int = Field(1, ge=1, le=256, description="Packages run at once within a wave.")
         timeout: float = Field(
-            600.0, gt=0, description="Seconds before a gate's whole process group is killed."
+            600.0,
+            gt=0,
+            le=7 * 24 * 3600,
+            description="Seconds before a gate's whole process group is killed.",
         )
 
     class RoleMatchConfig(_Base):
@@ -324,10 +331,73 @@ def load(root: Path) -> Config:
     return _resolve(normalized, str(path), digest)
 
 
+def _line_col(text: str, idx: int) -> tuple[int, int]:
+    return text.count("\n", 0, idx) + 1, idx - text.rfind("\n", 0, idx)
+
+
+def _too_deep(path: Path, text: str) -> InputError:
+    from .jsonc import too_deep_at
+
+    line, col = _line_col(text, too_deep_at(text))
+    return InputError(
+        "invalid TOML: arrays or inline tables nested too deeply",
+        path=path,
+        line=line,
+        column=col,
+        hint="flatten the structure at that position",
+    )
+
+
+def _long_number(path: Path, text: str) -> InputError:
+    from .jsonc import MAX_NUMBER
+
+    m = re.search(rf"[-+]?[0-9][0-9_]{{{MAX_NUMBER},}}", text)
+    line, col = _line_col(text, m.start()) if m else (None, None)
+    return InputError(
+        f"a number of {len(m.group()) if m else 'over ' + str(MAX_NUMBER)} characters "
+        f"(at most {MAX_NUMBER} are read)",
+        path=path,
+        line=line,
+        column=col,
+        hint="shorten it",
+    )
+
+
+def _unbounded(path: Path, text: str, data: dict[str, object]) -> InputError | None:
+    """A number or string past the bounds the JSON reader keeps (jsonc.MAX_*), as an error
+    naming its position."""
+    from .jsonc import MAX_NUMBER, MAX_STRING
+
+    stack: list[object] = [data]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            stack.extend(v.values())
+            stack.extend(v.keys())
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, str) and len(v) > MAX_STRING:
+            line, col = _line_col(text, max(text.find(v[:40]), 0))
+            return InputError(
+                f"a string of {len(v)} characters (at most {MAX_STRING} are read)",
+                path=path,
+                line=line,
+                column=col,
+                hint="shorten it",
+            )
+        elif isinstance(v, int) and v.bit_length() > 3 * MAX_NUMBER:
+            return _long_number(path, text)
+    return None
+
+
 def _validate(path: Path, text: str) -> dict[str, object]:
     try:
         data = _toml_loads(text)
+    except RecursionError:
+        raise _too_deep(path, text) from None
     except ValueError as exc:  # tomllib.TOMLDecodeError
+        if "(at line" not in str(exc):  # int(): more digits than Python converts
+            raise _long_number(path, text) from None
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise InputError(
@@ -337,6 +407,9 @@ def _validate(path: Path, text: str) -> dict[str, object]:
             column=int(m.group(2)) if m else None,
             hint="fix the TOML syntax at that position",
         ) from None
+    unbounded = _unbounded(path, text, data)
+    if unbounded is not None:
+        raise unbounded
     from pydantic import ValidationError
 
     try:

@@ -259,16 +259,7 @@ def schemas() -> dict[str, object]:
 
 
 def _parse_library(text: str, path: Path | str) -> PatternLibrary:
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}",
-            path=path,
-            line=exc.lineno,
-            column=exc.colno,
-            hint="fix the JSON syntax at that position",
-        ) from None
+    raw = jsonc.loads(text, path)
     try:
         return PatternLibrary.model_validate(raw)
     except ValidationError as exc:
@@ -1172,11 +1163,7 @@ def load_plan(path: Path) -> Plan:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
     try:
-        return Plan.model_validate(json.loads(text))
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
-        ) from None
+        return Plan.model_validate(jsonc.loads(text, path))
     except ValidationError as exc:
         raise _model_error(exc, path, "plan.json") from None
 
