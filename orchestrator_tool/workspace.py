@@ -480,155 +480,18 @@ def find_root(start: Path) -> Path:
 # --------------------------------------------------------------------------- YAML
 
 
-_SIMPLE_LINE = re.compile(
-    r"^(?P<indent> *)"
-    r"(?:(?P<dash>- +)(?P<item>.*?)"
-    r"""|(?P<key>'[^']*'|"[^"]*"|[^\s'"#:][^:#]*?):(?: +(?P<value>.*?))?)"""
-    r" *(?:#.*)?$"
-)
-
-
-_YAML_NUMBER = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
-
-
-_YAML_WORDS: dict[str, object] = {
-    **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), True),
-    **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"), False),
-    **dict.fromkeys(("null", "Null", "NULL", "~"), None),
-}
-
-
-def _simple_value(text: str) -> tuple[bool, object]:
-    """(understood, value) for a scalar in a value position, typed as PyYAML types it."""
-    if text in _YAML_WORDS:
-        return True, _YAML_WORDS[text]
-    if _YAML_NUMBER.match(text):
-        return True, float(text) if "." in text else int(text)
-    s = _simple_scalar(text)
-    return s is not None, s
-
-
-def _simple_scalar(text: str) -> str | None:
-    """A quoted or plain string scalar; None for anything that needs a real YAML parser
-    (booleans, numbers and nulls included, so the fast path never changes a value's type)."""
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        inner = text[1:-1]
-        if text[0] == "'":
-            return inner.replace("''", "'")
-        return None if "\\" in inner else inner
-    if not text or text[0] in "[]{}&*!|>%@`'\"-?,:" or ": " in text or " #" in text:
-        return None
-    if text.lower() in ("true", "false", "yes", "no", "on", "off", "null", "~"):
-        return None
-    if _YAML_NUMBER.match(text):
-        return None
-    return text
-
-
-def _simple_yaml(text: str) -> tuple[dict[str, object], dict[str, tuple[int, int]]] | None:
-    """The plain block YAML a pnpm-workspace.yaml almost always is: top-level keys holding
-    sequences of scalars or mappings of scalars (two levels deep at most). None for anything
-    else, which then goes to PyYAML. Importing PyYAML costs more than the whole scan."""
-    data: dict[str, object] = {}
-    positions: dict[str, tuple[int, int]] = {}
-    top: str | None = None
-    sub: str | None = None
-    seq_indent = -1
-    for lineno, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip("\r")
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if "\t" in line or stripped in ("---", "..."):
-            return None
-        m = _SIMPLE_LINE.match(line)
-        if m is None:
-            return None
-        indent = len(m.group("indent"))
-        if m.group("dash"):
-            value = _simple_scalar(m.group("item"))
-            if value is None or top is None or indent > 2 or sub is not None:
-                return None
-            container = data.get(top)
-            if container is None:
-                container = data[top] = []
-                seq_indent = indent
-            if not isinstance(container, list) or indent != seq_indent:
-                return None
-            container.append(value)
-            if top == "packages":
-                positions.setdefault(value, (lineno, indent + len(m.group("dash")) + 1))
-            continue
-        key = _simple_scalar(m.group("key"))
-        raw_value = m.group("value")
-        if key is None:
-            return None
-        if indent == 0:
-            top, sub = key, None
-            if raw_value is None:
-                data[key] = None  # becomes a list or a mapping with the next line
-            elif raw_value == "[]":
-                data[key] = []
-            elif raw_value == "{}":
-                data[key] = {}
-            else:
-                ok, top_value = _simple_value(raw_value)
-                if not ok:
-                    return None
-                data[key] = top_value
-            continue
-        if top is None:
-            return None
-        parent = data.get(top)
-        if parent is None:
-            parent = data[top] = {}
-        if not isinstance(parent, dict):
-            return None
-        if indent == 2:
-            if raw_value is None:
-                parent[key] = {}
-                sub = key
-            else:
-                ok, sub_value = _simple_value(raw_value)
-                if not ok:
-                    return None
-                parent[key] = sub_value
-                sub = None
-        elif indent == 4 and sub is not None and raw_value is not None:
-            ok, inner_value = _simple_value(raw_value)
-            inner = parent.get(sub)
-            if not ok or not isinstance(inner, dict):
-                return None
-            inner[key] = inner_value
-        else:
-            return None
-    return data, positions
-
-
 def _load_yaml_mapping(path: Path) -> tuple[dict[str, object], dict[str, tuple[int, int]]]:
     """Load a small YAML mapping; also return the 1-based position of each string item of
     a top-level ``packages`` sequence (for errors that point at a glob)."""
+    from . import yamlload
+
     text = jsonc.read_text(path)
-    fast = _simple_yaml(text)
+    fast = yamlload.fast_load(text)
     if fast is not None:
         return fast
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise InputError(
-            f"invalid YAML: {exc.problem or exc.context}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-            hint="fix the YAML syntax at that position",
-        ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", path=path) from None
+    data, node = yamlload.load(text, path)
     if data is None:
         return {}, {}
     if not isinstance(data, dict):
