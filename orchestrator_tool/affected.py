@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .globs import glob_to_regex
 from .reporting import count
-from .workspace import Workspace, glob_to_regex
+from .workspace import Workspace
 
 ROOT_MANIFEST = "package.json"
 # Root files that change what every task sees.

@@ -1006,8 +1006,8 @@ def make_plan(
         raise UsageError(
             "choose the plan's scope: --scope PATH|PACKAGE ... or --affected",
         )
-    if plan_id is not None and planning.slug(plan_id) != plan_id:
-        raise UsageError(f"--id {plan_id!r} is not a plan id", hint="lowercase words joined by '-'")
+    if plan_id is not None:
+        planning.path_id(plan_id, "--id")
     config = load_config(ws.root)
     library = planning.load_library(ws.root, config)
     changed: list[str] = []

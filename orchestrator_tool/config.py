@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 CONFIG_FILES = ("orchestrator.toml", ".orchestrator.toml")
-FORMAT = 2
+FORMAT = 3  # of the cached, validated file: bumped when validation changes
 
 OptionValue = TypeAliasType(
     "OptionValue",
@@ -107,9 +107,13 @@ class Config:
 
 def models() -> type[BaseModel]:
     """The pydantic models of orchestrator.toml (imported on demand)."""
-    from typing import Literal
+    from typing import Annotated, Literal
 
-    from pydantic import BaseModel, ConfigDict, Field
+    from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+    from . import names
+
+    IdPart = Annotated[str, AfterValidator(lambda v: names.check_path_id(v, names.MAX_ID_PART))]
 
     class _Base(BaseModel):
         model_config = ConfigDict(extra="forbid", populate_by_name=True)
@@ -160,7 +164,11 @@ def models() -> type[BaseModel]:
             "validators.",
         )
         max_file_size: int = Field(
-            1024 * 1024, gt=0, alias="max-file-size", description="Skip larger files (bytes)."
+            1024 * 1024,
+            gt=0,
+            le=1024**3,
+            alias="max-file-size",
+            description="Skip larger files (bytes).",
         )
         file_timeout: float = Field(
             5.0,
@@ -200,9 +208,12 @@ def models() -> type[BaseModel]:
             description="How to run them: turbo when the repo has it installed (auto), else "
             "the package manager.",
         )
-        concurrency: int = Field(1, ge=1, description="Packages run at once within a wave.")
+        concurrency: int = Field(1, ge=1, le=256, description="Packages run at once within a wave.")
         timeout: float = Field(
-            600.0, gt=0, description="Seconds before a gate's whole process group is killed."
+            600.0,
+            gt=0,
+            le=7 * 24 * 3600,
+            description="Seconds before a gate's whole process group is killed.",
         )
 
     class RoleMatchConfig(_Base):
@@ -222,7 +233,12 @@ def models() -> type[BaseModel]:
 
         description: str | None = None
         match: RoleMatchConfig | None = None
-        task_suffix: str | None = Field(None, alias="taskSuffix")
+        task_suffix: IdPart | None = Field(
+            None,
+            alias="taskSuffix",
+            description="Task id suffix for the role's tasks; kebab-case, as it becomes part "
+            "of a file name under tasks/.",
+        )
         after: list[str] | None = Field(None, description="Roles whose tasks come first.")
         alongside: list[str] | None = Field(
             None, description="Roles this role works next to (same wave)."
@@ -323,10 +339,73 @@ def load(root: Path) -> Config:
     return _resolve(normalized, str(path), digest)
 
 
+def _line_col(text: str, idx: int) -> tuple[int, int]:
+    return text.count("\n", 0, idx) + 1, idx - text.rfind("\n", 0, idx)
+
+
+def _too_deep(path: Path, text: str) -> InputError:
+    from .jsonc import too_deep_at
+
+    line, col = _line_col(text, too_deep_at(text))
+    return InputError(
+        "invalid TOML: arrays or inline tables nested too deeply",
+        path=path,
+        line=line,
+        column=col,
+        hint="flatten the structure at that position",
+    )
+
+
+def _long_number(path: Path, text: str) -> InputError:
+    from .jsonc import MAX_NUMBER
+
+    m = re.search(rf"[-+]?[0-9][0-9_]{{{MAX_NUMBER},}}", text)
+    line, col = _line_col(text, m.start()) if m else (None, None)
+    return InputError(
+        f"a number of {len(m.group()) if m else 'over ' + str(MAX_NUMBER)} characters "
+        f"(at most {MAX_NUMBER} are read)",
+        path=path,
+        line=line,
+        column=col,
+        hint="shorten it",
+    )
+
+
+def _unbounded(path: Path, text: str, data: dict[str, object]) -> InputError | None:
+    """A number or string past the bounds the JSON reader keeps (jsonc.MAX_*), as an error
+    naming its position."""
+    from .jsonc import MAX_NUMBER, MAX_STRING
+
+    stack: list[object] = [data]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, dict):
+            stack.extend(v.values())
+            stack.extend(v.keys())
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, str) and len(v) > MAX_STRING:
+            line, col = _line_col(text, max(text.find(v[:40]), 0))
+            return InputError(
+                f"a string of {len(v)} characters (at most {MAX_STRING} are read)",
+                path=path,
+                line=line,
+                column=col,
+                hint="shorten it",
+            )
+        elif isinstance(v, int) and v.bit_length() > 3 * MAX_NUMBER:
+            return _long_number(path, text)
+    return None
+
+
 def _validate(path: Path, text: str) -> dict[str, object]:
     try:
         data = _toml_loads(text)
+    except RecursionError:
+        raise _too_deep(path, text) from None
     except ValueError as exc:  # tomllib.TOMLDecodeError
+        if "(at line" not in str(exc):  # int(): more digits than Python converts
+            raise _long_number(path, text) from None
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise InputError(
@@ -336,6 +415,9 @@ def _validate(path: Path, text: str) -> dict[str, object]:
             column=int(m.group(2)) if m else None,
             hint="fix the TOML syntax at that position",
         ) from None
+    unbounded = _unbounded(path, text, data)
+    if unbounded is not None:
+        raise unbounded
     from pydantic import ValidationError
 
     try:
@@ -358,9 +440,38 @@ def _validate(path: Path, text: str) -> dict[str, object]:
         hint = "see `orchestrator config --schema` for every key"
         if err["type"] == "extra_forbidden":
             hint = f"`{key}` is not a setting here; " + hint
-        raise InputError(f"{loc}: {err['msg']}{more}", path=path, line=line, hint=hint) from None
+        msg = err["msg"].removeprefix("Value error, ")
+        raise InputError(f"{loc}: {msg}{more}", path=path, line=line, hint=hint) from None
     dumped: dict[str, object] = model.model_dump(by_alias=True, mode="json")
+    _check_globs(path, text, dumped)
     return dumped
+
+
+def _check_globs(path: Path, text: str, dumped: dict[str, object]) -> None:
+    """A glob pathspec cannot compile is a `file:line:col` error here, not a crash later."""
+    from . import globs
+
+    v = dumped.get("validate")
+    overrides = dumped.get("overrides")
+    lists: list[tuple[str, object]] = [
+        ("validate.exclude", v.get("exclude") if isinstance(v, dict) else None)
+    ]
+    for i, o in enumerate(overrides if isinstance(overrides, list) else []):
+        lists.append((f"overrides.{i}.paths", o.get("paths") if isinstance(o, dict) else None))
+    for where, patterns in lists:
+        for g in patterns if isinstance(patterns, list) else ():
+            try:
+                globs.check_gitignore(str(g))
+            except globs.GlobSyntaxError as exc:
+                pos = None
+                for quoted in (json.dumps(g), f"'{g}'"):
+                    idx = text.find(quoted)
+                    if idx >= 0:
+                        pos = (text.count("\n", 0, idx) + 1, idx - text.rfind("\n", 0, idx))
+                        break
+                raise globs.located_error(
+                    exc, what=f"{where}: glob", glob=str(g), path=path, position=pos
+                ) from None
 
 
 def _validator_settings(raw: object) -> ValidatorSettings:

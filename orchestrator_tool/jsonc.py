@@ -8,6 +8,7 @@ still point into the original text.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Union
 
@@ -67,17 +68,118 @@ def strip_jsonc(text: str) -> str:
     return "".join(out)
 
 
+# A config file is untrusted input: what it may hold is bounded, each a clear error. Python
+# refuses integers over 4,300 digits with a ValueError of its own, json nests as deep as the
+# interpreter's recursion limit: neither reaches the user as such.
+MAX_NUMBER = 100  # characters of a number
+MAX_STRING = 64 * 1024  # characters of a string or a key
+MAX_DEPTH = 256  # nesting of arrays and objects reported when the parser gives up
+
+
+class _Unbounded(Exception):
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+def _number(convert: type[int] | type[float]) -> Callable[[str], int | float]:
+    def parse(token: str) -> int | float:
+        if len(token) > MAX_NUMBER:
+            raise _Unbounded(token)
+        return convert(token)
+
+    return parse
+
+
+_DECODER = json.JSONDecoder(parse_int=_number(int), parse_float=_number(float))
+
+
+def _position(text: str, idx: int) -> tuple[int, int]:
+    return text.count("\n", 0, idx) + 1, idx - (text.rfind("\n", 0, idx) + 1) + 1
+
+
+def too_deep_at(text: str) -> int:
+    """The index of the first bracket nested deeper than MAX_DEPTH (strings skipped)."""
+    depth, i, n = 0, 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            i += 1
+            while i < n and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif c in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return i
+        elif c in "]}":
+            depth -= 1
+        i += 1
+    return 0
+
+
+def _long_string(value: JSONValue) -> str | None:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if len(v) > MAX_STRING:
+                return v
+        elif isinstance(v, list):
+            stack.extend(v)
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                if len(k) > MAX_STRING:
+                    return k
+                stack.append(item)
+    return None
+
+
 def _decode(text: str, path: Path | str, what: str) -> JSONValue:
+    name = Path(path).name
     try:
-        value: JSONValue = json.loads(text)
+        value: JSONValue = _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"invalid {what}: {exc.msg}",
             path=path,
             line=exc.lineno,
             column=exc.colno,
-            hint=f"fix the syntax at that position in {Path(path).name}",
+            hint=f"fix the syntax at that position in {name}",
         ) from None
+    except _Unbounded as exc:
+        line, column = _position(text, max(text.find(exc.token), 0))
+        raise InputError(
+            f"invalid {what}: a number of {len(exc.token)} characters "
+            f"(at most {MAX_NUMBER} are read)",
+            path=path,
+            line=line,
+            column=column,
+            hint=f"write it as a string, or shorten it, in {name}",
+        ) from None
+    except RecursionError:
+        line, column = _position(text, too_deep_at(text))
+        raise InputError(
+            f"invalid {what}: arrays and objects nested too deeply",
+            path=path,
+            line=line,
+            column=column,
+            hint=f"flatten the structure at that position in {name}",
+        ) from None
+    return _bounded(value, text, path, what)
+
+
+def _bounded(value: JSONValue, text: str, path: Path | str, what: str) -> JSONValue:
+    if len(text) <= MAX_STRING:  # a shorter text cannot hold a longer string
+        return value
+    long = _long_string(value)
+    if long is not None:
+        line, column = _position(text, max(text.find(json.dumps(long[:40])[:-1]), 0))
+        raise InputError(
+            f"invalid {what}: a string of {len(long)} characters (at most {MAX_STRING} are read)",
+            path=path,
+            line=line,
+            column=column,
+            hint=f"shorten it in {Path(path).name}",
+        )
     return value
 
 
@@ -99,10 +201,10 @@ def read_text(path: Path) -> str:
 def loads(text: str, path: Path | str, *, jsonc: bool = False, what: str = "JSON") -> JSONValue:
     if jsonc:
         try:
-            value: JSONValue = json.loads(text)
-            return value
-        except json.JSONDecodeError:
-            return _decode(strip_jsonc(text), path, what)
+            return _bounded(_DECODER.decode(text), text, path, what)
+        except (json.JSONDecodeError, _Unbounded, RecursionError):
+            # Comments or trailing commas, or a bound: _decode says which, where.
+            text = strip_jsonc(text)
     return _decode(text, path, what)
 
 

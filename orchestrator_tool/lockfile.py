@@ -96,8 +96,12 @@ def _unquote(s: str) -> str:
     return s
 
 
+# A plain key runs to the first ':' that ends it (followed by a space or the line's end). It
+# is matched greedily, without a lazy scan before `\s*:`, which made a long line of spaces
+# without a colon quadratic; spaces before the colon are stripped afterwards.
 _KEY_VALUE = re.compile(
-    r"""(?:'((?:[^']|'')*)'|"((?:[^"\\]|\\.)*)"|([^\s'"][^\n]*?))\s*:(?:[ ]+(.*))?$"""
+    r"""(?:'((?:[^']|'')*)'\s*|"((?:[^"\\]|\\.)*)"\s*|([^\s'"](?:[^:\n]|:(?![ ]|$))*)):"""
+    r"""(?:[ ]+(.*))?$"""
 )
 
 
@@ -112,7 +116,7 @@ def _split_key(body: str) -> tuple[str, str | None]:
     elif double is not None:
         key = double.replace('\\"', '"')
     else:
-        key = plain
+        key = plain.rstrip()
     return key, (_unquote(value) if value else None)
 
 
@@ -129,7 +133,7 @@ def _entries(section: str, indent: str) -> dict[str, str]:
         if single is not None:
             out[single.replace("''", "'")] = _unquote(value)
         else:
-            out[double if double is not None else plain] = _unquote(value)
+            out[double if double is not None else plain.rstrip()] = _unquote(value)
     return out
 
 

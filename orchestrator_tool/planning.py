@@ -19,10 +19,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
+from . import jsonc, names
 from .errors import InputError, UsageError
 from .workspace import Package, Workspace
 
@@ -36,6 +37,24 @@ TASKS_DIR = "tasks"
 TASK_ENV = "ORCHESTRATOR_TASK"
 PLAN_ENV = "ORCHESTRATOR_PLAN"
 FORMAT = 1
+
+# Every id that becomes part of a path under tasks/ (plan ids, task ids and their parts) is
+# checked by names.check_path_id, whether it comes from the command line, a committed
+# task-patterns.json or orchestrator.toml, or a plan.json read back.
+PathId = Annotated[
+    str,
+    AfterValidator(names.check_path_id),
+    WithJsonSchema(
+        {"type": "string", "pattern": names.PATH_ID_PATTERN, "maxLength": names.MAX_PATH_ID}
+    ),
+]
+IdPart = Annotated[
+    str,
+    AfterValidator(lambda v: names.check_path_id(v, names.MAX_ID_PART)),
+    WithJsonSchema(
+        {"type": "string", "pattern": names.PATH_ID_PATTERN, "maxLength": names.MAX_ID_PART}
+    ),
+]
 
 
 # --------------------------------------------------------------------------- pattern models
@@ -69,13 +88,14 @@ class RoleMatch(_Model):
 class Role(_Model):
     """An agent role: what it owns and what it waits for."""
 
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="kebab-case role name.")
+    id: IdPart = Field(description="kebab-case role name.")
     description: str = ""
     match: RoleMatch = Field(default_factory=RoleMatch)
-    task_suffix: str | None = Field(
+    task_suffix: IdPart | None = Field(
         default=None,
         alias="taskSuffix",
-        description="Task id suffix for this role's tasks (default: the package's short name).",
+        description="Task id suffix for this role's tasks (default: the package's short name); "
+        "kebab-case, as it becomes part of a file name.",
     )
     after: list[str] = Field(
         default_factory=list,
@@ -100,7 +120,7 @@ class Selection(_Model):
 class Phase(_Model):
     """A step of a pattern: the tasks it makes, what they produce and the gate that closes it."""
 
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: IdPart
     name: str
     kind: Literal["roles", "packages"] = Field(
         description="`roles`: one task per role; `packages`: one task per package of the scope."
@@ -142,7 +162,7 @@ class Phase(_Model):
 
 
 class Pattern(_Model):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: IdPart
     description: str = ""
     select: Selection = Field(default_factory=Selection)
     phases: list[Phase] = Field(min_length=1)
@@ -174,7 +194,7 @@ class Done(_Model):
 
 
 class Task(_Model):
-    task_id: str = Field(alias="taskId")
+    task_id: PathId = Field(alias="taskId")
     agent: str
     description: str
     scope: list[str] = Field(description="Paths (folders, files or globs) the task may change.")
@@ -208,7 +228,7 @@ class PlanScope(_Model):
 
 class Plan(_Model):
     format: int = FORMAT
-    plan_id: str = Field(alias="planId")
+    plan_id: PathId = Field(alias="planId")
     request: str
     pattern: PatternChoice
     scope: PlanScope
@@ -239,20 +259,16 @@ def schemas() -> dict[str, object]:
 
 
 def _parse_library(text: str, path: Path | str) -> PatternLibrary:
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}",
-            path=path,
-            line=exc.lineno,
-            column=exc.colno,
-            hint="fix the JSON syntax at that position",
-        ) from None
+    raw = jsonc.loads(text, path)
     try:
         return PatternLibrary.model_validate(raw)
     except ValidationError as exc:
-        raise _model_error(exc, path, "task-patterns.json") from None
+        error = _model_error(exc, path, "task-patterns.json")
+        err = exc.errors()[0]
+        key, value = (err["loc"] or ("",))[-1], err.get("input")
+        if isinstance(key, str) and isinstance(value, str):
+            error.line, error.column = jsonc.key_position(text, key, value) or (None, None)
+        raise error from None
 
 
 def _model_error(
@@ -263,7 +279,8 @@ def _model_error(
     err = exc.errors()[0]
     loc = where or ".".join(str(p) for p in err["loc"])
     hint = f"`orchestrator plan schema` prints the JSON Schema of {schema}" if schema else None
-    return InputError(f"{loc}: {err['msg']}", path=path, hint=hint)
+    msg = err["msg"].removeprefix("Value error, ")
+    return InputError(f"{loc}: {msg}", path=path, hint=hint)
 
 
 def builtin_library() -> PatternLibrary:
@@ -963,8 +980,16 @@ def in_scope(path: str, scope: Sequence[str]) -> bool:
 # --------------------------------------------------------------------------- tasks/ workspace
 
 
+def path_id(value: str, what: str) -> str:
+    """``value`` when it may name a file or folder under tasks/ (a UsageError when not)."""
+    problem = names.path_id_problem(value)
+    if problem is not None:
+        raise UsageError(f"{what} {value[:80]!r} {problem}", hint=names.PATH_ID_HINT)
+    return value
+
+
 def plan_dir(root: Path, plan_id: str) -> Path:
-    return root / TASKS_DIR / plan_id
+    return root / TASKS_DIR / path_id(plan_id, "plan id")
 
 
 def write_plan(root: Path, plan: Plan, markdown: str, force: bool = False) -> list[Path]:
@@ -984,7 +1009,7 @@ def write_plan(root: Path, plan: Plan, markdown: str, force: bool = False) -> li
         "synthesis.md": synthesis_template(plan),
     }
     for task in plan.tasks:
-        files[f"{task.task_id}.md"] = task_brief(plan, task)
+        files[f"{path_id(task.task_id, 'task id')}.md"] = task_brief(plan, task)
     written = []
     for name in sorted(files):
         path = folder / name
@@ -1138,11 +1163,7 @@ def load_plan(path: Path) -> Plan:
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
     try:
-        return Plan.model_validate(json.loads(text))
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg}", path=path, line=exc.lineno, column=exc.colno
-        ) from None
+        return Plan.model_validate(jsonc.loads(text, path))
     except ValidationError as exc:
         raise _model_error(exc, path, "plan.json") from None
 
@@ -1155,7 +1176,8 @@ def find_plan(root: Path, plan: str | None = None, task: str | None = None) -> P
     """The plan.json a command means: named (id or path), the one holding ``task``, or the
     only plan there is."""
     if plan:
-        for given in (Path(plan), root / plan, plan_dir(root, plan)):
+        by_id = [plan_dir(root, plan)] if names.path_id_problem(plan) is None else []
+        for given in (Path(plan), root / plan, *by_id):
             candidate = given / "plan.json" if given.is_dir() else given
             if candidate.is_file():
                 return candidate

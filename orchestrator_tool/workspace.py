@@ -10,11 +10,12 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 
-from . import jsonc
+from . import globs, jsonc, names
 from .errors import InputError
+from .globs import glob_to_regex
 from .jsonc import JSONObject, JSONValue
 from .semver import satisfies
 
@@ -329,57 +330,6 @@ def find_cycles(edges: Iterable[Edge]) -> list[list[str]]:
 # --------------------------------------------------------------------------- globs
 
 
-@lru_cache(maxsize=512)
-def glob_to_regex(pattern: str, *, dot: bool = False) -> re.Pattern[str]:
-    """Translate a glob (``*``, ``**``, ``?``, ``[...]``, ``{a,b}``) to a regex matching POSIX
-    relative paths. Unless ``dot``, wildcards do not match names starting with a dot."""
-    nodot = "" if dot else r"(?!\.)"
-    i = 0
-    n = len(pattern)
-    out: list[str] = []
-    depth = 0
-    while i < n:
-        c = pattern[i]
-        if c == "*":
-            if pattern[i : i + 2] == "**":
-                at_seg_start = i == 0 or pattern[i - 1] == "/"
-                i += 2
-                if at_seg_start and (i == n or pattern[i] == "/"):
-                    if i < n:  # "**/" matches zero or more directories
-                        i += 1
-                        out.append(rf"(?:{nodot}[^/]*/)*")
-                    else:
-                        out.append(rf"(?:{nodot}[^/]*(?:/{nodot}[^/]*)*)?")
-                    continue
-                out.append(r"[^/]*")
-                continue
-            out.append(nodot + r"[^/]*" if i == 0 or pattern[i - 1] == "/" else r"[^/]*")
-        elif c == "?":
-            out.append(r"[^/]")
-        elif c == "[":
-            end = pattern.find("]", i + 1)
-            if end < 0:
-                out.append(r"\[")
-            else:
-                body = pattern[i + 1 : end]
-                if body.startswith("!"):
-                    body = "^" + body[1:]
-                out.append("[" + body.replace("\\", "\\\\") + "]")
-                i = end
-        elif c == "{":
-            depth += 1
-            out.append("(?:")
-        elif c == "}" and depth:
-            depth -= 1
-            out.append(")")
-        elif c == "," and depth:
-            out.append("|")
-        else:
-            out.append(re.escape(c))
-        i += 1
-    return re.compile("".join(out) + r"/?\Z")
-
-
 _MAGIC = re.compile(r"[*?\[{]")
 
 
@@ -422,7 +372,10 @@ def expand_globs(root: Path, patterns: Iterable[str]) -> tuple[list[str], set[st
     via_wildcard: set[str] = set()
     for pattern in positives:
         wild = bool(_MAGIC.search(pattern))
-        for rel in _walk_pattern(root, pattern.split("/")):
+        # Walked one segment at a time: alternatives first (`{a/x,b}` may hold a '/').
+        for rel in (
+            r for one in globs.expand_braces(pattern) for r in _walk_pattern(root, one.split("/"))
+        ):
             if rel == ".":
                 continue
             if (root / rel / "package.json").is_file():
@@ -527,155 +480,18 @@ def find_root(start: Path) -> Path:
 # --------------------------------------------------------------------------- YAML
 
 
-_SIMPLE_LINE = re.compile(
-    r"^(?P<indent> *)"
-    r"(?:(?P<dash>- +)(?P<item>.*?)"
-    r"""|(?P<key>'[^']*'|"[^"]*"|[^\s'"#:][^:#]*?):(?: +(?P<value>.*?))?)"""
-    r" *(?:#.*)?$"
-)
-
-
-_YAML_NUMBER = re.compile(r"^[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
-
-
-_YAML_WORDS: dict[str, object] = {
-    **dict.fromkeys(("true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"), True),
-    **dict.fromkeys(("false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"), False),
-    **dict.fromkeys(("null", "Null", "NULL", "~"), None),
-}
-
-
-def _simple_value(text: str) -> tuple[bool, object]:
-    """(understood, value) for a scalar in a value position, typed as PyYAML types it."""
-    if text in _YAML_WORDS:
-        return True, _YAML_WORDS[text]
-    if _YAML_NUMBER.match(text):
-        return True, float(text) if "." in text else int(text)
-    s = _simple_scalar(text)
-    return s is not None, s
-
-
-def _simple_scalar(text: str) -> str | None:
-    """A quoted or plain string scalar; None for anything that needs a real YAML parser
-    (booleans, numbers and nulls included, so the fast path never changes a value's type)."""
-    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
-        inner = text[1:-1]
-        if text[0] == "'":
-            return inner.replace("''", "'")
-        return None if "\\" in inner else inner
-    if not text or text[0] in "[]{}&*!|>%@`'\"-?,:" or ": " in text or " #" in text:
-        return None
-    if text.lower() in ("true", "false", "yes", "no", "on", "off", "null", "~"):
-        return None
-    if _YAML_NUMBER.match(text):
-        return None
-    return text
-
-
-def _simple_yaml(text: str) -> tuple[dict[str, object], dict[str, tuple[int, int]]] | None:
-    """The plain block YAML a pnpm-workspace.yaml almost always is: top-level keys holding
-    sequences of scalars or mappings of scalars (two levels deep at most). None for anything
-    else, which then goes to PyYAML. Importing PyYAML costs more than the whole scan."""
-    data: dict[str, object] = {}
-    positions: dict[str, tuple[int, int]] = {}
-    top: str | None = None
-    sub: str | None = None
-    seq_indent = -1
-    for lineno, raw in enumerate(text.split("\n"), 1):
-        line = raw.rstrip("\r")
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if "\t" in line or stripped in ("---", "..."):
-            return None
-        m = _SIMPLE_LINE.match(line)
-        if m is None:
-            return None
-        indent = len(m.group("indent"))
-        if m.group("dash"):
-            value = _simple_scalar(m.group("item"))
-            if value is None or top is None or indent > 2 or sub is not None:
-                return None
-            container = data.get(top)
-            if container is None:
-                container = data[top] = []
-                seq_indent = indent
-            if not isinstance(container, list) or indent != seq_indent:
-                return None
-            container.append(value)
-            if top == "packages":
-                positions.setdefault(value, (lineno, indent + len(m.group("dash")) + 1))
-            continue
-        key = _simple_scalar(m.group("key"))
-        raw_value = m.group("value")
-        if key is None:
-            return None
-        if indent == 0:
-            top, sub = key, None
-            if raw_value is None:
-                data[key] = None  # becomes a list or a mapping with the next line
-            elif raw_value == "[]":
-                data[key] = []
-            elif raw_value == "{}":
-                data[key] = {}
-            else:
-                ok, top_value = _simple_value(raw_value)
-                if not ok:
-                    return None
-                data[key] = top_value
-            continue
-        if top is None:
-            return None
-        parent = data.get(top)
-        if parent is None:
-            parent = data[top] = {}
-        if not isinstance(parent, dict):
-            return None
-        if indent == 2:
-            if raw_value is None:
-                parent[key] = {}
-                sub = key
-            else:
-                ok, sub_value = _simple_value(raw_value)
-                if not ok:
-                    return None
-                parent[key] = sub_value
-                sub = None
-        elif indent == 4 and sub is not None and raw_value is not None:
-            ok, inner_value = _simple_value(raw_value)
-            inner = parent.get(sub)
-            if not ok or not isinstance(inner, dict):
-                return None
-            inner[key] = inner_value
-        else:
-            return None
-    return data, positions
-
-
 def _load_yaml_mapping(path: Path) -> tuple[dict[str, object], dict[str, tuple[int, int]]]:
     """Load a small YAML mapping; also return the 1-based position of each string item of
     a top-level ``packages`` sequence (for errors that point at a glob)."""
+    from . import yamlload
+
     text = jsonc.read_text(path)
-    fast = _simple_yaml(text)
+    fast = yamlload.fast_load(text)
     if fast is not None:
         return fast
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        node = yaml.compose(text, Loader=loader)
-        data = yaml.load(text, Loader=loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise InputError(
-            f"invalid YAML: {exc.problem or exc.context}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-            hint="fix the YAML syntax at that position",
-        ) from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", path=path) from None
+    data, node = yamlload.load(text, path)
     if data is None:
         return {}, {}
     if not isinstance(data, dict):
@@ -886,11 +702,25 @@ class _Scanner:
                 )
             )
         extends_raw = strs(data, "extends") or ()
+        global_deps = strs(data, "globalDependencies") or ()
+        for g in global_deps:
+            try:
+                globs.check(g.removeprefix("!"))
+            except globs.GlobSyntaxError as exc:
+                pos = jsonc.key_position(jsonc.read_text(path), "globalDependencies", g)
+                raise globs.located_error(
+                    exc,
+                    what="globalDependencies glob",
+                    glob=g,
+                    path=path,
+                    position=pos,
+                    offset=len(g) - len(g.removeprefix("!")),
+                ) from None
         return TurboConfig(
             path=self.rel(path),
             schema=schema,
             tasks=tuple(tasks),
-            global_dependencies=strs(data, "globalDependencies") or (),
+            global_dependencies=global_deps,
             global_env=strs(data, "globalEnv") or (),
             extends=extends_raw,
             tags=strs(data, "tags") or (),
@@ -1216,6 +1046,19 @@ def scan(root: Path) -> Workspace:
         # No workspaces declared: a single-package repository, the root is its one package.
         final = [root_package]
 
+    for pkg in final:
+        bad_name = names.package_name_problem(pkg.name) if pkg.name else None
+        if bad_name is not None and pkg.name is not None:
+            pos = jsonc.key_position(jsonc.read_text(root / pkg.path / "package.json"), "name")
+            s.problems.append(
+                Problem(
+                    "WS006",
+                    f"package name {pkg.name[:100]!r} {bad_name}: its gates are not run",
+                    path=manifest_rel(pkg.path),
+                    line=pos[0] if pos else None,
+                    column=pos[1] if pos else None,
+                )
+            )
     for cycle in find_cycles(e for e in edges if e.kind in GRAPH_KINDS):
         s.problems.append(Problem("WS001", "dependency cycle: " + " → ".join(cycle), path=None))
     return Workspace(
@@ -1239,13 +1082,24 @@ def _add_catalog(catalogs: dict[str, dict[str, str]], name: str, entries: object
 
 
 def _refuse_escaping_globs(
-    globs: list[str],
+    patterns: list[str],
     path: Path,
     position: Callable[[str], tuple[int, int] | None],
 ) -> None:
-    for g in globs:
+    for g in patterns:
         body = g[1:] if g.startswith("!") else g
-        if _escapes_root(_normalize_glob(body)):
+        try:
+            expanded = globs.expand_braces(body)
+        except globs.GlobSyntaxError as exc:
+            raise globs.located_error(
+                exc,
+                what="workspace glob",
+                glob=g,
+                path=path,
+                position=position(g),
+                offset=len(g) - len(body),
+            ) from None
+        if any(_escapes_root(_normalize_glob(one)) for one in expanded):
             pos = position(g)
             raise InputError(
                 f"workspace glob {g!r} reaches outside the monorepo root",

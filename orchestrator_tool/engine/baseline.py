@@ -37,7 +37,7 @@ def load(path: Path) -> Counter[str]:
         return Counter()
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise InputError(
             f"cannot read the baseline: {exc}",
             path=path,

@@ -14,10 +14,12 @@ JavaScript modules too), so neither is read: name such folders in `[validate] ex
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import globs
 from .reading import NotRead, read_inside
 
 if TYPE_CHECKING:
@@ -71,7 +73,22 @@ class EslintIgnore:
             return None
         from pathspec import GitIgnoreSpec
 
-        return GitIgnoreSpec.from_lines(lines)
+        try:
+            return GitIgnoreSpec.from_lines(lines)
+        except (ValueError, re.error):
+            # Name the line that does not compile (a reversed range, a trailing backslash).
+            for lineno, line in enumerate(lines, 1):
+                try:
+                    globs.check_gitignore(line)
+                except globs.GlobSyntaxError as exc:
+                    raise globs.located_error(
+                        exc,
+                        what="pattern",
+                        glob=line,
+                        path=Path(self.root, folder, NAME),
+                        position=(lineno, 1),
+                    ) from None
+            raise
 
     def _read(self, folder: str) -> list[str]:
         rel = f"{folder}/{NAME}" if folder else NAME

@@ -51,6 +51,6 @@ def nested_project_folders(ws: Workspace, rels: Iterable[str]) -> list[str]:
 def _declares_project(ws: Workspace, folder: str) -> bool:
     try:
         doc = json.loads((ws.root / folder / "package.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return False  # none, or unreadable: not a project (its files stay the root's)
     return isinstance(doc, dict) and any(k in doc for k in _PROJECT_KEYS)

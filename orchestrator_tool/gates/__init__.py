@@ -9,9 +9,10 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from .. import names
 from ..errors import UsageError
 from ..signals import forwarded
-from ..workspace import GRAPH_KINDS, Package, Workspace
+from ..workspace import GRAPH_KINDS, Package, Workspace, manifest_rel
 from .process import DEFAULT_MAX_OUTPUT, Outcome, interrupt, run
 from .redact import redact, secret_values
 from .tree import ProcessTree
@@ -32,7 +33,8 @@ class GateResult:
     task: str
     package: str | None
     path: str
-    status: str  # passed | failed | skipped | timeout | not-found | signal | interrupted
+    # passed | failed | skipped | refused | timeout | not-found | signal | interrupted
+    status: str
     duration: float = 0.0
     exit_code: int | None = None
     signal: int | None = None
@@ -120,6 +122,23 @@ def turbo_defines(ws: Workspace, task: str, pkg: Package) -> bool:
     return isinstance(tasks, dict) and task in tasks
 
 
+def target_problem(pkg: Package) -> str | None:
+    """Why ``pkg`` cannot be named on a runner's command line (None: it can). Its name goes
+    into `--filter`, where pnpm and turbo read `...x`, `x...`, `{dir}` and `!x` as selectors
+    that match other packages or none (pnpm then runs nothing and exits 0); a package without
+    a name goes as `./path`."""
+    if pkg.name:
+        problem = names.package_name_problem(pkg.name)
+        return f"its name {pkg.name[:100]!r} {problem}" if problem else None
+    if pkg.path.endswith("...") or any(seg.startswith("-") for seg in pkg.path.split("/")):
+        return f"its folder {pkg.path!r} reads as a filter or an option"
+    return None
+
+
+# What pnpm prints, exiting 0, when a --filter matches no package: nothing ran.
+_PNPM_NO_MATCH = "No projects matched the filters"
+
+
 def command(runner: str, exe: str, task: str, pkg: Package) -> list[str]:
     target = pkg.name or f"./{pkg.path}"
     if runner == "turbo":
@@ -189,20 +208,35 @@ def run_gates(
             return GateResult(
                 job.task, pkg.name, pkg.path, "skipped", reason=f"no `{job.task}` script"
             )
+        refusal = target_problem(pkg)
+        if refusal is not None:
+            return GateResult(
+                job.task,
+                pkg.name,
+                pkg.path,
+                "refused",
+                reason="invalid package name" if pkg.name else "unsafe folder name",
+                output=f"{manifest_rel(pkg.path)}: not run: {refusal}\n"
+                + (f"  hint: {names.PACKAGE_NAME_HINT}\n" if pkg.name else ""),
+            )
         cmd = command(*runner_for(job), job.task, pkg)
         outcome: Outcome = run(
             cmd, ws.root, timeout=timeout, env=env, max_output=max_output, active=active
         )
+        status, output = outcome.status, outcome.output
+        if status == "passed" and _PNPM_NO_MATCH in output:
+            status = "failed"
+            output += f"\norchestrator: the filter matched no package: {pkg.path} did not run\n"
         return GateResult(
             job.task,
             pkg.name,
             pkg.path,
-            outcome.status,
+            status,
             outcome.duration,
             outcome.exit_code,
             outcome.signal,
             tuple(cmd),
-            redact(outcome.output, secrets),
+            redact(output, secrets),
             outcome.output_bytes,
             outcome.truncated,
         )

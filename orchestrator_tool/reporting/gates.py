@@ -22,6 +22,8 @@ def status_word(r: GateResult) -> str:
         return "Passed"
     if r.status == "skipped":
         return f"Skipped ({r.reason})" if r.reason else "Skipped"
+    if r.status == "refused":
+        return f"Not run ({r.reason})"
     if r.status == "timeout":
         return "Timed out"
     if r.status == "not-found":
@@ -36,7 +38,7 @@ def status_word(r: GateResult) -> str:
 def line(r: GateResult, green: Style = _plain, red: Style = _plain, dim: Style = _plain) -> str:
     label = f"{r.task} ({r.path})"
     word = status_word(r)
-    timing = f" {r.duration:.1f}s" if r.status != "skipped" else ""
+    timing = f" {r.duration:.1f}s" if r.status not in ("skipped", "refused") else ""
     dots = "." * max(3, WIDTH - len(label) - len(word) - len(timing) - 2)
     colour = green if r.status == "passed" else dim if r.status == "skipped" else red
     return f"{label} {dots} {colour(word)}{timing}"
@@ -44,7 +46,7 @@ def line(r: GateResult, green: Style = _plain, red: Style = _plain, dim: Style =
 
 def details(r: GateResult) -> list[str]:
     """What to show under a failed gate: the command, the exit code, the output's tail."""
-    out = [f"- command: {' '.join(r.command)}"]
+    out = [f"- command: {' '.join(r.command)}"] if r.command else []
     if r.exit_code is not None:
         out.append(f"- exit code: {r.exit_code}")
     if r.truncated:
