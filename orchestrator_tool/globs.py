@@ -19,7 +19,6 @@ A glob comes from a file in the repository, which is untrusted input, so:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -42,20 +41,37 @@ class GlobSyntaxError(ValueError):
         self.hint = hint
 
 
-@dataclass(frozen=True, slots=True)
+# Plain classes with __slots__: a dataclass costs half a millisecond to define, and this
+# module is imported by every command, the pre-commit hook's included.
 class _Class:
-    negated: bool
-    items: tuple[tuple[str, str], ...]  # (low, high) ranges; a single character is (c, c)
+    """A set, ``[...]``: (low, high) ranges, a single character being (c, c)."""
+
+    __slots__ = ("items", "negated")
+
+    def __init__(self, negated: bool, items: tuple[tuple[str, str], ...]) -> None:
+        self.negated = negated
+        self.items = items
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Class) and (self.negated, self.items) == (
+            other.negated,
+            other.items,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.negated, self.items))
 
 
 _Token: TypeAlias = "str | _Class"  # a literal character, "*", "?", "/" or a set; "**" a globstar
 
 
-@dataclass(frozen=True, slots=True)
 class _Alt:
     """``{a,b}``: each alternative a token list (may hold more alternations)."""
 
-    options: tuple[tuple[_Node, ...], ...]
+    __slots__ = ("options",)
+
+    def __init__(self, options: tuple[tuple[_Node, ...], ...]) -> None:
+        self.options = options
 
 
 _Node: TypeAlias = "str | _Class | _Alt"
@@ -209,11 +225,13 @@ def _single(token: _Token) -> str:
     return re.escape(token)
 
 
-@dataclass(frozen=True, slots=True)
 class _Atomic:
     """A group the regex engine does not backtrack into once it matched."""
 
-    parts: tuple[_Part, ...]
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: tuple[_Part, ...]) -> None:
+        self.parts = parts
 
 
 _Part: TypeAlias = "str | _Atomic"
