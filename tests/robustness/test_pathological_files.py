@@ -1,0 +1,65 @@
+"""One committed file can neither stall nor kill `validate`: each pathological file below is
+generated here, the run ends in well under 10 s, and the file is reported."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from ..conftest import commit_all, git, run_cli, write
+
+# The issue's bound for a pathological file: the run ends within it, the file reported.
+BOUND = 10.0
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A pnpm-style workspace with one package, every rule at its declared severity."""
+    r = tmp_path / "repo"
+    write(r / "package.json", json.dumps({"name": "root", "private": True}))
+    write(r / "pnpm-workspace.yaml", "packages:\n  - packages/*\n")
+    write(r / "packages/a/package.json", json.dumps({"name": "@repo/a", "version": "1.0.0"}))
+    write(r / "orchestrator.toml", "[validate]\nstrict = true\n")
+    git(r, "init", "-q")
+    return r
+
+
+def validate(repo: Path, *args: str) -> tuple[int, dict[str, object], float]:
+    """Run `validate --format json` (a real subprocess): exit code, report, seconds."""
+    start = time.monotonic()
+    proc = run_cli("validate", "--no-cache", "--format", "json", *args, cwd=repo)
+    elapsed = time.monotonic() - start
+    assert proc.stdout, proc.stderr
+    return proc.returncode, json.loads(proc.stdout), elapsed
+
+
+def findings(report: dict[str, object]) -> list[tuple[str, int, str]]:
+    diagnostics = report["diagnostics"]
+    assert isinstance(diagnostics, list)
+    return [(d["path"], d["line"], d["code"]) for d in diagnostics]
+
+
+# --------------------------------------------------------------------------- suppressions
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "// orchestrator-ignore" + " " * 8000 + "!",  # three quantifiers over the spaces
+        "// orchestrator-ignore ANY001" + ", \t" * 3000 + "!",
+        "/* eslint " + "no-console" * 10_000 + " */",  # every suffix of the name was tried
+        "/* eslint-disable " + "a," * 20_000 + " */",
+    ],
+    ids=["spaces", "codes", "inline-config", "disable-list"],
+)
+def test_a_long_comment_is_read_in_one_pass(repo: Path, comment: str) -> None:
+    write(repo / "packages/a/src/x.ts", f"{comment}\nexport const x: any = 1;\n")
+    commit_all(repo)
+    code, report, elapsed = validate(repo, "--select", "ANY001")
+    assert elapsed < BOUND
+    # None of them silences the next line: the finding is still there.
+    assert findings(report) == [("packages/a/src/x.ts", 2, "ANY001")]
+    assert code == 1
