@@ -63,3 +63,28 @@ def test_a_long_comment_is_read_in_one_pass(repo: Path, comment: str) -> None:
     # None of them silences the next line: the finding is still there.
     assert findings(report) == [("packages/a/src/x.ts", 2, "ANY001")]
     assert code == 1
+
+
+def test_a_file_opening_with_many_comments_does_not_stall_the_importer_index(repo: Path) -> None:
+    # ERR003 reads every file of the workspace to find who imports an action; a file opening
+    # with a run of comments and no "use client" made that test backtrack through every way
+    # of splitting the run (2^40 here).
+    write(
+        repo / "packages/a/src/actions.ts",
+        '"use server";\n\n'
+        "export async function save(data: FormData) {\n"
+        "  await fetch('https://api.example.com', { method: 'POST', body: data });\n}\n\n"
+        "export async function remove(id: string) {\n"
+        "  await fetch(`https://api.example.com/${id}`, { method: 'DELETE' });\n}\n",
+    )
+    write(
+        repo / "packages/a/src/form.ts",
+        "/**/" * 40 + "\nimport { save } from './actions';\nexport const submit = save;\n",
+    )
+    commit_all(repo)
+    code, report, elapsed = validate(repo, "--select", "ERR003")
+    assert elapsed < BOUND
+    # `save`, imported by server code only, is a helper; `remove`, imported by nobody, is an
+    # action the browser calls.
+    assert findings(report) == [("packages/a/src/actions.ts", 7, "ERR003")]
+    assert code == 0  # ERR003 is a warning
