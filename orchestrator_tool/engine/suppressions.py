@@ -87,12 +87,10 @@ def _names(rule: str, names: Collection[str]) -> bool:
 
 
 def _comment_at(source: SourceFile, offset: int) -> Node | None:
+    # A comment is a leaf: the smallest node at the offset is the comment, or none of its
+    # ancestors is one (walking up through them cost the square of the depth).
     node = source.tree.root_node.descendant_for_byte_range(offset, offset)
-    while node is not None:
-        if node.type == "comment":
-            return node
-        node = node.parent
-    return None
+    return node if node is not None and node.type == "comment" else None
 
 
 def _comment_body(text: str) -> tuple[str, bool]:

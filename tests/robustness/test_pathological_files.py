@@ -88,3 +88,19 @@ def test_a_file_opening_with_many_comments_does_not_stall_the_importer_index(rep
     # action the browser calls.
     assert findings(report) == [("packages/a/src/actions.ts", 7, "ERR003")]
     assert code == 0  # ERR003 is a warning
+
+
+def test_a_deep_tree_with_errors_is_read_around_them_quickly(repo: Path) -> None:
+    # JSX in a .ts file: 390 levels of errors. Each error's statement was found by walking up
+    # its ancestors with Node.parent, itself a search from the root: cubic in the depth.
+    jsx = "<div>" * 390 + "</div>" * 390
+    write(
+        repo / "packages/a/src/view.ts",
+        "export async function render(req: Request) {\n  const body: any = await req.json();\n"
+        f"  try {{\n    x = {jsx};\n  }} catch {{}}\n  return body;\n}}\n",
+    )
+    commit_all(repo)
+    code, report, elapsed = validate(repo, "--select", "ANY001")
+    assert elapsed < BOUND
+    assert findings(report) == [("packages/a/src/view.ts", 2, "ANY001")]
+    assert code == 1
