@@ -444,7 +444,7 @@ def validate(
     if fmt != "text":
         for crash in report.crashes:
             click.echo(f"orchestrator: validator error: {crash}", err=True)
-    if any(d.severity == "error" for d in report.diagnostics):
+    if not report.passed:
         sys.exit(int(ExitCode.FINDINGS))
 
 
@@ -527,11 +527,13 @@ def check(
         if not streaming:
             return
         errors = sum(1 for d in v.diagnostics if d.severity == "error")
-        word = "Passed" if errors == 0 else f"Failed ({count(errors, 'error')})"
+        failures = [count(errors, "error")] if errors else []
+        failures += [count(len(v.crashes), "validator error")] if v.crashes else []
+        word = "Passed" if v.passed else f"Failed ({', '.join(failures)})"
         label = f"validate ({count(v.files_checked, 'file')})"
         dots = "." * max(3, 79 - len(label) - len(word) - 2)
-        click.echo(f"{label} {dots} {(green if errors == 0 else red)(word)}")
-        if v.diagnostics:
+        click.echo(f"{label} {dots} {(green if v.passed else red)(word)}")
+        if v.diagnostics or v.crashes:
             click.echo(vrender.text(v, obj.style("bold"), red, dim), nl=False)
 
     report = api.check(
