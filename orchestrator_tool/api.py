@@ -401,8 +401,8 @@ class ValidationReport:
 
     @property
     def passed(self) -> bool:
-        """No error-severity finding, and every file was checked: a validator that crashed
-        leaves the run incomplete, never green."""
+        """No error-severity finding, and every file was checked: a validator that crashed,
+        or a file too deeply nested to analyse, leaves the run incomplete, never green."""
         return not self.crashes and not any(d.severity == "error" for d in self.diagnostics)
 
 

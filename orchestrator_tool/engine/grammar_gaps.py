@@ -54,10 +54,12 @@ if TYPE_CHECKING:
 _ROUNDS = 4
 
 
-def parse(parser: Parser, data: bytes, jsx: bool) -> Tree:
+def parse(parser: Parser, data: bytes, jsx: bool, check: Callable[[Tree], None]) -> Tree:
     """The tree of ``data``: tree-sitter's own, or the tree of a substitution around the
-    grammar's gaps when that reads more of the file (see the module's docstring)."""
+    grammar's gaps when that reads more of the file (see the module's docstring). ``check``
+    sees each tree before anything walks it, and may refuse it by raising."""
     tree = parser.parse(data)
+    check(tree)
     if not tree.root_node.has_error:
         return tree
     sites = _sites(data, tree.root_node, jsx)
@@ -73,6 +75,7 @@ def parse(parser: Parser, data: bytes, jsx: bool) -> Tree:
             buffer[site.start : site.start + len(site.gap.replacement)] = site.gap.replacement
         candidate = parser.parse(buffer)
         buffer[:] = data
+        check(candidate)
         root = candidate.root_node
         misread = [s for s in sites if not _read_as_intended(root, s)]
         if misread:
