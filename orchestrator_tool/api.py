@@ -414,6 +414,12 @@ class ValidationReport:
         """The paths in ``unparsed`` (what the report held before it held regions)."""
         return tuple(u.path for u in self.unparsed)
 
+    @property
+    def passed(self) -> bool:
+        """No error-severity finding, and every file was checked: a validator that crashed,
+        or a file too deeply nested to analyse, leaves the run incomplete, never green."""
+        return not self.crashes and not any(d.severity == "error" for d in self.diagnostics)
+
 
 class _NoSettings:
     enabled: bool | None = None
@@ -876,12 +882,8 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
-        validation_ok = self.validation is None or (
-            self.validation.complete
-            and not any(d.severity == "error" for d in self.validation.diagnostics)
-        )
         return (
-            validation_ok
+            (self.validation is None or self.validation.passed)
             and all(g.ok for g in self.gates)
             and not self.interrupted
             and self.gates_error is None
@@ -948,9 +950,7 @@ def check(
             )
     if validation is not None and on_validation is not None:
         on_validation(validation)  # before the gates start: findings first
-    failed_validation = validation is not None and any(
-        d.severity == "error" for d in validation.diagnostics
-    )
+    failed_validation = validation is not None and not validation.passed
     if "gates" in stages and result.packages and not (fail_fast and failed_validation):
         by_path = ws.by_path
         packages = [by_path[p.path] for p in result.packages if p.path in by_path]
@@ -1058,10 +1058,7 @@ class TaskCheck:
         return (
             not self.waiting_for
             and all(g.ok for g in self.gates)
-            and (
-                self.validation is None
-                or not any(d.severity == "error" for d in self.validation.diagnostics)
-            )
+            and (self.validation is None or self.validation.passed)
         )
 
 

@@ -451,7 +451,7 @@ def validate(
     if fmt != "text":
         for crash in report.crashes:
             click.echo(f"orchestrator: {render.crash_line(crash)}", err=True)
-    if any(d.severity == "error" for d in report.diagnostics) or not report.complete:
+    if not report.passed:
         sys.exit(int(ExitCode.FINDINGS))
 
 
@@ -539,7 +539,7 @@ def check(
             word = "Incomplete"  # a file not checked, a validator crash: listed below
         label = f"validate ({count(v.files_checked, 'file')})"
         dots = "." * max(3, 79 - len(label) - len(word) - 2)
-        click.echo(f"{label} {dots} {(green if word == 'Passed' else red)(word)}")
+        click.echo(f"{label} {dots} {(green if v.passed else red)(word)}")
         if v.diagnostics or v.crashes:
             click.echo(vrender.text(v, obj.style("bold"), red, dim), nl=False)
 

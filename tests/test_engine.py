@@ -302,6 +302,12 @@ def test_a_crashing_validator_is_reported_and_the_run_goes_on(repo, tmp_path, mo
     )
     assert report.crashes == ("packages/auth/loose.ts: ZZZ999: RuntimeError: boom",)
     assert len(report.diagnostics) == 2  # ANY001 still ran
+    # An incomplete run is never green, findings or not.
+    env = {"PYTHONPATH": str(plugin)}
+    proc = run_cli("validate", "--select", "ZZZ999", "packages/auth/loose.ts", cwd=repo, env=env)
+    assert proc.returncode == 1
+    assert "validator error: packages/auth/loose.ts: ZZZ999: RuntimeError: boom" in proc.stdout
+    assert "0 errors, 0 warnings" in proc.stdout
 
 
 def test_fix_to_unknown_is_unsafe(repo) -> None:

@@ -83,6 +83,10 @@ _CLIENT_CALL = re.compile(r"\.(?:action|stateAction|query|mutation|subscription)
 _ADAPTERS = re.compile(
     rb"\b(?:fetchRequestHandler|createNextApiHandler|createNextRouteHandler)\s*\("
 )
+# The names called in a text (`a.b(`): each run of name characters is read from its start (the
+# lookbehind), its leading digits and dots skipped; trying every suffix of a long run was
+# quadratic.
+_CALLED = re.compile(r"(?<![\w$.])(?:[^\W_A-Za-z]|\.)*([A-Za-z_$][\w$.]*)\s*\(")
 _TRIVIAL_AWAIT = re.compile(
     r"^(?:(?:\w+\.)?(?:params|searchParams)|(?:cookies|headers|draftMode|connection)\(\)"
     r"|(?:signIn|signOut|redirect)\(.*\))$",
@@ -258,7 +262,7 @@ def _delegate(body: Node, ctx: Context) -> list[str]:
         expr = expr.named_children[0] if expr.named_children else None
     if expr is None or expr.type != "call_expression":
         return []
-    return re.findall(r"([A-Za-z_$][\w$.]*)\s*\(", ctx.source.text(expr))[:2]
+    return _CALLED.findall(ctx.source.text(expr))[:2]
 
 
 def _handled_by(ctx: Context, names: list[str], extra: set[str]) -> bool:
@@ -337,7 +341,7 @@ def check(ctx: Context) -> None:
             if (
                 ep.validated_by is not None
                 or _CLIENT_CALL.search(head)
-                or _handled_by(ctx, re.findall(r"([A-Za-z_$][\w$.]*)\s*\(", head), extra)
+                or _handled_by(ctx, _CALLED.findall(head), extra)
             ):
                 continue
         if _server_helper(ctx, ep) or not _awaits_fallible(body, ctx, resolve=True):

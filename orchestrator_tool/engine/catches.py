@@ -330,9 +330,11 @@ def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
     if _TEARDOWN_FUNCTION.match(own) and not _holds(body, "await_expression"):
         return True
     probes = 0
-    stack = [body]
+    # Each node with its parent's type: Node.parent searches down from the root, which made
+    # this walk quadratic in the nesting of the `try`'s calls.
+    stack: list[tuple[Node, str]] = [(body, try_statement.type)]
     while stack:
-        n = stack.pop()
+        n, parent_type = stack.pop()
         if n.type in FUNCTION_NODES:
             continue  # a callback: it runs outside this try
         if n.type == "call_expression":
@@ -344,7 +346,7 @@ def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
                 continue  # its promises' failures are results, not exceptions
             if _FALLBACK_CALL.match(name) or name.startswith("navigator.clipboard."):
                 probes += 1
-            elif n.parent is not None and n.parent.type == "await_expression":
+            elif parent_type == "await_expression":
                 return False  # awaited real work
             elif method.endswith("Sync"):
                 return False  # synchronous I/O
@@ -360,7 +362,7 @@ def is_fallback_try(try_statement: Node | None, source: SourceFile) -> bool:
             if ctor is None or source.text(ctor) not in _FALLBACK_NEW:
                 return False
             probes += 1
-        stack.extend(n.named_children)
+        stack.extend((c, n.type) for c in n.named_children)
     return probes > 0
 
 

@@ -54,10 +54,12 @@ if TYPE_CHECKING:
 _ROUNDS = 4
 
 
-def parse(parser: Parser, data: bytes, jsx: bool) -> Tree:
+def parse(parser: Parser, data: bytes, jsx: bool, check: Callable[[Tree], None]) -> Tree:
     """The tree of ``data``: tree-sitter's own, or the tree of a substitution around the
-    grammar's gaps when that reads more of the file (see the module's docstring)."""
+    grammar's gaps when that reads more of the file (see the module's docstring). ``check``
+    sees each tree before anything walks it, and may refuse it by raising."""
     tree = parser.parse(data)
+    check(tree)
     if not tree.root_node.has_error:
         return tree
     sites = _sites(data, tree.root_node, jsx)
@@ -73,6 +75,7 @@ def parse(parser: Parser, data: bytes, jsx: bool) -> Tree:
             buffer[site.start : site.start + len(site.gap.replacement)] = site.gap.replacement
         candidate = parser.parse(buffer)
         buffer[:] = data
+        check(candidate)
         root = candidate.root_node
         misread = [s for s in sites if not _read_as_intended(root, s)]
         if misread:
@@ -272,7 +275,7 @@ def _sites(data: bytes, root: Node, jsx: bool) -> list[_Site]:
         for gap in _GAPS:
             if gap.jsx and not jsx:
                 continue
-            start = _statement_start(node) if gap.statement else node.start_byte
+            start = _statement_start(root, node) if gap.statement else node.start_byte
             for m in gap.pattern.finditer(data, data.rfind(b"\n", 0, start) + 1, end):
                 if m.start(1) >= 0:
                     found.setdefault(m.start(1), _Site(m.start(1), gap))
@@ -283,14 +286,16 @@ def _sites(data: bytes, root: Node, jsx: bool) -> list[_Site]:
 _BLOCKS = frozenset({"program", "statement_block", "class_body", "switch_case", "switch_default"})
 
 
-def _statement_start(node: Node) -> int:
+def _statement_start(root: Node, node: Node) -> int:
     """Where the statement an error is in starts: `await f<typeof import("x")>(\n"x",\n)` is
     read as comparisons, and the error is only the trailing comma lines later. An error
     between statements starts with the one before it (`f<typeof import("x")>()` leaves the
     `()` outside)."""
-    top = node
-    while top.parent is not None and top.parent.type not in _BLOCKS:
-        top = top.parent
+    path = _ancestors(root, node)
+    i = 0
+    while i + 1 < len(path) and path[i + 1].type not in _BLOCKS:
+        i += 1
+    top = path[i]
     before = top.prev_sibling if top == node else None
     return (before or top).start_byte
 
@@ -299,8 +304,17 @@ def _read_as_intended(root: Node, site: _Site) -> bool:
     if not site.gap.read_as_intended(root, site.start):
         return False
     node = _leaf(root, site.start)
-    while node is not None:
-        if node.is_error or node.is_missing:
-            return False
-        node = node.parent
-    return True
+    return node is None or not any(n.is_error or n.is_missing for n in _ancestors(root, node))
+
+
+def _ancestors(root: Node, node: Node) -> list[Node]:
+    """``node`` and its ancestors up to ``root``, innermost first. Found from the root down:
+    Node.parent searches down from the root on every call, so walking up with it costs the
+    square of the depth."""
+    down = [root]
+    while down[-1] != node:
+        child = down[-1].child_with_descendant(node)
+        if child is None:
+            break
+        down.append(child)
+    return down[::-1]

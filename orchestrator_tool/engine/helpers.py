@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from . import deps
 from .reading import NotRead, read_inside
-from .source import SourceFile, language_of
+from .source import TRIVIA_RE, SourceFile, language_of
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -506,11 +506,26 @@ _INDEXES: dict[int, tuple[Workspace, HelperIndex]] = {}
 
 # ---------------------------------------------------------------------- importers of a name
 
+# Linear in the file: no two quantifiers next to each other over the same characters, and the
+# braces end at the next brace (`[^}]*` scanned to the end of the file from every `import {`).
 _IMPORT_CLAUSE = re.compile(
-    rb"\bimport\s+(?:type\s+)?(?:([\w$]+)\s*,?\s*)?(?:\{([^}]*)\}\s*)?from\s*[\"']([^\"']+)[\"']"
+    rb"\bimport\s+(?:type\s+)?(?:([\w$]+)\s*(?:,\s*)?)?(?:\{([^{}]*)\}\s*)?"
+    rb"from\s*[\"']([^\"']+)[\"']"
 )
-_CLIENT_DIRECTIVE = re.compile(rb"^(?:\s|//[^\n]*\n|/\*.*?\*/)*[\"']use client[\"']", re.S)
 _HOOK_FILE = re.compile(r"(^|/)use[A-Z-][\w-]*\.[jt]sx?$")
+
+
+def _client_directive(data: bytes) -> bool:
+    """Whether the file opens with "use client" after white space and comments. The comments
+    are skipped in one pass: a pattern that could also read `/**/ /**/` as one comment backtracked
+    through every split of a run of comments (exponential in their number)."""
+    head = TRIVIA_RE.match(data)
+    at = head.end() if head is not None else 0
+    return (
+        data[at : at + 1] in (b'"', b"'")
+        and data.startswith(b"use client", at + 1)
+        and data[at + 11 : at + 12] in (b'"', b"'")
+    )
 
 
 @dataclass
@@ -538,7 +553,7 @@ class ImporterIndex:
                 continue
             if b"import" in data:
                 client = not NON_PRODUCTION.search(rel) and (
-                    bool(_CLIENT_DIRECTIVE.match(data)) or bool(_HOOK_FILE.search(rel))
+                    _client_directive(data) or bool(_HOOK_FILE.search(rel))
                 )
                 out.append((rel, data, client))
         return out

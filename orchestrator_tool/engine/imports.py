@@ -206,7 +206,14 @@ def _statement(node: Node) -> Node:
 
 
 _TYPE_ONLY = re.compile(rb"^(?:import|export)\s+type\b")
-_TYPE_SPECIFIERS = re.compile(rb"\{([^}]*)\}")
+
+
+def _braces(head: bytes) -> bytes | None:
+    """What the first `{` of a statement's head holds, up to the next `}` (None without one).
+    Two finds: searching `{[^}]*}` scanned to the end from every `{` of a head without `}`."""
+    start = head.find(b"{")
+    end = head.find(b"}", start + 1) if start >= 0 else -1
+    return head[start + 1 : end] if end >= 0 else None
 
 
 def _type_only(source: SourceFile, stmt: Node) -> bool:
@@ -222,9 +229,9 @@ def type_only_statement(text: bytes) -> bool:
     # `import { type A, type B } from "x"`: every named import is a type
     head = text.split(b"from", 1)[0]
     if head.strip().startswith(b"import {") or head.strip().startswith(b"export {"):
-        m = _TYPE_SPECIFIERS.search(head)
-        if m:
-            names = [n.strip() for n in m.group(1).split(b",") if n.strip()]
+        inside = _braces(head)
+        if inside is not None:
+            names = [n.strip() for n in inside.split(b",") if n.strip()]
             return bool(names) and all(n.startswith(b"type ") for n in names)
     return False
 
@@ -233,7 +240,6 @@ _FROM = re.compile(rb"\sfrom\s")
 _HEAD = re.compile(rb"^\s*(?:import|export)\s+(?:type\s+)?")
 _DEFAULT = re.compile(rb"([A-Za-z_$][\w$]*)\s*(?:,|$)")
 _NAMESPACE = re.compile(rb"\*\s*as\s+([A-Za-z_$][\w$]*)")
-_BRACES = re.compile(rb"\{([^}]*)\}")
 _ITEM = re.compile(rb"([\w$]+)(?:\s+as\s+([\w$]+))?$")
 _TYPE_ITEM = re.compile(rb"^\s*type\s+")
 
@@ -258,8 +264,8 @@ def bindings(statement: bytes, kind: str) -> list[tuple[str, str]] | None:
         out.append(("*", namespace.group(1).decode()))
     elif kind == "export" and head.startswith(b"*"):
         return None
-    braces = _BRACES.search(head)
-    for raw in braces.group(1).split(b",") if braces else []:
+    braces = _braces(head)
+    for raw in braces.split(b",") if braces is not None else []:
         m = _ITEM.match(_TYPE_ITEM.sub(b"", raw.strip()))
         if m:
             out.append((m.group(1).decode(), (m.group(2) or m.group(1)).decode()))
@@ -494,7 +500,9 @@ class Resolver:
 
 
 # `next: "src/adapter/next/index.ts"`, `'server/index': './src/server.ts'` in an entry object
-_ENTRY = re.compile(r"""['"]?([\w./-]+?)['"]?\s*:\s*['"](?:\./)?(src/[^'"]+)['"]""")
+# A name is read from its first character only (the lookbehind): trying every suffix of a long
+# run of name characters made the search quadratic.
+_ENTRY = re.compile(r"""['"]?(?<![\w./-])([\w./-]+?)['"]?\s*:\s*['"](?:\./)?(src/[^'"]+)['"]""")
 
 
 def _installed_from_registry(package: Package | None, name: str) -> bool:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from . import deps, skips, suppressions
 from .diagnostics import Diagnostic
+from .nesting import NestingTooDeep
 from .reading import NotRead, read_inside
 from .source import SourceFile, language_of
 from .validator import Context, OptionValue, ValidatorSpec
@@ -129,7 +130,17 @@ def check_source(
     source: SourceFile, settings: Settings, workspace: Workspace | None = None
 ) -> FileResult:
     """Every selected validator over one file; a validator that crashes is reported for this
-    file and the others go on."""
+    file and the others go on. A file nested too deeply to analyse is not checked, and is
+    reported like a crash (the run is incomplete)."""
+    try:
+        return _check_source(source, settings, workspace)
+    except NestingTooDeep as exc:  # this file's: another file's is a crash of the rule reading it
+        return FileResult(source.path, crashes=(exc.reason,))
+
+
+def _check_source(
+    source: SourceFile, settings: Settings, workspace: Workspace | None
+) -> FileResult:
     data = source.data
     seen: dict[bytes, bool] = {}
     applicable = [s for s in settings.specs if s.applies(source.path, source.language, data, seen)]
@@ -161,6 +172,11 @@ def check_source(
             )
             try:
                 spec.check(ctx)
+            except NestingTooDeep as exc:
+                if exc.path == source.path:
+                    raise
+                crashes.append(f"{spec.code}: {type(exc).__name__}: {exc}")
+                continue
             except Exception as exc:  # a validator bug must not end the run
                 crashes.append(f"{spec.code}: {type(exc).__name__}: {exc}")
                 continue

@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from . import nesting
+from .nesting import NestingTooDeep
+
 if TYPE_CHECKING:
     import libcst
     from tree_sitter import Language, Node, Tree
@@ -69,9 +72,21 @@ class SourceFile:
 
             from .grammar_gaps import parse
 
+            too_deep = self.memo.get("too_deep")
+            if isinstance(too_deep, NestingTooDeep):
+                raise too_deep
             parser = Parser(ts_language(self.grammar))
-            self._tree = parse(parser, self.data, jsx=self.grammar == "tsx")
+            self._tree = parse(parser, self.data, self.grammar == "tsx", self._check_depth)
         return self._tree
+
+    def _check_depth(self, tree: Tree) -> None:
+        """Raise NestingTooDeep (and remember it) when ``tree`` is too deep to analyse."""
+        at = nesting.tree_too_deep(tree)
+        if at is not None:
+            line, column = self.position(at)
+            error = NestingTooDeep(self.path, nesting.TREE_LIMIT, line, column)
+            self.memo["too_deep"] = error
+            raise error
 
     @property
     def parsed(self) -> bool:
@@ -102,6 +117,11 @@ class SourceFile:
         if "libcst" not in self.memo:
             import libcst
 
+            # libcst overflows the C stack on deep nesting, killing the process: count first.
+            at = nesting.python_too_deep(self.data)
+            if at is not None:
+                line, column = self.position(at)
+                raise NestingTooDeep(self.path, nesting.PYTHON_LIMIT, line, column)
             try:
                 self.memo["libcst"] = libcst.parse_module(self.data)
             except libcst.ParserSyntaxError:

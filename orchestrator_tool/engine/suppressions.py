@@ -30,18 +30,19 @@ from .source import BOM, TRIVIA_RE, SourceFile
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-_OURS = re.compile(
-    r"^orchestrator-ignore(?P<file>-file)?(?![\w-])[ \t]*(?P<codes>[A-Za-z0-9_, \t]*)"
-    r"(?::[ \t]*(?P<reason>.*?))?[ \t]*$",
-    re.S,
-)
+# Comments are read with linear scanners: a pattern with adjacent quantifiers over the same
+# characters (`[ \t]*[A-Za-z0-9_, \t]*[ \t]*`) backtracks for minutes on a comment of a few
+# thousand spaces that ends in a character it does not expect.
+_OURS_HEAD = re.compile(r"orchestrator-ignore(-file)?(?![\w-])")
+_CODE_CHARS = re.compile(r"[A-Za-z0-9_, \t]*")
 _ESLINT = re.compile(
     r"^eslint-(?P<kind>disable-next-line|disable-line|disable|enable)(?=\s|$)(?P<rest>.*)$", re.S
 )
 _KEYWORDS = re.compile(rb"orchestrator-ignore|eslint-(?:disable|enable)|/\*\s*eslint\s")
 # /* eslint rule-a: "off", rule-b: 0 */ configures rules for the whole file
 _INLINE_CONFIG = re.compile(r"^eslint\s+(?P<body>.*)$", re.S)
-_RULE_OFF = re.compile(r"""(?P<rule>[@\w/.-]+)\s*:\s*(?:["']off["']|0|\[\s*(?:["']off["']|0)\b)""")
+_RULE_NAME = re.compile(r"[@\w/.-]+")
+_OFF = re.compile(r"""\s*:\s*(?:["']off["']|0|\[\s*(?:["']off["']|0)\b)""")
 
 SUPPRESSION_CODE = "SUP001"
 
@@ -86,12 +87,10 @@ def _names(rule: str, names: Collection[str]) -> bool:
 
 
 def _comment_at(source: SourceFile, offset: int) -> Node | None:
+    # A comment is a leaf: the smallest node at the offset is the comment, or none of its
+    # ancestors is one (walking up through them cost the square of the depth).
     node = source.tree.root_node.descendant_for_byte_range(offset, offset)
-    while node is not None:
-        if node.type == "comment":
-            return node
-        node = node.parent
-    return None
+    return node if node is not None and node.type == "comment" else None
 
 
 def _comment_body(text: str) -> tuple[str, bool]:
@@ -101,15 +100,42 @@ def _comment_body(text: str) -> tuple[str, bool]:
     return text[2:].strip(), False
 
 
+@dataclass(frozen=True)
+class _Ours:
+    """An `orchestrator-ignore[-file] CODES[: reason]` comment, read."""
+
+    file: bool
+    codes: str  # as written: codes separated by commas, spaces or tabs
+    reason: str | None  # None without a colon
+
+
+def _ours(body: str) -> _Ours | None:
+    """The comment's body (its markers and surrounding white space stripped) read as ours:
+    the keyword, codes (letters, digits, `_`, commas, spaces, tabs), then the end or a colon
+    and a reason. None when the body is anything else. One pass over the body."""
+    head = _OURS_HEAD.match(body)
+    if head is None:
+        return None
+    codes = _CODE_CHARS.match(body, head.end())
+    assert codes is not None  # the pattern matches the empty string
+    end = codes.end()
+    if end == len(body):
+        return _Ours(head.group(1) is not None, codes.group().lstrip(" \t"), None)
+    if body[end] != ":":
+        return None
+    reason = body[end + 1 :].strip(" \t")
+    return _Ours(head.group(1) is not None, codes.group().lstrip(" \t"), reason)
+
+
 def _add_ours(
-    out: Suppressions, ours: re.Match[str], line: int, col: int, next_line: int, marker: str
+    out: Suppressions, ours: _Ours, line: int, col: int, next_line: int, marker: str
 ) -> None:
     """Record an `orchestrator-ignore` comment (or the problem with it)."""
-    codes = {c for c in re.split(r"[,\s]+", ours.group("codes")) if c}
+    codes = {c for c in re.split(r"[,\s]+", ours.codes) if c}
     if not codes:
         out.problems.append((line, col, "orchestrator-ignore needs the codes it silences"))
         return
-    if not (ours.group("reason") or "").strip():
+    if not (ours.reason or "").strip():
         out.problems.append(
             (
                 line,
@@ -118,7 +144,7 @@ def _add_ours(
                 f"`{marker} orchestrator-ignore CODE: why`",
             )
         )
-    if ours.group("file"):
+    if ours.file:
         out.file_codes |= codes
     else:
         out.line_codes.setdefault(next_line, set()).update(codes)
@@ -133,8 +159,8 @@ def _parse_python(source: SourceFile) -> Suppressions:
     for m in _PY_COMMENT.finditer(source.data):
         line, col = source.position(m.start())
         body = m.group(1).decode("utf-8", "replace").strip()
-        ours = _OURS.match(body)
-        if ours:
+        ours = _ours(body)
+        if ours is not None:
             _add_ours(out, ours, line, col, line + 1, "#")
     return out
 
@@ -168,16 +194,16 @@ def parse(source: SourceFile, biome_names: Collection[str] | None = None) -> Sup
         body, block = _comment_body(raw)
         line, col = source.position(comment.start_byte)
         end_line = source.position(comment.end_byte)[0]
-        ours = _OURS.match(body)
-        if ours:
+        ours = _ours(body)
+        if ours is not None:
             _add_ours(out, ours, line, col, end_line + 1, "//")
             continue
         directive = _ESLINT.match(body)
         if directive:
             _add_eslint(out, directive, block, line, end_line, open_ranges)
         elif block and (inline := _INLINE_CONFIG.match(body)):
-            for rule in _RULE_OFF.finditer(inline.group("body")):
-                out.linter_ranges.append((1, last, rule.group("rule")))
+            for rule in _rules_off(inline.group("body")):
+                out.linter_ranges.append((1, last, rule))
         if biome is not None:
             for kind, filters in _biome_directives(raw):
                 at_top = kind == "all" and _at_top(data, comment.start_byte)
@@ -186,6 +212,20 @@ def parse(source: SourceFile, biome_names: Collection[str] | None = None) -> Sup
     if biome is not None:
         biome.finish(out, last)
     return out
+
+
+def _rules_off(body: str) -> Iterator[str]:
+    """The rules an inline config (`eslint rule-a: "off", rule-b: [0]`) turns off. Each run of
+    rule-name characters is read once: searching the value after every suffix of a long run
+    made this quadratic."""
+    pos = 0
+    while (name := _RULE_NAME.search(body, pos)) is not None:
+        off = _OFF.match(body, name.end())
+        if off is None:
+            pos = name.end()
+            continue
+        yield name.group()
+        pos = off.end()
 
 
 def _add_eslint(
