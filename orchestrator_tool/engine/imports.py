@@ -307,6 +307,8 @@ class Resolver:
         self._listings: dict[str, frozenset[str] | None] = {}
         self._memo: dict[tuple[str, str, str], tuple[Resolution, frozenset[str]]] = {}
         self._probed: set[str] | None = None  # the folders listed for the current resolve
+        # package folder -> (its bundler config, the config's named entries)
+        self._entries: dict[str, tuple[str | None, dict[str, str]]] = {}
 
     def _listing(self, folder: str) -> frozenset[str] | None:
         if self._probed is not None:
@@ -395,21 +397,30 @@ class Resolver:
         return None
 
     def _bundler_entries(self, pkg_path: str) -> dict[str, str]:
-        """The named entries of a package's tsup or tsdown config (`name: "src/x.ts"`)."""
+        """The named entries of a package's tsup or tsdown config (`name: "src/x.ts"`), read
+        once per run; the folder listing says which config is there."""
         from . import deps
         from .reading import NotRead, read_inside
 
-        for tool in ("tsup", "tsdown"):
-            for ext in (".ts", ".mts", ".js", ".mjs"):
-                name = f"{tool}.config{ext}"
-                rel = name if pkg_path in ("", ".") else f"{pkg_path}/{name}"
+        folder = "" if pkg_path in ("", ".") else pkg_path
+        hit = self._entries.get(folder)
+        if hit is None:
+            names = self._listing(folder) or frozenset()
+            hit = (None, {})
+            for name in _BUNDLER_CONFIGS:
+                if name not in names:
+                    continue
+                rel = f"{folder}/{name}" if folder else name
                 try:
                     text = read_inside(self.ws.root, rel, 100_000).decode("utf-8", "replace")
                 except (OSError, NotRead):
                     continue
-                deps.record(rel)
-                return dict(_ENTRY.findall(text))
-        return {}
+                hit = (rel, dict(_ENTRY.findall(text)))
+                break
+            self._entries[folder] = hit
+        if hit[0] is not None:
+            deps.record(hit[0])
+        return hit[1]
 
     def resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
         # Only a relative specifier depends on the importing folder; the others resolve the
@@ -499,6 +510,9 @@ class Resolver:
         return None
 
 
+_BUNDLER_CONFIGS = tuple(
+    f"{tool}.config{ext}" for tool in ("tsup", "tsdown") for ext in (".ts", ".mts", ".js", ".mjs")
+)
 # `next: "src/adapter/next/index.ts"`, `'server/index': './src/server.ts'` in an entry object
 # A name is read from its first character only (the lookbehind): trying every suffix of a long
 # run of name characters made the search quadratic.

@@ -717,7 +717,7 @@ def _collects(expr: Node, a: Analysis) -> bool:
         or args is None
     ):
         return False
-    label = next((a.taint_of(x) for x in args.named_children if a.taint_of(x) is not None), None)
+    label = next((found for x in args.named_children if (found := a.taint_of(x)) is not None), None)
     if label is None:
         return False
     a.tainted[a.text(obj)] = label

@@ -6,21 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import commit_all, git, run_cli, strict, write
-from ..test_hooks import commit
-
-
-@pytest.fixture
-def repo(make_repo) -> Path:
-    r = make_repo("next-forge", commit=False)
-    strict(r)
-    commit_all(r, "initial")
-    return r
+from ..conftest import git, run_cli, write
+from ..test_hooks import commit, repo  # noqa: F401  (the strict next-forge fixture)
 
 
 @pytest.mark.parametrize("module", ["click.py", "orchestrator_tool/__init__.py", "pydantic.py"])
 def test_a_module_committed_at_the_top_level_is_never_imported_by_the_hook(
-    repo: Path, tmp_path: Path, module: str
+    repo: Path,  # noqa: F811  (the fixture imported above)
+    tmp_path: Path,
+    module: str,
 ) -> None:
     assert run_cli("hook", "install", cwd=repo).returncode == 0
     marker = tmp_path / "imported"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from orchestrator_tool import names
 
 from ..conftest import commit_all, git, run_cli, write
+from ..test_gates_e2e import _pnpm
 
 PNPM_ENV = {"npm_config_manage_package_manager_versions": "false", "DO_NOT_TRACK": "1"}
 # Writes a marker named after the package that ran: the gate ran, and for which package.
@@ -32,15 +32,6 @@ FILTER_LIKE = [
     "@*/x",
     "*",
 ]
-
-
-def _pnpm() -> str:
-    exe = shutil.which("pnpm")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("pnpm is not installed: .ci/run installs it")
-        pytest.skip("pnpm is not installed (npm install -g pnpm@9); CI runs this test")
-    return exe
 
 
 def _workspace(root: Path, name: str, *, folder: str = "packages") -> Path:
