@@ -378,7 +378,8 @@ def expand_globs(root: Path, patterns: Iterable[str]) -> tuple[list[str], set[st
         ):
             if rel == ".":
                 continue
-            if (root / rel / "package.json").is_file():
+            manifest = root / rel / "package.json"
+            if manifest.is_file() and _inside(root, manifest):
                 found.setdefault(rel, None)
                 if wild:
                     via_wildcard.add(rel)
@@ -386,8 +387,20 @@ def expand_globs(root: Path, patterns: Iterable[str]) -> tuple[list[str], set[st
     return sorted(result), via_wildcard
 
 
+def _inside(root: Path, path: Path) -> bool:
+    """Whether `path`, links resolved, is `root` or below it."""
+    real, root_real = os.path.realpath(path), os.path.realpath(root)
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
 def _walk_pattern(root: Path, segments: list[str]) -> Iterator[str]:
+    """Folders matching the glob's segments. A link is followed only to a folder inside the
+    root: a committed link to `/` or to a sibling checkout must not turn `packages/**` into a
+    walk of the whole disk, nor make an outside folder a workspace package."""
     visited_real: set[str] = set()
+
+    def inside(path: Path) -> bool:
+        return _inside(root, path)
 
     def walk(rel: str, idx: int) -> Iterator[str]:
         if idx == len(segments):
@@ -401,7 +414,7 @@ def _walk_pattern(root: Path, segments: list[str]) -> Iterator[str]:
                 return
             visited_real.add(real)
             yield from walk(rel, idx + 1)
-            for name in _subdirs(base):
+            for name in _subdirs(base, inside):
                 if name.startswith("."):
                     continue
                 yield from walk(_join(rel, name), idx)
@@ -410,11 +423,11 @@ def _walk_pattern(root: Path, segments: list[str]) -> Iterator[str]:
             yield from walk(rel, idx + 1)
             return
         if not _MAGIC.search(seg):
-            if seg == ".." or (base / seg).is_dir():
+            if seg == ".." or ((base / seg).is_dir() and inside(base / seg)):
                 yield from walk(_join(rel, seg), idx + 1)
             return
         rx = glob_to_regex(seg)
-        for name in _subdirs(base):
+        for name in _subdirs(base, inside):
             if rx.match(name):
                 yield from walk(_join(rel, name), idx + 1)
 
@@ -425,7 +438,7 @@ def _join(rel: str, name: str) -> str:
     return name if rel == "." else f"{rel}/{name}"
 
 
-def _subdirs(path: Path) -> list[str]:
+def _subdirs(path: Path, inside: Callable[[Path], bool]) -> list[str]:
     try:
         with os.scandir(path) as it:
             names = []
@@ -433,7 +446,7 @@ def _subdirs(path: Path) -> list[str]:
                 if entry.name in _IGNORED_DIRS:
                     continue
                 try:
-                    if entry.is_dir():
+                    if entry.is_dir() and (not entry.is_symlink() or inside(Path(entry.path))):
                         names.append(entry.name)
                 except OSError:
                     continue

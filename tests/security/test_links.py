@@ -72,3 +72,36 @@ def test_a_file_reached_by_a_link_and_its_own_path_is_checked_and_fixed_once(rep
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert real.read_text() == "export const x: unknown = 1;\n"
     assert os.path.islink(repo / "packages/lib/alias.ts")
+
+
+def test_workspace_globs_do_not_follow_a_link_out_of_the_root(repo: Path, tmp_path: Path) -> None:
+    # an outside folder that looks like a package, reached by a committed link under a `**`
+    outside = tmp_path / "elsewhere"
+    write(outside / "pkg/package.json", json.dumps({"name": "@outside/pkg"}))
+    write(outside / "pkg/index.ts", "export const x: any = 1;\n")
+    write(repo / "pnpm-workspace.yaml", "packages:\n  - packages/**\n  - vendor/*\n")
+    os.symlink(outside, repo / "packages/elsewhere")
+    os.symlink("/", repo / "packages/disk")
+    os.makedirs(repo / "vendor")
+    os.symlink(outside / "pkg", repo / "vendor/pkg")  # named by a one-level wildcard
+    os.symlink("../packages/lib", repo / "vendor/lib")  # a link inside the root is followed
+    commit_all(repo, "links out of the root")
+    started = time.monotonic()
+    proc = run_cli("scan", "--json", cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert time.monotonic() - started < 10  # `/` is never walked
+    paths = sorted(p["path"] for p in json.loads(proc.stdout)["packages"])
+    assert "packages/elsewhere/pkg" not in paths and "vendor/pkg" not in paths
+    assert "packages/lib" in paths and "vendor/lib" in paths
+
+
+def test_a_package_manifest_linked_from_outside_is_not_a_package(repo: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.json"
+    outside.write_text(json.dumps({"name": "@outside/leak", "version": "1.0.0"}))
+    os.makedirs(repo / "packages/linked")
+    os.symlink(outside, repo / "packages/linked/package.json")
+    commit_all(repo, "a manifest link out")
+    proc = run_cli("scan", "--json", cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    names = [p["name"] for p in json.loads(proc.stdout)["packages"]]
+    assert "@outside/leak" not in names
