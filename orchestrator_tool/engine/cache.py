@@ -7,6 +7,9 @@ workspace facts the validators read (package manifests, exports, tsconfig paths)
 to any of them starts from empty. An entry also lists the other files its verdict was read from
 (a helper's definition, a package's entry point, the folders listed to resolve its imports)
 with their sizes and mtimes, taken once per run: when one of them changes, the entry is a miss.
+A dependency first looked at after the run and changed since the run began (or just before it:
+a timestamp can lag the clock) may have been read in its old state, so such an entry is not
+stored, as git treats a racily clean index entry.
 A verdict that depends on every file (who imports an export) is checked against a fingerprint
 of every source file's path, size and mtime instead. Writes are atomic (temp file + rename); a
 corrupt or truncated cache is a miss; two runs at once cannot corrupt it (the last one to
@@ -19,6 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,6 +32,9 @@ from .files import stamp
 from .runner import FileResult
 
 FORMAT = 5
+# How far before the run's start a change still counts as racy: file systems stamp with a
+# coarse clock (a kernel tick; two seconds on FAT), which may lag the one read at the start.
+_RACY_NS = 2_000_000_000
 
 
 def cache_dir() -> Path:
@@ -138,6 +145,8 @@ class ResultCache:
         self.dirty = False
         # A dependency's stat, taken once per run: many entries share a helper or a folder.
         self._stats: dict[str, list[int] | None] = {}
+        self._racy: set[str] = set()  # dependencies changed since (about) the run's start
+        self._started_ns = time.time_ns()
         try:
             with open(self.path, encoding="utf-8") as fh:
                 doc = json.load(fh)
@@ -180,6 +189,8 @@ class ResultCache:
         try:
             st = os.stat(self.root + rel)
             found: list[int] | None = [st.st_size, stamp(st)]
+            if max(st.st_mtime_ns, st.st_ctime_ns) >= self._started_ns - _RACY_NS:
+                self._racy.add(rel)
         except OSError:
             found = None
         self._stats[rel] = found
@@ -194,6 +205,12 @@ class ResultCache:
                 self.dirty = True
             return
         read = {dep: self._stat(dep) for dep in result.deps}
+        if self._racy.intersection(result.deps):
+            # a dependency changed during the run: the verdict may be of its old content,
+            # and storing it against the new stat would serve it as fresh next time
+            if self.entries.pop(result.path, None) is not None:
+                self.dirty = True
+            return
         self.entries[result.path] = [size, mtime, digest, _encode(result), read]
         self.dirty = True
 

@@ -63,3 +63,50 @@ def test_an_edit_that_keeps_the_size_and_puts_the_mtime_back_is_seen(
     assert page.stat().st_size == before.st_size
     assert page.stat().st_mtime_ns == before.st_mtime_ns
     assert any001() == [1]
+
+
+def test_a_verdict_whose_dependency_changed_during_the_run_is_not_cached(
+    tmp_path: Path, monkeypatch
+) -> None:
+    import time
+
+    from orchestrator_tool.engine import runner
+
+    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
+    root = _repo(tmp_path / "repo")
+    time.sleep(2.1)  # the repository's files are older than the racy window of the next run
+    real_run = runner.run
+
+    def run_then_add_the_module(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # the page's verdict was read from a folder listing without helpers.ts; the module
+        # appears before the verdict is stored
+        results = real_run(*args, **kwargs)
+        write(root / "apps/web/helpers.ts", "export const slugify = (s: string) => s;\n")
+        return results
+
+    monkeypatch.setattr(runner, "run", run_then_add_the_module)
+    assert _imp003(root) == ["apps/web/page.ts"]
+    monkeypatch.setattr(runner, "run", real_run)
+    # the import now resolves to the module beside the page: no stale verdict is served
+    assert _imp003(root) == []
+
+
+def test_files_unchanged_during_the_run_are_still_cached(tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    from orchestrator_tool.engine import runner
+
+    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
+    root = _repo(tmp_path / "repo")
+    time.sleep(2.1)
+    assert _imp003(root) == ["apps/web/page.ts"]
+    calls: list[int] = []
+    real_run = runner.run
+
+    def counting_run(root_: Path, todo, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(todo))
+        return real_run(root_, todo, *args, **kwargs)
+
+    monkeypatch.setattr(runner, "run", counting_run)
+    assert _imp003(root) == ["apps/web/page.ts"]
+    assert calls == [0]  # every file from the cache
