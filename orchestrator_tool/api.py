@@ -492,6 +492,22 @@ def enabled_specs(
     return chosen, default_off
 
 
+def _check_globs(where: str, patterns: Sequence[object], path: str | None) -> None:
+    from . import globs
+
+    for pattern in patterns:
+        if not isinstance(pattern, str):
+            continue  # the type check below names it
+        try:
+            globs.check(pattern)
+        except globs.GlobSyntaxError as exc:
+            raise InputError(
+                f"{where}: glob {pattern[:200]!r}, column {exc.column}: {exc.message}",
+                path=path,
+                hint=exc.hint,
+            ) from None
+
+
 def _check_options(
     where: str, spec: ValidatorSpec, options: Mapping[str, object], path: str | None
 ) -> None:
@@ -505,6 +521,8 @@ def _check_options(
                 hint=f"its options: {known} (`orchestrator rules explain {spec.code}`)",
             )
         default = spec.options[key]
+        if key in spec.glob_options and isinstance(value, (list, tuple)):
+            _check_globs(f"{where}.{key}", value, path)
         if default is None:
             continue
         want: tuple[type, ...] = (type(default),)

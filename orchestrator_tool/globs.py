@@ -19,6 +19,7 @@ A glob comes from a file in the repository, which is untrusted input, so:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -322,6 +323,12 @@ def glob_to_regex(pattern: str, *, dot: bool = False) -> re.Pattern[str]:
     names: list[int] = []
     alts = [_render(_alternative_regex(t, nodot), names) + r"/?\Z" for t in _alternatives(pattern)]
     return re.compile(alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")")
+
+
+def matches_any(patterns: Iterable[str], path: str) -> bool:
+    """Whether the relative POSIX ``path`` matches one of ``patterns`` (dot files included:
+    these are path filters, such as a validator's ``ignore`` option)."""
+    return any(glob_to_regex(p, dot=True).match(path) for p in patterns)
 
 
 # --------------------------------------------------------------------------- gitignore dialect

@@ -202,6 +202,11 @@ def test_opt_in_validator_runs_only_when_named_or_enabled(repo) -> None:
         ('[validators.ERR004]\noptions = { allow = "log" }\n', "expected a list"),
         ("[validators.IMP006]\noptions = { apps = [1, 2] }\n", "expected a list of strings"),
         (
+            '[validators.ERR004]\noptions = { ignore = ["scripts/{a"] }\n',
+            "validators.ERR004.options.ignore: glob 'scripts/{a', column 9",
+        ),
+        ("[validators.IMP008]\noptions = { apps = ['[z-a]'] }\n", "options.apps: glob '[z-a]'"),
+        (
             '[[overrides]]\npaths = ["packages/**"]\n'
             "[overrides.validators.ANY001]\noptions = { ignoreRestArgs = 1 }\n",
             "overrides[0].validators.ANY001.options.ignoreRestArgs",
@@ -233,3 +238,25 @@ def test_a_bad_command_line_code_is_not_blamed_on_the_config(repo) -> None:
     proc = run_cli("validate", "--no-cache", "--select", "NOPE001", cwd=repo)
     assert proc.returncode == 2
     assert "NOPE001" in proc.stderr and "orchestrator.toml" not in proc.stderr
+
+
+def test_path_glob_options_use_the_workspace_glob_dialect(repo) -> None:
+    # `**` spans folders, `*` one name, `{a,b}` alternatives, dot folders included
+    write(repo / "packages/auth/legacy/deep/report.ts", 'console.log("report");\n')
+    write(repo / "packages/auth/.tools/dump.ts", 'console.log("dump");\n')
+    write(repo / "packages/auth/keep.ts", 'console.log("kept");\n')
+    commit_all(repo)
+
+    def err004() -> list[str]:
+        report = api.validate(api.load_workspace(repo), select=["ERR004"], use_cache=False)
+        return sorted(d.path for d in report.diagnostics if d.path.startswith("packages/auth/"))
+
+    assert "packages/auth/legacy/deep/report.ts" in err004()
+    write(
+        repo / "orchestrator.toml",
+        '[validators.ERR004]\noptions = { ignore = ["packages/*/{legacy,.tools}/**"] }\n',
+    )
+    left = err004()
+    assert "packages/auth/legacy/deep/report.ts" not in left
+    assert "packages/auth/.tools/dump.ts" not in left
+    assert "packages/auth/keep.ts" in left

@@ -30,9 +30,9 @@ importer declares the npm range, which the app's version does not satisfy.)
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from orchestrator_tool import globs
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
@@ -46,7 +46,8 @@ PRECISION = (5, 8)  # tuning set (none on the held-out corpus): (real defects, j
 IMPORTS_ONLY = True  # reads the imports alone: header-only files are not parsed
 LANGUAGES = ("typescript", "tsx", "javascript")
 WORKSPACE_FIXTURE = "next-forge"
-OPTIONS = {"apps": ["apps/*"]}
+OPTIONS = {"apps": ["apps/**"]}
+GLOB_OPTIONS = ("apps",)
 
 VALID = [Valid("import { x } from '@repo/auth/server';", filename="apps/app/app/x.ts")]
 INVALID = [
@@ -62,14 +63,14 @@ def check(ctx: Context) -> None:
     ws = ctx.workspace
     if ws is None:
         return
-    patterns = ctx.options.get("apps") or ["apps/*"]
-    globs = [str(p) for p in patterns] if isinstance(patterns, list) else ["apps/*"]
+    patterns = ctx.options.get("apps") or OPTIONS["apps"]
+    apps = [str(p) for p in patterns] if isinstance(patterns, list) else OPTIONS["apps"]
     own = ctx.package.name if ctx.package else None
     for imp, res in ctx.package_imports():
         if res.kind != "workspace" or res.package in (None, own):
             continue
         target = ws.by_name[res.package]
-        if any(fnmatchcase(target.path, g) for g in globs):
+        if globs.matches_any(apps, target.path):
             ctx.report(
                 span=(imp.start - 1, imp.end + 1),
                 message=f"{target.label} is an application ({target.path}); packages must not import apps",

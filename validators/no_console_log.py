@@ -50,6 +50,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from orchestrator_tool import globs
 from orchestrator_tool.engine.catches import (
     FUNCTION_NODES,
     TERMINAL_LIBRARIES,
@@ -79,6 +80,7 @@ BIOME_EQUIVALENTS = (
     "lint/suspicious/noConsoleLog",
 )
 OPTIONS: dict[str, list[str]] = {"allow": ["error", "warn", "info"], "ignore": []}
+GLOB_OPTIONS = ("ignore",)
 
 VALID = [
     Valid("console.error('failed', e); console.warn('slow');"),
@@ -144,9 +146,7 @@ def check(ctx: Context) -> None:
     if non_production_file(ctx.source, ctx.package):
         return
     ignore = ctx.options.get("ignore") or []
-    if isinstance(ignore, list) and any(
-        re.fullmatch(str(g).replace("**", ".*").replace("*", "[^/]*"), path) for g in ignore
-    ):
+    if isinstance(ignore, list) and globs.matches_any((str(g) for g in ignore), path):
         return
     allow_raw = ctx.options.get("allow") or []
     allow = {str(a) for a in allow_raw} if isinstance(allow_raw, list) else set()

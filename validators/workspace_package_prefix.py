@@ -5,7 +5,7 @@ Reports a workspace package whose `name` lacks the prefix its siblings use — b
 `@scope/` that a clear majority of the workspace's libraries share (e.g. `@repo/`); set
 `prefix` to require another. Who has a say, and who is told to rename:
 
-- Applications take no part: packages under option `apps` (default `apps/*`), as in turbo's
+- Applications take no part: packages under option `apps` (default `apps/**`), as in turbo's
   and next-forge's layouts where apps keep short names, and any private package no other
   workspace package depends on (an app, a tool, a test suite: its name is never imported).
 - Neither do private packages in example, demo, playground, template, starter, sandbox, test,
@@ -46,8 +46,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
+
+from orchestrator_tool import globs
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import WorkspaceContext
@@ -59,7 +60,8 @@ MESSAGE = "Workspace package name lacks the workspace's prefix."
 SEVERITY = "warning"
 PRECISION = (0, 4)  # held-out corpus: (real defects, judged)
 SCOPE = "workspace"
-OPTIONS = {"prefix": "auto", "apps": ["apps/*"]}
+OPTIONS = {"prefix": "auto", "apps": ["apps/**"]}
+GLOB_OPTIONS = ("apps",)
 # Workspace-level rules are checked against fixture monorepos: (fixture, [(manifest, line, col)]).
 FIXTURE_EXAMPLES: list[tuple[str, list[tuple[str, int, int]]]] = [
     ("next-forge", []),
@@ -83,7 +85,7 @@ def check_workspace(ctx: WorkspaceContext) -> None:
         p
         for p in ws.packages
         if p.name
-        and not any(fnmatchcase(p.path, g) for g in app_globs)
+        and not globs.matches_any(app_globs, p.path)
         and not (p.private and (p.name not in depended_on or _EXAMPLE_FOLDER.search(p.path)))
     ]
     prefix = ctx.options.get("prefix")

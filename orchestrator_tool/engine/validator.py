@@ -13,7 +13,9 @@ A validator is a module (see ``validators/``) that declares:
   its imports (``ctx.imports()``, ``ctx.package_imports()``, ``ctx.resolve()``) and its
   directive (``nextjs.module_directive``); such validators run last, and a file no other
   validator parsed is not parsed for them when its header can be read without the tree;
-- optionally ``OPTIONS`` (defaults), ``ESLINT_EQUIVALENTS`` (eslint rule names whose
+- optionally ``OPTIONS`` (defaults), ``GLOB_OPTIONS`` (the options that hold path globs,
+  read in the one glob dialect of :mod:`orchestrator_tool.globs` and checked when the
+  configuration is loaded), ``ESLINT_EQUIVALENTS`` (eslint rule names whose
   ``eslint-disable`` comments also silence it), ``BIOME_EQUIVALENTS`` (Biome rules, as their
   diagnostic category ``lint/group/rule``, whose ``biome-ignore`` comments also silence it;
   only rules that check the same thing) and ``FIX`` (what ``--fix`` can do, in words);
@@ -153,6 +155,8 @@ class ValidatorSpec:
     # (right, judged) findings on the held-out corpus, when measured
     precision: tuple[int, int] | None = None
     declared_severity: str = ""  # SEVERITY as the module says it: what --strict runs at
+    # options whose values are path globs (the workspace glob dialect, orchestrator_tool.globs)
+    glob_options: frozenset[str] = frozenset()
 
     @property
     def strict_severity(self) -> str:
@@ -305,6 +309,7 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
         precision=precision,
         languages=frozenset(getattr(module, "LANGUAGES", ("typescript", "tsx", "javascript"))),
         options=dict(getattr(module, "OPTIONS", {})),
+        glob_options=frozenset(getattr(module, "GLOB_OPTIONS", ())),
         eslint_equivalents=tuple(getattr(module, "ESLINT_EQUIVALENTS", ())),
         biome_equivalents=tuple(getattr(module, "BIOME_EQUIVALENTS", ())),
         fix=getattr(module, "FIX", None),
