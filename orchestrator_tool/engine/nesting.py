@@ -3,6 +3,10 @@
 - Python: brackets deeper than CPython's own limit (200: deeper is a SyntaxError, "too many
   nested parentheses"). libcst's parser overflows the C stack near 1,200 levels and takes the
   whole process down, so the brackets are counted from the bytes, before libcst sees them.
+  Nesting without brackets (8,000 unary `-`, a 4,000-link `a[0][0]…` or `a.b.b…` chain) also
+  crashes libcst or takes it minutes; CPython refuses such a file at once ("maximum recursion
+  depth exceeded during ast construction"), so CPython's parser is asked first, which costs
+  a hundredth of libcst's parse.
 - TypeScript and JavaScript: a syntax tree deeper than 800 levels, nested brackets and long
   chains alike (`a.b().c()…`, `a + b + …` nest in the tree as deeply). tree-sitter parses any
   depth, but the rules' walks are not all linear in it (tree-sitter finds a node's parent by
@@ -31,8 +35,11 @@ _STRIDE = 128  # tree nodes between two depth samples
 class NestingTooDeep(Exception):
     """A file nests deeper than its language's limit: it is not checked."""
 
-    def __init__(self, path: str, limit: int, line: int, column: int) -> None:
-        super().__init__(f"{path}:{line}:{column}: nesting deeper than {limit} levels")
+    def __init__(
+        self, path: str, limit: int, line: int, column: int, detail: str | None = None
+    ) -> None:
+        self.detail = detail or f"nesting deeper than {limit} levels at {line}:{column}"
+        super().__init__(f"{path}:{line}:{column}: {self.detail}")
         self.path = path
         self.limit = limit
         self.line = line
@@ -41,7 +48,7 @@ class NestingTooDeep(Exception):
     @property
     def reason(self) -> str:
         """What the report says of the file itself."""
-        return f"not checked: nesting deeper than {self.limit} levels at {self.line}:{self.column}"
+        return f"not checked: {self.detail}"
 
 
 # Comments, strings (prefixed, triple-quoted, unterminated to the end of the line) and
@@ -85,6 +92,22 @@ def python_too_deep(data: bytes, limit: int = PYTHON_LIMIT) -> int | None:
                     return b.start()
             else:
                 depth = max(depth - 1, 0)
+    return None
+
+
+def python_beyond_cpython(data: bytes) -> str | None:
+    """Why CPython's parser refuses ``data`` for its nesting, or None (an ordinary syntax error
+    is left to libcst, which reports it)."""
+    import ast
+
+    try:
+        ast.parse(data)
+    except (RecursionError, MemoryError):
+        return "nested deeper than Python allows (CPython cannot parse it)"
+    except (SyntaxError, ValueError) as exc:
+        said = str(exc)
+        if "too many nested" in said or "too complex" in said:
+            return f"nested deeper than Python allows ({said})"
     return None
 
 

@@ -122,6 +122,9 @@ class SourceFile:
             if at is not None:
                 line, column = self.position(at)
                 raise NestingTooDeep(self.path, nesting.PYTHON_LIMIT, line, column)
+            beyond = nesting.python_beyond_cpython(self.data)
+            if beyond is not None:
+                raise NestingTooDeep(self.path, nesting.PYTHON_LIMIT, 1, 1, beyond)
             try:
                 self.memo["libcst"] = libcst.parse_module(self.data)
             except libcst.ParserSyntaxError:

@@ -132,6 +132,29 @@ def test_python_nested_deeper_than_cpython_allows_is_reported_not_parsed(repo: P
     assert code == 1  # the run is incomplete: never green
 
 
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "-" * 8100 + "1",  # libcst: killed by SIGSEGV
+        "a" + "[0]" * 4000,  # libcst: minutes (quadratic)
+        "a" + ".b" * 4000,
+    ],
+    ids=["unary", "subscripts", "attributes"],
+)
+def test_python_nested_without_brackets_is_reported_at_once(repo: Path, expression: str) -> None:
+    write(repo / "packages/a/deep.py", f"from typing import Any\n\nx: Any = {expression}\n")
+    write(repo / "packages/a/fine.py", PY_FINE)
+    commit_all(repo)
+    code, report, elapsed = validate(repo, "--select", "ANY002")
+    assert elapsed < BOUND / 2  # refused before libcst sees it, not by the time budget
+    assert crashes(report) == [
+        "packages/a/deep.py: not checked: nested deeper than Python allows "
+        "(CPython cannot parse it)"
+    ]
+    assert findings(report) == [("packages/a/fine.py", 4, "ANY002")]
+    assert code == 1
+
+
 def test_python_nesting_in_a_worker_pool_leaves_the_pool_working(repo: Path) -> None:
     # Enough files for a process pool: a worker killed by libcst broke the pool (exit 3).
     for i in range(130):
