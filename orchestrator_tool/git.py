@@ -235,10 +235,13 @@ def read_blobs(paths: Sequence[str], cwd: Path, rev: str) -> dict[str, bytes]:
     pos = 0
     for p in paths:
         nl = out.index(b"\n", pos)
-        header = out[pos:nl].split()
+        line = out[pos:nl]
         pos = nl + 1
-        if len(header) == 3:
-            size = int(header[2])
-            blobs[p] = out[pos : pos + size]
-            pos += size + 1  # the blob is followed by a newline
+        # "<name> missing" (an unmerged path has no stage 0) or "<name> ambiguous": the
+        # name may hold spaces, so the found form "<oid> <type> <size>" is read from the right
+        if line.endswith((b" missing", b" ambiguous")):
+            continue
+        size = int(line.rsplit(b" ", 1)[1])
+        blobs[p] = out[pos : pos + size]
+        pos += size + 1  # the blob is followed by a newline
     return blobs

@@ -227,8 +227,8 @@ def staged(
     excluded = 0
     wanted: list[tuple[str, str]] = []
     for change in git.diff_staged(top):
-        if change.status == "D" or not change.path.startswith(prefix):
-            continue
+        if change.status in ("D", "U") or not change.path.startswith(prefix):
+            continue  # deleted, or unmerged (a conflict: nothing of it is staged yet)
         rel = change.path[len(prefix) :]
         if not _supported(rel):
             continue
