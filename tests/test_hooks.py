@@ -172,3 +172,57 @@ def test_the_pre_commit_hook_summary_says_the_gates_are_not_run(repo) -> None:
     proc = run_cli("hook", "run", "pre-commit", cwd=repo)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines()[-1] == "3 affected packages; gates not run"
+
+
+def test_lefthook_pre_push_with_no_refs_on_stdin_refuses_a_push_with_an_error(
+    repo, tmp_path
+) -> None:
+    """lefthook runs its pre-push commands with nothing on standard input: the push of a
+    commit holding an error is refused all the same, through a real `git push`."""
+    import shutil
+    import subprocess
+
+    lefthook = shutil.which("lefthook")
+    if lefthook is None:
+        pytest.skip("lefthook is not installed (npm install lefthook); .ci/run installs it")
+    write(repo / "orchestrator.toml", "[validate]\nstrict = true\n[gates]\ntasks = []\n")
+    write(
+        repo / "lefthook.yml",
+        "pre-push:\n  commands:\n    orchestrator:\n"
+        f"      run: {sys.executable} -m orchestrator_tool hook run pre-push\n",
+    )
+    commit_all(repo, "lefthook")
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo, "remote", "add", "origin", str(remote))
+    git(repo, "push", "-q", "-u", "origin", "main")  # before the hook is installed
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "CI", "LEFTHOOK"))}
+    installed = subprocess.run(
+        [lefthook, "install"], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+
+    def push() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", "push", "origin", "main"],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+
+    write(repo / "packages/auth/loose.ts", "export const x: any = 1;\n")
+    commit_all(repo, "loose")
+    refused = push()
+    assert refused.returncode != 0, refused.stdout + refused.stderr
+    assert "packages/auth/loose.ts" in refused.stdout + refused.stderr
+    remote_head = git(remote, "rev-parse", "main").strip()
+    assert remote_head != git(repo, "rev-parse", "HEAD").strip()  # nothing was pushed
+
+    write(repo / "packages/auth/loose.ts", "export const x: unknown = 1;\n")
+    commit_all(repo, "fixed")
+    accepted = push()
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert git(remote, "rev-parse", "main").strip() == git(repo, "rev-parse", "HEAD").strip()
