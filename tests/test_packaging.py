@@ -50,6 +50,56 @@ def test_registry_finds_entry_point_plugins(tmp_path, monkeypatch) -> None:
     assert found["ZZZ001"].origin == "my-plugin"
 
 
+def test_a_validator_module_is_found_without_being_registered(tmp_path) -> None:
+    # a new module in the validators package, listed nowhere: the registry finds it, its
+    # examples run, and `rules` shows it (a subprocess: the package's path is extended there)
+    (tmp_path / "no_todo_comment.py").write_text(
+        "from orchestrator_tool.engine.validator import Invalid, Valid\n"
+        'CODE = "TODO001"\nNAME = "no-todo-comment"\nMESSAGE = "TODO left in the code"\n'
+        'SEVERITY = "warning"\n'
+        'VALID = [Valid("const done = 1;")]\n'
+        'INVALID = [Invalid("const x = 1; // TODO: finish", ((1, 14),))]\n'
+        "def check(ctx):\n"
+        '    at = ctx.source.data.find(b"// TODO")\n'
+        "    if at >= 0:\n"
+        "        ctx.report(span=(at, at + 7))\n"
+    )
+    script = (
+        "import sys, orchestrator_tool.validators as v\n"
+        f"v.__path__.append({str(tmp_path)!r})\n"
+        "found = {i.code: i for i in v.registry()}\n"
+        "print(found['TODO001'].module, found['TODO001'].origin)\n"
+        "spec = next(s for s in v.load_specs() if s.code == 'TODO001')\n"
+        "print(len(spec.valid), len(spec.invalid))\n"
+        "from orchestrator_tool.cli import cli\n"
+        "cli(['rules', 'test', 'TODO001'])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[:2] == ["orchestrator_tool.validators.no_todo_comment builtin", "1 1"]
+    assert "TODO001" in lines[2] and "2 examples" in proc.stdout, proc.stdout
+
+
+def test_a_misspelt_contract_attribute_is_an_error() -> None:
+    import types
+
+    from orchestrator_tool.engine.validator import spec_from_module
+
+    module = types.ModuleType("orchestrator_tool.validators.sloppy")
+    exec(
+        'CODE = "SLP001"\nNAME = "sloppy"\nMESSAGE = "m"\nSEVERITY = "error"\n'
+        'PREFLITER = rb"x"\nHTTP_VERBS = ("GET",)\ndef check(ctx): pass\n',
+        module.__dict__,
+    )
+    with pytest.raises(TypeError, match="unknown attribute PREFLITER: did you mean PREFILTER"):
+        spec_from_module(module)
+    del module.PREFLITER  # a constant of its own that resembles nothing is fine
+    assert spec_from_module(module).code == "SLP001"
+
+
 @pytest.mark.slow
 def test_wheel_contents(tmp_path) -> None:
     proc = subprocess.run(

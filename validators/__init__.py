@@ -2,14 +2,15 @@
 
 Each validator lives in its own module here and declares ``CODE``, ``NAME``, ``MESSAGE`` and
 ``SEVERITY``. The core never imports a validator by name: it asks :func:`registry`, which
-collects the built-ins listed in ``BUILTIN_MODULES`` and third-party validators published under
-the ``orchestrator_tool.validators`` entry-point group.
+collects every public module of this package (found, not listed: see :func:`builtin_modules`) and
+third-party validators published under the ``orchestrator_tool.validators`` entry-point group.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import pkgutil
 import sys
 from dataclasses import dataclass
 from types import ModuleType
@@ -18,31 +19,13 @@ from orchestrator_tool.engine.validator import ValidatorSpec, spec_from_module
 
 ENTRY_POINT_GROUP = "orchestrator_tool.validators"
 
-# Module names (relative to this package) of the built-in validators.
-BUILTIN_MODULES: tuple[str, ...] = (
-    "no_explicit_any",
-    "python_no_any",
-    "import_relative_escape",
-    "import_undeclared_workspace",
-    "import_undeclared_external",
-    "import_deep",
-    "import_alias_to_package",
-    "workspace_package_prefix",
-    "import_boundaries",
-    "import_no_app",
-    "workspace_cycles",
-    "zod_input_validation",
-    "zod_route_params",
-    "error_empty_catch",
-    "error_swallowed",
-    "error_no_error_path",
-    "no_console_log",
-    "floating_promise",
-    "rsc_client_imports_server",
-    "rsc_hooks_in_server",
-    "rsc_async_client_component",
-    "rsc_use_server_exports",
-)
+
+def builtin_modules() -> tuple[str, ...]:
+    """Every public module of this package (no leading underscore), by name: a validator
+    needs its module and nothing else, no list to register it in. Each must be a validator."""
+    return tuple(
+        sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +57,7 @@ def load_specs() -> list[ValidatorSpec]:
 def registry() -> list[ValidatorInfo]:
     """Every validator available: built-ins first, then plugins, sorted by code."""
     found: dict[str, ValidatorInfo] = {}
-    for rel in BUILTIN_MODULES:
+    for rel in builtin_modules():
         mod = importlib.import_module(f"{__name__}.{rel}")
         info = _info(mod, "builtin")
         found[info.code] = info

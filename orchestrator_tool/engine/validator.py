@@ -263,7 +263,58 @@ def load_specs() -> list[ValidatorSpec]:
     return specs
 
 
+# Every attribute a validator module may declare (see the module docstring).
+CONTRACT = frozenset(
+    {
+        "CODE",
+        "NAME",
+        "MESSAGE",
+        "SEVERITY",
+        "LANGUAGES",
+        "SCOPE",
+        "OPTIONS",
+        "GLOB_OPTIONS",
+        "ESLINT_EQUIVALENTS",
+        "BIOME_EQUIVALENTS",
+        "FIX",
+        "PATHS",
+        "PREFILTER",
+        "PREFILTER_EXEMPT_PATHS",
+        "IMPORTS_ONLY",
+        "ENABLED_BY_DEFAULT",
+        "PRECISION",
+        "VALID",
+        "INVALID",
+        "WORKSPACE_FIXTURE",
+        "FIXTURE_EXAMPLES",
+    }
+)
+_CONSTANT = re.compile(r"[A-Z][A-Z0-9_]*\Z")
+
+
+def _misspelled(module: ModuleType) -> tuple[str, str] | None:
+    """A public constant of ``module`` that looks like a misspelt contract attribute
+    (``PREFLITER``), which would otherwise be ignored without a word: (name, meant)."""
+    unknown = [n for n in vars(module) if _CONSTANT.match(n) and n not in CONTRACT]
+    if not unknown:
+        return None
+    import difflib
+
+    for name in unknown:
+        close = difflib.get_close_matches(name, CONTRACT, n=1, cutoff=0.8)
+        if close:
+            return name, close[0]
+    return None
+
+
 def spec_from_module(module: ModuleType) -> ValidatorSpec:
+    typo = _misspelled(module)
+    if typo is not None:
+        raise TypeError(
+            f"validator {module.__name__}: unknown attribute {typo[0]}: did you mean {typo[1]}? "
+            "(name a module constant of its own with a leading underscore)"
+        )
+
     def need(attr: str) -> str:
         value = getattr(module, attr, None)
         if not isinstance(value, str) or not value:
