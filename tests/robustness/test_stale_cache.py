@@ -110,3 +110,19 @@ def test_files_unchanged_during_the_run_are_still_cached(tmp_path: Path, monkeyp
     monkeypatch.setattr(runner, "run", counting_run)
     assert _imp003(root) == ["apps/web/page.ts"]
     assert calls == [0]  # every file from the cache
+
+
+def test_a_second_api_call_with_the_same_workspace_sees_a_changed_file(tmp_path: Path) -> None:
+    # no result cache: only what one process keeps between calls could make it stale
+    root = _repo(tmp_path / "repo")
+    ws = api.load_workspace(root)
+
+    def imp003() -> list[str]:
+        report = api.validate(ws, select=["IMP003"], use_cache=False, jobs=1)
+        return [d.path for d in report.diagnostics]
+
+    assert imp003() == ["apps/web/page.ts"]
+    write(root / "apps/web/helpers.ts", "export const slugify = (s: string) => s;\n")
+    assert imp003() == []
+    (root / "apps/web/helpers.ts").unlink()
+    assert imp003() == ["apps/web/page.ts"]
