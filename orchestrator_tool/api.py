@@ -673,8 +673,7 @@ def validate(
     change touched (``base``) or the affected packages hold (``affected_only``). With ``at``
     (a commit), the selected files are judged as they are in it, not in the work tree. With
     ``strict``, rules that are warnings by default for their measured precision are errors.
-    ``progress(done, total)`` is called with the files checked so far, several times a
-    second."""
+    ``progress(files done, files in all)`` follows the run, several times a second."""
     from .engine import files as file_sel
     from .engine.aggregate import merge
     from .engine.cache import ResultCache, content_hash
@@ -786,9 +785,9 @@ def validate(
             continue
         todo.append((rel, data))
 
-    def tick(done: int, _: int) -> None:
-        if progress is not None:  # the cached files are done already
-            progress(len(cached) + done, len(selection.files))
+    def tick(done: int, _: int) -> None:  # handed to run() only with a progress callback
+        assert progress is not None
+        progress(len(cached) + done, len(selection.files))  # the cached files are done
 
     fresh = run(ws.root, todo, settings, checked_ws, jobs, tick if progress else None)
     if cache is not None:

@@ -1,5 +1,6 @@
 """How the command line speaks to a person: colour, the progress line, the closing line with the
-time, and the exit status of a `validate` or `check` run.
+time, the exit status of a `validate` or `check` run, what a bare `validate` checks from a
+subfolder and how the text report shows paths (relative to the current folder).
 
 Colour: ``--color always|never`` wins; then ``FORCE_COLOR`` (set and not ``0``/``false``:
 colour, as Node reads it, even over ``NO_COLOR``) and ``NO_COLOR`` (set: none); else colour when
