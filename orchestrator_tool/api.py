@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .engine.diagnostics import Diagnostic
     from .engine.files import Selection
+    from .engine.fixes import Withheld
     from .engine.runner import FileResult, Settings, Unparsed
     from .engine.validator import OptionValue, ValidatorSpec
     from .gates import GateResult
@@ -397,6 +398,7 @@ class ValidationReport:
     excluded: int
     suppressed: int
     fixed: tuple[tuple[str, int], ...] = ()  # (path, fixes applied)
+    withheld: tuple[Withheld, ...] = ()  # unsafe fixes not applied: they would add findings
     source: str = "workspace"
     codes: tuple[str, ...] = ()
     baselined: int = 0  # findings the baseline accepts (not in `diagnostics`)
@@ -406,7 +408,7 @@ class ValidationReport:
     @property
     def complete(self) -> bool:
         """Whether every validator ran to its end on every file (a crash, or a file not
-        checked, makes the run incomplete: it fails like an error-severity finding)."""
+        checked, makes the run incomplete: it fails, with exit code 3, whatever the findings)."""
         return not self.crashes
 
     @property
@@ -683,11 +685,13 @@ def validate(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     at: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ValidationReport:
     """Run the validators over the workspace, some paths, the staged content, or the files a
     change touched (``base``) or the affected packages hold (``affected_only``). With ``at``
     (a commit), the selected files are judged as they are in it, not in the work tree. With
-    ``strict``, rules that are warnings by default for their measured precision are errors."""
+    ``strict``, rules that are warnings by default for their measured precision are errors.
+    ``progress(files done, files in all)`` follows the run, several times a second."""
     from .engine import files as file_sel
     from .engine.aggregate import merge
     from .engine.cache import ResultCache, content_hash
@@ -798,7 +802,12 @@ def validate(
                 cache.store(hit, *meta[rel])  # refresh the mtime fast path
             continue
         todo.append((rel, data))
-    fresh = run(ws.root, todo, settings, checked_ws, jobs)
+
+    def tick(done: int, _: int) -> None:  # handed to run() only with a progress callback
+        assert progress is not None
+        progress(len(cached) + done, len(selection.files))  # the cached files are done
+
+    fresh = run(ws.root, todo, settings, checked_ws, jobs, tick if progress else None)
     if cache is not None:
         for r in fresh:
             m = meta.get(r.path)
@@ -808,25 +817,12 @@ def validate(
     results = cached + fresh
 
     fixed: list[tuple[str, int]] = []
+    withheld: list[Withheld] = []
     if fix:
-        from .engine.fixes import apply_fixes
+        from .engine.fixes import fix_files
 
-        for r in results:
-            if not any(d.fix and (d.fix.safe or unsafe_fixes) for d in r.diagnostics):
-                continue
-            target = ws.root / r.path
-            if target.is_symlink():
-                continue  # never written through: the link may lead anywhere
-            original = target.read_bytes()
-            new, used = apply_fixes(original, r.diagnostics, unsafe=unsafe_fixes)
-            if used and new != original:
-                target.write_bytes(new)
-                fixed.append((r.path, len(used)))
-        if fixed:
-            # Report what is left, from the fixed files' new content.
-            again = run(ws.root, [(p, None) for p, _ in fixed], settings, checked_ws, 1)
-            by_path = {r.path: r for r in again}
-            results = [by_path.get(r.path, r) for r in results]
+        done = fix_files(ws.root, results, settings, checked_ws, unsafe=unsafe_fixes)
+        results, fixed, withheld = done.results, done.fixed, done.withheld
 
     workspace_diags: list[Diagnostic] = []
     workspace_crashes: list[str] = []
@@ -873,6 +869,7 @@ def validate(
         excluded=selection.excluded,
         suppressed=sum(r.suppressed for r in results),
         fixed=tuple(fixed),
+        withheld=tuple(withheld),
         source=selection.source,
         codes=tuple(s.code for s in settings.specs),
         baselined=baselined,
@@ -931,6 +928,7 @@ def check(
     env: Mapping[str, str] | None = None,
     on_gate: Callable[[GateResult], None] | None = None,
     on_validation: Callable[[ValidationReport], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CheckReport:
     """The whole pipeline: changes → affected packages → validators on the changed files →
     gates on the affected packages."""
@@ -950,7 +948,9 @@ def check(
     gates_error: UsageError | None = None
     if "validate" in stages and cs.files:
         if staged:
-            validation = validate(ws, staged=True, use_cache=use_cache, strict=strict)
+            validation = validate(
+                ws, staged=True, use_cache=use_cache, strict=strict, progress=progress
+            )
         else:
             changed = [f.path for f in cs.files if (ws.root / f.path).is_file()]
             validation = (
@@ -962,6 +962,7 @@ def check(
                     strict=strict,
                     force_exclude=True,
                     at=head,  # a range ending at a commit: its content, not the work tree's
+                    progress=progress,
                 )
                 if changed
                 else None

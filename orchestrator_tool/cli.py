@@ -1,7 +1,9 @@
 """The `orchestrator` command line: a thin click layer over :mod:`orchestrator_tool.api`.
 
-Exit codes: 0 clean, 1 findings, 2 usage/config/input error, 3 internal error,
-128 + the signal when stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+Exit codes: 0 clean, 1 findings, 2 usage/config/input error, 3 internal error or a
+`validate`/`check` run that could not check everything (a validator crash, a file not
+checked), 128 + the signal when stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+Colour, the progress line and the exit status of a run are :mod:`orchestrator_tool.console`'s.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import click
 
 from . import __version__
+from .console import Console, color_alone, color_options, run_options
 from .errors import ExitCode, OrchestratorError, UsageError
 from .reporting import count
 from .signals import exit_status, stop_on_signals
@@ -28,25 +31,20 @@ if TYPE_CHECKING:
 
 
 class _Ctx:
-    def __init__(self, root: Path | None, color: bool | None) -> None:
+    def __init__(self, root: Path | None, console: Console) -> None:
         self.root = root
-        self.color = color
+        self.console = console
+        self.echo = console.echo
 
     def style(self, kind: str) -> Callable[[str], str]:
-        use = (
-            self.color
-            if self.color is not None
-            else sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        )
-        if not use:
-            return lambda s: s
-        if kind == "bold":
-            return lambda s: click.style(s, bold=True)
-        return lambda s: click.style(s, dim=True)
+        return self.console.style(kind)
 
 
 class _Group(click.Group):
     """Maps outcomes to exit codes in one place: no traceback for expected errors."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, color_alone(args, self.commands))
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -81,7 +79,7 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="orchestrator")
+@click.version_option(__version__, "--version", "-V", prog_name="orchestrator")
 @click.option(
     "--root",
     type=click.Path(file_okay=False, path_type=Path),
@@ -89,13 +87,14 @@ class _Group(click.Group):
     envvar="ORCHESTRATOR_ROOT",
     help="Monorepo root (default: found from the current folder upwards).",
 )
-@click.option(
-    "--color/--no-color", default=None, help="Colour the text output (default: on a tty)."
-)
+@color_options
 @click.pass_context
-def cli(ctx: click.Context, root: Path | None, color: bool | None) -> None:
-    """Map a JS/TS monorepo, find what a change affects, plan and check the work."""
-    ctx.obj = _Ctx(root, color)
+def cli(ctx: click.Context, root: Path | None, color: str | None, no_color: bool) -> None:
+    """Map a JS/TS monorepo, find what a change affects, plan and check the work.
+
+    Shell completion: eval "$(_ORCHESTRATOR_COMPLETE=bash_source orchestrator)" in ~/.bashrc
+    (zsh_source, fish_source for zsh and fish)."""
+    ctx.obj = _Ctx(root, Console("never" if no_color else color))
 
 
 def _workspace(ctx: _Ctx) -> Workspace:
@@ -136,7 +135,7 @@ def scan(obj: _Ctx, as_json: bool, graph: str | None, schema: bool) -> None:
     else:
         from .reporting.text import scan_text
 
-        click.echo(scan_text(ws, obj.style("bold"), obj.style("dim")), nl=False)
+        obj.echo(scan_text(ws, obj.style("bold"), obj.style("dim")), nl=False)
     if any(p.severity == "error" for p in ws.problems):
         if as_json or graph:
             for p in ws.problems:
@@ -259,9 +258,7 @@ def affected(
         return
     from .reporting.text import affected_text
 
-    click.echo(
-        affected_text(result, len(ws.packages), obj.style("bold"), obj.style("dim")), nl=False
-    )
+    obj.echo(affected_text(result, len(ws.packages), obj.style("bold"), obj.style("dim")), nl=False)
 
 
 def _check_output(output: Path | None) -> None:
@@ -278,6 +275,12 @@ def _check_output(output: Path | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=str))
+@click.option(
+    "--all",
+    "whole",
+    is_flag=True,
+    help="Check the whole workspace (default: the current folder, when it is below the root).",
+)
 @click.option("--staged", is_flag=True, help="Check the staged content of staged files.")
 @click.option("--base", default=None, help="Check the files changed since REF (merge base).")
 @click.option(
@@ -348,10 +351,12 @@ def _check_output(output: Path | None) -> None:
     help="Read more paths from this file ('-' for standard input), one per line "
     "or NUL-separated (git ls-files -z).",
 )
+@run_options
 @click.pass_obj
 def validate(
     obj: _Ctx,
     paths: tuple[str, ...],
+    whole: bool,
     staged: bool,
     base: str | None,
     affected_only: bool,
@@ -370,20 +375,27 @@ def validate(
     update_baseline: bool,
     grow_baseline: bool,
     files_from: BinaryIO | None,
+    quiet: bool,
+    exit_zero: bool,
+    max_warnings: int | None,
 ) -> None:
-    """Run the techstack validators. Exits 1 when any error-severity finding remains.
+    """Run the techstack validators. Exits 1 when any error-severity finding remains, 3 when
+    a file could not be checked.
 
     Default: every TS/TSX/JS file of the workspace (git's view: tracked and untracked files
-    that are not ignored), without generated output (dist/, .next/, *.gen.ts, ...). Projects
+    that are not ignored), without generated output (dist/, .next/, *.gen.ts, ...); run in a
+    folder below the root, the files of that folder (--all: the whole workspace). Projects
     nested outside the workspace (a folder with its own package.json no workspace glob
     names) are checked against their own package.json and tsconfig.
     """
-    from . import __version__, api
+    from . import __version__, api, console
     from .reporting import diagnostics as render
 
     if output is not None and str(output) == "-":
         output = None  # `-o -`: standard output
     _check_output(output)
+    console.check_usage(exit_zero, max_warnings)
+    selecting = bool(paths or files_from or staged or base or affected_only)
     if files_from is not None:
         raw = files_from.read()
         sep = b"\0" if b"\0" in raw else b"\n"
@@ -392,25 +404,29 @@ def validate(
             *(p.decode("utf-8", "surrogateescape") for p in raw.split(sep) if p.strip()),
         )
     ws: Workspace = _workspace(obj)
-    report = api.validate(
-        ws,
-        paths=paths,
-        staged=staged,
-        base=base,
-        affected_only=affected_only,
-        select=[c.strip() for c in select.split(",") if c.strip()],
-        ignore=[c.strip() for c in ignore.split(",") if c.strip()],
-        use_cache=not no_cache,
-        jobs=jobs,
-        fix=fix,
-        unsafe_fixes=unsafe_fixes,
-        force_exclude=force_exclude,
-        honour_eslint_disable=not no_eslint_disable,
-        strict=strict,
-        baseline=baseline,
-        update_baseline=update_baseline,
-        grow_baseline=grow_baseline,
-    )
+    paths = console.paths_here(ws.root, Path.cwd(), paths, whole=whole, selecting=selecting)
+    with obj.console.progress("validate", enabled=fmt == "text" and not quiet) as tick:
+        report = api.validate(
+            ws,
+            paths=paths,
+            staged=staged,
+            base=base,
+            affected_only=affected_only,
+            select=[c.strip() for c in select.split(",") if c.strip()],
+            ignore=[c.strip() for c in ignore.split(",") if c.strip()],
+            use_cache=not no_cache,
+            jobs=jobs,
+            fix=fix,
+            unsafe_fixes=unsafe_fixes,
+            force_exclude=force_exclude,
+            honour_eslint_disable=not no_eslint_disable,
+            strict=strict,
+            baseline=baseline,
+            update_baseline=update_baseline,
+            grow_baseline=grow_baseline,
+            progress=tick,
+        )
+    where = console.path_display(ws.root, Path.cwd()) if fmt == "text" else str
     if fmt == "json":
         out = render.json_doc(report) + "\n"
     elif fmt == "sarif":
@@ -424,35 +440,34 @@ def validate(
     elif fmt == "junit":
         out = render.junit(report)
     else:
-        red = (lambda s: click.style(s, fg="red")) if obj.style("bold")("x") != "x" else None
-        out = render.text(report, obj.style("bold"), red or (lambda s: s), obj.style("dim"))
+        style = obj.style
+        out = render.text(
+            report, style("bold"), style("red"), style("dim"), where=where, quiet=quiet
+        )
+        if not quiet:
+            out += console.closing_line(report.files_checked, obj.console.elapsed()) + "\n"
     if output is not None:
         try:
-            output.write_text(out, encoding="utf-8")
+            output.write_text(click.unstyle(out) if fmt == "text" else out, encoding="utf-8")
         except OSError as exc:
-            from .errors import UsageError
-
             raise UsageError(
                 f"cannot write the report: {exc.strerror}", path=output, hint="pick another -o path"
             ) from None
     else:
-        click.echo(out, nl=False)
+        obj.echo(out, nl=False)
     if (update_baseline or grow_baseline) and baseline is None:
-        from .errors import UsageError
-
         raise UsageError("--update-baseline and --grow-baseline need --baseline FILE")
-    if report.baseline_written:
+    if report.baseline_written and not quiet:
         click.echo(f"baseline {baseline}: {report.baseline_written}", err=True)
-    unsafe_left = sum(1 for d in report.diagnostics if d.fix is not None and not d.fix.safe)
-    if unsafe_left and not unsafe_fixes:
-        fixes = count(unsafe_left, "unsafe fix", "unsafe fixes")
-        say = "not applied: add --unsafe-fixes" if fix else "available: --fix --unsafe-fixes"
-        click.echo(f"{fixes} {say}", err=True)
+    notes = console.fix_notes(report, fix=fix, unsafe_fixes=unsafe_fixes, where=where)
+    for note in () if quiet else notes:
+        click.echo(note, err=True)
     if fmt != "text":
         for crash in report.crashes:
             click.echo(f"orchestrator: {render.crash_line(crash)}", err=True)
-    if not report.passed:
-        sys.exit(int(ExitCode.FINDINGS))
+    console.finish(
+        *console.validation_status(report, exit_zero=exit_zero, max_warnings=max_warnings)
+    )
 
 
 @cli.command()
@@ -480,6 +495,7 @@ def validate(
     default="text",
     show_default=True,
 )
+@run_options
 @click.pass_obj
 def check(
     obj: _Ctx,
@@ -497,16 +513,20 @@ def check(
     no_cache: bool,
     strict: bool,
     fmt: str,
+    quiet: bool,
+    exit_zero: bool,
+    max_warnings: int | None,
 ) -> None:
     """The whole pipeline: what changed → affected packages → validators on the changed
     files → gates (typecheck, test, ...) on the affected packages. One exit code."""
     import json
 
-    from . import api
+    from . import api, console
     from .gates import parse_shard
     from .reporting import diagnostics as vrender
     from .reporting import gates as grender
 
+    console.check_usage(exit_zero, max_warnings)
     ws: Workspace = _workspace(obj)
     if staged and base is None and head is None and not files:
         pushed = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
@@ -515,17 +535,14 @@ def check(
             # are the change
             staged, (base, head) = False, pushed
     streaming = fmt == "text"
-    green = (
-        (lambda s: click.style(s, fg="green")) if obj.style("bold")("x") != "x" else (lambda s: s)
-    )
-    red = (lambda s: click.style(s, fg="red")) if obj.style("bold")("x") != "x" else (lambda s: s)
-    dim = obj.style("dim")
+    green, red, dim = obj.style("green"), obj.style("red"), obj.style("dim")
+    where = console.path_display(ws.root, Path.cwd())
 
     def on_gate(result: GateResult) -> None:
-        if streaming:
-            click.echo(grender.line(result, green, red, dim))
+        if streaming and not (quiet and result.ok):
+            obj.echo(grender.line(result, green, red, dim))
             if not result.ok:
-                click.echo("\n".join(grender.details(result)))
+                obj.echo("\n".join(grender.details(result)))
 
     def split(text: str) -> list[str]:
         return [x.strip() for x in text.split(",") if x.strip()]
@@ -539,29 +556,32 @@ def check(
             word = "Incomplete"  # a file not checked, a validator crash: listed below
         label = f"validate ({count(v.files_checked, 'file')})"
         dots = "." * max(3, 79 - len(label) - len(word) - 2)
-        click.echo(f"{label} {dots} {(green if v.passed else red)(word)}")
+        if not quiet:
+            obj.echo(f"{label} {dots} {(green if v.passed else red)(word)}")
         if v.diagnostics or v.crashes:
-            click.echo(vrender.text(v, obj.style("bold"), red, dim), nl=False)
+            text = vrender.text(v, obj.style("bold"), red, dim, where=where, quiet=quiet)
+            obj.echo(text, nl=False)
 
-    report = api.check(
-        ws,
-        base=base,
-        head=head,
-        staged=staged,
-        files=files,
-        only=split(only),
-        skip=split(skip),
-        tasks=split(tasks) or None,
-        fail_fast=fail_fast,
-        shard=parse_shard(shard) if shard else None,
-        timeout=timeout,
-        concurrency=concurrency,
-        use_cache=not no_cache,
-        strict=strict,
-        on_gate=on_gate,
-        on_validation=on_validation,
-    )
-    n_pkgs = len(report.affected.packages)
+    with obj.console.progress("validate", enabled=streaming and not quiet) as tick:
+        report = api.check(
+            ws,
+            base=base,
+            head=head,
+            staged=staged,
+            files=files,
+            only=split(only),
+            skip=split(skip),
+            tasks=split(tasks) or None,
+            fail_fast=fail_fast,
+            shard=parse_shard(shard) if shard else None,
+            timeout=timeout,
+            concurrency=concurrency,
+            use_cache=not no_cache,
+            strict=strict,
+            on_gate=on_gate,
+            on_validation=on_validation,
+            progress=tick,
+        )
     if fmt == "json":
         doc = {
             "ok": report.ok,
@@ -596,25 +616,11 @@ def check(
                 for g in report.gates:
                     word = grender.status_word(g)
                     fh.write(f"| {g.task} | `{g.path}` | {word} | {g.duration:.1f}s |\n")
-    else:
-        if not report.changes.files:
-            click.echo("nothing changed: nothing to check")
-        elif n_pkgs == 0 and report.validation is None:
-            click.echo("no package is affected")
-        passed = sum(1 for g in report.gates if g.status == "passed")
-        failed = sum(1 for g in report.gates if not g.ok)
-        skipped = sum(1 for g in report.gates if g.status == "skipped")
-        if "gates" in report.skipped_stages:
-            gates_said = "gates not run"  # a validate-only run (the pre-commit hook)
-        else:
-            gates_said = f"gates: {passed} passed, {failed} failed, {skipped} skipped"
-            if report.skipped_stages:
-                gates_said += f"; stages skipped: {', '.join(report.skipped_stages)}"
-        click.echo(f"{count(n_pkgs, 'affected package')}; {gates_said}")
+    elif not quiet:
+        click.echo(console.check_summary(report, obj.console.elapsed()), nl=False)
     if report.gates_error is not None:
         raise report.gates_error  # after the validators' results: a one-line error, exit 2
-    if not report.ok:
-        sys.exit(int(ExitCode.FINDINGS))
+    console.finish(*console.check_status(report, exit_zero=exit_zero, max_warnings=max_warnings))
 
 
 @cli.group(invoke_without_command=True)
@@ -959,7 +965,7 @@ def plan_status(obj: _Ctx, plan_name: str | None, as_json: bool) -> None:
         return
     bold = obj.style("bold")
     width = max((len(t.task_id) for t in the_plan.tasks), default=0)
-    click.echo(bold(f"{the_plan.plan_id}: {the_plan.request}"))
+    obj.echo(bold(f"{the_plan.plan_id}: {the_plan.request}"))
     for t in the_plan.tasks:
         extra = ""
         if state[t.task_id] == "waiting":
@@ -985,7 +991,7 @@ def plan_status(obj: _Ctx, plan_name: str | None, as_json: bool) -> None:
 @click.pass_obj
 def plan_done(obj: _Ctx, task: str, plan_name: str | None, baseline: Path | None) -> None:
     """Run TASK's gates and validators; mark it done only if they pass."""
-    from . import api
+    from . import api, console
     from .reporting import diagnostics as vrender
 
     ws: Workspace = _workspace(obj)
@@ -1001,8 +1007,11 @@ def plan_done(obj: _Ctx, task: str, plan_name: str | None, baseline: Path | None
         click.echo(f"{task}: waiting for " + ", ".join(check.waiting_for), err=True)
         sys.exit(int(ExitCode.FINDINGS))
     if check.validation is not None and check.validation.diagnostics:
-        text = vrender.text(check.validation, obj.style("bold"), dim=obj.style("dim"))
-        click.echo(text, nl=False)
+        where = console.path_display(ws.root, Path.cwd())
+        text = vrender.text(
+            check.validation, obj.style("bold"), obj.style("red"), obj.style("dim"), where=where
+        )
+        obj.echo(text, nl=False)
     if not check.ok:
         click.echo(f"{task}: not done — a gate or a validator failed", err=True)
         sys.exit(int(ExitCode.FINDINGS))

@@ -11,6 +11,9 @@ class ExitCode(enum.IntEnum):
     FINDINGS = 1
     USAGE = 2
     INTERNAL = 3
+    # the run could not check everything (a validator crash, a file not checked): like an
+    # internal error, a failure of the tool's own, which no finding option turns green
+    INCOMPLETE = 3
     INTERRUPTED = 130
 
 

@@ -305,7 +305,7 @@ def test_a_crashing_validator_is_reported_and_the_run_goes_on(repo, tmp_path, mo
     # An incomplete run is never green, findings or not.
     env = {"PYTHONPATH": str(plugin)}
     proc = run_cli("validate", "--select", "ZZZ999", "packages/auth/loose.ts", cwd=repo, env=env)
-    assert proc.returncode == 1
+    assert proc.returncode == 3
     assert "validator error: packages/auth/loose.ts: ZZZ999: RuntimeError: boom" in proc.stdout
     assert "0 errors, 0 warnings" in proc.stdout
 

@@ -4,6 +4,7 @@ change the work tree or the index."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -171,7 +172,8 @@ def test_the_pre_commit_hook_summary_says_the_gates_are_not_run(repo) -> None:
     git(repo, "add", "packages/auth/ok.ts")
     proc = run_cli("hook", "run", "pre-commit", cwd=repo)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.splitlines()[-1] == "3 affected packages; gates not run"
+    assert proc.stdout.splitlines()[-2] == "3 affected packages; gates not run"
+    assert re.fullmatch(r"Checked 1 file in \d+\.\d\d s", proc.stdout.splitlines()[-1])
 
 
 def test_lefthook_pre_push_with_no_refs_on_stdin_refuses_a_push_with_an_error(

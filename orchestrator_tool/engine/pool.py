@@ -36,6 +36,7 @@ _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 # began it] as 64-bit integers. The worker writes the time first, so the parent never reads a time
 # older than the start of the file it reads (at worst a newer one: a later deadline).
 _POSITION, _SINCE = 0, 1
+_TICK = 0.1  # seconds between two calls of a progress callback while batches are out
 
 
 class _RemoteTraceback(Exception):
@@ -82,11 +83,13 @@ def check_all(
     jobs: int,
     batch: int,
     timeout: float | None,
+    tick: Callable[[int, int], None] | None = None,
 ) -> list[R]:
     """``check(i)`` for each position ``i`` below ``count``, in ``jobs`` worker processes, in
     batches of ``batch`` positions; ``not_checked(i, why)`` stands for a file whose check took
     longer than ``timeout`` seconds or killed its worker. Results come back in position order.
-    Nothing this starts outlives it, whatever ends it (an error, Ctrl-C, SIGTERM)."""
+    ``tick(answered, count)`` is called from this thread several times a second (a progress
+    line). Nothing this starts outlives it, whatever ends it (an error, Ctrl-C, SIGTERM)."""
     results: list[R | None] = [None] * count
     queue: deque[list[int]] = deque(
         list(range(i, min(i + batch, count))) for i in range(0, count, batch)
@@ -154,6 +157,10 @@ def check_all(
             wait_for = None
             if timeout is not None:
                 wait_for = max(0.0, min(w.on()[1] for w in busy) + timeout - time.monotonic())
+            if tick is not None:
+                # wake up to redraw even while no batch comes back
+                wait_for = _TICK if wait_for is None else min(wait_for, _TICK)
+                tick(sum(1 for r in results if r is not None), count)
             ready = wait([w.conn for w in busy] + [w.process.sentinel for w in busy], wait_for)
             for worker in busy:
                 if worker.conn in ready and queue and len(worker.batches) == 1:

@@ -4,7 +4,7 @@ shares the tree. Large sets fan out over worker processes; small ones stay in-pr
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -277,10 +277,11 @@ def run(
     settings: Settings,
     workspace: Workspace | None = None,
     jobs: int | None = None,
+    tick: Callable[[int, int], None] | None = None,
 ) -> list[FileResult]:
     """Check ``files`` (relative path, and the content when it does not come from disk, e.g.
     the index) in worker processes, each file within ``settings.file_timeout``. Results come
-    back in the order of ``files``."""
+    back in the order of ``files``; ``tick(done, len(files))`` follows the run."""
     from .pool import check_all
 
     def check(i: int) -> FileResult:
@@ -309,6 +310,7 @@ def run(
         jobs=jobs,
         batch=max(8, len(files) // (jobs * 8)),
         timeout=settings.file_timeout or None,
+        tick=tick,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from . import count
@@ -83,15 +84,24 @@ def _unparsed_note(u: Unparsed) -> str:
 
 
 def text(
-    report: ValidationReport, bold: Style = _plain, red: Style = _plain, dim: Style = _plain
+    report: ValidationReport,
+    bold: Style = _plain,
+    red: Style = _plain,
+    dim: Style = _plain,
+    *,
+    where: Style = _plain,
+    quiet: bool = False,
 ) -> str:
+    """The report for a person: findings by file, then notes and the summary (``quiet``: the
+    findings and the crashes alone). ``where`` shows a root-relative path (relative to the
+    current folder)."""
     lines: list[str] = []
     current = None
     for d in report.diagnostics:
         if d.path != current:
             if current is not None:
                 lines.append("")
-            lines.append(bold(d.path))
+            lines.append(bold(where(d.path)))
             current = d.path
         sev = red(d.severity) if d.severity == "error" else d.severity
         fixable = " [fixable]" if d.fix else ""
@@ -101,19 +111,25 @@ def text(
         if d.related:
             lines.append(f"        {_more(d)}:")
             lines.extend(
-                dim(f"          {p.path}:{p.line}:{p.column}") for p in d.related[:SHOWN_PLACES]
+                dim(f"          {where(p.path)}:{p.line}:{p.column}")
+                for p in d.related[:SHOWN_PLACES]
             )
             if len(d.related) > SHOWN_PLACES:
                 hidden = len(d.related) - SHOWN_PLACES
                 lines.append(dim(f"          … and {hidden} more (--format json lists them)"))
-    if report.diagnostics:
+    if report.diagnostics and not (quiet and not report.crashes):
         lines.append("")
-    for path, n in report.fixed:
-        lines.append(f"fixed {n} in {path}")
-    for u in report.unparsed:
-        lines.append(dim(_unparsed_note(u)))
+    if not quiet:
+        for path, n in report.fixed:
+            lines.append(f"fixed {n} in {where(path)}")
+        for u in report.unparsed:
+            lines.append(dim(_unparsed_note(replace(u, path=where(u.path)))))
     for crash in report.crashes:
-        lines.append(red(crash_line(crash)))
+        path, sep, rest = crash.partition(": ")
+        shown = f"{where(path)}{sep}{rest}" if sep and path != "(workspace)" else crash
+        lines.append(red(crash_line(shown)))
+    if quiet:
+        return "".join(line + "\n" for line in lines)
     counts = Counter(d.severity for d in report.diagnostics)
     errors, warnings = counts.get("error", 0), counts.get("warning", 0)
     found = f"{count(errors, 'error')}, {count(warnings, 'warning')}"

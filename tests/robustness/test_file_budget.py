@@ -42,7 +42,7 @@ def test_a_file_that_overruns_its_budget_is_reported_and_the_run_goes_on(
     proc = validate(repo, plugin, "--format", "json")
     took = time.monotonic() - start
     assert took < 10, took
-    assert proc.returncode == 1, proc.stderr
+    assert proc.returncode == 3, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["summary"]["crashes"] == ["packages/auth/stuck.ts: not checked: timed out after 1s"]
     # the stuck file's own finding is not reported: it was not checked
@@ -54,7 +54,7 @@ def test_an_incomplete_run_fails_even_without_findings(repo: Path, tmp_path: Pat
     plugin = hostile_plugin(tmp_path)
     write(repo / "packages/auth/stuck.ts", "// @@slow\nexport const a = 1;\n")
     proc = validate(repo, plugin, "packages/auth/stuck.ts")
-    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "packages/auth/stuck.ts: not checked: timed out after 1s" in proc.stdout
     assert "0 errors, 0 warnings in 0 files" in proc.stdout
     assert "Traceback" not in proc.stderr
@@ -71,7 +71,7 @@ def test_a_file_that_kills_its_worker_is_reported_and_the_run_goes_on(
     write(repo / "packages/auth/crash.ts", f"// {marker}\n" + ANY)
     write(repo / "packages/auth/loose.ts", ANY)
     proc = validate(repo, plugin, "--format", "json")
-    assert proc.returncode == 1, proc.stderr
+    assert proc.returncode == 3, proc.stderr
     doc = json.loads(proc.stdout)
     assert doc["summary"]["crashes"] == [f"packages/auth/crash.ts: not checked: {why}"]
     assert [d["path"] for d in doc["diagnostics"]] == ["packages/auth/loose.ts"]
@@ -114,13 +114,13 @@ def test_a_file_not_checked_is_not_cached_and_keeps_its_baseline_entries(
     # The file now stalls its checks: the run cannot say its finding is gone.
     write(repo / "packages/auth/loose.ts", "// @@slow\n" + ANY)
     proc = validate(repo, plugin, *args, "--update-baseline")
-    assert proc.returncode == 1
+    assert proc.returncode == 3
     assert "packages/auth/loose.ts: not checked: timed out after 1s" in proc.stdout
     assert baseline.read_text() == accepted
     # nor is it served from the cache as a clean file the next time
     again = validate(repo, plugin, *args)
     assert "packages/auth/loose.ts: not checked: timed out after 1s" in again.stdout
-    assert again.returncode == 1
+    assert again.returncode == 3
 
 
 def test_no_budget_with_file_timeout_0(repo: Path, tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_no_budget_with_file_timeout_0(repo: Path, tmp_path: Path) -> None:
     proc = validate(repo, plugin, "packages/auth/crash.ts")
     # still isolated: the crash is the file's, not the run's
     assert "packages/auth/crash.ts: not checked: parser crashed (exit code 7)" in proc.stdout
-    assert proc.returncode == 1
+    assert proc.returncode == 3
 
 
 def test_file_timeout_must_not_be_negative(repo: Path) -> None:
@@ -160,6 +160,6 @@ def test_check_says_the_validation_is_incomplete(repo: Path, tmp_path: Path) -> 
     write(repo / "packages/auth/stuck.ts", "// @@slow\nexport const a = 1;\n")
     env = {"PYTHONPATH": str(plugin)}
     proc = run_cli("check", "--base", "HEAD", "--only", "validate", cwd=repo, env=env)
-    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "validate (0 files)" in proc.stdout and "Incomplete" in proc.stdout
     assert "packages/auth/stuck.ts: not checked: timed out after 1s" in proc.stdout

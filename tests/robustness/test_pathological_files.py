@@ -129,7 +129,7 @@ def test_python_nested_deeper_than_cpython_allows_is_reported_not_parsed(repo: P
         "packages/a/deep.py: not checked: nesting deeper than 200 levels at 3:210"
     ]
     assert findings(report) == [("packages/a/fine.py", 4, "ANY002")]
-    assert code == 1  # the run is incomplete: never green
+    assert code == 3  # the run is incomplete: never green
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,7 @@ def test_python_nested_without_brackets_is_reported_at_once(repo: Path, expressi
         "(CPython cannot parse it)"
     ]
     assert findings(report) == [("packages/a/fine.py", 4, "ANY002")]
-    assert code == 1
+    assert code == 3  # incomplete
 
 
 def test_python_nesting_in_a_worker_pool_leaves_the_pool_working(repo: Path) -> None:
@@ -167,7 +167,7 @@ def test_python_nesting_in_a_worker_pool_leaves_the_pool_working(repo: Path) -> 
         "packages/a/deep.py: not checked: nesting deeper than 200 levels at 3:210"
     ]
     assert len(findings(report)) == 130
-    assert code == 1
+    assert code == 3
 
 
 def test_deeply_nested_calls_in_a_try_are_reported_not_analysed(repo: Path) -> None:
@@ -188,7 +188,7 @@ def test_deeply_nested_calls_in_a_try_are_reported_not_analysed(repo: Path) -> N
         "packages/a/src/deep.ts: not checked: nesting deeper than 800 levels at 3:829"
     ]
     assert findings(report) == [("packages/a/src/fine.ts", 4, "ERR001")]
-    assert code == 1
+    assert code == 3
 
 
 def test_a_long_chain_is_as_deep_as_nesting(repo: Path) -> None:
@@ -205,7 +205,7 @@ def test_a_long_chain_is_as_deep_as_nesting(repo: Path) -> None:
     [crash] = crashes(report)
     assert crash.startswith("packages/a/src/chain.ts: not checked: nesting deeper than 800 levels")
     assert findings(report) == []
-    assert code == 1
+    assert code == 3
 
 
 def test_deep_but_ordinary_code_is_checked(repo: Path) -> None:
@@ -227,5 +227,5 @@ def test_an_incomplete_run_is_not_green_in_text_either(repo: Path) -> None:
     write(repo / "packages/a/deep.py", PY_DEEP)
     commit_all(repo)
     proc = run_cli("validate", "--no-cache", "--select", "ANY002", cwd=repo)
-    assert proc.returncode == 1
+    assert proc.returncode == 3
     assert "packages/a/deep.py: not checked: nesting deeper than 200 levels at 3:210" in proc.stdout

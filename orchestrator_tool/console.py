@@ -1,0 +1,349 @@
+"""How the command line speaks to a person: colour, the progress line, the closing line with the
+time, the exit status of a `validate` or `check` run, what a bare `validate` checks from a
+subfolder and how the text report shows paths (relative to the current folder).
+
+Colour: ``--color always|never`` wins; then ``FORCE_COLOR`` (set and not ``0``/``false``:
+colour, as Node reads it, even over ``NO_COLOR``) and ``NO_COLOR`` (set: none); else colour when
+standard output is a terminal. Every coloured line goes through :meth:`Console.echo`, which
+tells click to keep the escape codes: click strips them on a pipe otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import posixpath
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import click
+
+from .errors import ExitCode
+from .reporting import count
+
+if TYPE_CHECKING:
+    from .api import CheckReport, ValidationReport
+
+Style = Callable[[str], str]
+Tick = Callable[[int, int], None]  # (files done, files in all)
+
+COLOR_CHOICES = ("auto", "always", "never")
+# A run shorter than this shows no progress line: it would only flicker.
+PROGRESS_AFTER = 1.0
+_REDRAW_EVERY = 0.1
+_CLEAR = "\r\x1b[2K"  # back to the start of the line, erase it
+
+
+def _plain(s: str) -> str:
+    return s
+
+
+def color_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The group's --color WHEN and --no-color."""
+    command = click.option("--no-color", is_flag=True, help="Same as --color never.")(command)
+    return click.option(
+        "--color",
+        type=click.Choice(COLOR_CHOICES),
+        default=None,
+        help="Colour the text output: auto (on a terminal, or as FORCE_COLOR/NO_COLOR say), "
+        "always (through a pipe too), never. `--color` alone: always.",
+    )(command)
+
+
+def color_alone(args: list[str], commands: Mapping[str, object]) -> list[str]:
+    """``args`` with a `--color` given no WHEN (before the command) read as `--color=always`,
+    as it was when it was a flag."""
+    out = list(args)
+    for i, arg in enumerate(out):
+        if arg in commands:
+            break
+        if arg == "--color" and (i + 1 == len(out) or out[i + 1] not in COLOR_CHOICES):
+            out[i] = "--color=always"
+    return out
+
+
+def run_options(command: Callable[..., None]) -> Callable[..., None]:
+    """-q, --exit-zero and --max-warnings: what validate and check share."""
+    options = (
+        click.option("--quiet", "-q", is_flag=True, help="Print the findings and errors only."),
+        click.option(
+            "--exit-zero",
+            is_flag=True,
+            help="Exit 0 even with findings (a run that could not check everything, or a "
+            "usage error, still fails).",
+        ),
+        click.option(
+            "--max-warnings",
+            type=click.IntRange(min=0),
+            default=None,
+            metavar="N",
+            help="Fail (exit 1) when there are more than N warnings.",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def wants_color(when: str | None, env: Mapping[str, str], isatty: bool) -> bool:
+    """Whether to colour the output: the flag, then FORCE_COLOR, then NO_COLOR, then the tty."""
+    if when == "always":
+        return True
+    if when == "never":
+        return False
+    force = env.get("FORCE_COLOR", "")
+    if force:
+        return force.lower() not in ("0", "false")
+    if env.get("NO_COLOR"):
+        return False
+    return isatty
+
+
+class Progress:
+    """A one-line progress report on a terminal's standard error, drawn once the run has taken
+    longer than ``after`` seconds, redrawn in place, and erased by :meth:`clear`."""
+
+    def __init__(
+        self,
+        stream: TextIO,
+        label: str,
+        *,
+        after: float = PROGRESS_AFTER,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.stream = stream
+        self.label = label
+        self.after = after
+        self.clock = clock
+        self.started = clock()
+        self.drawn_at: float | None = None  # None: nothing on the line now
+
+    def __call__(self, done: int, total: int) -> None:
+        now = self.clock()
+        if now - self.started < self.after:
+            return
+        if self.drawn_at is not None and now - self.drawn_at < _REDRAW_EVERY:
+            return
+        self.stream.write(f"{_CLEAR}{self.label} {done:,}/{total:,} files")
+        self.stream.flush()
+        self.drawn_at = now
+
+    def clear(self) -> None:
+        if self.drawn_at is not None:
+            self.stream.write(_CLEAR)
+            self.stream.flush()
+            self.drawn_at = None
+
+
+class Console:
+    """The output of one command: whether it is coloured, when it started, the progress line."""
+
+    def __init__(
+        self,
+        color: str | None = None,
+        *,
+        env: Mapping[str, str] | None = None,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+    ) -> None:
+        out = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self.color = wants_color(color, os.environ if env is None else env, out.isatty())
+        self.started = time.monotonic()
+        self._progress: Progress | None = None
+
+    def style(self, kind: str) -> Style:
+        """``bold``, ``dim``, ``red`` or ``green``; plain text without colour."""
+        if not self.color:
+            return _plain
+        if kind == "bold":
+            return lambda s: click.style(s, bold=True)
+        if kind in ("red", "green"):
+            return lambda s: click.style(s, fg=kind)
+        return lambda s: click.style(s, dim=True)
+
+    def echo(self, message: str = "", *, err: bool = False, nl: bool = True) -> None:
+        """``click.echo`` that keeps the colour it was asked for (and erases a progress line
+        first, so the two never share a line)."""
+        if self._progress is not None:
+            self._progress.clear()
+        click.echo(message, err=err, nl=nl, color=self.color)
+
+    @contextlib.contextmanager
+    def progress(self, label: str, *, enabled: bool = True) -> Iterator[Tick | None]:
+        """A progress callback for the run inside, or None when no line may be drawn: not
+        ``enabled`` (quiet, a machine format) or standard error not a terminal."""
+        if not enabled or not self.stderr.isatty():
+            yield None
+            return
+        self._progress = Progress(self.stderr, label)
+        try:
+            yield self._progress
+        finally:
+            self._progress.clear()
+            self._progress = None
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+def below_root(root: Path, cwd: Path) -> str | None:
+    """The current folder relative to the workspace root when it is a folder below the root
+    (a bare `validate` checks that folder, as ruff and oxlint do); None at the root or
+    outside it."""
+    try:
+        rel = cwd.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    return None if rel == "." else rel
+
+
+def path_display(root: Path, cwd: Path) -> Style:
+    """Root-relative POSIX paths as the text report shows them: relative to the current folder
+    (clickable from there), `../` included when the current folder is inside the workspace;
+    absolute when the workspace is elsewhere (as ruff shows a path outside the current
+    folder)."""
+    root, cwd = root.resolve(), cwd.resolve()
+    if root == cwd:
+        return _plain
+    here = below_root(root, cwd)
+    if here is not None:
+        return lambda p: posixpath.relpath(p, here)
+    try:
+        prefix = root.relative_to(cwd).as_posix()
+    except ValueError:
+        top = root.as_posix()
+        return lambda p: posixpath.join(top, p)
+    return lambda p: posixpath.join(prefix, p)
+
+
+def paths_here(
+    root: Path, cwd: Path, paths: tuple[str, ...], *, whole: bool, selecting: bool
+) -> tuple[str, ...]:
+    """What a `validate` checks: the paths given; with none (and no other selection: staged
+    files, a base, the affected packages) in a folder below the root, that folder, as ruff and
+    oxlint do; with ``whole`` (--all), the whole workspace."""
+    if whole and selecting:
+        from .errors import UsageError
+
+        raise UsageError("--all checks the whole workspace: it takes no paths, --staged or --base")
+    if whole or selecting or below_root(root, cwd) is None:
+        return paths
+    return (".",)
+
+
+def check_summary(report: CheckReport, seconds: float) -> str:
+    """The closing lines of `check`'s text: what was affected, the gates, the time."""
+    lines: list[str] = []
+    if not report.changes.files:
+        lines.append("nothing changed: nothing to check")
+    elif not report.affected.packages and report.validation is None:
+        lines.append("no package is affected")
+    gates = report.gates
+    if "gates" in report.skipped_stages:
+        gates_said = "gates not run"  # a validate-only run (the pre-commit hook)
+    else:
+        passed = sum(1 for g in gates if g.status == "passed")
+        failed = sum(1 for g in gates if not g.ok)
+        skipped = sum(1 for g in gates if g.status == "skipped")
+        gates_said = f"gates: {passed} passed, {failed} failed, {skipped} skipped"
+        if report.skipped_stages:
+            gates_said += f"; stages skipped: {', '.join(report.skipped_stages)}"
+    lines.append(f"{count(len(report.affected.packages), 'affected package')}; {gates_said}")
+    checked = report.validation.files_checked if report.validation else 0
+    ran = sum(1 for g in gates if g.status != "skipped")
+    lines.append(closing_line(checked, seconds, ran))
+    return "".join(line + "\n" for line in lines)
+
+
+def closing_line(files: int, seconds: float, gates: int | None = None) -> str:
+    """`Checked 504 files in 1.92 s` (and the gates, for `check`)."""
+    what = count(files, "file")
+    if gates:
+        what += f" and {count(gates, 'gate')}"
+    return f"Checked {what} in {seconds:.2f} s"
+
+
+def fix_notes(
+    report: ValidationReport, *, fix: bool, unsafe_fixes: bool, where: Style = _plain
+) -> list[str]:
+    """What standard error says about fixes: unsafe fixes withheld because they would add
+    findings, and unsafe fixes left for `--unsafe-fixes`."""
+    notes = [
+        f"{count(w.fixes, 'unsafe fix', 'unsafe fixes')} not applied to {where(w.path)}: "
+        f"{'it' if w.fixes == 1 else 'they'} would add {', '.join(w.adds)}"
+        for w in report.withheld
+    ]
+    unsafe_left = sum(1 for d in report.diagnostics if d.fix is not None and not d.fix.safe)
+    if unsafe_left and not unsafe_fixes:
+        fixes = count(unsafe_left, "unsafe fix", "unsafe fixes")
+        say = "not applied: add --unsafe-fixes" if fix else "available: --fix --unsafe-fixes"
+        notes.append(f"{fixes} {say}")
+    return notes
+
+
+def _warnings(report: ValidationReport) -> int:
+    return sum(1 for d in report.diagnostics if d.severity == "warning")
+
+
+def validation_status(
+    report: ValidationReport, *, exit_zero: bool = False, max_warnings: int | None = None
+) -> tuple[ExitCode, str | None]:
+    """The exit status of a validation and, when warnings alone fail it, why.
+
+    A run that could not check everything (a validator crash, a file not checked) is
+    INCOMPLETE whatever else: no option turns it green. ``exit_zero``: findings never fail.
+    ``max_warnings``: more warnings than that fail the run, as eslint's option does."""
+    if not report.complete:
+        return ExitCode.INCOMPLETE, None
+    if exit_zero:
+        return ExitCode.OK, None
+    if any(d.severity == "error" for d in report.diagnostics):
+        return ExitCode.FINDINGS, None
+    warnings = _warnings(report)
+    if max_warnings is not None and warnings > max_warnings:
+        return (
+            ExitCode.FINDINGS,
+            f"{count(warnings, 'warning')}: more than --max-warnings {max_warnings} allows",
+        )
+    return ExitCode.OK, None
+
+
+def check_status(
+    report: CheckReport, *, exit_zero: bool = False, max_warnings: int | None = None
+) -> tuple[ExitCode, str | None]:
+    """`check`'s exit status: an incomplete validation first, then a failed gate (a gate is not
+    a finding: ``exit_zero`` leaves it failing), then the validators' findings."""
+    said: str | None = None
+    status = ExitCode.OK
+    if report.validation is not None:
+        status, said = validation_status(
+            report.validation, exit_zero=exit_zero, max_warnings=max_warnings
+        )
+        if status == ExitCode.INCOMPLETE:
+            return status, said
+    if report.interrupted or any(not g.ok for g in report.gates):
+        return ExitCode.FINDINGS, said
+    return status, said
+
+
+def finish(status: ExitCode, why: str | None) -> None:
+    """End the command with ``status``, saying ``why`` on standard error first."""
+    if why:
+        click.echo(f"orchestrator: {why}", err=True)
+    if status != ExitCode.OK:
+        sys.exit(int(status))
+
+
+def check_usage(exit_zero: bool, max_warnings: int | None) -> None:
+    """Refuse options that contradict each other."""
+    from .errors import UsageError
+
+    if exit_zero and max_warnings is not None:
+        raise UsageError(
+            "--exit-zero and --max-warnings contradict each other",
+            hint="--exit-zero never fails on findings; drop one of them",
+        )
