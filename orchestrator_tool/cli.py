@@ -342,6 +342,19 @@ def _check_output(output: Path | None) -> None:
     "--grow-baseline", is_flag=True, help="Write the baseline with every current finding."
 )
 @click.option(
+    "--new-from-rev",
+    metavar="REV",
+    default=None,
+    help="Report (and fail on) only the findings not present at REV, a git revision "
+    "(default: [validate] new-from-rev; '' for none).",
+)
+@click.option(
+    "--as-hook",
+    is_flag=True,
+    help="Judge as the hooks do: with [hook] new-only (the default), only the findings the "
+    "change adds to HEAD (to the merge base for a range).",
+)
+@click.option(
     "--files-from",
     type=click.File("rb"),
     default=None,
@@ -370,6 +383,8 @@ def validate(
     update_baseline: bool,
     grow_baseline: bool,
     files_from: BinaryIO | None,
+    new_from_rev: str | None,
+    as_hook: bool,
 ) -> None:
     """Run the techstack validators. Exits 1 when any error-severity finding remains.
 
@@ -410,6 +425,8 @@ def validate(
         baseline=baseline,
         update_baseline=update_baseline,
         grow_baseline=grow_baseline,
+        new_from_rev=new_from_rev,
+        new_only=as_hook and api.load_config(ws.root).hook_new_only,
     )
     if fmt == "json":
         out = render.json_doc(report) + "\n"
@@ -480,6 +497,19 @@ def validate(
     default="text",
     show_default=True,
 )
+@click.option(
+    "--new-from-rev",
+    metavar="REV",
+    default=None,
+    help="Report (and fail on) only the findings not present at REV, a git revision "
+    "(default: [validate] new-from-rev; '' for none).",
+)
+@click.option(
+    "--as-hook",
+    is_flag=True,
+    help="Judge as the hooks do: with [hook] new-only (the default), only the findings the "
+    "change adds to HEAD (to the merge base for a range).",
+)
 @click.pass_obj
 def check(
     obj: _Ctx,
@@ -497,6 +527,8 @@ def check(
     no_cache: bool,
     strict: bool,
     fmt: str,
+    new_from_rev: str | None,
+    as_hook: bool,
 ) -> None:
     """The whole pipeline: what changed → affected packages → validators on the changed
     files → gates (typecheck, test, ...) on the affected packages. One exit code."""
@@ -560,6 +592,8 @@ def check(
         strict=strict,
         on_gate=on_gate,
         on_validation=on_validation,
+        new_from_rev=new_from_rev,
+        new_only=as_hook and api.load_config(ws.root).hook_new_only,
     )
     n_pkgs = len(report.affected.packages)
     if fmt == "json":
@@ -817,7 +851,7 @@ def hook_run(ctx: click.Context, name: str, args: tuple[str, ...]) -> None:
     """What the installed hooks run: pre-commit validates the staged content; pre-push runs
     the validators and gates on the commits being pushed."""
     if name == "pre-commit":
-        ctx.invoke(check, staged=True, only="validate")
+        ctx.invoke(check, staged=True, only="validate", as_hook=True)
         return
     from . import hooks
 
@@ -834,7 +868,7 @@ def hook_run(ctx: click.Context, name: str, args: tuple[str, ...]) -> None:
         )
         ranges = [(base, head)]
     for base, head in ranges:
-        ctx.invoke(check, base=base or None, head=head)
+        ctx.invoke(check, base=base or None, head=head, as_hook=True)
 
 
 @cli.command("config")

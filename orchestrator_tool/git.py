@@ -172,8 +172,10 @@ def diff_trees(base: str, head: str, cwd: Path) -> list[FileChange]:
     return _parse_name_status(run(["diff", *_DIFF, base, head, "--"], cwd).stdout)
 
 
-def diff_staged(cwd: Path) -> list[FileChange]:
-    against = "HEAD" if has_commits(cwd) else EMPTY_TREE
+def diff_staged(cwd: Path, against: str | None = None) -> list[FileChange]:
+    """The index against ``against`` (HEAD by default), renames detected."""
+    if against is None:
+        against = "HEAD" if has_commits(cwd) else EMPTY_TREE
     return _parse_name_status(run(["diff", "--cached", *_DIFF, against, "--"], cwd).stdout)
 
 
