@@ -751,10 +751,13 @@ def validate(
         content = newfrom.INDEX if staged else at or newfrom.WORKTREE
         earlier = newfrom.compare(ws.root, rev, content, [rel for rel, _ in selection.files])
 
-    cache_key = _cache_key(ws, settings, config.digest) if use_cache else None
     cache = (
-        ResultCache(ws.root, cache_key, workspace_state=lambda: file_sel.workspace_state(ws.root))
-        if cache_key is not None
+        ResultCache(
+            ws.root,
+            _cache_key(ws, settings, config.digest),
+            workspace_state=lambda: file_sel.workspace_state(ws.root),
+        )
+        if use_cache
         else None
     )
     cached, fresh = check_files(ws.root, selection.files, settings, checked_ws, jobs, cache)
@@ -793,7 +796,7 @@ def validate(
     introduced: list[Diagnostic] | None = None
     if rev is not None:
         run_paths = [r.path for r in results]
-        old = newfrom.check_earlier(ws, earlier, run_paths, settings, nested, jobs, cache_key)
+        old = newfrom.check_earlier(ws, earlier, run_paths, settings, nested, jobs, cache)
         introduced = newfrom.introduced(diagnostics, results, old, earlier)
     baselined = 0
     written: str | None = None

@@ -205,6 +205,11 @@ def show(rev: str, path: str, cwd: Path) -> bytes | None:
     return proc.stdout
 
 
+def tracked(cwd: Path) -> set[str]:
+    """The paths in the index (relative to ``cwd``, the top level)."""
+    return set(_split_z(run(["ls-files", "-z", "--cached"], cwd).stdout))
+
+
 def check_ignored(paths: Sequence[str], cwd: Path) -> set[str]:
     """The subset of ``paths`` (relative to ``cwd``) that git ignores."""
     if not paths:

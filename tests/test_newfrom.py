@@ -280,3 +280,25 @@ def test_the_pre_commit_hook_blocks_only_what_the_commit_adds(repo) -> None:
     refused = _commit(repo)
     assert refused.returncode != 0
     assert (refused.stdout + refused.stderr).count(ANY) == 3
+
+
+def test_a_workspace_finding_is_new_when_its_manifest_changed(make_repo) -> None:
+    repo = make_repo("unprefixed")
+    everything = found(repo)
+    assert [(c, p) for c, p, _ in everything] == [("IMP006", "packages/logger/package.json")]
+    assert found(repo, new_from_rev="HEAD") == []  # the manifest is as it was
+    manifest = repo / "packages/logger/package.json"
+    manifest.write_text(manifest.read_text().replace('"private"', '"description": "logs",\n  "private"'))
+    assert found(repo, new_from_rev="HEAD") == everything
+
+
+def test_the_first_commit_has_only_new_findings(tmp_path) -> None:
+    repo = tmp_path / "fresh"
+    write(repo / "package.json", '{"name": "fresh", "private": true}\n')
+    write(repo / "src/index.ts", "export const x: any = 1;\n")
+    strict(repo)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    proc = run_cli("hook", "run", "pre-commit", cwd=repo)  # no HEAD to compare with
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "src/index.ts\n  1:17" in proc.stdout

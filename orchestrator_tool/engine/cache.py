@@ -130,6 +130,7 @@ class ResultCache:
         workspace_state: Callable[[], str] | None = None,
     ) -> None:
         self.root = str(root) + os.sep
+        self._args = (root, key, directory)
         self._state_of = workspace_state
         self._state: str | None = None
         root_id = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
@@ -147,6 +148,23 @@ class ResultCache:
                     self.entries = entries
         except (OSError, ValueError):
             self.entries = {}  # missing, truncated or corrupt: start empty
+
+    def sibling(self, suffix: str) -> ResultCache:
+        """The cache of other content of the same files (a revision's), in a file of its own
+        beside this one (so neither evicts the other's entries), sharing what this run has
+        read of the files on disk: each is stat-ed, and every file listed, once per run."""
+        root, key, directory = self._args
+        other = ResultCache(
+            root, key + suffix, directory, self._whole if self._state_of is not None else None
+        )
+        other._stats = self._stats
+        return other
+
+    def _whole(self) -> str:
+        """The fingerprint of every source file, taken once per run, when first asked."""
+        if self._state is None and self._state_of is not None:
+            self._state = self._state_of()
+        return self._state or ""
 
     def lookup_stat(self, rel: str, st: os.stat_result) -> FileResult | None:
         """The cached result when size and stamp are unchanged (the file is not read)."""
@@ -172,9 +190,7 @@ class ResultCache:
 
     def _stat(self, rel: str) -> list[int] | str | None:
         if rel == WHOLE_WORKSPACE:
-            if self._state is None and self._state_of is not None:
-                self._state = self._state_of()  # once per run, and only when asked
-            return self._state
+            return self._whole() if self._state_of is not None else None
         if rel in self._stats:
             return self._stats[rel]
         try:
