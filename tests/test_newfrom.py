@@ -288,7 +288,9 @@ def test_a_workspace_finding_is_new_when_its_manifest_changed(make_repo) -> None
     assert [(c, p) for c, p, _ in everything] == [("IMP006", "packages/logger/package.json")]
     assert found(repo, new_from_rev="HEAD") == []  # the manifest is as it was
     manifest = repo / "packages/logger/package.json"
-    manifest.write_text(manifest.read_text().replace('"private"', '"description": "logs",\n  "private"'))
+    manifest.write_text(
+        manifest.read_text().replace('"private"', '"description": "logs",\n  "private"')
+    )
     assert found(repo, new_from_rev="HEAD") == everything
 
 
