@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .engine.diagnostics import Diagnostic
     from .engine.files import Selection
     from .engine.fixes import Withheld
-    from .engine.runner import FileResult, Settings, Unparsed
+    from .engine.runner import Settings, Unparsed
     from .engine.validator import OptionValue, ValidatorSpec
     from .gates import GateResult
     from .planning import Plan
@@ -404,6 +404,8 @@ class ValidationReport:
     baselined: int = 0  # findings the baseline accepts (not in `diagnostics`)
     baseline_written: str | None = None  # "created", "shrunk", "grown", "unchanged"
     nested_projects: tuple[str, ...] = ()  # folders checked as projects of their own
+    new_from_rev: str | None = None  # only findings not present at this revision are reported
+    preexisting: int = 0  # findings present at new_from_rev (not in `diagnostics`)
 
     @property
     def complete(self) -> bool:
@@ -686,18 +688,22 @@ def validate(
     env: Mapping[str, str] | None = None,
     at: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    new_from_rev: str | None = None,
+    new_only: bool = False,
 ) -> ValidationReport:
     """Run the validators over the workspace, some paths, the staged content, or the files a
     change touched (``base``) or the affected packages hold (``affected_only``). With ``at``
     (a commit), the selected files are judged as they are in it, not in the work tree. With
     ``strict``, rules that are warnings by default for their measured precision are errors.
-    ``progress(files done, files in all)`` follows the run, several times a second."""
+    With ``new_from_rev`` (default: ``[validate] new-from-rev``; ``""``: none), only the
+    findings not present at that revision are reported; with ``new_only``, those not present
+    at the change's base (HEAD, or the merge base with ``base``). ``progress(files done,
+    files in all)`` follows the run, several times a second."""
     from .engine import files as file_sel
     from .engine.aggregate import merge
-    from .engine.cache import ResultCache, content_hash
-    from .engine.files import stamp
-    from .engine.reading import NotRead, read_inside
-    from .engine.runner import PathOverride, Settings, Unparsed, run
+    from .engine.cache import ResultCache
+    from .engine.cached_run import check_files
+    from .engine.runner import PathOverride, Settings, Unparsed
 
     config = load_config(ws.root)
     if staged and (paths or base or affected_only):
@@ -737,6 +743,8 @@ def validate(
         selection = file_sel.staged(ws.root, excludes, True, ignore_files)
     elif base is not None or affected_only:
         cs = resolve_change_source(ws, base=base, cwd=cwd, env=env)
+        if new_only and new_from_rev is None:
+            new_from_rev = cs.merge_base
         if affected_only:
             result = compute(ws, cs, lockfile_versions=lambda: _lockfile_reader(ws, cs))
             prefixes = [p.path + "/" for p in result.packages]
@@ -756,6 +764,14 @@ def validate(
     checked_ws = with_nested_projects(ws, nested)
     if at is not None:
         selection = _at_commit(ws, selection, at)
+    if new_only and new_from_rev is None:
+        new_from_rev = git.resolve("HEAD", ws.root) or ""  # "": no commit yet, all is new
+    rev = config.new_from_rev if new_from_rev is None else new_from_rev or None
+    if rev is not None:  # before the run: a REV that does not exist fails at once
+        from .engine import newfrom
+
+        content = newfrom.INDEX if staged else at or newfrom.WORKTREE
+        earlier = newfrom.compare(ws.root, rev, content, [rel for rel, _ in selection.files])
 
     cache = (
         ResultCache(
@@ -766,54 +782,9 @@ def validate(
         if use_cache
         else None
     )
-    cached: list[FileResult] = []
-    todo: list[tuple[str, bytes | None]] = []
-    meta: dict[str, tuple[int, int, str]] = {}
-    base_dir = str(ws.root) + os.sep
-    for rel, given in selection.files:
-        data = given
-        if cache is None:
-            todo.append((rel, data))
-            continue
-        if data is None:
-            try:
-                st = os.stat(base_dir + rel)
-            except OSError:
-                todo.append((rel, None))  # the runner reports why it cannot be read
-                continue
-            hit = cache.lookup_stat(rel, st)
-            if hit is not None:
-                cached.append(hit)
-                continue
-            try:
-                data = read_inside(base_dir, rel, settings.max_bytes)
-            except (OSError, NotRead):
-                todo.append((rel, None))  # the runner reports why it cannot be read
-                continue
-            digest = content_hash(data)
-            meta[rel] = (st.st_size, stamp(st), digest)
-        else:
-            digest = content_hash(data)
-            meta[rel] = (len(data), -1, digest)
-        hit = cache.lookup_hash(rel, digest)
-        if hit is not None:
-            cached.append(hit)
-            if data is not None and meta[rel][1] >= 0:
-                cache.store(hit, *meta[rel])  # refresh the mtime fast path
-            continue
-        todo.append((rel, data))
-
-    def tick(done: int, _: int) -> None:  # handed to run() only with a progress callback
-        assert progress is not None
-        progress(len(cached) + done, len(selection.files))  # the cached files are done
-
-    fresh = run(ws.root, todo, settings, checked_ws, jobs, tick if progress else None)
-    if cache is not None:
-        for r in fresh:
-            m = meta.get(r.path)
-            if m is not None:
-                cache.store(r, *m)
-        cache.save()
+    cached, fresh = check_files(
+        ws.root, selection.files, settings, checked_ws, jobs, cache, progress
+    )
     results = cached + fresh
 
     fixed: list[tuple[str, int]] = []
@@ -833,6 +804,11 @@ def validate(
         workspace_diags, workspace_crashes = check_workspace(settings, ws)
     # one finding per fix: the places of a group (imports needing one manifest line) merge
     diagnostics = merge([*(d for r in results for d in r.diagnostics), *workspace_diags])
+    introduced: list[Diagnostic] | None = None
+    if rev is not None:
+        run_paths = [r.path for r in results]
+        old = newfrom.check_earlier(ws, earlier, run_paths, settings, nested, jobs, cache)
+        introduced = newfrom.introduced(diagnostics, results, old, earlier)
     baselined = 0
     written: str | None = None
     if baseline is not None:
@@ -852,6 +828,11 @@ def validate(
         unaccepted, accepted_now = bl.split(diagnostics, accepted)
         baselined = len(accepted_now)
         diagnostics = unaccepted
+    preexisting = 0
+    if introduced is not None:
+        # after the baseline, which records and accepts every finding: both must let one
+        # through for it to be reported
+        diagnostics, preexisting = newfrom.keep_new(diagnostics, introduced)
     return ValidationReport(
         diagnostics=tuple(diagnostics),
         files_checked=sum(1 for r in results if r.checked),
@@ -874,6 +855,8 @@ def validate(
         codes=tuple(s.code for s in settings.specs),
         baselined=baselined,
         baseline_written=written,
+        new_from_rev=rev,
+        preexisting=preexisting,
         nested_projects=tuple(nested),
     )
 
@@ -929,9 +912,14 @@ def check(
     on_gate: Callable[[GateResult], None] | None = None,
     on_validation: Callable[[ValidationReport], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    new_from_rev: str | None = None,
+    new_only: bool = False,
 ) -> CheckReport:
     """The whole pipeline: changes → affected packages → validators on the changed files →
-    gates on the affected packages."""
+    gates on the affected packages. The validators report the findings not present at
+    ``new_from_rev`` (default: ``[validate] new-from-rev``), or with ``new_only`` at the
+    change's own base: HEAD for the staged change and named files, the merge base of a
+    range."""
     from .gates import run_gates
 
     for stage in (*only, *skip):
@@ -946,10 +934,22 @@ def check(
     validation: ValidationReport | None = None
     gates: list[GateResult] = []
     gates_error: UsageError | None = None
+    if new_only and new_from_rev is None:
+        new_from_rev = cs.merge_base or git.resolve("HEAD", ws.root) or ""  # "": no commit yet
+    rev = config.new_from_rev if new_from_rev is None else new_from_rev
+    if rev:  # named but not there: an error even when there is nothing to validate
+        from .engine.newfrom import revision
+
+        revision(ws.root, rev)
     if "validate" in stages and cs.files:
         if staged:
             validation = validate(
-                ws, staged=True, use_cache=use_cache, strict=strict, progress=progress
+                ws,
+                staged=True,
+                use_cache=use_cache,
+                strict=strict,
+                progress=progress,
+                new_from_rev=new_from_rev,
             )
         else:
             changed = [f.path for f in cs.files if (ws.root / f.path).is_file()]
@@ -963,6 +963,7 @@ def check(
                     force_exclude=True,
                     at=head,  # a range ending at a commit: its content, not the work tree's
                     progress=progress,
+                    new_from_rev=new_from_rev,
                 )
                 if changed
                 else None

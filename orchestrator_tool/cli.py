@@ -345,6 +345,19 @@ def _check_output(output: Path | None) -> None:
     "--grow-baseline", is_flag=True, help="Write the baseline with every current finding."
 )
 @click.option(
+    "--new-from-rev",
+    metavar="REV",
+    default=None,
+    help="Report (and fail on) only the findings not present at REV, a git revision "
+    "(default: [validate] new-from-rev; '' for none).",
+)
+@click.option(
+    "--as-hook",
+    is_flag=True,
+    help="Judge as the hooks do: with [hook] new-only (the default), only the findings the "
+    "change adds to HEAD (to the merge base for a range).",
+)
+@click.option(
     "--files-from",
     type=click.File("rb"),
     default=None,
@@ -378,6 +391,8 @@ def validate(
     quiet: bool,
     exit_zero: bool,
     max_warnings: int | None,
+    new_from_rev: str | None,
+    as_hook: bool,
 ) -> None:
     """Run the techstack validators. Exits 1 when any error-severity finding remains, 3 when
     a file could not be checked.
@@ -425,6 +440,8 @@ def validate(
             update_baseline=update_baseline,
             grow_baseline=grow_baseline,
             progress=tick,
+            new_from_rev=new_from_rev,
+            new_only=as_hook and api.load_config(ws.root).hook_new_only,
         )
     where = console.path_display(ws.root, Path.cwd()) if fmt == "text" else str
     if fmt == "json":
@@ -496,6 +513,19 @@ def validate(
     show_default=True,
 )
 @run_options
+@click.option(
+    "--new-from-rev",
+    metavar="REV",
+    default=None,
+    help="Report (and fail on) only the findings not present at REV, a git revision "
+    "(default: [validate] new-from-rev; '' for none).",
+)
+@click.option(
+    "--as-hook",
+    is_flag=True,
+    help="Judge as the hooks do: with [hook] new-only (the default), only the findings the "
+    "change adds to HEAD (to the merge base for a range).",
+)
 @click.pass_obj
 def check(
     obj: _Ctx,
@@ -516,6 +546,8 @@ def check(
     quiet: bool,
     exit_zero: bool,
     max_warnings: int | None,
+    new_from_rev: str | None,
+    as_hook: bool,
 ) -> None:
     """The whole pipeline: what changed → affected packages → validators on the changed
     files → gates (typecheck, test, ...) on the affected packages. One exit code."""
@@ -581,6 +613,8 @@ def check(
             on_gate=on_gate,
             on_validation=on_validation,
             progress=tick,
+            new_from_rev=new_from_rev,
+            new_only=as_hook and api.load_config(ws.root).hook_new_only,
         )
     if fmt == "json":
         doc = {
@@ -823,7 +857,7 @@ def hook_run(ctx: click.Context, name: str, args: tuple[str, ...]) -> None:
     """What the installed hooks run: pre-commit validates the staged content; pre-push runs
     the validators and gates on the commits being pushed."""
     if name == "pre-commit":
-        ctx.invoke(check, staged=True, only="validate")
+        ctx.invoke(check, staged=True, only="validate", as_hook=True)
         return
     from . import hooks
 
@@ -840,7 +874,7 @@ def hook_run(ctx: click.Context, name: str, args: tuple[str, ...]) -> None:
         )
         ranges = [(base, head)]
     for base, head in ranges:
-        ctx.invoke(check, base=base or None, head=head)
+        ctx.invoke(check, base=base or None, head=head, as_hook=True)
 
 
 @cli.command("config")

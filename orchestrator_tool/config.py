@@ -83,6 +83,7 @@ class Config:
     honour_eslintignore: bool = True
     honour_eslint_disable: bool = True
     strict: bool = False
+    new_from_rev: str | None = None
     max_file_size: int = 1024 * 1024
     file_timeout: float = 5.0
     select: tuple[str, ...] = ()
@@ -96,6 +97,7 @@ class Config:
     gate_timeout: float = 600.0
     plan_patterns: str | None = None
     plan_roles: dict[str, dict[str, object]] = field(default_factory=dict)
+    hook_new_only: bool = True
     digest: str = ""  # of the file's content, for cache keys
 
     def codes(self) -> set[str]:
@@ -182,10 +184,27 @@ def models() -> type[BaseModel]:
             description="Run every rule at its declared severity: the rules that are warnings "
             "by default because their measured precision is under 95% are errors (as --strict).",
         )
+        new_from_rev: str | None = Field(
+            None,
+            alias="new-from-rev",
+            description="Report (and fail on) only the findings not present at this git "
+            "revision (as --new-from-rev): the checked files' content there is checked too, "
+            "and what it already had is left out.",
+        )
         select: list[str] = Field(
             default_factory=list, description="Only these codes or prefixes (default: all)."
         )
         ignore: list[str] = Field(default_factory=list, description="Skip these codes or prefixes.")
+
+    class HookConfig(_Base):
+        """The hooks' settings (`orchestrator hook run`, the pre-commit framework's hooks)."""
+
+        new_only: bool = Field(
+            True,
+            alias="new-only",
+            description="Block a commit (or a push) only for what it adds: findings HEAD (the "
+            "pushed range's base) does not have. false: every finding of the files it touches.",
+        )
 
     class AffectedConfig(_Base):
         """`orchestrator affected` settings."""
@@ -271,6 +290,7 @@ def models() -> type[BaseModel]:
         affected: AffectedConfig = Field(default_factory=lambda: AffectedConfig.model_validate({}))
         gates: GatesConfig = Field(default_factory=lambda: GatesConfig.model_validate({}))
         plan: PlanConfig = Field(default_factory=lambda: PlanConfig.model_validate({}))
+        hook: HookConfig = Field(default_factory=lambda: HookConfig.model_validate({}))
 
     return OrchestratorConfig
 
@@ -496,8 +516,9 @@ def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
     a = doc.get("affected") or {}
     g = doc.get("gates") or {}
     pl = doc.get("plan") or {}
+    h = doc.get("hook") or {}
     assert isinstance(v, dict) and isinstance(a, dict) and isinstance(g, dict)
-    assert isinstance(pl, dict)
+    assert isinstance(pl, dict) and isinstance(h, dict)
     roles = pl.get("roles") or {}
     assert isinstance(roles, dict)
     validators = doc.get("validators") or {}
@@ -510,6 +531,7 @@ def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
         honour_eslintignore=bool(v.get("honour-eslintignore", True)),
         honour_eslint_disable=bool(v.get("honour-eslint-disable", True)),
         strict=bool(v.get("strict", False)),
+        new_from_rev=v.get("new-from-rev") or None,
         max_file_size=int(v.get("max-file-size", 1024 * 1024)),
         file_timeout=float(v.get("file-timeout", 5.0)),
         select=tuple(v.get("select", ())),
@@ -529,5 +551,6 @@ def _resolve(doc: dict[str, object], path: str, digest: str) -> Config:
         gate_timeout=float(g.get("timeout", 600.0)),
         plan_patterns=pl.get("patterns"),
         plan_roles={str(k): _set_fields(r) for k, r in roles.items() if isinstance(r, dict)},
+        hook_new_only=bool(h.get("new-only", True)),
         digest=digest,
     )

@@ -172,8 +172,10 @@ def diff_trees(base: str, head: str, cwd: Path) -> list[FileChange]:
     return _parse_name_status(run(["diff", *_DIFF, base, head, "--"], cwd).stdout)
 
 
-def diff_staged(cwd: Path) -> list[FileChange]:
-    against = "HEAD" if has_commits(cwd) else EMPTY_TREE
+def diff_staged(cwd: Path, against: str | None = None) -> list[FileChange]:
+    """The index against ``against`` (HEAD by default), renames detected."""
+    if against is None:
+        against = "HEAD" if has_commits(cwd) else EMPTY_TREE
     return _parse_name_status(run(["diff", "--cached", *_DIFF, against, "--"], cwd).stdout)
 
 
@@ -201,6 +203,11 @@ def show(rev: str, path: str, cwd: Path) -> bytes | None:
     if proc.returncode != 0:
         return None
     return proc.stdout
+
+
+def tracked(cwd: Path) -> set[str]:
+    """The paths in the index (relative to ``cwd``, the top level)."""
+    return set(_split_z(run(["ls-files", "-z", "--cached"], cwd).stdout))
 
 
 def check_ignored(paths: Sequence[str], cwd: Path) -> set[str]:

@@ -3,7 +3,9 @@
 `orchestrator hook install` writes `pre-commit` (and with `--pre-push`, `pre-push`) into the
 hooks folder git uses — `core.hooksPath` included (husky, lefthook) — and refuses to replace
 a hook it did not write unless asked. The hooks only read: they validate the staged content
-(pre-commit) or the pushed commits (pre-push) and never touch the work tree or the index.
+(pre-commit) or the pushed commits (pre-push) and never touch the work tree or the index. They
+run with `--as-hook`: unless `[hook] new-only = false`, only the findings the commit adds to
+HEAD (the push to its merge base) count.
 """
 
 from __future__ import annotations

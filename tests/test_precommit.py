@@ -127,6 +127,30 @@ def test_commit_with_violation_is_refused_and_clean_commit_passes(
 
 
 @pytest.mark.slow
+def test_validate_hook_refuses_only_what_the_commit_adds(
+    tmp_path, hook_repo, pre_commit_home
+) -> None:
+    repo = _app_using(tmp_path, hook_repo, "      - id: orchestrator-validate\n")
+    legacy = "export const session: any = {};\n"
+    write(repo / "packages/auth/session.ts", legacy)
+    git(repo, "init", "-q")
+    commit_all(repo, "initial, with a legacy any")
+    assert _pre_commit("install", cwd=repo, home=pre_commit_home).returncode == 0
+
+    write(repo / "packages/auth/session.ts", legacy + "export const ttl = 60;\n")
+    git(repo, "add", "packages/auth/session.ts")
+    passed = _git_commit(repo, "ttl", pre_commit_home)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+
+    write(repo / "packages/auth/session.ts", legacy + "export const ttl: any = 60;\n")
+    git(repo, "add", "packages/auth/session.ts")
+    refused = _git_commit(repo, "loose ttl", pre_commit_home)
+    said = refused.stdout + refused.stderr
+    assert refused.returncode != 0, said
+    assert "packages/auth/session.ts\n  2:19" in said and said.count("ANY001 no-") == 1
+
+
+@pytest.mark.slow
 def test_try_repo(tmp_path, hook_repo, pre_commit_home) -> None:
     shadow, _ = hook_repo
     repo = tmp_path / "app"

@@ -7,9 +7,9 @@ workspace facts the validators read (package manifests, exports, tsconfig paths)
 to any of them starts from empty. An entry also lists the other files its verdict was read from
 (a helper's definition, a package's entry point, the folders listed to resolve its imports)
 with their sizes and mtimes, taken once per run: when one of them changes, the entry is a miss.
-A dependency first looked at after the run and changed since the run began (or just before it:
-a timestamp can lag the clock) may have been read in its old state, so such an entry is not
-stored, as git treats a racily clean index entry.
+A dependency first looked at after the run and changed since the run began (or a clock tick
+before it: a timestamp can lag the clock) may have been read in its old state, so such an
+entry is not stored, as git treats a racily clean index entry.
 A verdict that depends on every file (who imports an export) is checked against a fingerprint
 of every source file's path, size and mtime instead. Writes are atomic (temp file + rename); a
 corrupt or truncated cache is a miss; two runs at once cannot corrupt it (the last one to
@@ -32,9 +32,11 @@ from .files import stamp
 from .runner import FileResult
 
 FORMAT = 5
-# How far before the run's start a change still counts as racy: file systems stamp with a
-# coarse clock (a kernel tick; two seconds on FAT), which may lag the one read at the start.
-_RACY_NS = 2_000_000_000
+# How far before the run's start a change still counts as racy: the kernel stamps files from a
+# coarse clock, up to a tick (1 to 10 ms) behind the one read at the start; a file system that
+# keeps whole seconds (two on FAT) rounds a stamp down by up to that much.
+_RACY_NS = 20_000_000
+_RACY_COARSE_NS = 2_000_000_000
 
 
 def cache_dir() -> Path:
@@ -137,6 +139,7 @@ class ResultCache:
         workspace_state: Callable[[], str] | None = None,
     ) -> None:
         self.root = str(root) + os.sep
+        self._args = (root, key, directory)
         self._state_of = workspace_state
         self._state: str | None = None
         root_id = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
@@ -156,6 +159,23 @@ class ResultCache:
                     self.entries = entries
         except (OSError, ValueError):
             self.entries = {}  # missing, truncated or corrupt: start empty
+
+    def sibling(self, suffix: str) -> ResultCache:
+        """The cache of other content of the same files (a revision's), in a file of its own
+        beside this one (so neither evicts the other's entries), sharing what this run has
+        read of the files on disk: each is stat-ed, and every file listed, once per run."""
+        root, key, directory = self._args
+        other = ResultCache(
+            root, key + suffix, directory, self._whole if self._state_of is not None else None
+        )
+        other._stats = self._stats
+        return other
+
+    def _whole(self) -> str:
+        """The fingerprint of every source file, taken once per run, when first asked."""
+        if self._state is None and self._state_of is not None:
+            self._state = self._state_of()
+        return self._state or ""
 
     def lookup_stat(self, rel: str, st: os.stat_result) -> FileResult | None:
         """The cached result when size and stamp are unchanged (the file is not read)."""
@@ -181,15 +201,15 @@ class ResultCache:
 
     def _stat(self, rel: str) -> list[int] | str | None:
         if rel == WHOLE_WORKSPACE:
-            if self._state is None and self._state_of is not None:
-                self._state = self._state_of()  # once per run, and only when asked
-            return self._state
+            return self._whole() if self._state_of is not None else None
         if rel in self._stats:
             return self._stats[rel]
         try:
             st = os.stat(self.root + rel)
             found: list[int] | None = [st.st_size, stamp(st)]
-            if max(st.st_mtime_ns, st.st_ctime_ns) >= self._started_ns - _RACY_NS:
+            changed = max(st.st_mtime_ns, st.st_ctime_ns)
+            slack = _RACY_COARSE_NS if changed % 1_000_000_000 == 0 else _RACY_NS
+            if changed >= self._started_ns - slack:
                 self._racy.add(rel)
         except OSError:
             found = None

@@ -37,6 +37,8 @@ def summary_counts(report: ValidationReport) -> dict[str, object]:
         "warnings": by_severity.get("warning", 0),
         "suppressed": report.suppressed,
         "baselined": report.baselined,
+        "newFromRev": report.new_from_rev,
+        "preexisting": report.preexisting,  # present at newFromRev: not reported
         "byCode": dict(sorted(by_code.items())),
         "byPackage": dict(sorted(by_package.items())),
         # every file in "unparsed", by path: the shape before regions were reported
@@ -140,6 +142,8 @@ def text(
         extra.append(f"{report.suppressed} suppressed")
     if report.baselined:
         extra.append(f"{report.baselined} accepted by the baseline")
+    if report.new_from_rev is not None:
+        extra.append(f"{report.preexisting} already at {report.new_from_rev}")
     if report.skipped:
         # by kind ("static asset", "minified"); the JSON report has each file's full reason
         why = Counter(reason.partition(":")[0] for _, reason in report.skipped)

@@ -70,11 +70,11 @@ def test_a_verdict_whose_dependency_changed_during_the_run_is_not_cached(
 ) -> None:
     import time
 
-    from orchestrator_tool.engine import runner
+    from orchestrator_tool.engine import cached_run as runner
 
     monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
     root = _repo(tmp_path / "repo")
-    time.sleep(2.1)  # the repository's files are older than the racy window of the next run
+    time.sleep(0.05)  # the repository's files are older than the racy window of the next run
     real_run = runner.run
 
     def run_then_add_the_module(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -94,11 +94,11 @@ def test_a_verdict_whose_dependency_changed_during_the_run_is_not_cached(
 def test_files_unchanged_during_the_run_are_still_cached(tmp_path: Path, monkeypatch) -> None:
     import time
 
-    from orchestrator_tool.engine import runner
+    from orchestrator_tool.engine import cached_run as runner
 
     monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path / "cache"))
     root = _repo(tmp_path / "repo")
-    time.sleep(2.1)
+    time.sleep(0.05)
     assert _imp003(root) == ["apps/web/page.ts"]
     calls: list[int] = []
     real_run = runner.run

@@ -1,0 +1,83 @@
+"""Check files through the result cache: what the cache holds comes from it, the rest is
+checked (``runner.run``) and stored.
+
+A file read from disk is looked up by its size and stamp first (it is not even read when they
+are unchanged), then by its content hash; content given in memory (the index, a commit) is
+looked up by its hash.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .cache import ResultCache, content_hash
+from .files import stamp
+from .reading import NotRead, read_inside
+from .runner import FileResult, Settings, run
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+
+def check_files(
+    root: Path,
+    files: Sequence[tuple[str, bytes | None]],
+    settings: Settings,
+    workspace: Workspace | None,
+    jobs: int | None,
+    cache: ResultCache | None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[FileResult], list[FileResult]]:
+    """(results from the cache, results of the files checked now) for ``files`` (relative
+    path, and the content when it does not come from disk). The cache is saved.
+    ``progress(files done, files in all)`` follows the run, the cached files counted done."""
+    if cache is None:
+        return [], run(root, files, settings, workspace, jobs, progress)
+    cached: list[FileResult] = []
+    todo: list[tuple[str, bytes | None]] = []
+    meta: dict[str, tuple[int, int, str]] = {}
+    base_dir = str(root) + os.sep
+    for rel, given in files:
+        data = given
+        if data is None:
+            try:
+                st = os.stat(base_dir + rel)
+            except OSError:
+                todo.append((rel, None))  # the runner reports why it cannot be read
+                continue
+            hit = cache.lookup_stat(rel, st)
+            if hit is not None:
+                cached.append(hit)
+                continue
+            try:
+                data = read_inside(base_dir, rel, settings.max_bytes)
+            except (OSError, NotRead):
+                todo.append((rel, None))  # the runner reports why it cannot be read
+                continue
+            digest = content_hash(data)
+            meta[rel] = (st.st_size, stamp(st), digest)
+        else:
+            digest = content_hash(data)
+            meta[rel] = (len(data), -1, digest)
+        hit = cache.lookup_hash(rel, digest)
+        if hit is not None:
+            cached.append(hit)
+            if meta[rel][1] >= 0:
+                cache.store(hit, *meta[rel])  # refresh the mtime fast path
+            continue
+        todo.append((rel, data))
+
+    def tick(done: int, _: int) -> None:  # handed to run() only with a progress callback
+        assert progress is not None
+        progress(len(cached) + done, len(files))
+
+    fresh = run(root, todo, settings, workspace, jobs, tick if progress else None)
+    for r in fresh:
+        m = meta.get(r.path)
+        if m is not None:
+            cache.store(r, *m)
+    cache.save()
+    return cached, fresh
