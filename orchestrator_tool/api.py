@@ -402,6 +402,7 @@ class ValidationReport:
     baselined: int = 0  # findings the baseline accepts (not in `diagnostics`)
     baseline_written: str | None = None  # "created", "shrunk", "grown", "unchanged"
     nested_projects: tuple[str, ...] = ()  # folders checked as projects of their own
+    checked_paths: tuple[str, ...] = ()  # the files counted in files_checked (CI reports)
 
     @property
     def complete(self) -> bool:
@@ -860,6 +861,7 @@ def validate(
         baselined=baselined,
         baseline_written=written,
         nested_projects=tuple(nested),
+        checked_paths=tuple(r.path for r in results if r.checked),
     )
 
 

@@ -24,6 +24,7 @@ from .signals import exit_status, stop_on_signals
 
 if TYPE_CHECKING:
     from .gates import GateResult
+    from .reporting.outputs import Styles
     from .workspace import Workspace
 
 
@@ -264,16 +265,48 @@ def affected(
     )
 
 
-def _check_output(output: Path | None) -> None:
-    """Refuse an -o path whose folder is missing before the run, not after it."""
-    if output is not None and not output.resolve().parent.is_dir():
-        from .errors import UsageError
+def _report_options(f: Callable[..., None]) -> Callable[..., None]:
+    """--format, -o and --report: the reports of a validate or check run."""
+    f = click.option(
+        "--report",
+        "reports",
+        multiple=True,
+        metavar="FORMAT[:FILE]",
+        help="Write a report: text, json, sarif, github or junit, to FILE or (no FILE, '-') "
+        "standard output. Repeatable: one run, every report; at most one to standard output.",
+    )(f)
+    f = click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write the --format report to this file ('-': standard output).",
+    )(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+        default=None,
+        help="The report's format (default: text); shorthand for one --report.",
+    )(f)
 
-        raise UsageError(
-            f"the folder {output.parent} does not exist",
-            path=output,
-            hint="create the folder or pick another -o path",
-        )
+
+def _styles(obj: _Ctx) -> Styles:
+    """Colours for the text report on standard output."""
+    from .reporting.outputs import Styles
+
+    if obj.style("bold")("x") == "x":
+        return Styles()
+    return Styles(
+        bold=obj.style("bold"),
+        dim=obj.style("dim"),
+        red=lambda s: click.style(s, fg="red"),
+        green=lambda s: click.style(s, fg="green"),
+    )
+
+
+def _echo_raw(text: str) -> None:
+    click.echo(text, nl=False)
 
 
 @cli.command()
@@ -313,20 +346,7 @@ def _check_output(output: Path | None) -> None:
     is_flag=True,
     help="Rules that are warnings by default for their measured precision are errors.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
-    default="text",
-    show_default=True,
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the report to this file instead of standard output ('-': standard output).",
-)
+@_report_options
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -364,8 +384,9 @@ def validate(
     force_exclude: bool,
     no_eslint_disable: bool,
     strict: bool,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
+    reports: tuple[str, ...],
     baseline: Path | None,
     update_baseline: bool,
     grow_baseline: bool,
@@ -380,10 +401,9 @@ def validate(
     """
     from . import __version__, api
     from .reporting import diagnostics as render
+    from .reporting import outputs
 
-    if output is not None and str(output) == "-":
-        output = None  # `-o -`: standard output
-    _check_output(output)
+    plan = outputs.parse(reports, fmt, output)
     if files_from is not None:
         raw = files_from.read()
         sep = b"\0" if b"\0" in raw else b"\n"
@@ -411,32 +431,7 @@ def validate(
         update_baseline=update_baseline,
         grow_baseline=grow_baseline,
     )
-    if fmt == "json":
-        out = render.json_doc(report) + "\n"
-    elif fmt == "sarif":
-        out = render.sarif(report, api.select_specs(), __version__) + "\n"
-    elif fmt == "github":
-        out = render.github(report)
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(render.markdown_summary(report))
-    elif fmt == "junit":
-        out = render.junit(report)
-    else:
-        red = (lambda s: click.style(s, fg="red")) if obj.style("bold")("x") != "x" else None
-        out = render.text(report, obj.style("bold"), red or (lambda s: s), obj.style("dim"))
-    if output is not None:
-        try:
-            output.write_text(out, encoding="utf-8")
-        except OSError as exc:
-            from .errors import UsageError
-
-            raise UsageError(
-                f"cannot write the report: {exc.strerror}", path=output, hint="pick another -o path"
-            ) from None
-    else:
-        click.echo(out, nl=False)
+    outputs.write_validate(plan, report, ws.root, __version__, styles=_styles(obj), echo=_echo_raw)
     if (update_baseline or grow_baseline) and baseline is None:
         from .errors import UsageError
 
@@ -448,7 +443,7 @@ def validate(
         fixes = count(unsafe_left, "unsafe fix", "unsafe fixes")
         say = "not applied: add --unsafe-fixes" if fix else "available: --fix --unsafe-fixes"
         click.echo(f"{fixes} {say}", err=True)
-    if fmt != "text":
+    if not plan.text_on_stdout:
         for crash in report.crashes:
             click.echo(f"orchestrator: {render.crash_line(crash)}", err=True)
     if not report.passed:
@@ -473,13 +468,7 @@ def validate(
     is_flag=True,
     help="Rules that are warnings by default for their measured precision are errors.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github", "junit"]),
-    default="text",
-    show_default=True,
-)
+@_report_options
 @click.pass_obj
 def check(
     obj: _Ctx,
@@ -496,17 +485,18 @@ def check(
     concurrency: int | None,
     no_cache: bool,
     strict: bool,
-    fmt: str,
+    fmt: str | None,
+    output: Path | None,
+    reports: tuple[str, ...],
 ) -> None:
     """The whole pipeline: what changed → affected packages → validators on the changed
     files → gates (typecheck, test, ...) on the affected packages. One exit code."""
-    import json
-
-    from . import api
+    from . import __version__, api
     from .gates import parse_shard
-    from .reporting import diagnostics as vrender
-    from .reporting import gates as grender
+    from .reporting import diagnostics as render
+    from .reporting import outputs
 
+    plan = outputs.parse(reports, fmt, output)
     ws: Workspace = _workspace(obj)
     if staged and base is None and head is None and not files:
         pushed = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
@@ -514,34 +504,13 @@ def check(
             # the pre-commit framework's pre-push stage: nothing is staged, the pushed commits
             # are the change
             staged, (base, head) = False, pushed
-    streaming = fmt == "text"
-    green = (
-        (lambda s: click.style(s, fg="green")) if obj.style("bold")("x") != "x" else (lambda s: s)
+    text = outputs.CheckText(
+        _styles(obj) if plan.text_on_stdout else outputs.Styles(),
+        _echo_raw if plan.text_on_stdout else None,
     )
-    red = (lambda s: click.style(s, fg="red")) if obj.style("bold")("x") != "x" else (lambda s: s)
-    dim = obj.style("dim")
 
-    def on_gate(result: GateResult) -> None:
-        if streaming:
-            click.echo(grender.line(result, green, red, dim))
-            if not result.ok:
-                click.echo("\n".join(grender.details(result)))
-
-    def split(text: str) -> list[str]:
-        return [x.strip() for x in text.split(",") if x.strip()]
-
-    def on_validation(v: api.ValidationReport) -> None:
-        if not streaming:
-            return
-        errors = sum(1 for d in v.diagnostics if d.severity == "error")
-        word = "Passed" if errors == 0 else f"Failed ({count(errors, 'error')})"
-        if errors == 0 and not v.complete:
-            word = "Incomplete"  # a file not checked, a validator crash: listed below
-        label = f"validate ({count(v.files_checked, 'file')})"
-        dots = "." * max(3, 79 - len(label) - len(word) - 2)
-        click.echo(f"{label} {dots} {(green if v.passed else red)(word)}")
-        if v.diagnostics or v.crashes:
-            click.echo(vrender.text(v, obj.style("bold"), red, dim), nl=False)
+    def split(value: str) -> list[str]:
+        return [x.strip() for x in value.split(",") if x.strip()]
 
     report = api.check(
         ws,
@@ -558,59 +527,13 @@ def check(
         concurrency=concurrency,
         use_cache=not no_cache,
         strict=strict,
-        on_gate=on_gate,
-        on_validation=on_validation,
+        on_gate=text.gate,
+        on_validation=text.validation,
     )
-    n_pkgs = len(report.affected.packages)
-    if fmt == "json":
-        doc = {
-            "ok": report.ok,
-            "changedFiles": [f.path for f in report.changes.files],
-            "affected": [p.name or p.path for p in report.affected.packages],
-            "validation": json.loads(vrender.json_doc(report.validation))
-            if report.validation
-            else None,
-            "gates": grender.as_json(report.gates),
-            "skippedStages": list(report.skipped_stages),
-            "gatesError": report.gates_error.message if report.gates_error else None,
-        }
-        click.echo(json.dumps(doc, indent=2))
-    elif fmt == "junit":
-        click.echo(grender.junit(report.gates), nl=False)
-    elif fmt == "github":
-        if report.validation is not None:
-            click.echo(vrender.github(report.validation), nl=False)
-        for g in report.gates:
-            if not g.ok:
-                title = f"{g.task} ({g.path})"
-                click.echo(
-                    f"::error title={title}::{grender.status_word(g)}: {' '.join(g.command)}"
-                )
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as fh:
-                if report.validation is not None:
-                    fh.write(vrender.markdown_summary(report.validation))
-                fh.write("\n## orchestrator gates\n\n| task | package | result | time |\n")
-                fh.write("| --- | --- | --- | --- |\n")
-                for g in report.gates:
-                    word = grender.status_word(g)
-                    fh.write(f"| {g.task} | `{g.path}` | {word} | {g.duration:.1f}s |\n")
-    else:
-        if not report.changes.files:
-            click.echo("nothing changed: nothing to check")
-        elif n_pkgs == 0 and report.validation is None:
-            click.echo("no package is affected")
-        passed = sum(1 for g in report.gates if g.status == "passed")
-        failed = sum(1 for g in report.gates if not g.ok)
-        skipped = sum(1 for g in report.gates if g.status == "skipped")
-        if "gates" in report.skipped_stages:
-            gates_said = "gates not run"  # a validate-only run (the pre-commit hook)
-        else:
-            gates_said = f"gates: {passed} passed, {failed} failed, {skipped} skipped"
-            if report.skipped_stages:
-                gates_said += f"; stages skipped: {', '.join(report.skipped_stages)}"
-        click.echo(f"{count(n_pkgs, 'affected package')}; {gates_said}")
+    outputs.write_check(plan, report, text, ws.root, __version__, echo=_echo_raw)
+    if not plan.text_on_stdout and report.validation is not None:
+        for crash in report.validation.crashes:
+            click.echo(f"orchestrator: {render.crash_line(crash)}", err=True)
     if report.gates_error is not None:
         raise report.gates_error  # after the validators' results: a one-line error, exit 2
     if not report.ok:
