@@ -502,7 +502,7 @@ def test_the_step_summary_stays_small_whatever_the_run(tmp_path) -> None:
             True,
         )
         for i in range(60)
-    ]
+    ] + [GateResult("typecheck", f"@scope/p{i}", f"packages/p{i}", "passed") for i in range(250)]
     text = github.check_summary(report, gates, "sub/")
     size = len(text.encode())
     assert size < 600_000  # GitHub refuses over 1 MiB per step
@@ -514,6 +514,10 @@ def test_the_step_summary_stays_small_whatever_the_run(tmp_path) -> None:
     assert len(rows) == github.MAX_ROWS
     assert all("| error |" in r for r in rows)  # errors first
     assert 0 < text.count("<details>") < 60
+    gate_rows = [ln for ln in text.splitlines() if ln.startswith(("| test |", "| typecheck |"))]
+    assert len(gate_rows) == github.MAX_GATE_ROWS
+    assert all("| Failed |" in r for r in gate_rows[:60])  # the failing ones first
+    assert "10 more gates passed or skipped" in text
     assert "more failing gates is left out" in text or "more failing gate is left out" in text
     assert "\x1b" not in text
     assert "error line 899" in text and "error line 100 " not in text  # tail-capped

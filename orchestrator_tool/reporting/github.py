@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 MAX_ROWS = 200  # findings in the summary's table
 MAX_PACKAGES = 100  # rows of the by-package counts
 MAX_NOT_CHECKED = 50
+MAX_GATE_ROWS = 300  # the gates' table: the failing ones always
 CELL_CHARS = 400  # a message cell
 # A failing gate's output: in an annotation, and in the summary's <details>.
 ANNOTATION_LINES, ANNOTATION_CHARS = 30, 4_000
@@ -223,11 +224,15 @@ def _gates_summary(gates: Sequence[GateResult], level: str) -> list[str]:
     if not gates:
         return lines
     lines += ["", "| task | package | result | time |", "| --- | --- | --- | ---: |"]
-    for g in gates:
+    # the failing ones always; the others while there is room
+    shown = [*failed, *(g for g in gates if g.ok)][: max(MAX_GATE_ROWS, len(failed))]
+    for g in shown:
         lines.append(
             f"| {_cell(g.task)} | {_code(g.package or g.path, 220)} | {_cell(status_word(g))} "
             f"| {g.duration:.1f}s |"
         )
+    if len(shown) < len(gates):
+        lines.append(f"\n{len(gates) - len(shown)} more gates passed or skipped.")
     size = 0
     for i, g in enumerate(failed):
         head, text = _gate_message(g, DETAILS_LINES, DETAILS_CHARS)
