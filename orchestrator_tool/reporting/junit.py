@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from xml.sax.saxutils import escape, quoteattr
 
 from . import count
 from .diagnostics import split_crash, with_more
@@ -45,12 +44,14 @@ class _Suite:
         return f"  <testsuite {attrs}>\n" + "\n".join(self.cases) + "\n  </testsuite>"
 
 
-def _attr(s: str) -> str:
-    return quoteattr(clean(s))
-
-
 def _text(s: str) -> str:
-    return escape(clean(s))
+    # (xml.sax.saxutils would do, but importing it costs more than a whole hook run's reports)
+    return clean(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(s: str) -> str:
+    quoted = _text(s).replace('"', "&quot;")
+    return '"' + quoted.replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;") + '"'
 
 
 def _finding_line(d: Diagnostic) -> str:

@@ -184,25 +184,34 @@ def write_validate(
 ) -> None:
     """Write every report of a `validate` run (``styles`` colour the text on standard
     output, never in a file)."""
-    from . import diagnostics, github, junit, sarif
+    from . import diagnostics
 
     env = os.environ if env is None else env
     prefix = repo_prefix(root) if any(r.fmt in CI_FORMATS for r in reports.items) else ""
     text_styles = styles if reports.text_on_stdout else Styles()
 
+    # each format's module imported only when asked for: a hook run pays for none of them
     def render(fmt: str) -> str:
         if fmt == "json":
             return diagnostics.json_doc(report) + "\n"
         if fmt == "sarif":
+            from . import sarif
+
             return sarif.render(report, _specs(), version, prefix, sarif.docs_url()) + "\n"
         if fmt == "github":
+            from . import github
+
             return github.commands(report, prefix=prefix)
         if fmt == "junit":
+            from . import junit
+
             return junit.validation(report, prefix)
         return diagnostics.text(report, text_styles.bold, text_styles.red, text_styles.dim)
 
     _write(reports, render, echo)
     if reports.wants("github"):
+        from . import github
+
         _append_summary(github.validate_summary(report, prefix), env)
 
 
@@ -294,8 +303,6 @@ def write_check(
     env: Mapping[str, str] | None = None,
 ) -> None:
     """Write every report of a `check` run; ``text`` has what was streamed so far."""
-    from . import github, junit, sarif
-
     env = os.environ if env is None else env
     prefix = repo_prefix(root) if any(r.fmt in CI_FORMATS for r in reports.items) else ""
     v = report.validation
@@ -305,10 +312,16 @@ def write_check(
         if fmt == "json":
             return check_json(report)
         if fmt == "sarif":
+            from . import sarif
+
             return sarif.render(v, _specs(), version, prefix, sarif.docs_url()) + "\n"
         if fmt == "github":
+            from . import github
+
             return github.commands(v, report.gates, prefix=prefix)
         if fmt == "junit":
+            from . import junit
+
             return junit.check(v, report.gates, prefix)
         footer = CheckText.footer(report)
         # on standard output the rest was printed as it happened
@@ -316,5 +329,7 @@ def write_check(
 
     _write(reports, render, echo)
     if reports.wants("github"):
+        from . import github
+
         summary = github.check_summary(v, report.gates if gates_run else None, prefix)
         _append_summary(summary, env)
