@@ -406,6 +406,7 @@ class ValidationReport:
     nested_projects: tuple[str, ...] = ()  # folders checked as projects of their own
     new_from_rev: str | None = None  # only findings not present at this revision are reported
     preexisting: int = 0  # findings present at new_from_rev (not in `diagnostics`)
+    checked_paths: tuple[str, ...] = ()  # the files counted in files_checked (CI reports)
 
     @property
     def complete(self) -> bool:
@@ -858,6 +859,7 @@ def validate(
         new_from_rev=rev,
         preexisting=preexisting,
         nested_projects=tuple(nested),
+        checked_paths=tuple(r.path for r in results if r.checked),
     )
 
 

@@ -27,6 +27,7 @@ from .signals import exit_status, stop_on_signals
 
 if TYPE_CHECKING:
     from .gates import GateResult
+    from .reporting.outputs import Styles
     from .workspace import Workspace
 
 
@@ -261,16 +262,43 @@ def affected(
     obj.echo(affected_text(result, len(ws.packages), obj.style("bold"), obj.style("dim")), nl=False)
 
 
-def _check_output(output: Path | None) -> None:
-    """Refuse an -o path whose folder is missing before the run, not after it."""
-    if output is not None and not output.resolve().parent.is_dir():
-        from .errors import UsageError
+def _report_options(f: Callable[..., None]) -> Callable[..., None]:
+    """--format, -o and --report: the reports of a validate or check run."""
+    f = click.option(
+        "--report",
+        "reports",
+        multiple=True,
+        metavar="FORMAT[:FILE]",
+        help="Write a report: text, json, sarif, github or junit, to FILE or (no FILE, '-') "
+        "standard output. Repeatable: one run, every report; at most one to standard output.",
+    )(f)
+    f = click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write the --format report to this file ('-': standard output).",
+    )(f)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json", "sarif", "github", "junit"]),
+        default=None,
+        help="The report's format (default: text); shorthand for one --report.",
+    )(f)
 
-        raise UsageError(
-            f"the folder {output.parent} does not exist",
-            path=output,
-            hint="create the folder or pick another -o path",
-        )
+
+def _styles(obj: _Ctx) -> Styles:
+    """Colours for the text report on standard output (plain when colour is off)."""
+    from .reporting.outputs import Styles
+
+    s = obj.style
+    return Styles(bold=s("bold"), dim=s("dim"), red=s("red"), green=s("green"))
+
+
+def _echo(obj: _Ctx) -> Callable[[str], None]:
+    """Writes a report to standard output, keeping its colour through a pipe when asked."""
+    return lambda text: obj.echo(text, nl=False)
 
 
 @cli.command()
@@ -316,20 +344,7 @@ def _check_output(output: Path | None) -> None:
     is_flag=True,
     help="Rules that are warnings by default for their measured precision are errors.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "sarif", "github", "junit"]),
-    default="text",
-    show_default=True,
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the report to this file instead of standard output ('-': standard output).",
-)
+@_report_options
 @click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -382,8 +397,9 @@ def validate(
     force_exclude: bool,
     no_eslint_disable: bool,
     strict: bool,
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
+    reports: tuple[str, ...],
     baseline: Path | None,
     update_baseline: bool,
     grow_baseline: bool,
@@ -405,10 +421,9 @@ def validate(
     """
     from . import __version__, api, console
     from .reporting import diagnostics as render
+    from .reporting import outputs
 
-    if output is not None and str(output) == "-":
-        output = None  # `-o -`: standard output
-    _check_output(output)
+    plan = outputs.parse(reports, fmt, output)
     console.check_usage(exit_zero, max_warnings)
     selecting = bool(paths or files_from or staged or base or affected_only)
     if files_from is not None:
@@ -420,7 +435,7 @@ def validate(
         )
     ws: Workspace = _workspace(obj)
     paths = console.paths_here(ws.root, Path.cwd(), paths, whole=whole, selecting=selecting)
-    with obj.console.progress("validate", enabled=fmt == "text" and not quiet) as tick:
+    with obj.console.progress("validate", enabled=plan.text_on_stdout and not quiet) as tick:
         report = api.validate(
             ws,
             paths=paths,
@@ -443,35 +458,17 @@ def validate(
             new_from_rev=new_from_rev,
             new_only=as_hook and api.load_config(ws.root).hook_new_only,
         )
-    where = console.path_display(ws.root, Path.cwd()) if fmt == "text" else str
-    if fmt == "json":
-        out = render.json_doc(report) + "\n"
-    elif fmt == "sarif":
-        out = render.sarif(report, api.select_specs(), __version__) + "\n"
-    elif fmt == "github":
-        out = render.github(report)
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as fh:
-                fh.write(render.markdown_summary(report))
-    elif fmt == "junit":
-        out = render.junit(report)
-    else:
-        style = obj.style
-        out = render.text(
-            report, style("bold"), style("red"), style("dim"), where=where, quiet=quiet
-        )
-        if not quiet:
-            out += console.closing_line(report.files_checked, obj.console.elapsed()) + "\n"
-    if output is not None:
-        try:
-            output.write_text(click.unstyle(out) if fmt == "text" else out, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(
-                f"cannot write the report: {exc.strerror}", path=output, hint="pick another -o path"
-            ) from None
-    else:
-        obj.echo(out, nl=False)
+    where = console.path_display(ws.root, Path.cwd())
+    closing = "" if quiet else console.closing_line(report.files_checked, obj.console.elapsed())
+    outputs.write_validate(
+        plan,
+        report,
+        ws.root,
+        __version__,
+        styles=_styles(obj),
+        echo=_echo(obj),
+        text=outputs.TextOptions(where=where, quiet=quiet, closing=closing),
+    )
     if (update_baseline or grow_baseline) and baseline is None:
         raise UsageError("--update-baseline and --grow-baseline need --baseline FILE")
     if report.baseline_written and not quiet:
@@ -479,7 +476,7 @@ def validate(
     notes = console.fix_notes(report, fix=fix, unsafe_fixes=unsafe_fixes, where=where)
     for note in () if quiet else notes:
         click.echo(note, err=True)
-    if fmt != "text":
+    if not plan.text_on_stdout:
         for crash in report.crashes:
             click.echo(f"orchestrator: {render.crash_line(crash)}", err=True)
     console.finish(
@@ -505,13 +502,7 @@ def validate(
     is_flag=True,
     help="Rules that are warnings by default for their measured precision are errors.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github", "junit"]),
-    default="text",
-    show_default=True,
-)
+@_report_options
 @run_options
 @click.option(
     "--new-from-rev",
@@ -542,7 +533,9 @@ def check(
     concurrency: int | None,
     no_cache: bool,
     strict: bool,
-    fmt: str,
+    fmt: str | None,
+    output: Path | None,
+    reports: tuple[str, ...],
     quiet: bool,
     exit_zero: bool,
     max_warnings: int | None,
@@ -551,13 +544,12 @@ def check(
 ) -> None:
     """The whole pipeline: what changed → affected packages → validators on the changed
     files → gates (typecheck, test, ...) on the affected packages. One exit code."""
-    import json
-
-    from . import api, console
+    from . import __version__, api, console
     from .gates import parse_shard
-    from .reporting import diagnostics as vrender
-    from .reporting import gates as grender
+    from .reporting import diagnostics as render
+    from .reporting import outputs
 
+    plan = outputs.parse(reports, fmt, output)
     console.check_usage(exit_zero, max_warnings)
     ws: Workspace = _workspace(obj)
     if staged and base is None and head is None and not files:
@@ -566,35 +558,18 @@ def check(
             # the pre-commit framework's pre-push stage: nothing is staged, the pushed commits
             # are the change
             staged, (base, head) = False, pushed
-    streaming = fmt == "text"
-    green, red, dim = obj.style("green"), obj.style("red"), obj.style("dim")
-    where = console.path_display(ws.root, Path.cwd())
+    on_stdout = plan.text_on_stdout
+    text = outputs.CheckText(
+        _styles(obj) if on_stdout else outputs.Styles(),
+        _echo(obj) if on_stdout else None,
+        where=console.path_display(ws.root, Path.cwd()),
+        quiet=quiet,
+    )
 
-    def on_gate(result: GateResult) -> None:
-        if streaming and not (quiet and result.ok):
-            obj.echo(grender.line(result, green, red, dim))
-            if not result.ok:
-                obj.echo("\n".join(grender.details(result)))
+    def split(value: str) -> list[str]:
+        return [x.strip() for x in value.split(",") if x.strip()]
 
-    def split(text: str) -> list[str]:
-        return [x.strip() for x in text.split(",") if x.strip()]
-
-    def on_validation(v: api.ValidationReport) -> None:
-        if not streaming:
-            return
-        errors = sum(1 for d in v.diagnostics if d.severity == "error")
-        word = "Passed" if errors == 0 else f"Failed ({count(errors, 'error')})"
-        if errors == 0 and not v.complete:
-            word = "Incomplete"  # a file not checked, a validator crash: listed below
-        label = f"validate ({count(v.files_checked, 'file')})"
-        dots = "." * max(3, 79 - len(label) - len(word) - 2)
-        if not quiet:
-            obj.echo(f"{label} {dots} {(green if v.passed else red)(word)}")
-        if v.diagnostics or v.crashes:
-            text = vrender.text(v, obj.style("bold"), red, dim, where=where, quiet=quiet)
-            obj.echo(text, nl=False)
-
-    with obj.console.progress("validate", enabled=streaming and not quiet) as tick:
+    with obj.console.progress("validate", enabled=on_stdout and not quiet) as tick:
         report = api.check(
             ws,
             base=base,
@@ -610,48 +585,17 @@ def check(
             concurrency=concurrency,
             use_cache=not no_cache,
             strict=strict,
-            on_gate=on_gate,
-            on_validation=on_validation,
+            on_gate=text.gate,
+            on_validation=text.validation,
             progress=tick,
             new_from_rev=new_from_rev,
             new_only=as_hook and api.load_config(ws.root).hook_new_only,
         )
-    if fmt == "json":
-        doc = {
-            "ok": report.ok,
-            "changedFiles": [f.path for f in report.changes.files],
-            "affected": [p.name or p.path for p in report.affected.packages],
-            "validation": json.loads(vrender.json_doc(report.validation))
-            if report.validation
-            else None,
-            "gates": grender.as_json(report.gates),
-            "skippedStages": list(report.skipped_stages),
-            "gatesError": report.gates_error.message if report.gates_error else None,
-        }
-        click.echo(json.dumps(doc, indent=2))
-    elif fmt == "junit":
-        click.echo(grender.junit(report.gates), nl=False)
-    elif fmt == "github":
-        if report.validation is not None:
-            click.echo(vrender.github(report.validation), nl=False)
-        for g in report.gates:
-            if not g.ok:
-                title = f"{g.task} ({g.path})"
-                click.echo(
-                    f"::error title={title}::{grender.status_word(g)}: {' '.join(g.command)}"
-                )
-        summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if summary:
-            with open(summary, "a", encoding="utf-8") as fh:
-                if report.validation is not None:
-                    fh.write(vrender.markdown_summary(report.validation))
-                fh.write("\n## orchestrator gates\n\n| task | package | result | time |\n")
-                fh.write("| --- | --- | --- | --- |\n")
-                for g in report.gates:
-                    word = grender.status_word(g)
-                    fh.write(f"| {g.task} | `{g.path}` | {word} | {g.duration:.1f}s |\n")
-    elif not quiet:
-        click.echo(console.check_summary(report, obj.console.elapsed()), nl=False)
+    footer = "" if quiet else console.check_summary(report, obj.console.elapsed())
+    outputs.write_check(plan, report, text, ws.root, __version__, echo=_echo(obj), footer=footer)
+    if not on_stdout and report.validation is not None:
+        for crash in report.validation.crashes:
+            click.echo(f"orchestrator: {render.crash_line(crash)}", err=True)
     if report.gates_error is not None:
         raise report.gates_error  # after the validators' results: a one-line error, exit 2
     console.finish(*console.check_status(report, exit_zero=exit_zero, max_warnings=max_warnings))

@@ -85,6 +85,15 @@ def toplevel(cwd: Path) -> Path | None:
     return Path(proc.stdout.decode("utf-8", "surrogateescape").strip())
 
 
+def prefix(cwd: Path) -> str:
+    """Where ``cwd`` is inside its repository: ``"sub/dir/"``, ``""`` at the top (or outside
+    git). Paths in CI reports start with it, as the checkout's root is where CI reads them."""
+    proc = run(["rev-parse", "--show-prefix"], cwd, check=False)
+    if proc.returncode != 0:
+        return ""
+    return proc.stdout.decode("utf-8", "surrogateescape").removesuffix("\n")
+
+
 def has_commits(cwd: Path) -> bool:
     return run(["rev-parse", "-q", "--verify", "HEAD^{commit}"], cwd, check=False).returncode == 0
 

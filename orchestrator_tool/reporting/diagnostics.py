@@ -1,8 +1,9 @@
-"""Validation results as text, JSON, SARIF 2.1.0, GitHub annotations and JUnit XML."""
+"""Validation results as text and JSON (SARIF, JUnit and GitHub's formats: their own modules)."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -58,6 +59,18 @@ def crash_line(crash: str) -> str:
     from ..engine.runner import NOT_CHECKED
 
     return crash if f": {NOT_CHECKED}: " in crash else f"validator error: {crash}"
+
+
+# "path: CODE: Error: message" or "path: not checked: why" (see ValidationReport.crashes)
+_CRASH = re.compile(r"(?P<path>.*?): (?P<what>(?:not checked|[A-Z][A-Z0-9]*[0-9]): .*)", re.S)
+
+
+def split_crash(crash: str) -> tuple[str | None, str]:
+    """An entry of ``crashes`` as (its file, what happened there: ``"CODE: Error: message"``
+    or ``"not checked: why"``); the file is ``"(workspace)"`` for a manifest-level rule, None
+    for an entry of another shape."""
+    m = _CRASH.fullmatch(crash)
+    return (m["path"], m["what"]) if m else (None, crash)
 
 
 def _unparsed_json(u: Unparsed) -> dict[str, object]:
@@ -177,7 +190,7 @@ def _more(d: Diagnostic) -> str:
     return f"and {count(len(d.related), 'more import')}"
 
 
-def _with_more(d: Diagnostic) -> str:
+def with_more(d: Diagnostic) -> str:
     return f"{d.message} ({_more(d)})" if d.related else d.message
 
 
@@ -188,20 +201,6 @@ def _place_json(p: Location) -> dict[str, object]:
         "column": p.column,
         "endLine": p.end_line,
         "endColumn": p.end_column,
-    }
-
-
-def _sarif_location(p: Location) -> dict[str, object]:
-    return {
-        "physicalLocation": {
-            "artifactLocation": {"uri": p.path, "uriBaseId": "%SRCROOT%"},
-            "region": {
-                "startLine": p.line,
-                "startColumn": p.column,
-                "endLine": p.end_line,
-                "endColumn": p.end_column,
-            },
-        }
     }
 
 
@@ -241,136 +240,6 @@ def json_doc(report: ValidationReport) -> str:
         indent=2,
         ensure_ascii=False,
     )
-
-
-def github(report: ValidationReport, per_severity: int = 10, total: int = 50) -> str:
-    """`::error file=…,line=…,col=…::` workflow commands: at most ``per_severity`` of each
-    severity and ``total`` in all (GitHub shows no more than that per step)."""
-    out: list[str] = []
-    used: Counter[str] = Counter()
-    for d in report.diagnostics:
-        level = {"error": "error", "warning": "warning"}.get(d.severity, "notice")
-        if used[level] >= per_severity or sum(used.values()) >= total:
-            continue
-        used[level] += 1
-        props = (
-            f"file={_gh_prop(d.path)},line={d.line},col={d.column},"
-            f"endLine={d.end_line},endColumn={d.end_column},title={_gh_prop(d.code + ' ' + d.name)}"
-        )
-        out.append(f"::{level} {props}::{_gh_data(_with_more(d))}")
-    hidden = len(report.diagnostics) - sum(used.values())
-    if hidden > 0:
-        out.append(f"::notice::{hidden} more finding(s) not annotated; see the step summary")
-    return "\n".join(out) + ("\n" if out else "")
-
-
-def _gh_data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_prop(s: str) -> str:
-    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
-
-
-def markdown_summary(report: ValidationReport) -> str:
-    lines = ["## orchestrator validate", ""]
-    findings = count(len(report.diagnostics), "finding")
-    lines.append(f"{findings} in {count(report.files_checked, 'file')}.")
-    if report.diagnostics:
-        lines += ["", "| file | line | code | message |", "| --- | --- | --- | --- |"]
-        for d in report.diagnostics:
-            msg = _with_more(d).replace("|", "\\|")
-            lines.append(f"| `{d.path}` | {d.line}:{d.column} | {d.code} | {msg} |")
-    return "\n".join(lines) + "\n"
-
-
-def sarif(report: ValidationReport, specs: Sequence[ValidatorSpec], version: str) -> str:
-    rules = [
-        {
-            "id": s.code,
-            "name": s.name,
-            "shortDescription": {"text": s.summary()},
-            "fullDescription": {"text": s.message},
-            "help": {"text": s.doc.strip() or s.message, "markdown": s.doc.strip() or s.message},
-            "defaultConfiguration": {"level": _sarif_level(s.severity)},
-        }
-        for s in specs
-    ]
-    index = {s.code: i for i, s in enumerate(specs)}
-    results = []
-    for d in report.diagnostics:
-        result: dict[str, object] = {
-            "ruleId": d.code,
-            "level": _sarif_level(d.severity),
-            "message": {"text": _with_more(d)},
-            "locations": [_sarif_location(d.location())],
-            "partialFingerprints": {"orchestratorFingerprint/v1": d.fingerprint},
-        }
-        if d.related:
-            # the other places one fix resolves (the other imports that need the line)
-            result["relatedLocations"] = [
-                {"id": i, **_sarif_location(p)} for i, p in enumerate(d.related, start=1)
-            ]
-        if d.code in index:
-            result["ruleIndex"] = index[d.code]
-        results.append(result)
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "orchestrator-tool",
-                        "version": version,
-                        "informationUri": "https://pypi.org/project/orchestrator-tool/",
-                        "rules": rules,
-                    }
-                },
-                "columnKind": "utf16CodeUnits",
-                "results": results,
-            }
-        ],
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False)
-
-
-def _sarif_level(severity: str) -> str:
-    return {"error": "error", "warning": "warning"}.get(severity, "note")
-
-
-def junit(report: ValidationReport) -> str:
-    from xml.sax.saxutils import quoteattr
-
-    by_file: dict[str, list[Diagnostic]] = {}
-    for d in report.diagnostics:
-        by_file.setdefault(d.path, []).append(d)
-    cases = []
-    for path, diags in sorted(by_file.items()):
-        body = "\n".join(f"{d.line}:{d.column} {d.code} {_with_more(d)}" for d in diags)
-        cases.append(
-            f'    <testcase classname="orchestrator.validate" name={quoteattr(path)}>\n'
-            f"      <failure message={quoteattr(f'{len(diags)} finding(s)')}>"
-            f"{_xml_text(body)}</failure>\n    </testcase>"
-        )
-    n = len(by_file)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<testsuites name="orchestrator validate" tests="{max(n, 1)}" failures="{n}">\n'
-        f'  <testsuite name="validate" tests="{max(n, 1)}" failures="{n}">\n'
-        + (
-            "\n".join(cases)
-            if cases
-            else '    <testcase classname="orchestrator.validate" name="all files"/>'
-        )
-        + "\n  </testsuite>\n</testsuites>\n"
-    )
-
-
-def _xml_text(s: str) -> str:
-    from xml.sax.saxutils import escape
-
-    return escape(s)
 
 
 def validator_table(specs: Sequence[ValidatorSpec]) -> str:

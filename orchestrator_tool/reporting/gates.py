@@ -1,4 +1,4 @@
-"""Gate results the way pre-commit prints hooks, and as JSON and JUnit XML."""
+"""Gate results the way pre-commit prints hooks, and as JSON (JUnit XML: reporting.junit)."""
 
 from __future__ import annotations
 
@@ -88,48 +88,6 @@ def as_json(results: Sequence[GateResult]) -> list[dict[str, object]]:
         }
         for r in results
     ]
-
-
-def junit(results: Sequence[GateResult], name: str = "orchestrator gates") -> str:
-    from xml.sax.saxutils import escape, quoteattr
-
-    by_task: dict[str, list[GateResult]] = {}
-    for r in results:
-        by_task.setdefault(r.task, []).append(r)
-    suites = []
-    total = failures = skipped = 0
-    for task, rs in by_task.items():
-        cases = []
-        for r in rs:
-            name_attr = quoteattr(r.package or r.path)
-            attrs = f'classname={quoteattr(task)} name={name_attr} time="{r.duration:.3f}"'
-            if r.status == "skipped":
-                body = f"<skipped message={quoteattr(r.reason)}/>"
-            elif r.ok:
-                body = ""
-            else:
-                body = (
-                    f"<failure message={quoteattr(status_word(r))}>"
-                    f"{escape(' '.join(r.command))}\n{escape(r.output)}</failure>"
-                )
-            cases.append(f"    <testcase {attrs}>{body}</testcase>")
-        n_fail = sum(1 for r in rs if not r.ok)
-        n_skip = sum(1 for r in rs if r.status == "skipped")
-        total += len(rs)
-        failures += n_fail
-        skipped += n_skip
-        suites.append(
-            f'  <testsuite name={quoteattr(task)} tests="{len(rs)}" failures="{n_fail}" '
-            f'skipped="{n_skip}">\n' + "\n".join(cases) + "\n  </testsuite>"
-        )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<testsuites name={quoteattr(name)} "
-        f'tests="{total}" failures="{failures}" skipped="{skipped}">\n'
-        + "\n".join(suites)
-        + ("\n" if suites else "")
-        + "</testsuites>\n"
-    )
 
 
 def dumps(results: Sequence[GateResult]) -> str:
