@@ -262,6 +262,23 @@ def affected(
     obj.echo(affected_text(result, len(ws.packages), obj.style("bold"), obj.style("dim")), nl=False)
 
 
+def _new_from_options(f: Callable[..., None]) -> Callable[..., None]:
+    """--new-from-rev and --as-hook: which findings of a validate or check run count."""
+    f = click.option(
+        "--as-hook",
+        is_flag=True,
+        help="Judge as the hooks do: with [hook] new-only (the default), only the findings "
+        "the change adds to HEAD (to the merge base for a range).",
+    )(f)
+    return click.option(
+        "--new-from-rev",
+        metavar="REV",
+        default=None,
+        help="Report (and fail on) only the findings not present at REV, a git revision "
+        "(default: [validate] new-from-rev; '' for none).",
+    )(f)
+
+
 def _report_options(f: Callable[..., None]) -> Callable[..., None]:
     """--format, -o and --report: the reports of a validate or check run."""
     f = click.option(
@@ -359,19 +376,7 @@ def _echo(obj: _Ctx) -> Callable[[str], None]:
 @click.option(
     "--grow-baseline", is_flag=True, help="Write the baseline with every current finding."
 )
-@click.option(
-    "--new-from-rev",
-    metavar="REV",
-    default=None,
-    help="Report (and fail on) only the findings not present at REV, a git revision "
-    "(default: [validate] new-from-rev; '' for none).",
-)
-@click.option(
-    "--as-hook",
-    is_flag=True,
-    help="Judge as the hooks do: with [hook] new-only (the default), only the findings the "
-    "change adds to HEAD (to the merge base for a range).",
-)
+@_new_from_options
 @click.option(
     "--files-from",
     type=click.File("rb"),
@@ -504,19 +509,7 @@ def validate(
 )
 @_report_options
 @run_options
-@click.option(
-    "--new-from-rev",
-    metavar="REV",
-    default=None,
-    help="Report (and fail on) only the findings not present at REV, a git revision "
-    "(default: [validate] new-from-rev; '' for none).",
-)
-@click.option(
-    "--as-hook",
-    is_flag=True,
-    help="Judge as the hooks do: with [hook] new-only (the default), only the findings the "
-    "change adds to HEAD (to the merge base for a range).",
-)
+@_new_from_options
 @click.pass_obj
 def check(
     obj: _Ctx,
