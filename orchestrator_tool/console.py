@@ -54,15 +54,35 @@ def color_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def color_alone(args: list[str], commands: Mapping[str, object]) -> list[str]:
-    """``args`` with a `--color` given no WHEN (before the command) read as `--color=always`,
-    as it was when it was a flag."""
-    out = list(args)
-    for i, arg in enumerate(out):
-        if arg in commands:
+    """``args`` with the colour options read wherever they stand: one given after the command
+    (`orchestrator validate --color always`, as ruff and eslint take it) is moved before it,
+    where the group reads it, and a `--color` given no WHEN means `--color=always`, as it did
+    when it was a flag. Nothing after a `--` is touched."""
+    before: list[str] = []
+    after: list[str] = []
+    seen_command = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            after.extend(args[i:])
             break
-        if arg == "--color" and (i + 1 == len(out) or out[i + 1] not in COLOR_CHOICES):
-            out[i] = "--color=always"
-    return out
+        if not seen_command and arg in commands:
+            seen_command = True
+            after.append(arg)
+        elif arg == "--color":
+            value = args[i + 1] if i + 1 < len(args) else None
+            if value in COLOR_CHOICES:
+                before.append(f"--color={value}")
+                i += 1
+            else:
+                before.append("--color=always")
+        elif arg.startswith("--color=") or arg == "--no-color":
+            before.append(arg)
+        else:
+            (after if seen_command else before).append(arg)
+        i += 1
+    return before + after
 
 
 def run_options(command: Callable[..., None]) -> Callable[..., None]:

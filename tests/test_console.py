@@ -117,6 +117,24 @@ def test_color_always_colours_through_a_pipe(repo: Path) -> None:
     assert _colour(repo, "--color") == out  # alone: always, as the old flag was
 
 
+def test_the_colour_options_are_read_after_the_command_too(repo: Path) -> None:
+    out = _colour(repo, "--color", "always")
+
+    def after(*args: str) -> str:
+        base = {"NO_COLOR": "", "FORCE_COLOR": ""}
+        proc = run_cli("validate", "--no-cache", *args, cwd=repo, env=base)
+        assert proc.returncode == 1, proc.stderr
+        return CLOSING.sub("", proc.stdout)
+
+    assert after("--color", "always") == out  # as ruff and eslint take it
+    assert after("--color=always") == out
+    assert after("--color") == out
+    assert not ANSI.search(after("--no-color"))
+    # after `--`, a path named like the option is a path
+    proc = run_cli("validate", "--no-cache", "--", "--color", cwd=repo, env={"FORCE_COLOR": ""})
+    assert proc.returncode == 2 and "--color" in proc.stderr, proc.stderr
+
+
 def test_no_colour_through_a_pipe_by_default_or_when_asked(repo: Path) -> None:
     assert not ANSI.search(_colour(repo))
     assert not ANSI.search(_colour(repo, "--color", "never"))
