@@ -13,8 +13,7 @@ import pytest
 
 from orchestrator_tool import names
 
-from ..conftest import commit_all, git, run_cli, write
-from ..test_gates_e2e import _pnpm
+from ..conftest import commit_all, git, pnpm, run_cli, write
 
 PNPM_ENV = {"npm_config_manage_package_manager_versions": "false", "DO_NOT_TRACK": "1"}
 # Writes a marker named after the package that ran: the gate ran, and for which package.
@@ -71,7 +70,7 @@ def _gates(root: Path) -> tuple[int, dict[str, dict[str, object]], str]:
 
 @pytest.mark.parametrize("name", FILTER_LIKE)
 def test_a_package_named_like_a_filter_is_never_a_passed_gate(tmp_path: Path, name: str) -> None:
-    _pnpm()
+    pnpm()
     root = _workspace(tmp_path / "ws", name)
     code, gates, _ = _gates(root)
     target = gates["packages/target"]
@@ -89,7 +88,7 @@ def test_a_package_named_like_a_filter_is_never_a_passed_gate(tmp_path: Path, na
 
 
 def test_a_valid_name_still_runs_its_gate(tmp_path: Path) -> None:
-    _pnpm()
+    pnpm()
     root = _workspace(tmp_path / "ws", "@names/target")
     code, gates, stderr = _gates(root)
     assert gates["packages/target"]["status"] == "passed", stderr
@@ -100,7 +99,7 @@ def test_a_valid_name_still_runs_its_gate(tmp_path: Path) -> None:
 def test_a_filter_pnpm_matches_to_no_package_fails_the_gate(tmp_path: Path) -> None:
     """pnpm leaves packages under bower_components/ out of its workspace even when a glob
     names them; `--filter target` then matches nothing, and pnpm exits 0 having run nothing."""
-    _pnpm()
+    pnpm()
     root = _workspace(tmp_path / "ws", "target", folder="bower_components")
     code, gates, _ = _gates(root)
     target = gates["bower_components/target"]
