@@ -156,3 +156,52 @@ def test_npm_names_are_accepted(name: str) -> None:
 @pytest.mark.parametrize("name", INVALID)
 def test_names_npm_or_a_filter_would_misread_are_refused(name: str) -> None:
     assert names.package_name_problem(name) is not None
+
+
+# --------------------------------------------------------------------------- printed names
+
+
+def _affected(root: Path, *args: str):
+    return run_cli("affected", "--base", "main", *args, cwd=root)
+
+
+@pytest.mark.parametrize("name", ["...x", "!x", "-x", "{packages/other}"])
+def test_the_matrix_and_print_refuse_a_name_another_program_would_misread(
+    tmp_path: Path, name: str
+) -> None:
+    """`affected --matrix` goes into a CI matrix and from there to `pnpm --filter`; `--print`
+    into a shell. A package whose name is not npm's fails the command, which prints nothing:
+    left out, its gates would go unrun while the job that reads the list passes."""
+    root = _workspace(tmp_path / "ws", name)
+    for args in (("--matrix", "--tasks", "test"), ("--print", "name"), ("--print", "filter")):
+        proc = _affected(root, *args)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert proc.stdout == ""
+        assert "1 package cannot be printed" in proc.stderr
+        assert f"packages/target/package.json: its name {name!r}" in proc.stderr
+        assert "Traceback" not in proc.stderr
+    # its folder is a safe thing to print
+    assert _affected(root, "--print", "path").stdout == "packages/target\n"
+
+
+def test_a_folder_with_a_newline_is_refused_without_breaking_the_message(tmp_path: Path) -> None:
+    root = _workspace(tmp_path / "ws", "@names/target")
+    git(root, "mv", "packages/target", "packages/tar\nget")
+    commit_all(root, "a folder whose name holds a newline")
+    for args in (("--matrix", "--tasks", "test"), ("--print", "path")):
+        proc = _affected(root, *args)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert proc.stdout == ""
+        assert "its folder 'packages/tar\\nget' holds the control character '\\n'" in proc.stderr
+        assert "\nget" not in proc.stderr  # the newline is shown escaped, never written
+    # the name is valid and is what --print name prints
+    assert _affected(root, "--print", "name").stdout == "@names/target\n"
+
+
+def test_the_matrix_of_valid_names_is_printed(tmp_path: Path) -> None:
+    root = _workspace(tmp_path / "ws", "@names/target")
+    proc = _affected(root, "--matrix", "--tasks", "test")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {
+        "include": [{"package": "@names/target", "path": "packages/target", "task": "test"}]
+    }
