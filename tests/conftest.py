@@ -8,6 +8,7 @@ import sys
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -132,15 +133,21 @@ def pyproject() -> dict:
 REQUIRE_TOOLS = "ORCHESTRATOR_REQUIRE_TOOLS"
 
 
+def missing_tool(name: str, install: str, where: str = "on PATH") -> NoReturn:
+    """Skip the test that needs ``name`` (or fail it when ORCHESTRATOR_REQUIRE_TOOLS=1).
+    ``install`` says how to get it."""
+    if os.environ.get(REQUIRE_TOOLS) == "1":
+        pytest.fail(f"{name} is not {where}, and {REQUIRE_TOOLS}=1 requires it ({install})")
+    pytest.skip(f"needs {name}, which is not {where} ({install}); .ci/run installs it")
+
+
 def require_tool(name: str, install: str) -> str:
     """The path of the command ``name`` on PATH; without it, skip the test (or fail it when
-    ORCHESTRATOR_REQUIRE_TOOLS=1). ``install`` says how to get it."""
+    ORCHESTRATOR_REQUIRE_TOOLS=1)."""
     exe = shutil.which(name)
-    if exe is not None:
-        return exe
-    if os.environ.get(REQUIRE_TOOLS) == "1":
-        pytest.fail(f"{name} is not on PATH, and {REQUIRE_TOOLS}=1 requires it ({install})")
-    pytest.skip(f"needs {name}, which is not on PATH ({install}); .ci/run installs it")
+    if exe is None:
+        missing_tool(name, install)
+    return exe
 
 
 def pnpm() -> str:
