@@ -217,6 +217,7 @@ def affected(
 
         raise UsageError("--head needs --base")
     from . import api
+    from .printable import refuse_unprintable
 
     ws: Workspace = _workspace(obj)
     result = api.affected(
@@ -239,9 +240,20 @@ def affected(
         )
         by_path = ws.by_path
         pkgs = [by_path[p.path] for p in result.packages if p.path in by_path]
-        click.echo(json.dumps(gate_matrix(ws, pkgs, wanted)))
+        doc = gate_matrix(ws, pkgs, wanted)
+        refuse_unprintable(
+            ((by_path[e["path"]].name, e["path"]) for e in doc["include"]),
+            what="a CI matrix",
+            prints="both",
+        )
+        click.echo(json.dumps(doc))
         return
     if print_:
+        refuse_unprintable(
+            ((p.name, p.path) for p in result.packages),
+            what=f"--print {print_}",
+            prints="path" if print_ == "path" else "name",
+        )
         for p in result.packages:
             if print_ == "path":
                 click.echo(p.path)

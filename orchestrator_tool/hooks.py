@@ -21,6 +21,10 @@ from . import git
 from .errors import GitError, UsageError
 
 MARKER = "# orchestrator-tool hook"
+# The tool is on no package index: a hook that cannot find it says how to install it from its
+# repository (pyproject.toml's Source URL).
+REPOSITORY = "https://github.com/orchestrator-tool/orchestrator-tool"
+INSTALL_HINT = f"pip install 'git+{REPOSITORY}', then orchestrator hook install"
 HOOKS = ("pre-commit", "pre-push")
 ZERO = "0" * 40
 
@@ -36,7 +40,7 @@ if [ -x "$INSTALL_PYTHON" ]; then
 elif command -v orchestrator >/dev/null 2>&1; then
   exec orchestrator --root "$ROOT" hook run {hook} "$@"
 else
-  echo "orchestrator: not installed (pip install orchestrator-tool)" >&2
+  echo "orchestrator: not installed ({install})" >&2
   exit 1
 fi
 """
@@ -78,6 +82,7 @@ def install(root: Path, hooks: tuple[str, ...], force: bool = False) -> list[Hoo
             python=shlex.quote(sys.executable),
             root=shlex.quote(rel_root) if rel_root != "." else '""',
             hook=hook,
+            install=INSTALL_HINT,
         )
         action = "installed"
         if path.exists():

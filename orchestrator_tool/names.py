@@ -88,3 +88,21 @@ def package_name_problem(name: str) -> str | None:
         # pnpm and turbo read `x...` as "x and its dependencies".
         return "ends with '...', which pnpm and turbo filters read as a selector"
     return None
+
+
+# Characters a folder name may hold on disk but not in a line of output another program reads:
+# the C0 and C1 controls (a newline splits one entry into two) and DEL.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def package_path_problem(path: str) -> str | None:
+    """Why a package's folder (POSIX, relative to the root) cannot safely be printed for a
+    command line, a filter or a CI matrix (None: it can)."""
+    control = _CONTROL.search(path)
+    if control is not None:
+        return f"holds the control character {control.group()!r}"
+    if path.endswith("..."):
+        return "ends with '...', which pnpm and turbo filters read as a selector"
+    if any(segment.startswith("-") for segment in path.split("/")):
+        return "has a folder starting with '-', which a command line reads as an option"
+    return None

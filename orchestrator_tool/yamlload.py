@@ -284,7 +284,7 @@ def fast_load(text: str) -> tuple[dict[str, object], dict[str, tuple[int, int]]]
             return None
         if indent == 2:
             if raw_value is None:
-                parent[key] = {}
+                parent[key] = None  # null, as YAML reads it, unless a deeper line follows
                 sub = key
             else:
                 ok, sub_value = _simple_value(raw_value)
@@ -295,6 +295,8 @@ def fast_load(text: str) -> tuple[dict[str, object], dict[str, tuple[int, int]]]
         elif indent == 4 and sub is not None and raw_value is not None:
             ok, inner_value = _simple_value(raw_value)
             inner = parent.get(sub)
+            if inner is None:
+                inner = parent[sub] = {}
             if not ok or not isinstance(inner, dict):
                 return None
             inner[key] = inner_value

@@ -8,6 +8,7 @@ import sys
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -81,6 +82,79 @@ def run_cli(
     )
 
 
+# What a source tree holds besides the project's files: environments, caches, build output.
+_NOT_PROJECT = {".ci-tools", "build", "dist", "dist-ci"}
+_NOT_PROJECT_SUFFIXES = ("__pycache__", "_cache", ".egg-info")
+
+
+def project_files() -> list[str]:
+    """This repository's files, relative to it: git's list (tracked and untracked, without
+    the ignored) in a checkout; in an unpacked source distribution, which has no .git, every
+    file but the environments and caches the tests and installs leave there."""
+    top = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if top.returncode == 0 and Path(top.stdout.strip()).resolve() == REPO.resolve():
+        listing = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=REPO,
+            capture_output=True,
+            check=True,
+        ).stdout
+        return [raw.decode() for raw in listing.split(b"\0") if raw]
+    files: list[str] = []
+    for folder, dirs, names in os.walk(REPO):
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in _NOT_PROJECT
+            and not d.startswith(".venv")
+            and not d.endswith(_NOT_PROJECT_SUFFIXES)
+        ]
+        files += [os.path.relpath(os.path.join(folder, n), REPO) for n in names]
+    return files
+
+
+def pyproject() -> dict:
+    """This repository's pyproject.toml."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # the runtime dependency the package declares for 3.10
+        import tomli as tomllib
+    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+# Set by .ci/run: a test whose outside tool is missing fails instead of skipping, so CI runs
+# every test. Elsewhere (a fresh clone with only Python and git) such a test skips, saying why.
+REQUIRE_TOOLS = "ORCHESTRATOR_REQUIRE_TOOLS"
+
+
+def missing_tool(name: str, install: str, where: str = "on PATH") -> NoReturn:
+    """Skip the test that needs ``name`` (or fail it when ORCHESTRATOR_REQUIRE_TOOLS=1).
+    ``install`` says how to get it."""
+    if os.environ.get(REQUIRE_TOOLS) == "1":
+        pytest.fail(f"{name} is not {where}, and {REQUIRE_TOOLS}=1 requires it ({install})")
+    pytest.skip(f"needs {name}, which is not {where} ({install}); .ci/run installs it")
+
+
+def require_tool(name: str, install: str) -> str:
+    """The path of the command ``name`` on PATH; without it, skip the test (or fail it when
+    ORCHESTRATOR_REQUIRE_TOOLS=1)."""
+    exe = shutil.which(name)
+    if exe is None:
+        missing_tool(name, install)
+    return exe
+
+
+def pnpm() -> str:
+    """The pnpm the end-to-end gate tests run (`.ci/run` installs pnpm 9 from npm)."""
+    return require_tool("pnpm", "npm install -g pnpm@9")
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -98,9 +172,10 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def sarif_schema(tmp_path_factory) -> dict:
     """The official SARIF 2.1.0 schema, as shipped in Microsoft's @microsoft/jest-sarif."""
+    npm = require_tool("npm", "install Node.js, which ships npm")
     d = tmp_path_factory.mktemp("sarif")
     subprocess.run(
-        ["npm", "pack", "--silent", "@microsoft/jest-sarif@1.0.0-beta.0"],
+        [npm, "pack", "--silent", "@microsoft/jest-sarif@1.0.0-beta.0"],
         cwd=d,
         check=True,
         capture_output=True,

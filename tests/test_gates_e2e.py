@@ -17,6 +17,7 @@ from orchestrator_tool import api
 from orchestrator_tool.gates import run_gates
 
 from .conftest import FIXTURES, commit_all, git, run_cli, write
+from .conftest import pnpm as require_pnpm
 
 TYPE_ERROR = (
     "export function findUser(id: string): User {",
@@ -30,18 +31,9 @@ PNPM_ENV = {
 }
 
 
-def _pnpm() -> str:
-    exe = shutil.which("pnpm")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("pnpm is not installed: .ci/run installs it")
-        pytest.skip("pnpm is not installed (npm install -g pnpm@9); CI runs this test")
-    return exe
-
-
 @pytest.fixture
 def repo(tmp_path, monkeypatch) -> Path:
-    pnpm = _pnpm()
+    pnpm = require_pnpm()
     for k, v in PNPM_ENV.items():
         monkeypatch.setenv(k, v)
     r = tmp_path / "gates"

@@ -181,12 +181,11 @@ def test_lefthook_pre_push_with_no_refs_on_stdin_refuses_a_push_with_an_error(
 ) -> None:
     """lefthook runs its pre-push commands with nothing on standard input: the push of a
     commit holding an error is refused all the same, through a real `git push`."""
-    import shutil
     import subprocess
 
-    lefthook = shutil.which("lefthook")
-    if lefthook is None:
-        pytest.skip("lefthook is not installed (npm install lefthook); .ci/run installs it")
+    from .conftest import require_tool
+
+    lefthook = require_tool("lefthook", "npm install -g lefthook@1")
     write(repo / "orchestrator.toml", "[validate]\nstrict = true\n[gates]\ntasks = []\n")
     write(
         repo / "lefthook.yml",
@@ -228,3 +227,44 @@ def test_lefthook_pre_push_with_no_refs_on_stdin_refuses_a_push_with_an_error(
     accepted = push()
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert git(remote, "rev-parse", "main").strip() == git(repo, "rev-parse", "HEAD").strip()
+
+
+def test_a_hook_whose_tool_is_gone_refuses_and_says_how_to_install_it(repo, tmp_path) -> None:
+    """The Python that installed the hook is gone and no `orchestrator` is on PATH: the commit
+    is refused with an install command that works (the tool is on no package index)."""
+    import shutil
+    import subprocess
+
+    from orchestrator_tool.hooks import INSTALL_HINT, REPOSITORY
+
+    from .conftest import REPO, pyproject
+
+    assert run_cli("hook", "install", cwd=repo).returncode == 0
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    text = hook.read_text()
+    hook.write_text(
+        text.replace(f"INSTALL_PYTHON={sys.executable}", "INSTALL_PYTHON=/nowhere/python")
+    )
+    bare = tmp_path / "bin"  # git and a shell, no orchestrator
+    bare.mkdir()
+    for tool in ("git", "sh"):
+        found = shutil.which(tool)
+        assert found is not None
+        (bare / tool).symlink_to(found)
+    write(repo / "packages/auth/ok.ts", "export const x: unknown = 1;\n")
+    git(repo, "add", "packages/auth/ok.ts")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    proc = subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@e.x", "commit", "-q", "-m", "x"],
+        cwd=repo,
+        env={**env, "PATH": str(bare)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert f"orchestrator: not installed ({INSTALL_HINT})" in proc.stderr
+    assert "pip install orchestrator-tool" not in proc.stderr  # on no index
+    # the repository the hint installs from is the project's own, as pyproject.toml says
+    assert pyproject()["project"]["urls"]["Source"] == REPOSITORY
+    assert f"pip install 'git+{REPOSITORY}'" in (REPO / "README.md").read_text()

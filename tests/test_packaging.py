@@ -1,15 +1,17 @@
-"""The distribution: the validators mapping, the entry-point registry, the wheel."""
+"""The distribution: the validators mapping, the entry-point registry, the wheel and the sdist,\nthe metadata (version, license, URLs) and the extras."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from .conftest import REPO, project_files, pyproject
 
 
 def test_validators_package_maps_to_top_level_folder() -> None:
@@ -133,3 +135,110 @@ def test_wheel_contents(tmp_path) -> None:
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "orchestrator = orchestrator_tool.cli:main" in text
+
+
+def test_the_version_is_written_once() -> None:
+    """`__version__` is the one place: pyproject.toml reads it, the metadata and --version
+    agree with it."""
+    from importlib.metadata import version
+
+    from orchestrator_tool import __version__
+
+    project = pyproject()["project"]
+    assert "version" not in project and project["dynamic"] == ["version"]
+    dynamic = pyproject()["tool"]["setuptools"]["dynamic"]["version"]
+    assert dynamic == {"attr": "orchestrator_tool.__version__"}
+    assert version("orchestrator-tool") == __version__
+    proc = subprocess.run(
+        [sys.executable, "-m", "orchestrator_tool", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert proc.stdout.split()[-1] == __version__
+
+
+def test_license_classifiers_and_urls() -> None:
+    from orchestrator_tool.hooks import REPOSITORY
+
+    project = pyproject()["project"]
+    license_text = (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert license_text.startswith("MIT License\n")
+    assert "Copyright (c) 2026 orchestrator-tool contributors" in license_text
+    assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
+    # PEP 639: the license expression, never a license classifier beside it
+    assert not any(c.startswith("License ::") for c in project["classifiers"])
+    assert "Typing :: Typed" in project["classifiers"]
+    python_versions = {
+        c.rsplit(" :: ", 1)[1]
+        for c in project["classifiers"]
+        if c.startswith("Programming Language :: Python :: 3.")
+    }
+    assert min(python_versions, key=lambda v: tuple(map(int, v.split(".")))) == (
+        project["requires-python"].removeprefix(">=")
+    )
+    assert project["urls"]["Source"] == REPOSITORY
+    assert all(url.startswith(REPOSITORY) for url in project["urls"].values())
+
+
+def test_the_test_extra_holds_no_linters_and_no_duplicates() -> None:
+    """The `test` extra is what the suite imports or runs; the linters are the PEP 735 `dev`
+    group, which .ci/run installs."""
+
+    def name(requirement: str) -> str:
+        return re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0].lower()
+
+    test = [name(r) for r in pyproject()["project"]["optional-dependencies"]["test"]]
+    dev = [name(r) for r in pyproject()["dependency-groups"]["dev"]]
+    assert len(test) == len(set(test)), test
+    assert {"ruff", "mypy", "types-pyyaml"} <= set(dev)
+    assert not {"ruff", "mypy", "types-pyyaml"} & set(test)
+    # every tool of the extra is one the tests use
+    suite = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "tests").rglob("*.py"))
+    for module, used_as in {
+        "pytest": "import pytest",
+        "jsonschema": "import jsonschema",
+        "hypothesis": "from hypothesis import",
+        "build": '"build"',
+        "pre-commit": '"pre_commit"',
+    }.items():
+        assert module in test and used_as in suite, module
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    assert "--group dev" in ci and "'pip>=25.1'" in ci
+
+
+@pytest.mark.slow
+def test_the_sdist_holds_what_its_tests_need(tmp_path) -> None:
+    """`python -m build --sdist`: the tests, the fixtures and the files the tests read are in
+    it (.ci/run runs the suite from it), with the metadata."""
+    from orchestrator_tool import __version__
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    (sdist,) = tmp_path.glob("*.tar.gz")
+    top = f"orchestrator_tool-{__version__}/"
+    with tarfile.open(sdist) as tar:
+        names = {n.removeprefix(top) for n in tar.getnames()}
+        pkg_info = tar.extractfile(top + "PKG-INFO")
+        assert pkg_info is not None
+        metadata = pkg_info.read().decode()
+    wanted = {
+        f
+        for f in project_files()
+        if f.startswith(("tests/", "fixtures/", "orchestrator_tool/", "validators/", ".ci/"))
+        and "__pycache__" not in f
+    }
+    wanted |= {"LICENSE", "README.md", "pyproject.toml", "action.yml", ".pre-commit-hooks.yaml"}
+    assert wanted - names == set()
+    assert f"\nVersion: {__version__}\n" in metadata
+    assert "\nLicense-Expression: MIT\n" in metadata and "\nLicense-File: LICENSE\n" in metadata
+    assert "\nProject-URL: Source, https://github.com/orchestrator-tool/orchestrator-tool\n" in (
+        metadata
+    )
+    assert "\nClassifier: Typing :: Typed\n" in metadata

@@ -12,7 +12,7 @@ import pytest
 from orchestrator_tool import api, planning
 from orchestrator_tool.errors import InputError, UsageError
 
-from .conftest import commit_all, git, run_cli, strict, write
+from .conftest import commit_all, git, pnpm, run_cli, strict, write
 
 AUTH = "Add complete authentication system"
 AUTH_SCOPE = ("apps/web", "apps/app", "apps/api", "packages/database")
@@ -194,6 +194,7 @@ def test_status_and_done_run_the_gates_and_validators(repo) -> None:
 def test_done_runs_the_tasks_gate_and_validators_for_real(repo) -> None:
     """A package whose `test` script (run through the package manager) and validators decide:
     `plan done` refuses while either fails and records the task once both pass."""
+    pnpm()  # `plan done` runs the task's gate through pnpm
     write(
         repo / "packages/notes/package.json",
         json.dumps({"name": "@repo/notes", "private": True, "scripts": {"test": "node check.js"}}),
@@ -229,6 +230,7 @@ def test_done_runs_the_tasks_gate_and_validators_for_real(repo) -> None:
 
 
 def test_done_accepts_the_old_findings_a_baseline_records(repo) -> None:
+    pnpm()  # `plan done` runs the task's gate through pnpm
     write(
         repo / "packages/notes/package.json",
         json.dumps({"name": "@repo/notes", "private": True, "scripts": {"test": "node -e 0"}}),

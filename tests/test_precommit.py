@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, REPO, commit_all, git, run_cli, strict, write
+from .conftest import FIXTURES, REPO, commit_all, git, project_files, run_cli, strict, write
 
 
 def _env(home: Path) -> dict[str, str]:
@@ -26,16 +26,7 @@ def hook_repo(tmp_path_factory) -> tuple[Path, str]:
     """This repository as it is now, committed in a shadow clone (as `pre-commit try-repo`
     does), so uncommitted work is tested too."""
     shadow = tmp_path_factory.mktemp("hook-repo") / "orchestrator-tool"
-    listing = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO,
-        capture_output=True,
-        check=True,
-    ).stdout
-    for raw in listing.split(b"\0"):
-        if not raw:
-            continue
-        rel = raw.decode()
+    for rel in project_files():
         src = REPO / rel
         if src.is_file():
             dst = shadow / rel

@@ -388,6 +388,12 @@ YAML_SAMPLES = [
     "packages: []\nlinkWorkspacePackages: true\nminimumReleaseAge: 4320\nsaveExact: no\n",
     "packages:\n  - a/*\ncatalogs:\n  react19:\n    react: 19.0.0\n    'react-dom': ~19.0.0\nonlyBuiltDependencies:\n  - esbuild\n",
     "packages:\n  - a/*\noverrides:\n  protobufjs@8: 8.6.6\n  nested: null\n",
+    # '#' starts a comment only after a space: these catalog entries keep their ref
+    "packages:\n  - a/*\ncatalog:\n  tiny: github:user/repo#v1.3.0\n"
+    "  git-dep: git+https://github.com/u/r.git#semver:^1.2  # pinned\n"
+    "catalogs:\n  forks:\n    short: user/repo#main\n    quoted: 'user/repo#a b'\n",
+    # a key with nothing under it is null, as YAML reads it, not an empty mapping
+    "packages:\n  - a/*\ncatalog:\n  empty:\ncatalogs:\n  none:\n  some:\n    x: 1\n",
 ]
 
 
@@ -400,6 +406,29 @@ def test_fast_workspace_yaml_reader_agrees_with_pyyaml(text) -> None:
     fast = _simple_yaml(text)
     assert fast is not None
     assert fast[0] == (yaml.safe_load(text) or {})
+
+
+def test_catalog_entries_with_a_hash_keep_their_git_ref(tmp_path) -> None:
+    """`github:user/repo#v1.3.0` is one value (a YAML comment needs a space before '#'), read
+    by the fast path, and the workspace's catalogs hold it whole."""
+    from orchestrator_tool.yamlload import fast_load
+
+    text = (
+        "packages:\n  - packages/*\ncatalog:\n  tiny: github:user/repo#v1.3.0\n"
+        "  zod: ^3.24.1 # the comment goes\ncatalogs:\n  forks:\n    left-pad: user/left-pad#main\n"
+    )
+    assert fast_load(text) is not None  # no PyYAML needed for it
+    write(tmp_path / "package.json", '{"name": "root", "private": true}')
+    write(tmp_path / "pnpm-workspace.yaml", text)
+    write(
+        tmp_path / "packages/a/package.json",
+        '{"name": "a", "dependencies": {"tiny": "catalog:", "left-pad": "catalog:forks"}}',
+    )
+    ws = scan(tmp_path)
+    assert ws.catalogs == {
+        "default": {"tiny": "github:user/repo#v1.3.0", "zod": "^3.24.1"},
+        "forks": {"left-pad": "user/left-pad#main"},
+    }
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .. import names
+from .. import names, printable
 from ..errors import UsageError
 from ..signals import forwarded
 from ..workspace import GRAPH_KINDS, Package, Workspace, manifest_rel
@@ -127,12 +127,7 @@ def target_problem(pkg: Package) -> str | None:
     into `--filter`, where pnpm and turbo read `...x`, `x...`, `{dir}` and `!x` as selectors
     that match other packages or none (pnpm then runs nothing and exits 0); a package without
     a name goes as `./path`."""
-    if pkg.name:
-        problem = names.package_name_problem(pkg.name)
-        return f"its name {pkg.name[:100]!r} {problem}" if problem else None
-    if pkg.path.endswith("...") or any(seg.startswith("-") for seg in pkg.path.split("/")):
-        return f"its folder {pkg.path!r} reads as a filter or an option"
-    return None
+    return printable.problem(pkg.name, pkg.path, prints="name")
 
 
 # What pnpm prints, exiting 0, when a --filter matches no package: nothing ran.

@@ -232,9 +232,10 @@ renameSync("{task}.json.tmp", "{task}.json");
 def turbo_repo(tmp_path: Path) -> tuple[Path, dict[str, str]]:
     """The installed pnpm + turbo fixture (see tests/test_gates_e2e.py), run through turbo,
     with the tasks `stall` and `linger` in @gates/slow."""
-    from ..test_gates_e2e import PNPM_ENV, _pnpm
+    from ..conftest import pnpm as require_pnpm
+    from ..test_gates_e2e import PNPM_ENV
 
-    pnpm = _pnpm()
+    pnpm = require_pnpm()
     repo = tmp_path / "gates"
     shutil.copytree(FIXTURES / "gates", repo)
     slow = repo / "packages/slow"

@@ -13,8 +13,7 @@ import pytest
 
 from orchestrator_tool import names
 
-from ..conftest import commit_all, git, run_cli, write
-from ..test_gates_e2e import _pnpm
+from ..conftest import commit_all, git, pnpm, run_cli, write
 
 PNPM_ENV = {"npm_config_manage_package_manager_versions": "false", "DO_NOT_TRACK": "1"}
 # Writes a marker named after the package that ran: the gate ran, and for which package.
@@ -71,7 +70,7 @@ def _gates(root: Path) -> tuple[int, dict[str, dict[str, object]], str]:
 
 @pytest.mark.parametrize("name", FILTER_LIKE)
 def test_a_package_named_like_a_filter_is_never_a_passed_gate(tmp_path: Path, name: str) -> None:
-    _pnpm()
+    pnpm()
     root = _workspace(tmp_path / "ws", name)
     code, gates, _ = _gates(root)
     target = gates["packages/target"]
@@ -89,7 +88,7 @@ def test_a_package_named_like_a_filter_is_never_a_passed_gate(tmp_path: Path, na
 
 
 def test_a_valid_name_still_runs_its_gate(tmp_path: Path) -> None:
-    _pnpm()
+    pnpm()
     root = _workspace(tmp_path / "ws", "@names/target")
     code, gates, stderr = _gates(root)
     assert gates["packages/target"]["status"] == "passed", stderr
@@ -100,7 +99,7 @@ def test_a_valid_name_still_runs_its_gate(tmp_path: Path) -> None:
 def test_a_filter_pnpm_matches_to_no_package_fails_the_gate(tmp_path: Path) -> None:
     """pnpm leaves packages under bower_components/ out of its workspace even when a glob
     names them; `--filter target` then matches nothing, and pnpm exits 0 having run nothing."""
-    _pnpm()
+    pnpm()
     root = _workspace(tmp_path / "ws", "target", folder="bower_components")
     code, gates, _ = _gates(root)
     target = gates["bower_components/target"]
@@ -157,3 +156,52 @@ def test_npm_names_are_accepted(name: str) -> None:
 @pytest.mark.parametrize("name", INVALID)
 def test_names_npm_or_a_filter_would_misread_are_refused(name: str) -> None:
     assert names.package_name_problem(name) is not None
+
+
+# --------------------------------------------------------------------------- printed names
+
+
+def _affected(root: Path, *args: str):
+    return run_cli("affected", "--base", "main", *args, cwd=root)
+
+
+@pytest.mark.parametrize("name", ["...x", "!x", "-x", "{packages/other}"])
+def test_the_matrix_and_print_refuse_a_name_another_program_would_misread(
+    tmp_path: Path, name: str
+) -> None:
+    """`affected --matrix` goes into a CI matrix and from there to `pnpm --filter`; `--print`
+    into a shell. A package whose name is not npm's fails the command, which prints nothing:
+    left out, its gates would go unrun while the job that reads the list passes."""
+    root = _workspace(tmp_path / "ws", name)
+    for args in (("--matrix", "--tasks", "test"), ("--print", "name"), ("--print", "filter")):
+        proc = _affected(root, *args)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert proc.stdout == ""
+        assert "1 package cannot be printed" in proc.stderr
+        assert f"packages/target/package.json: its name {name!r}" in proc.stderr
+        assert "Traceback" not in proc.stderr
+    # its folder is a safe thing to print
+    assert _affected(root, "--print", "path").stdout == "packages/target\n"
+
+
+def test_a_folder_with_a_newline_is_refused_without_breaking_the_message(tmp_path: Path) -> None:
+    root = _workspace(tmp_path / "ws", "@names/target")
+    git(root, "mv", "packages/target", "packages/tar\nget")
+    commit_all(root, "a folder whose name holds a newline")
+    for args in (("--matrix", "--tasks", "test"), ("--print", "path")):
+        proc = _affected(root, *args)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert proc.stdout == ""
+        assert "its folder 'packages/tar\\nget' holds the control character '\\n'" in proc.stderr
+        assert "\nget" not in proc.stderr  # the newline is shown escaped, never written
+    # the name is valid and is what --print name prints
+    assert _affected(root, "--print", "name").stdout == "@names/target\n"
+
+
+def test_the_matrix_of_valid_names_is_printed(tmp_path: Path) -> None:
+    root = _workspace(tmp_path / "ws", "@names/target")
+    proc = _affected(root, "--matrix", "--tasks", "test")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {
+        "include": [{"package": "@names/target", "path": "packages/target", "task": "test"}]
+    }
