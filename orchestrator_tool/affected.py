@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .globs import glob_to_regex
+from .formats.globs import glob_to_regex
 from .reporting import count
 from .workspace import Workspace
 

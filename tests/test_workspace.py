@@ -395,7 +395,7 @@ YAML_SAMPLES = [
 def test_fast_workspace_yaml_reader_agrees_with_pyyaml(text) -> None:
     import yaml
 
-    from orchestrator_tool.yamlload import fast_load as _simple_yaml
+    from orchestrator_tool.formats.yamlload import fast_load as _simple_yaml
 
     fast = _simple_yaml(text)
     assert fast is not None
@@ -413,7 +413,7 @@ def test_fast_workspace_yaml_reader_agrees_with_pyyaml(text) -> None:
     ],
 )
 def test_fast_workspace_yaml_reader_defers_anything_unusual(text) -> None:
-    from orchestrator_tool.yamlload import fast_load as _simple_yaml
+    from orchestrator_tool.formats.yamlload import fast_load as _simple_yaml
 
     assert _simple_yaml(text) is None
 
