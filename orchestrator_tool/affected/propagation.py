@@ -6,9 +6,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .formats.globs import glob_to_regex
-from .reporting import count
-from .workspace import Workspace
+from ..formats.globs import glob_to_regex
+from ..reporting import count
+from ..workspace import Workspace
 
 ROOT_MANIFEST = "package.json"
 # Root files that change what every task sees.

@@ -1,0 +1,6 @@
+"""What a change affects: changed files → owning packages → dependents, each affected package
+with its reasons, the lockfile's changes attributed to the packages whose dependencies moved."""
+
+from .propagation import Affected, AffectedPackage, ChangedFile, ChangeSet, Reason, compute
+
+__all__ = ["Affected", "AffectedPackage", "ChangeSet", "ChangedFile", "Reason", "compute"]
