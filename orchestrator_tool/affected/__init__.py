@@ -1,6 +1,7 @@
 """What a change affects: changed files → owning packages → dependents, each affected package
 with its reasons, the lockfile's changes attributed to the packages whose dependencies moved."""
 
-from .propagation import Affected, AffectedPackage, ChangedFile, ChangeSet, Reason, compute
+from .models import Affected, AffectedPackage, ChangedFile, ChangeSet, Reason
+from .propagation import compute
 
 __all__ = ["Affected", "AffectedPackage", "ChangeSet", "ChangedFile", "Reason", "compute"]
