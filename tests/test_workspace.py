@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool.errors import InputError
+from orchestrator_tool.formats.globs import glob_to_regex
 from orchestrator_tool.workspace import (
     Edge,
     expand_globs,
     find_cycles,
     find_root,
-    glob_to_regex,
     scan,
 )
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .errors import InputError
-from .formats import globs, jsonc, names
-from .formats.globs import glob_to_regex
-from .formats.jsonc import JSONObject, JSONValue
-from .formats.semver import satisfies
+from ..errors import InputError
+from ..formats import globs, jsonc, names
+from ..formats.globs import glob_to_regex
+from ..formats.jsonc import JSONObject, JSONValue
+from ..formats.semver import satisfies
 
 DEP_KINDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 # The edges a change travels along to reach dependents. Peer dependencies are left out, as in
@@ -496,7 +496,7 @@ def find_root(start: Path) -> Path:
 def _load_yaml_mapping(path: Path) -> tuple[dict[str, object], dict[str, tuple[int, int]]]:
     """Load a small YAML mapping; also return the 1-based position of each string item of
     a top-level ``packages`` sequence (for errors that point at a glob)."""
-    from .formats import yamlload
+    from ..formats import yamlload
 
     text = jsonc.read_text(path)
     fast = yamlload.fast_load(text)
@@ -1157,8 +1157,8 @@ def _git_ignored(root: Path, rels: list[str]) -> set[str]:
             break
     else:
         return set()
-    from . import git
-    from .errors import GitError
+    from .. import git
+    from ..errors import GitError
 
     try:
         return {p.rstrip("/") for p in git.check_ignored(rels, root)}
