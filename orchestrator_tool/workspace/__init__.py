@@ -6,7 +6,9 @@ here writes to the work tree or calls the package manager.
 
 from __future__ import annotations
 
-from .scanner import (
+from .discovery import expand_globs, find_root
+from .graph import find_cycles
+from .model import (
     DEP_KINDS,
     GRAPH_KINDS,
     Edge,
@@ -18,13 +20,9 @@ from .scanner import (
     TurboTask,
     Workspace,
     WorkspaceDependency,
-    expand_globs,
-    find_cycles,
-    find_root,
     manifest_rel,
-    scan,
-    with_nested_projects,
 )
+from .scanner import scan, with_nested_projects
 
 __all__ = [
     "DEP_KINDS",
