@@ -498,7 +498,7 @@ def enabled_specs(
 
 
 def _check_globs(where: str, patterns: Sequence[object], path: str | None) -> None:
-    from . import globs
+    from .formats import globs
 
     for pattern in patterns:
         if not isinstance(pattern, str):

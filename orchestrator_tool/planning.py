@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
-from . import jsonc, names
 from .errors import InputError, UsageError
+from .formats import jsonc, names
 from .workspace import Package, Workspace
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from . import names
 from .errors import InputError
+from .formats import names
 from .workspace import manifest_rel
 
 MAX_LISTED = 5  # problems named in the message; the rest are counted

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator_tool import jsonc
 from orchestrator_tool.errors import InputError
+from orchestrator_tool.formats import jsonc
 
 
 def test_comments_and_trailing_commas_are_accepted() -> None:

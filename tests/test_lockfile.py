@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator_tool.lockfile import LockfileFormatError, attribute_pnpm, parse_pnpm
+from orchestrator_tool.affected.lockfile import LockfileFormatError, attribute_pnpm, parse_pnpm
 
 V9 = """lockfileVersion: '9.0'
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrator_tool.semver import satisfies
+from orchestrator_tool.formats.semver import satisfies
 
 
 @pytest.mark.parametrize(

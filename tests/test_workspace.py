@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool.errors import InputError
+from orchestrator_tool.formats.globs import glob_to_regex
 from orchestrator_tool.workspace import (
     Edge,
     expand_globs,
     find_cycles,
     find_root,
-    glob_to_regex,
     scan,
 )
 
@@ -401,7 +401,7 @@ YAML_SAMPLES = [
 def test_fast_workspace_yaml_reader_agrees_with_pyyaml(text) -> None:
     import yaml
 
-    from orchestrator_tool.yamlload import fast_load as _simple_yaml
+    from orchestrator_tool.formats.yamlload import fast_load as _simple_yaml
 
     fast = _simple_yaml(text)
     assert fast is not None
@@ -411,7 +411,7 @@ def test_fast_workspace_yaml_reader_agrees_with_pyyaml(text) -> None:
 def test_catalog_entries_with_a_hash_keep_their_git_ref(tmp_path) -> None:
     """`github:user/repo#v1.3.0` is one value (a YAML comment needs a space before '#'), read
     by the fast path, and the workspace's catalogs hold it whole."""
-    from orchestrator_tool.yamlload import fast_load
+    from orchestrator_tool.formats.yamlload import fast_load
 
     text = (
         "packages:\n  - packages/*\ncatalog:\n  tiny: github:user/repo#v1.3.0\n"
@@ -442,7 +442,7 @@ def test_catalog_entries_with_a_hash_keep_their_git_ref(tmp_path) -> None:
     ],
 )
 def test_fast_workspace_yaml_reader_defers_anything_unusual(text) -> None:
-    from orchestrator_tool.yamlload import fast_load as _simple_yaml
+    from orchestrator_tool.formats.yamlload import fast_load as _simple_yaml
 
     assert _simple_yaml(text) is None
 

@@ -32,8 +32,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool import globs
 from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.formats import globs
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import Context

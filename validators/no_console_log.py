@@ -50,7 +50,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool import globs
 from orchestrator_tool.engine.catches import (
     FUNCTION_NODES,
     TERMINAL_LIBRARIES,
@@ -59,6 +58,7 @@ from orchestrator_tool.engine.catches import (
 from orchestrator_tool.engine.imports import package_name_of
 from orchestrator_tool.engine.queries import word_tokens
 from orchestrator_tool.engine.validator import Invalid, Valid
+from orchestrator_tool.formats import globs
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -48,7 +48,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from orchestrator_tool import globs
+from orchestrator_tool.formats import globs
 
 if TYPE_CHECKING:
     from orchestrator_tool.engine.validator import WorkspaceContext

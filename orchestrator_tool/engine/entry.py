@@ -29,7 +29,7 @@ from .taint import pattern_names
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from ..jsonc import JSONValue
+    from ..formats.jsonc import JSONValue
     from ..workspace import Package, Workspace
 
 MAX_HOPS = 4
@@ -192,8 +192,8 @@ def _targets(exports: JSONValue) -> list[str]:
 
 
 def _manifest_targets(ws: Workspace, package: Package) -> list[str]:
-    from .. import jsonc
     from ..errors import InputError
+    from ..formats import jsonc
     from ..workspace import manifest_rel
 
     rel = manifest_rel(package.path)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import globs
+from ..formats import globs
 from .reading import NotRead, read_inside
 
 if TYPE_CHECKING:

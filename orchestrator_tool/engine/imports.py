@@ -21,7 +21,7 @@ from .source import SourceFile
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from ..jsonc import JSONValue
+    from ..formats.jsonc import JSONValue
     from ..workspace import Package, Workspace
 
 # require("x") and import("x") can sit anywhere; static imports and re-exports are top-level

@@ -14,7 +14,7 @@ A validator is a module (see ``validators/``) that declares:
   directive (``nextjs.module_directive``); such validators run last, and a file no other
   validator parsed is not parsed for them when its header can be read without the tree;
 - optionally ``OPTIONS`` (defaults), ``GLOB_OPTIONS`` (the options that hold path globs,
-  read in the one glob dialect of :mod:`orchestrator_tool.globs` and checked when the
+  read in the one glob dialect of :mod:`orchestrator_tool.formats.globs` and checked when the
   configuration is loaded), ``ESLINT_EQUIVALENTS`` (eslint rule names whose
   ``eslint-disable`` comments also silence it), ``BIOME_EQUIVALENTS`` (Biome rules, as their
   diagnostic category ``lint/group/rule``, whose ``biome-ignore`` comments also silence it;
@@ -155,7 +155,7 @@ class ValidatorSpec:
     # (right, judged) findings on the held-out corpus, when measured
     precision: tuple[int, int] | None = None
     declared_severity: str = ""  # SEVERITY as the module says it: what --strict runs at
-    # options whose values are path globs (the workspace glob dialect, orchestrator_tool.globs)
+    # options whose values are path globs (the one glob dialect, orchestrator_tool.formats.globs)
     glob_options: frozenset[str] = frozenset()
 
     @property
@@ -538,7 +538,7 @@ class WorkspaceContext:
     ) -> None:
         """Report at ``"key"`` in the package's package.json (inside one of the ``key_in``
         sections when given)."""
-        from .. import jsonc
+        from ..formats import jsonc
         from ..workspace import manifest_rel
 
         rel = manifest_rel(package.path)

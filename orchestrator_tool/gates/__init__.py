@@ -9,8 +9,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from .. import names, printable
+from .. import printable
 from ..errors import UsageError
+from ..formats import names
 from ..signals import forwarded
 from ..workspace import GRAPH_KINDS, Package, Workspace, manifest_rel
 from .process import DEFAULT_MAX_OUTPUT, Outcome, interrupt, run
@@ -109,7 +110,7 @@ def turbo_defines(ws: Workspace, task: str, pkg: Package) -> bool:
     if any(t.task == task and t.package in (None, pkg.name) for t in ws.turbo.tasks):
         return True
     from ..errors import InputError
-    from ..jsonc import load
+    from ..formats.jsonc import load
 
     own_path = ws.root / pkg.path / "turbo.json"
     if not own_path.is_file():

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..affected import Affected, AffectedPackage, ChangedFile
-from ..jsonc import JSONValue
+from ..formats.jsonc import JSONValue
 
 if TYPE_CHECKING:
     from ..workspace import Workspace

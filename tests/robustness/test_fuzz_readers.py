@@ -17,9 +17,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from orchestrator_tool import globs, jsonc, yamlload
 from orchestrator_tool.errors import InputError
-from orchestrator_tool.yamlload import fast_load as _simple_yaml
+from orchestrator_tool.formats import globs, jsonc, yamlload
+from orchestrator_tool.formats.yamlload import fast_load as _simple_yaml
 
 FUZZ = settings(
     max_examples=150,

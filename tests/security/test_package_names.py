@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator_tool import names
+from orchestrator_tool.formats import names
 
 from ..conftest import commit_all, git, pnpm, run_cli, write
 

@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from orchestrator_tool import names, planning
+from orchestrator_tool import planning
 from orchestrator_tool.errors import UsageError
+from orchestrator_tool.formats import names
 
 from ..conftest import commit_all, run_cli, write
 

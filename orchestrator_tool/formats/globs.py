@@ -25,7 +25,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TypeAlias
 
-from .errors import InputError
+from ..errors import InputError
 
 MAX_LENGTH = 4096
 MAX_BRACE_DEPTH = 8

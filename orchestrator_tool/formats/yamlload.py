@@ -21,7 +21,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from ..errors import InputError
 from .jsonc import MAX_NUMBER, MAX_STRING
 
 if TYPE_CHECKING:

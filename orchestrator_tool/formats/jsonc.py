@@ -14,7 +14,7 @@ from typing import Union
 
 from typing_extensions import TypeAliasType
 
-from .errors import InputError
+from ..errors import InputError
 
 # A named alias, so pydantic can build a JSON Schema for the recursive type.
 JSONValue = TypeAliasType(

@@ -1,0 +1,3 @@
+"""Readers and grammars of the files and names a monorepo is made of: JSON/JSONC, the small
+YAML of pnpm-workspace.yaml, semver ranges, the one glob dialect, and the grammars of names
+that leave the tool. Nothing here knows about workspaces, git or validators."""
