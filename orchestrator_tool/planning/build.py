@@ -23,13 +23,13 @@ from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
-from . import jsonc, names
-from .errors import InputError, UsageError
-from .workspace import Package, Workspace
+from .. import jsonc, names
+from ..errors import InputError, UsageError
+from ..workspace import Package, Workspace
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .engine.validator import ValidatorSpec
+    from ..config import Config
+    from ..engine.validator import ValidatorSpec
 
 PATTERNS_FILE = "task-patterns.json"
 REPO_PATTERNS = ".orchestrator/task-patterns.json"
@@ -286,7 +286,7 @@ def _model_error(
 def builtin_library() -> PatternLibrary:
     from importlib import resources
 
-    text = resources.files("orchestrator_tool").joinpath(PATTERNS_FILE).read_text("utf-8")
+    text = resources.files("orchestrator_tool.planning").joinpath(PATTERNS_FILE).read_text("utf-8")
     return _parse_library(text, PATTERNS_FILE)
 
 
@@ -607,7 +607,7 @@ def _validators_for(
     paths: Sequence[str], files: Sequence[str], specs: Sequence[ValidatorSpec]
 ) -> list[str]:
     """The codes of the validators (of ``specs``) that apply to some file under ``paths``."""
-    from .engine.source import language_of
+    from ..engine.source import language_of
 
     inside = [f for f in files if in_scope(f, paths)]
     out: list[str] = []
@@ -801,7 +801,7 @@ def build_plan(
 
 
 def _files(ws: Workspace) -> list[str]:
-    from .engine.files import workspace_files
+    from ..engine.files import workspace_files
 
     return workspace_files(ws.root, supported_only=True)
 
