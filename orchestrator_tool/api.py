@@ -1139,10 +1139,7 @@ def plan_done(
     if check.ok:
         head = git.resolve("HEAD", ws.root)
         stamp = now or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        task.done = planning.Done(at=stamp, commit=head)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(the_plan.dump(), encoding="utf-8")
-        tmp.replace(path)
+        planning.mark_done(path, the_plan, task_id, stamp, head)
     return check
 
 
