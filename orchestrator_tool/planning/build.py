@@ -23,6 +23,7 @@ from .models import (
     GateRef,
     PatternChoice,
     PatternLibrary,
+    Phase,
     PhaseInfo,
     Plan,
     PlanScope,
@@ -171,109 +172,177 @@ def build_plan(
     """The plan for ``request`` over ``units`` with the chosen pattern; tasks list the
     ``validators`` (the run's enabled ones) that apply to their files."""
     pattern = next(p for p in library.patterns if p.id == choice.id)
-    roles = library.roles
     pid = plan_id or slug(request)
-    tasks_folder = f"{TASKS_DIR}/{pid}"
-    prefix = task_prefix(request)
-    files = _files(ws)
-    plan_paths = sorted(u.path for u in units)
-    unit_roles = {u.path: role_of(u.package, roles, ws.root) for u in units}
-
+    builder = _PhaseBuilder(ws, request, units, library.roles, pid, validators)
     drafts: list[Draft] = []
-    used_ids: set[str] = set()
-    assigned: set[str] = set()  # unit paths given a task by a package phase
-    previous: list[Draft] = []  # the last phase's tasks
-    last_package_units: list[Unit] = []
+    for phase in pattern.phases:
+        drafts.extend(builder.phase(phase))
+    builder.cover_plan_wide(drafts)
+    reduce(drafts)
+    tasks = _tasks(drafts)
+    n_waves = max((t.wave for t in tasks), default=0)
+    return Plan(
+        planId=pid,
+        request=request,
+        pattern=choice,
+        scope=PlanScope(
+            source=source,
+            paths=builder.plan_paths,
+            packages=sorted(u.package.label for u in units if u.package is not None),
+        ),
+        phases=[
+            PhaseInfo(
+                id=ph.id,
+                name=ph.name,
+                gate=ph.gate,
+                tasks=[t.task_id for t in tasks if t.phase == ph.id],
+            )
+            for ph in pattern.phases
+            if any(t.phase == ph.id for t in tasks)
+        ],
+        waves=[[t.task_id for t in tasks if t.wave == w] for w in range(1, n_waves + 1)],
+        tasks=tasks,
+    )
 
-    def new_id(base: str) -> str:
+
+class _PhaseBuilder:
+    """The drafts of one plan, phase by phase: what earlier phases made (their tasks, the
+    packages they assigned, the ids taken) decides what the next one makes and waits for."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        request: str,
+        units: Sequence[Unit],
+        roles: Sequence[Role],
+        plan_id: str,
+        validators: Sequence[ValidatorSpec],
+    ) -> None:
+        self.ws = ws
+        self.request = request
+        self.units = units
+        self.roles = roles
+        self.validators = validators
+        self.tasks_folder = f"{TASKS_DIR}/{plan_id}"
+        self.prefix = task_prefix(request)
+        self.files = _files(ws)
+        self.plan_paths = sorted(u.path for u in units)
+        self.unit_roles = {u.path: role_of(u.package, roles, ws.root) for u in units}
+        self.used_ids: set[str] = set()
+        self.assigned: set[str] = set()  # unit paths given a task by a package phase
+        self.previous: list[Draft] = []  # the last phase's tasks
+        self.last_package_units: list[Unit] = []
+
+    def new_id(self, base: str) -> str:
         tid, n = base, 2
-        while tid in used_ids:
+        while tid in self.used_ids:
             tid, n = f"{base}-{n}", n + 1
-        used_ids.add(tid)
+        self.used_ids.add(tid)
         return tid
 
-    for phase in pattern.phases:
-        made: list[Draft] = []
-        if phase.kind == "roles":
-            chain: Draft | None = None
-            for role_id in phase.roles:
-                suffix = phase.id if len(phase.roles) == 1 else f"{phase.id}-{slug(role_id)}"
-                d = Draft(
-                    task_id=new_id(f"{prefix}-{suffix}"),
-                    agent=role_id,
-                    description=phase.description.format(
-                        request=request, package=", ".join(plan_paths), role=role_id
-                    ),
-                    scope=[tasks_folder],
-                    phase=phase.id,
-                    role=None,
-                    units=[],
-                    deps={p.task_id for p in previous},
-                    gates=[],
-                    validators=[],
-                    artifacts=list(phase.artifacts),
-                    plan_wide=phase if phase.scope == "plan" else None,
-                )
-                if phase.mode == "sequential" and chain is not None:
-                    d.deps = {chain.task_id}
-                chain = d
-                made.append(d)
-        else:
-            if phase.packages == "dependents":
-                pool = _dependents(ws, last_package_units, assigned)
-                pool_roles = {u.path: role_of(u.package, roles, ws.root) for u in pool}
-            else:
-                pool = [u for u in units if u.path not in assigned]
-                pool_roles = dict(unit_roles)
-            chosen = [u for u in pool if not phase.roles or pool_roles[u.path].id in phase.roles]
-            if phase.companions:
-                chosen += _companions(ws, chosen, pool_roles, assigned, roles)
-            by_role: dict[str, int] = {}
-            for u in chosen:
-                by_role[pool_roles[u.path].id] = by_role.get(pool_roles[u.path].id, 0) + 1
-            for u in chosen:
-                role = pool_roles[u.path]
-                suffix = role.task_suffix if role.task_suffix else _short_name(u)
-                if by_role[role.id] > 1 and role.task_suffix:
-                    suffix = f"{suffix}-{_short_name(u)}"
-                d = Draft(
-                    task_id=new_id(f"{prefix}-{suffix}"),
-                    agent=role.id,
-                    description=phase.description.format(
-                        request=request, package=u.key, role=role.id
-                    ),
-                    scope=[u.path],
-                    phase=phase.id,
-                    role=role,
-                    units=[u],
-                    deps={p.task_id for p in previous},
-                    gates=_gates(ws, [u.package] if u.package else [], phase.gates),
-                    validators=_validators_for([u.path], files, validators)
-                    if phase.validators
-                    else [],
-                    artifacts=list(phase.artifacts),
-                )
-                made.append(d)
-                assigned.add(u.path)
-            order_within(ws, made)
-            last_package_units = [u for d in made for u in d.units]
-        drafts.extend(made)
+    def phase(self, phase: Phase) -> list[Draft]:
+        made = self.roles_phase(phase) if phase.kind == "roles" else self.packages_phase(phase)
         if made:
-            previous = made
+            self.previous = made
+        return made
 
-    # plan-wide tasks (validation, testing) cover every package the plan works in
-    work: dict[str, Unit] = {u.path: u for u in units}
-    for d in drafts:
-        work.update({u.path: u for u in d.units})
-    work_paths = sorted(work)
-    work_pkgs = [work[p].package for p in work_paths if work[p].package is not None]
-    for d in drafts:
-        if d.plan_wide is not None:
-            d.scope = work_paths
-            d.gates = _gates(ws, [p for p in work_pkgs if p is not None], d.plan_wide.gates)
-            if d.plan_wide.validators:
-                d.validators = _validators_for(work_paths, files, validators)
-    reduce(drafts)
+    def roles_phase(self, phase: Phase) -> list[Draft]:
+        """One task per role of the phase, in the plan's tasks/ folder (or, for a plan-wide
+        phase, over every package of the plan once it is known)."""
+        made: list[Draft] = []
+        chain: Draft | None = None
+        for role_id in phase.roles:
+            suffix = phase.id if len(phase.roles) == 1 else f"{phase.id}-{slug(role_id)}"
+            d = Draft(
+                task_id=self.new_id(f"{self.prefix}-{suffix}"),
+                agent=role_id,
+                description=phase.description.format(
+                    request=self.request, package=", ".join(self.plan_paths), role=role_id
+                ),
+                scope=[self.tasks_folder],
+                phase=phase.id,
+                role=None,
+                units=[],
+                deps={p.task_id for p in self.previous},
+                gates=[],
+                validators=[],
+                artifacts=list(phase.artifacts),
+                plan_wide=phase if phase.scope == "plan" else None,
+            )
+            if phase.mode == "sequential" and chain is not None:
+                d.deps = {chain.task_id}
+            chain = d
+            made.append(d)
+        return made
+
+    def packages_phase(self, phase: Phase) -> list[Draft]:
+        """One task per package of the phase's pool (and its companions), ordered by the
+        package graph and the roles' `after` lists."""
+        chosen, pool_roles = self._chosen(phase)
+        by_role: dict[str, int] = {}
+        for u in chosen:
+            by_role[pool_roles[u.path].id] = by_role.get(pool_roles[u.path].id, 0) + 1
+        made: list[Draft] = []
+        for u in chosen:
+            role = pool_roles[u.path]
+            suffix = role.task_suffix if role.task_suffix else _short_name(u)
+            if by_role[role.id] > 1 and role.task_suffix:
+                suffix = f"{suffix}-{_short_name(u)}"
+            d = Draft(
+                task_id=self.new_id(f"{self.prefix}-{suffix}"),
+                agent=role.id,
+                description=phase.description.format(
+                    request=self.request, package=u.key, role=role.id
+                ),
+                scope=[u.path],
+                phase=phase.id,
+                role=role,
+                units=[u],
+                deps={p.task_id for p in self.previous},
+                gates=_gates(self.ws, [u.package] if u.package else [], phase.gates),
+                validators=_validators_for([u.path], self.files, self.validators)
+                if phase.validators
+                else [],
+                artifacts=list(phase.artifacts),
+            )
+            made.append(d)
+            self.assigned.add(u.path)
+        order_within(self.ws, made)
+        self.last_package_units = [u for d in made for u in d.units]
+        return made
+
+    def _chosen(self, phase: Phase) -> tuple[list[Unit], dict[str, Role]]:
+        """The units a package phase makes tasks for, with the role of each."""
+        if phase.packages == "dependents":
+            pool = _dependents(self.ws, self.last_package_units, self.assigned)
+            pool_roles = {u.path: role_of(u.package, self.roles, self.ws.root) for u in pool}
+        else:
+            pool = [u for u in self.units if u.path not in self.assigned]
+            pool_roles = dict(self.unit_roles)
+        chosen = [u for u in pool if not phase.roles or pool_roles[u.path].id in phase.roles]
+        if phase.companions:
+            chosen += _companions(self.ws, chosen, pool_roles, self.assigned, self.roles)
+        return chosen, pool_roles
+
+    def cover_plan_wide(self, drafts: Sequence[Draft]) -> None:
+        """Plan-wide tasks (validation, testing) cover every package the plan works in."""
+        work: dict[str, Unit] = {u.path: u for u in self.units}
+        for d in drafts:
+            work.update({u.path: u for u in d.units})
+        work_paths = sorted(work)
+        work_pkgs = [work[p].package for p in work_paths if work[p].package is not None]
+        for d in drafts:
+            if d.plan_wide is not None:
+                d.scope = work_paths
+                d.gates = _gates(
+                    self.ws, [p for p in work_pkgs if p is not None], d.plan_wide.gates
+                )
+                if d.plan_wide.validators:
+                    d.validators = _validators_for(work_paths, self.files, self.validators)
+
+
+def _tasks(drafts: Sequence[Draft]) -> list[Task]:
+    """The drafts as the plan's tasks, by wave, then in the order they were made."""
     wave_of = waves(drafts)
     position = {d.task_id: i for i, d in enumerate(drafts)}
     tasks = [
@@ -293,29 +362,7 @@ def build_plan(
         for d in drafts
     ]
     tasks.sort(key=lambda t: (t.wave, position[t.task_id]))
-    n_waves = max((t.wave for t in tasks), default=0)
-    return Plan(
-        planId=pid,
-        request=request,
-        pattern=choice,
-        scope=PlanScope(
-            source=source,
-            paths=plan_paths,
-            packages=sorted(u.package.label for u in units if u.package is not None),
-        ),
-        phases=[
-            PhaseInfo(
-                id=ph.id,
-                name=ph.name,
-                gate=ph.gate,
-                tasks=[t.task_id for t in tasks if t.phase == ph.id],
-            )
-            for ph in pattern.phases
-            if any(t.phase == ph.id for t in tasks)
-        ],
-        waves=[[t.task_id for t in tasks if t.wave == w] for w in range(1, n_waves + 1)],
-        tasks=tasks,
-    )
+    return tasks
 
 
 def _files(ws: Workspace) -> list[str]:

@@ -75,23 +75,9 @@ def load_library(root: Path, config: Config | None = None) -> PatternLibrary:
             patterns=_merge(lib.patterns, mine.patterns),
         )
     if config is not None and config.plan_roles:
-        extra = []
-        for role_id, raw in config.plan_roles.items():
-            base = next((r for r in lib.roles if r.id == role_id), None)
-            data: dict[str, object] = (
-                base.model_dump(by_alias=True) if base is not None else {"id": role_id}
-            )
-            data.update({k: v for k, v in raw.items() if k != "match"})
-            old_match, new_match = data.get("match"), raw.get("match")
-            if isinstance(new_match, dict):
-                data["match"] = {**(old_match if isinstance(old_match, dict) else {}), **new_match}
-            try:
-                extra.append(Role.model_validate(data))
-            except ValidationError as exc:
-                raise model_error(exc, config.path, where=f"plan.roles.{role_id}") from None
         lib = PatternLibrary(
             version=lib.version,
-            roles=_merge(lib.roles, extra, fallback_last=True),
+            roles=_merge(lib.roles, _configured_roles(lib.roles, config), fallback_last=True),
             patterns=lib.patterns,
         )
     known = {r.id for r in lib.roles}
@@ -104,6 +90,26 @@ def load_library(root: Path, config: Config | None = None) -> PatternLibrary:
                     hint="known roles: " + ", ".join(sorted(known)),
                 )
     return lib
+
+
+def _configured_roles(roles: Sequence[Role], config: Config) -> list[Role]:
+    """orchestrator.toml's `[plan.roles.*]`, each over the library's role of that id (its
+    `match` merged key by key), or a new role."""
+    out = []
+    for role_id, raw in config.plan_roles.items():
+        base = next((r for r in roles if r.id == role_id), None)
+        data: dict[str, object] = (
+            base.model_dump(by_alias=True) if base is not None else {"id": role_id}
+        )
+        data.update({k: v for k, v in raw.items() if k != "match"})
+        old_match, new_match = data.get("match"), raw.get("match")
+        if isinstance(new_match, dict):
+            data["match"] = {**(old_match if isinstance(old_match, dict) else {}), **new_match}
+        try:
+            out.append(Role.model_validate(data))
+        except ValidationError as exc:
+            raise model_error(exc, config.path, where=f"plan.roles.{role_id}") from None
+    return out
 
 
 _M = TypeVar("_M", Role, Pattern)
