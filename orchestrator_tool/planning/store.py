@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from .. import jsonc, names
 from ..errors import InputError, UsageError
+from ..fsio import write_atomic
 from .models import TASKS_DIR, Done, Plan, model_error
 from .render import context_document, synthesis_template, task_brief
 
@@ -46,9 +47,7 @@ def write_plan(root: Path, plan: Plan, markdown: str, force: bool = False) -> li
     written = []
     for name in sorted(files):
         path = folder / name
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(files[name], encoding="utf-8")
-        tmp.replace(path)
+        write_atomic(path, files[name])
         written.append(path)
     return written
 
@@ -60,9 +59,7 @@ def mark_done(path: Path, plan: Plan, task_id: str, at: str, commit: str | None)
     if task is None:
         raise UsageError(f"plan {plan.plan_id} has no task {task_id!r}")
     task.done = Done(at=at, commit=commit)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(plan.dump(), encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, plan.dump())
 
 
 def load_plan(path: Path) -> Plan:
