@@ -66,8 +66,7 @@ class _Repo:
                 hint="run `git init`, or pass the changed files as arguments instead",
             )
         self.top = top.resolve()
-        rel = ws.root.relative_to(self.top).as_posix()
-        self.prefix = "" if rel == "." else rel + "/"
+        self.prefix = git.repo_prefix(ws.root, self.top)
 
     def to_ws(self, git_path: str) -> str | None:
         if not self.prefix:
@@ -579,8 +578,7 @@ def _at_commit(ws: Workspace, selection: Selection, rev: str) -> Selection:
     top = git.toplevel(ws.root)
     if top is None:
         raise GitError(f"{ws.root} is not inside a git repository", hint="a commit needs git")
-    prefix = ws.root.resolve().relative_to(top.resolve()).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
+    prefix = git.repo_prefix(ws.root, top)
     blobs = git.read_blobs([prefix + rel for rel, _ in selection.files], top, rev)
     return replace(
         selection,
@@ -1139,10 +1137,7 @@ def plan_done(
     if check.ok:
         head = git.resolve("HEAD", ws.root)
         stamp = now or datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        task.done = planning.Done(at=stamp, commit=head)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(the_plan.dump(), encoding="utf-8")
-        tmp.replace(path)
+        planning.mark_done(path, the_plan, task_id, stamp, head)
     return check
 
 

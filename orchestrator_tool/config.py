@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from typing import TYPE_CHECKING, Union
 from typing_extensions import TypeAliasType
 
 from .errors import InputError
+from .fsio import write_atomic
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -351,9 +351,7 @@ def load(root: Path) -> Config:
         normalized = _validate(path, raw.decode("utf-8", "replace"))
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(normalized), encoding="utf-8")
-            os.replace(tmp, cached)
+            write_atomic(cached, json.dumps(normalized))
         except OSError:
             pass
     return _resolve(normalized, str(path), digest)

@@ -85,13 +85,17 @@ def toplevel(cwd: Path) -> Path | None:
     return Path(proc.stdout.decode("utf-8", "surrogateescape").strip())
 
 
-def prefix(cwd: Path) -> str:
-    """Where ``cwd`` is inside its repository: ``"sub/dir/"``, ``""`` at the top (or outside
-    git). Paths in CI reports start with it, as the checkout's root is where CI reads them."""
-    proc = run(["rev-parse", "--show-prefix"], cwd, check=False)
-    if proc.returncode != 0:
-        return ""
-    return proc.stdout.decode("utf-8", "surrogateescape").removesuffix("\n")
+def repo_prefix(root: Path, top: Path | None = None) -> str:
+    """The folder ``root`` (a workspace) is in inside its git repository, as the repository's
+    paths start with it: ``"apps/site/"``, ``""`` at the top or outside git. A workspace path
+    is a repository path without it. ``top`` is the repository's top level when the caller
+    has it already (one git call less)."""
+    if top is None:
+        top = toplevel(root)
+        if top is None:
+            return ""
+    rel = root.resolve().relative_to(top.resolve()).as_posix()
+    return "" if rel == "." else rel + "/"
 
 
 def has_commits(cwd: Path) -> bool:

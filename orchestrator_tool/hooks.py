@@ -10,7 +10,6 @@ HEAD (the push to its merge base) count.
 
 from __future__ import annotations
 
-import os
 import shlex
 import stat
 import sys
@@ -73,14 +72,14 @@ def install(root: Path, hooks: tuple[str, ...], force: bool = False) -> list[Hoo
     folder = hooks_dir(root)
     top = git.toplevel(root)
     assert top is not None
-    rel_root = os.path.relpath(root.resolve(), top.resolve())
+    rel_root = git.repo_prefix(root, top).removesuffix("/")
     changes: list[HookChange] = []
     for hook in hooks:
         path = folder / hook
         text = TEMPLATE.format(
             marker=MARKER,
             python=shlex.quote(sys.executable),
-            root=shlex.quote(rel_root) if rel_root != "." else '""',
+            root=shlex.quote(rel_root) if rel_root else '""',
             hook=hook,
             install=INSTALL_HINT,
         )

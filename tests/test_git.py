@@ -153,3 +153,22 @@ def test_a_relative_ref_past_the_first_commit_says_the_history_is_too_short(tmp_
 def test_a_missing_remote_ref_with_a_suffix_suggests_fetching_the_branch(tmp_path) -> None:
     err = git.missing_ref_error("origin/main~2", _one_commit_repo(tmp_path))
     assert "git fetch origin main`" in (err.hint or "")
+
+
+def test_repo_prefix_is_the_workspace_folder_inside_the_repository(
+    repo: Path, tmp_path: Path
+) -> None:
+    sub = repo / "apps" / "site"
+    sub.mkdir(parents=True)
+    assert git.repo_prefix(repo) == ""
+    assert git.repo_prefix(sub) == "apps/site/"
+    # the same answer when the caller has the top level, and through a symlink to the folder
+    top = git.toplevel(sub)
+    assert top is not None
+    assert git.repo_prefix(sub, top) == "apps/site/"
+    link = tmp_path / "link"
+    link.symlink_to(sub, target_is_directory=True)
+    assert git.repo_prefix(link) == "apps/site/"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    assert git.repo_prefix(outside) == ""

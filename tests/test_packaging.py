@@ -129,7 +129,7 @@ def test_wheel_contents(tmp_path) -> None:
         for p in (REPO / "validators").rglob("*")
         if p.suffix in (".py", ".scm")
     }
-    expected.add("orchestrator_tool/task-patterns.json")  # the built-in plan patterns
+    expected.add("orchestrator_tool/planning/task-patterns.json")  # the built-in plan patterns
     assert expected - names == set()
     assert not any(n.startswith("validators/") for n in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))

@@ -16,13 +16,13 @@ import of the package.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..fsio import write_atomic
 from .diagnostics import Diagnostic
 
 if TYPE_CHECKING:
@@ -178,7 +178,5 @@ def update(
         )
         what = "shrunk" if result != accepted else "unchanged"
     doc = {"format": FORMAT, "findings": dict(sorted(result.items()))}
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     return what

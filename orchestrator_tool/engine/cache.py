@@ -21,11 +21,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from ..fsio import write_atomic
 from .deps import WHOLE_WORKSPACE
 from .diagnostics import Diagnostic, Fix
 from .files import stamp
@@ -239,9 +239,7 @@ class ResultCache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"format": FORMAT, "files": self.entries}, fh, separators=(",", ":"))
-            os.replace(tmp, self.path)
+            doc = {"format": FORMAT, "files": self.entries}
+            write_atomic(self.path, json.dumps(doc, separators=(",", ":")))
         except OSError:
             pass  # a cache that cannot be written is only slower next time

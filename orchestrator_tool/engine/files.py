@@ -220,8 +220,7 @@ def staged(
     top = git.toplevel(root)
     if top is None:
         raise GitError(f"{root} is not inside a git repository", hint="--staged needs git")
-    prefix = root.resolve().relative_to(top.resolve()).as_posix()
-    prefix = "" if prefix == "." else prefix + "/"
+    prefix = git.repo_prefix(root, top)
     excluder = Excluder(excludes, EslintIgnore(root) if eslintignore else None)
     out: list[tuple[str, bytes | None]] = []
     excluded = 0

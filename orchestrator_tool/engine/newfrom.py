@@ -80,8 +80,7 @@ def compare(root: Path, rev: str, content: str, run_paths: Sequence[str]) -> Ear
     (``WORKTREE``, ``INDEX`` or a commit). ``run_paths`` are the run's files: one the work
     tree holds but git ignores (named on the command line) is not at REV."""
     top, sha = revision(root, rev)
-    rel = root.resolve().relative_to(top).as_posix()
-    prefix = "" if rel == "." else rel + "/"
+    prefix = git.repo_prefix(root, top)
     if content == INDEX:
         changes = git.diff_staged(top, sha)
     elif content == WORKTREE:

@@ -143,8 +143,8 @@ def repo_prefix(root: Path) -> str:
     from ..errors import GitError
 
     try:
-        return git.prefix(root)
-    except GitError:
+        return git.repo_prefix(root)
+    except (GitError, ValueError):  # no git; a top level git names by another path
         return ""
 
 

@@ -1,0 +1,28 @@
+"""Writing a file so that a reader never sees half of it: every file the tool writes whole
+(plan.json and the rest of `tasks/`, the baseline, the caches) goes through `write_atomic`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8) to ``path`` through a temporary file beside it, renamed over it:
+    a crash or a concurrent reader meets the old file or the new one, never a part.
+
+    The temporary name carries the process id, so two processes writing the same file (two
+    runs sharing a cache) do not write into one temporary file; the last rename wins. The
+    file is not synced to disk: the tool's files are caches or can be written again, and a
+    sync on every cache save would cost each run more than it protects. On an error the
+    temporary file is removed and the error raised."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
