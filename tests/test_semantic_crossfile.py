@@ -4,6 +4,7 @@ database subpaths, CLI packages. A small monorepo is written on disk for each ca
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from orchestrator_tool import api
@@ -48,6 +49,9 @@ def _monorepo(root: Path, files: dict[str, str]) -> Path:
     )
     for rel, text in files.items():
         write(root / rel, text)
+    # older than the result cache's racy window (a file changed a clock tick before a run
+    # is not trusted to the cache), so the cache tests below see every verdict stored
+    time.sleep(0.05)
     return root
 
 
