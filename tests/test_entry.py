@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool import api
-from orchestrator_tool.engine.entry import EntryIndex
+from orchestrator_tool.analysis.entry import EntryIndex
 from orchestrator_tool.workspace import scan
 
 from .conftest import write
@@ -189,7 +189,7 @@ def test_a_cached_advice_is_dropped_when_the_entry_changes(tmp_path: Path) -> No
 
 
 def test_no_file_is_read_for_a_clean_import(tmp_path: Path, monkeypatch) -> None:
-    from orchestrator_tool.engine import entry
+    from orchestrator_tool.analysis import entry
 
     root = _monorepo(tmp_path)
     write(root / "apps/web/app/page.tsx", 'import { cn } from "@acme/utils";\n')

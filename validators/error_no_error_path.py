@@ -54,9 +54,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.catches import non_production
-from orchestrator_tool.engine.helpers import helper_index_for, importer_index_for
-from orchestrator_tool.engine.nextjs import (
+from orchestrator_tool.analysis.catches import non_production
+from orchestrator_tool.analysis.helpers import helper_index_for, importer_index_for
+from orchestrator_tool.analysis.nextjs import (
     ENTRY_POINT_PATHS,
     EntryPoint,
     distinct_entry_points,

@@ -38,8 +38,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.helpers import helper_index_for
-from orchestrator_tool.engine.nextjs import (
+from orchestrator_tool.analysis.helpers import helper_index_for
+from orchestrator_tool.analysis.nextjs import (
     ENTRY_POINT_PATHS,
     FUNCTION_TYPES,
     distinct_entry_points,

@@ -51,7 +51,7 @@ import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool import globs
-from orchestrator_tool.engine.catches import (
+from orchestrator_tool.analysis.catches import (
     FUNCTION_NODES,
     TERMINAL_LIBRARIES,
     non_production_file,

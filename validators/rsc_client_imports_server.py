@@ -42,6 +42,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from orchestrator_tool.analysis.nextjs import module_directive
 from orchestrator_tool.engine import deps
 from orchestrator_tool.engine.imports import (
     NODE_BUILTINS,
@@ -50,7 +51,6 @@ from orchestrator_tool.engine.imports import (
     per_workspace,
     resolver_for,
 )
-from orchestrator_tool.engine.nextjs import module_directive
 from orchestrator_tool.engine.source import SourceFile, language_of
 from orchestrator_tool.engine.validator import Invalid, Valid
 

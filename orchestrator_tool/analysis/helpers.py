@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import deps
-from .reading import NotRead, read_inside
-from .source import TRIVIA_RE, SourceFile, language_of
+from ..engine import deps
+from ..engine.reading import NotRead, read_inside
+from ..engine.source import TRIVIA_RE, SourceFile, language_of
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -320,7 +320,7 @@ class HelperIndex:
         find = find or _definition
         if hops > 3:
             return None
-        from .imports import imports_of
+        from ..engine.imports import imports_of
 
         for imp in imports_of(barrel):
             stmt = barrel.data[imp.statement_start : imp.statement_end]
@@ -337,7 +337,7 @@ class HelperIndex:
         return None
 
     def _target(self, source: SourceFile, specifier: str) -> SourceFile | None:
-        from .imports import resolver_for
+        from ..engine.imports import resolver_for
 
         assert self.workspace is not None
         owner = self.workspace.owner_of(source.path)
@@ -383,7 +383,7 @@ def _import_map(source: SourceFile) -> dict[str, tuple[str, str]]:
     cached = source.memo.get("import_map")
     if isinstance(cached, dict):
         return cached
-    from .imports import bindings, imports_of
+    from ..engine.imports import bindings, imports_of
 
     out: dict[str, tuple[str, str]] = {}
     for imp in imports_of(source):
@@ -496,7 +496,7 @@ def helper_index_for(workspace: Workspace | None) -> HelperIndex:
     """One index per workspace and process (a fresh one without a workspace)."""
     if workspace is None:
         return HelperIndex(None)
-    from .imports import per_workspace
+    from ..engine.imports import per_workspace
 
     return per_workspace(_INDEXES, workspace, HelperIndex)
 
@@ -539,8 +539,8 @@ class ImporterIndex:
     _found: dict[tuple[str, str], list[tuple[str, bool]]] = field(default_factory=dict)
 
     def _read(self) -> list[tuple[str, bytes, bool]]:
+        from ..engine.files import workspace_files
         from .catches import NON_PRODUCTION
-        from .files import workspace_files
 
         out: list[tuple[str, bytes, bool]] = []
         root = Path(self.workspace.root)
@@ -568,7 +568,7 @@ class ImporterIndex:
             return self._found[key]
         if self._files is None:
             self._files = self._read()
-        from .imports import resolver_for
+        from ..engine.imports import resolver_for
 
         resolver = resolver_for(self.workspace)
         stem = Path(source.path).stem
@@ -596,7 +596,7 @@ class ImporterIndex:
 
 
 def importer_index_for(workspace: Workspace) -> ImporterIndex:
-    from .imports import per_workspace
+    from ..engine.imports import per_workspace
 
     return per_workspace(_IMPORTERS, workspace, ImporterIndex)
 

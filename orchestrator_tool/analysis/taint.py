@@ -5,7 +5,7 @@ Intra-procedural and flow-ordered: it follows variables, destructuring, spreads,
 member access, method calls on the input (`searchParams.get("id")`), `Object.fromEntries`,
 `JSON.parse`, collections the function fills (`chunks.push(value)`), and helper functions
 that pass a parameter to a zod schema. A helper handed the request itself is followed through
-the ``delegate`` the caller supplies (engine.zod reads its definition). It does not follow
+the ``delegate`` the caller supplies (analysis.zod reads its definition). It does not follow
 values through closures called later, or through object fields assigned after creation.
 """
 
@@ -22,7 +22,7 @@ from .nextjs import FUNCTION_TYPES, function_body, parameters
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from .source import SourceFile
+    from ..engine.source import SourceFile
 
 ZOD_METHODS = frozenset({"parse", "safeParse", "parseAsync", "safeParseAsync", "spa"})
 NOT_ZOD = frozenset(
@@ -128,7 +128,7 @@ class Analysis:
     safe_results: dict[str, str] = field(default_factory=dict)  # safeParse result -> input name
     is_sanitizer: Callable[[Node], bool] = lambda _n: False
     extra_validators: frozenset[str] = frozenset()
-    helper_kind: Callable[[str], str | None] = lambda _n: None  # engine.helpers verdicts
+    helper_kind: Callable[[str], str | None] = lambda _n: None  # analysis.helpers verdicts
     findings: list[Finding] = field(default_factory=list)
     failure_branch: set[str] = field(default_factory=set)  # inputs raw inside `if (!r.success)`
     validated_later: set[str] = field(default_factory=set)  # names some zod call validates
@@ -940,7 +940,7 @@ def _calls_of(source: SourceFile) -> tuple[list[Node], list[int]]:
     """The file's calls in source order, outer first, and their start offsets (for bisect)."""
     hit = source.memo.get("calls_by_start")
     if hit is None:
-        from .queries import nodes_of_types
+        from ..engine.queries import nodes_of_types
 
         calls = nodes_of_types(source, _CALLS)
         hit = source.memo["calls_by_start"] = (calls, [c.start_byte for c in calls])

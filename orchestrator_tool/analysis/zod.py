@@ -7,9 +7,9 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import deps
+from ..engine import deps
+from ..engine.reading import NotRead, read_inside
 from .helpers import helper_index_for
-from .reading import NotRead, read_inside
 from .taint import (
     NOT_ZOD,
     ZOD_METHODS,
@@ -29,23 +29,23 @@ from .trpc import NONE, procedure_input
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from ..engine.imports import Resolution
+    from ..engine.source import SourceFile
+    from ..engine.validator import Context
     from ..workspace import Workspace
     from .factories import MadeHandler
-    from .imports import Resolution
     from .nextjs import EntryPoint
-    from .source import SourceFile
-    from .validator import Context
 
 
 def helper_kinds(ctx: Context) -> Callable[[str], str | None]:
-    """What each helper called from this file does with its arguments (see engine.helpers)."""
+    """What each helper called from this file does with its arguments (see analysis.helpers)."""
     helpers = helper_index_for(ctx.workspace)
     return lambda name: helpers.kind(ctx.source, name)
 
 
 def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
     """A predicate for calls that validate with zod, for the file being checked."""
-    from .imports import Import
+    from ..engine.imports import Import
 
     return sanitizer_for(
         ctx.source,
@@ -59,7 +59,7 @@ def sanitizer_for(
 ) -> Callable[[Node], bool]:
     """A predicate for calls that validate with zod, for one file (``resolve`` says where its
     imports lead)."""
-    from .imports import imports_of
+    from ..engine.imports import imports_of
 
     file_has_zod = imports_zod(source.data)
     imported: dict[str, str] = {}  # local name -> module specifier
@@ -268,7 +268,7 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
 
 
 def _made_handlers(ctx: Context, known: set[int]) -> list[MadeHandler]:
-    """Handlers this route file's factory calls make (engine.factories), but those already
+    """Handlers this route file's factory calls make (analysis.factories), but those already
     among its own entry points."""
     from .factories import made_handlers
 
@@ -277,7 +277,7 @@ def _made_handlers(ctx: Context, known: set[int]) -> list[MadeHandler]:
 
 
 def _sanitizer_elsewhere(ctx: Context, source: SourceFile) -> Callable[[Node], bool]:
-    from .imports import resolver_for
+    from ..engine.imports import resolver_for
 
     ws = ctx.workspace
     assert ws is not None  # another file is only reached through a workspace's imports

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import deps
-from .imports import per_workspace, resolver_for, string_fragment
-from .reading import NotRead, read_inside
-from .source import SourceFile, language_of
+from ..engine import deps
+from ..engine.imports import per_workspace, resolver_for, string_fragment
+from ..engine.reading import NotRead, read_inside
+from ..engine.source import SourceFile, language_of
 from .taint import pattern_names
 
 if TYPE_CHECKING:
@@ -251,7 +251,7 @@ def _header_module(data: bytes) -> _Module | None:
     """The module without a parse, for a name it cannot export itself: its `export * from`
     specifiers, read by the header lexer (which answers only when the tree would say the
     same); None when that is not certain."""
-    from .import_lexer import header_imports
+    from ..engine.import_lexer import header_imports
 
     if _EXPORT_ASSIGN.search(data):
         return None

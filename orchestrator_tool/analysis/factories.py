@@ -28,8 +28,8 @@ from .taint import callee
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from ..engine.source import SourceFile
     from .helpers import HelperIndex
-    from .source import SourceFile
 
 _HANDLERS = FUNCTION_TYPES | {"method_definition"}
 _UNWRAP = frozenset(

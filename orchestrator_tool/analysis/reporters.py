@@ -18,8 +18,8 @@ from .helpers import helper_index_for
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from .source import SourceFile
-    from .validator import Context
+    from ..engine.source import SourceFile
+    from ..engine.validator import Context
 
 REPORTERS = re.compile(
     r"(^|\.)(console|logger|log|Logger|logging|Sentry|sentry|posthog|datadog|bugsnag|rollbar"
