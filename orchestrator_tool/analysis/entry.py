@@ -24,7 +24,7 @@ from ..engine import deps
 from ..engine.imports import per_workspace, resolver_for, string_fragment
 from ..engine.reading import NotRead, read_inside
 from ..engine.source import SourceFile, language_of
-from .taint import pattern_names
+from .syntax import pattern_names
 
 if TYPE_CHECKING:
     from tree_sitter import Node

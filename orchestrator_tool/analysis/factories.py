@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .nextjs import FUNCTION_TYPES, factory_exports, innermost_function
-from .taint import callee
+from .syntax import callee
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -163,7 +163,8 @@ class HelperIndex:
         helper) of a value derived from them validates; a parse of anything else — the
         helper's own output, say — does not."""
         from .nextjs import FUNCTION_TYPES, parameters
-        from .taint import NOT_ZOD, ZOD_METHODS, pattern_names, zod_module
+        from .syntax import pattern_names
+        from .zod_names import NOT_ZOD, ZOD_METHODS, zod_module
 
         fn = definition
         if fn.type == "call_expression":  # cache(async (id) => …)
@@ -460,7 +461,7 @@ def _binding(source: SourceFile, name: str) -> Node | None:
     if isinstance(cached, dict):
         hit: Node | None = cached.get(name)
         return hit
-    from .taint import pattern_names
+    from .syntax import pattern_names
 
     index: dict[str, Node] = {}
     for node in source.tree.root_node.named_children:

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .taint import callee, look_through, zod_module
+from .syntax import callee, look_through
+from .zod_names import zod_module
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -137,7 +138,7 @@ def _local_value(source: SourceFile, name: str, use: Node) -> Node | None:
     """The value of the nearest declaration of ``name`` before ``use`` in this file (a
     function's `const caller = createCaller(ctx)` or a top-level one)."""
     from ..engine.queries import nodes_of_types
-    from .taint import pattern_names
+    from .syntax import pattern_names
 
     best: Node | None = None
     for decl in nodes_of_types(source, _DECLARATORS):

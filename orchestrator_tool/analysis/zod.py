@@ -10,21 +10,12 @@ from typing import TYPE_CHECKING
 from ..engine import deps
 from ..engine.reading import NotRead, read_inside
 from .helpers import helper_index_for
-from .taint import (
-    NOT_ZOD,
-    ZOD_METHODS,
-    Delegate,
-    Delegated,
-    Finding,
-    Handed,
-    analyse,
-    callee,
-    imports_zod,
-    request_parameters,
-    route_inputs,
-    zod_module,
-)
+from .request_input import Handed, request_parameters, route_inputs
+from .syntax import callee
+from .taint import Delegate, Delegated, Finding
+from .taint_flow import analyse
 from .trpc import NONE, procedure_input
+from .zod_names import NOT_ZOD, ZOD_METHODS, imports_zod, zod_module
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -151,7 +142,7 @@ InputPicker = Callable[
 
 def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
     """Follow the inputs ``pick`` chooses from each entry point's parameters (request names,
-    inputs, route params — as `taint.route_inputs` finds them) and report the first use of
+    inputs, route params — as `request_input.route_inputs` finds them) and report the first use of
     each before a zod schema validated it. Options: `wrapperInputs`, `validators`."""
     from .nextjs import EntryPoint, distinct_entry_points, innermost_function
 
