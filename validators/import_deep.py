@@ -48,7 +48,7 @@ from orchestrator_tool.engine.validator import Invalid, Valid
 from orchestrator_tool.workspace import manifest_rel
 
 if TYPE_CHECKING:
-    from orchestrator_tool.engine.imports import Import
+    from orchestrator_tool.engine.import_model import Import
     from orchestrator_tool.engine.validator import Context
     from orchestrator_tool.workspace import Package
 

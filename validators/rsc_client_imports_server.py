@@ -55,7 +55,7 @@ from orchestrator_tool.engine.source import SourceFile, language_of
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
-    from orchestrator_tool.engine.imports import Resolution
+    from orchestrator_tool.engine.import_model import Resolution
     from orchestrator_tool.engine.validator import Context
     from orchestrator_tool.workspace import Package, Workspace
 

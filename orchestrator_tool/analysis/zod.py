@@ -20,7 +20,7 @@ from .zod_names import NOT_ZOD, ZOD_METHODS, imports_zod, zod_module
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from ..engine.imports import Resolution
+    from ..engine.import_model import Resolution
     from ..engine.source import SourceFile
     from ..engine.validator import Context
     from ..workspace import Workspace
@@ -36,7 +36,7 @@ def helper_kinds(ctx: Context) -> Callable[[str], str | None]:
 
 def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
     """A predicate for calls that validate with zod, for the file being checked."""
-    from ..engine.imports import Import
+    from ..engine.import_model import Import
 
     return sanitizer_for(
         ctx.source,

@@ -12,10 +12,10 @@ import os
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, TypeVar
 
+from .import_model import Import, Resolution, brace_contents, type_only_statement
 from .source import SourceFile
 
 if TYPE_CHECKING:
@@ -92,27 +92,6 @@ NODE_BUILTINS = frozenset(
 )
 EXTENSIONS = (".ts", ".tsx", ".d.ts", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs", ".json")
 _JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
-
-
-@dataclass(frozen=True, slots=True)
-class Import:
-    specifier: str
-    start: int  # byte span of the specifier text (inside the quotes)
-    end: int
-    statement_start: int
-    statement_end: int
-    type_only: bool
-    kind: str  # import | export | require | dynamic
-
-
-@dataclass(frozen=True, slots=True)
-class Resolution:
-    kind: str  # relative | alias | workspace | external | builtin | protocol | unresolved
-    path: str | None = None  # the target, relative to the monorepo root (may not exist)
-    exists: bool = False
-    package: str | None = None  # workspace package name, or external package name
-    subpath: str = ""  # for packages: "" or "./x/y"
-    via_alias: str | None = None  # the tsconfig `paths` pattern used
 
 
 def imports_of(source: SourceFile) -> list[Import]:
@@ -205,35 +184,8 @@ def _statement(node: Node) -> Node:
     return node
 
 
-_TYPE_ONLY = re.compile(rb"^(?:import|export)\s+type\b")
-
-
-def _braces(head: bytes) -> bytes | None:
-    """What the first `{` of a statement's head holds, up to the next `}` (None without one).
-    Two finds: searching `{[^}]*}` scanned to the end from every `{` of a head without `}`."""
-    start = head.find(b"{")
-    end = head.find(b"}", start + 1) if start >= 0 else -1
-    return head[start + 1 : end] if end >= 0 else None
-
-
 def _type_only(source: SourceFile, stmt: Node) -> bool:
     return type_only_statement(source.data[stmt.start_byte : stmt.end_byte])
-
-
-def type_only_statement(text: bytes) -> bool:
-    """Whether an import or re-export statement brings in types only."""
-    if b"type" not in text:
-        return False
-    if _TYPE_ONLY.match(text):
-        return True
-    # `import { type A, type B } from "x"`: every named import is a type
-    head = text.split(b"from", 1)[0]
-    if head.strip().startswith(b"import {") or head.strip().startswith(b"export {"):
-        inside = _braces(head)
-        if inside is not None:
-            names = [n.strip() for n in inside.split(b",") if n.strip()]
-            return bool(names) and all(n.startswith(b"type ") for n in names)
-    return False
 
 
 _FROM = re.compile(rb"\sfrom\s")
@@ -264,7 +216,7 @@ def bindings(statement: bytes, kind: str) -> list[tuple[str, str]] | None:
         out.append(("*", namespace.group(1).decode()))
     elif kind == "export" and head.startswith(b"*"):
         return None
-    braces = _braces(head)
+    braces = brace_contents(head)
     for raw in braces.split(b",") if braces is not None else []:
         m = _ITEM.match(_TYPE_ITEM.sub(b"", raw.strip()))
         if m:

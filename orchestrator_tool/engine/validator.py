@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from tree_sitter import Node, Query
 
     from ..workspace import Package, Workspace
-    from .imports import Import, Resolution
+    from .import_model import Import, Resolution
 
 OptionValue = TypeAliasType(
     "OptionValue",
@@ -430,7 +430,8 @@ class Context:
     def resolve(self, imp: Import) -> Resolution:
         """Where an import leads, resolved as TypeScript would from this file's package (once
         per file and specifier, whichever rule asks first)."""
-        from .imports import Resolution, resolver_for
+        from .import_model import Resolution
+        from .imports import resolver_for
 
         if self.workspace is None:
             return Resolution("unresolved")
@@ -568,41 +569,3 @@ class WorkspaceContext:
                 fingerprint=f"{self.spec.code}:{rel}:{message or self.spec.message}",
             )
         )
-
-
-def run_examples(
-    spec: ValidatorSpec,
-    run: Callable[[ValidatorSpec, SourceFile, Mapping[str, OptionValue]], list[Diagnostic]],
-) -> list[str]:
-    """Check a validator against its own VALID/INVALID examples; returns the failures."""
-    from .fixes import apply_fixes
-    from .source import language_of
-
-    failures: list[str] = []
-    for ex in spec.valid:
-        src = SourceFile(ex.filename, ex.code.encode(), language_of(ex.filename) or "typescript")
-        found = run(spec, src, {**spec.options, **ex.options})
-        if found:
-            failures.append(
-                f"{spec.code} VALID example flagged at "
-                f"{[(d.line, d.column) for d in found]}:\n{ex.code}"
-            )
-    for bad in spec.invalid:
-        src = SourceFile(bad.filename, bad.code.encode(), language_of(bad.filename) or "typescript")
-        found = run(spec, src, {**spec.options, **bad.options})
-        got = tuple((d.line, d.column) for d in found)
-        if got != bad.positions:
-            failures.append(
-                f"{spec.code} INVALID example: expected {bad.positions}, got {got}:\n{bad.code}"
-            )
-            continue
-        if bad.message is not None and any(d.message != bad.message for d in found):
-            failures.append(f"{spec.code} INVALID example: messages {[d.message for d in found]}")
-        if bad.fixed is not None:
-            fixed, _ = apply_fixes(src.data, found, unsafe=True)
-            if fixed.decode() != bad.fixed:
-                failures.append(
-                    f"{spec.code} INVALID example: fixed text\n{fixed.decode()}\n"
-                    f"expected\n{bad.fixed}"
-                )
-    return failures
