@@ -148,7 +148,7 @@ def check(ctx: Context) -> None:
         if ctx.workspace is None or not name.isidentifier() or name in local:
             return False
         if name not in imported:
-            found = helper_index_for(ctx.workspace).definition(ctx.source, name)
+            found = helper_index_for(ctx.state).definition(ctx.source, name)
             imported[name] = (
                 found is not None
                 and found[0].path != ctx.source.path

@@ -157,7 +157,7 @@ def _into_src(ctx: Context, imp: Import, target: Package, subpath: str) -> str:
     names = list(dict.fromkeys(n for n, _ in taken or ()))
     if taken is None or "*" in names or "default" in names:
         return either  # a namespace, a default or a dynamic import: what it uses is not named
-    index = entry_index_for(ctx.workspace)
+    index = entry_index_for(ctx.state)
     verdicts = {n: index.exports(target, n) for n in names}
     missing = [n for n, v in verdicts.items() if v is False]
     if missing:

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..engine import deps
+from ..engine.deps import WHOLE_WORKSPACE
 from ..engine.reading import NotRead, read_inside
 from ..engine.source import TRIVIA_RE, SourceFile, language_of
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from ..engine.run_state import RunState
     from ..workspace import Workspace
 
 _FUNCTION_VALUES = frozenset(
@@ -65,7 +66,8 @@ MAX_DEPTH = 3
 class HelperIndex:
     """Summaries of helper functions, cached per (file, name) for one run."""
 
-    workspace: Workspace | None
+    state: RunState
+    workspace: Workspace | None = field(init=False)
     _files: dict[str, SourceFile | None] = field(default_factory=dict)
     _memo: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _read: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
@@ -73,6 +75,9 @@ class HelperIndex:
     _found: dict[tuple[Finder, str, str], tuple[tuple[SourceFile, Node] | None, frozenset[str]]] = (
         field(default_factory=dict)
     )
+
+    def __post_init__(self) -> None:
+        self.workspace = self.state.workspace
 
     def kind(self, source: SourceFile, name: str) -> str | None:
         """What the helper ``name``, called from ``source``, does with its arguments."""
@@ -96,9 +101,9 @@ class HelperIndex:
         key = (find, source.path, name)
         hit = self._found.get(key)
         if hit is not None:
-            deps.replay(hit[1])
+            self.state.reads.replay(hit[1])
             return hit[0]
-        with deps.collecting() as read:
+        with self.state.reads.collecting() as read:
             found = find(source, name)
             result: tuple[SourceFile, Node] | None = None
             if found is not None:
@@ -118,7 +123,7 @@ class HelperIndex:
     # ------------------------------------------------------------------ definitions
 
     def _file(self, rel: str) -> SourceFile | None:
-        deps.record(rel)
+        self.state.reads.record(rel)
         if rel in self._files:
             return self._files[rel]
         found: SourceFile | None = None
@@ -138,13 +143,13 @@ class HelperIndex:
     ) -> str | None:
         key = (source.path, name)
         if key in self._memo:
-            deps.replay(self._read.get(("kind", key[0], key[1]), ()))
+            self.state.reads.replay(self._read.get(("kind", key[0], key[1]), ()))
             return self._memo[key]
         if key in seen:
             return None
         seen = seen | {key}
         verdict: str | None = None
-        with deps.collecting() as read:
+        with self.state.reads.collecting() as read:
             definition = _definition(source, name)
             if definition is not None:
                 verdict = self._judge(source, definition, depth, seen)
@@ -342,7 +347,7 @@ class HelperIndex:
 
         assert self.workspace is not None
         owner = self.workspace.owner_of(source.path)
-        resolver = resolver_for(self.workspace)
+        resolver = resolver_for(self.state)
         path = resolver.source_of(resolver.resolve(source.path, specifier, owner), specifier)
         return self._file(path) if path is not None else None
 
@@ -493,16 +498,11 @@ def _binding(source: SourceFile, name: str) -> Node | None:
     return index.get(name)
 
 
-def helper_index_for(workspace: Workspace | None) -> HelperIndex:
-    """One index per workspace and process (a fresh one without a workspace)."""
-    if workspace is None:
-        return HelperIndex(None)
-    from ..engine.imports import per_workspace
-
-    return per_workspace(_INDEXES, workspace, HelperIndex)
-
-
-_INDEXES: dict[int, tuple[Workspace, HelperIndex]] = {}
+def helper_index_for(state: RunState) -> HelperIndex:
+    """The run's index (a fresh one without a workspace: a file checked on its own)."""
+    if state.workspace is None:
+        return HelperIndex(state)
+    return state.shared(HelperIndex, HelperIndex)
 
 
 # ---------------------------------------------------------------------- importers of a name
@@ -535,9 +535,13 @@ class ImporterIndex:
     run and kept; a name is looked for only in the files that contain it (a default import:
     that mention the module's file name). Tests and scripts count as server code."""
 
-    workspace: Workspace
+    state: RunState
+    workspace: Workspace = field(init=False)
     _files: list[tuple[str, bytes, bool]] | None = None
     _found: dict[tuple[str, str], list[tuple[str, bool]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.workspace = self.state.in_workspace()
 
     def _read(self) -> list[tuple[str, bytes, bool]]:
         from ..engine.files import workspace_files
@@ -563,7 +567,7 @@ class ImporterIndex:
         """The files importing ``name`` (`default` for a default import) from ``source``'s
         module, each with whether it is client code (a `"use client"` file or a `use…` hook
         module outside tests)."""
-        deps.record(deps.WHOLE_WORKSPACE)  # a new importer anywhere changes the answer
+        self.state.reads.record(WHOLE_WORKSPACE)  # a new importer anywhere changes the answer
         key = (source.path, name)
         if key in self._found:
             return self._found[key]
@@ -571,7 +575,7 @@ class ImporterIndex:
             self._files = self._read()
         from ..engine.imports import resolver_for
 
-        resolver = resolver_for(self.workspace)
+        resolver = resolver_for(self.state)
         stem = Path(source.path).stem
         needle = (Path(source.path).parent.name if stem == "index" else stem).encode()
         wanted = name.encode()
@@ -596,10 +600,6 @@ class ImporterIndex:
         return found
 
 
-def importer_index_for(workspace: Workspace) -> ImporterIndex:
-    from ..engine.imports import per_workspace
-
-    return per_workspace(_IMPORTERS, workspace, ImporterIndex)
-
-
-_IMPORTERS: dict[int, tuple[Workspace, ImporterIndex]] = {}
+def importer_index_for(state: RunState) -> ImporterIndex:
+    """The run's index of who imports what (the run must be inside a workspace)."""
+    return state.shared(ImporterIndex, ImporterIndex)

@@ -7,7 +7,6 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..engine import deps
 from ..engine.reading import NotRead, read_inside
 from .helpers import helper_index_for
 from .request_input import Handed, request_parameters, route_inputs
@@ -21,16 +20,16 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
     from ..engine.import_model import Resolution
+    from ..engine.run_state import RunState
     from ..engine.source import SourceFile
     from ..engine.validator import Context
-    from ..workspace import Workspace
     from .factories import MadeHandler
     from .nextjs import EntryPoint
 
 
 def helper_kinds(ctx: Context) -> Callable[[str], str | None]:
     """What each helper called from this file does with its arguments (see analysis.helpers)."""
-    helpers = helper_index_for(ctx.workspace)
+    helpers = helper_index_for(ctx.state)
     return lambda name: helpers.kind(ctx.source, name)
 
 
@@ -40,16 +39,17 @@ def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
 
     return sanitizer_for(
         ctx.source,
-        ctx.workspace,
+        ctx.state,
         lambda spec: ctx.resolve(Import(spec, 0, 0, 0, 0, False, "import")),
     )
 
 
 def sanitizer_for(
-    source: SourceFile, workspace: Workspace | None, resolve: Callable[[str], Resolution]
+    source: SourceFile, state: RunState, resolve: Callable[[str], Resolution]
 ) -> Callable[[Node], bool]:
     """A predicate for calls that validate with zod, for one file (``resolve`` says where its
     imports lead)."""
+    workspace = state.workspace
     from ..engine.imports import imports_of
 
     file_has_zod = imports_zod(source.data)
@@ -71,7 +71,7 @@ def sanitizer_for(
         if workspace is not None:
             res = resolve(specifier)
             if res.exists and res.path is not None:
-                deps.record(res.path)
+                state.reads.record(res.path)
                 try:
                     data = read_inside(workspace.root, res.path, 1_000_000)
                 except (OSError, NotRead):
@@ -80,7 +80,7 @@ def sanitizer_for(
         verdicts[specifier] = verdict
         return verdict
 
-    helpers = helper_index_for(workspace)
+    helpers = helper_index_for(state)
     memo: dict[int, bool] = {}
 
     def check(call: Node) -> bool:
@@ -170,7 +170,7 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
             fn = callee(call)
             if depth >= 3 or fn is None or fn.type != "identifier":
                 return None
-            found = helper_index_for(ctx.workspace).definition(source, source.text(fn))
+            found = helper_index_for(ctx.state).definition(source, source.text(fn))
             if found is None:
                 return None
             where, definition = found
@@ -263,7 +263,7 @@ def _made_handlers(ctx: Context, known: set[int]) -> list[MadeHandler]:
     among its own entry points."""
     from .factories import made_handlers
 
-    made = made_handlers(ctx.source, helper_index_for(ctx.workspace))
+    made = made_handlers(ctx.source, helper_index_for(ctx.state))
     return [m for m in made if not (m.source is ctx.source and m.function.id in known)]
 
 
@@ -272,10 +272,10 @@ def _sanitizer_elsewhere(ctx: Context, source: SourceFile) -> Callable[[Node], b
 
     ws = ctx.workspace
     assert ws is not None  # another file is only reached through a workspace's imports
-    resolver, owner = resolver_for(ws), ws.owner_of(source.path)
-    return sanitizer_for(source, ws, lambda spec: resolver.resolve(source.path, spec, owner))
+    resolver, owner = resolver_for(ctx.state), ws.owner_of(source.path)
+    return sanitizer_for(source, ctx.state, lambda spec: resolver.resolve(source.path, spec, owner))
 
 
 def _kinds_elsewhere(ctx: Context, source: SourceFile) -> Callable[[str], str | None]:
-    helpers = helper_index_for(ctx.workspace)
+    helpers = helper_index_for(ctx.state)
     return lambda name: helpers.kind(source, name)

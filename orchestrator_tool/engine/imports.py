@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from .import_model import Import, Resolution, brace_contents, type_only_statement
 from .source import SourceFile
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
 
     from ..jsonc import JSONValue
     from ..workspace import Package, Workspace
+    from .run_state import RunState
 
 # require("x") and import("x") can sit anywhere; static imports and re-exports are top-level
 # statements, which are walked directly (a query over the whole tree costs more).
@@ -252,8 +252,9 @@ class Resolver:
     """Resolves specifiers of files in one workspace. Folder listings and results are cached:
     a repository's imports resolve with one listdir per folder instead of a stat per guess."""
 
-    def __init__(self, workspace: Workspace) -> None:
-        self.ws = workspace
+    def __init__(self, state: RunState) -> None:
+        self.ws = workspace = state.in_workspace()
+        self.reads = state.reads
         self.root = str(workspace.root)
         self.names = workspace.by_name
         self._listings: dict[str, frozenset[str] | None] = {}
@@ -351,7 +352,6 @@ class Resolver:
     def _bundler_entries(self, pkg_path: str) -> dict[str, str]:
         """The named entries of a package's tsup or tsdown config (`name: "src/x.ts"`), read
         once per run; the folder listing says which config is there."""
-        from . import deps
         from .reading import NotRead, read_inside
 
         folder = "" if pkg_path in ("", ".") else pkg_path
@@ -371,7 +371,7 @@ class Resolver:
                 break
             self._entries[folder] = hit
         if hit[0] is not None:
-            deps.record(hit[0])
+            self.reads.record(hit[0])
         return hit[1]
 
     def resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
@@ -392,9 +392,7 @@ class Resolver:
         # The verdict depends on the folders listed to resolve it: a file added or removed
         # there (`x.tsx` beside `x.ts`, a `paths` fallback) changes their mtime, and the
         # result cache drops the verdict.
-        from . import deps
-
-        deps.replay(hit[1])
+        self.reads.replay(hit[1])
         return hit[0]
 
     def _resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
@@ -576,26 +574,9 @@ def exports_allow(exports: JSONValue, subpath: str) -> bool | None:
     return best is not None and exports.get(best) is not None
 
 
-_T = TypeVar("_T")
-
-
-def per_workspace(
-    cache: dict[int, tuple[Workspace, _T]], workspace: Workspace, make: Callable[[Workspace], _T]
-) -> _T:
-    """One ``make(workspace)`` per workspace object for the life of the process (the workspace
-    is kept with it, so a new object at a reused id gets a new one)."""
-    cached = cache.get(id(workspace))
-    if cached is None or cached[0] is not workspace:
-        cached = (workspace, make(workspace))
-        cache[id(workspace)] = cached
-    return cached[1]
-
-
-def resolver_for(workspace: Workspace) -> Resolver:
-    return per_workspace(_RESOLVERS, workspace, Resolver)
-
-
-_RESOLVERS: dict[int, tuple[Workspace, Resolver]] = {}
+def resolver_for(state: RunState) -> Resolver:
+    """The run's resolver (its folder listings and results are shared by every file)."""
+    return state.shared(Resolver, Resolver)
 
 
 def declares(package: Package, name: str) -> bool:

@@ -48,6 +48,7 @@ from typing_extensions import TypeAliasType
 
 from .diagnostics import Diagnostic, Fix
 from .queries import compile_query, nodes_of_types, walk
+from .run_state import RunState
 from .source import SourceFile
 
 if TYPE_CHECKING:
@@ -402,6 +403,7 @@ class Context:
         severity: str,
         workspace: Workspace | None = None,
         package: Package | None = None,
+        state: RunState | None = None,
     ) -> None:
         self.spec = spec
         self.source = source
@@ -409,6 +411,8 @@ class Context:
         self.severity = severity
         self.workspace = workspace
         self.package = package
+        # the run's indexes and reads; a context made alone is a run of its own
+        self.state = state or RunState(workspace)
         self.diagnostics: list[Diagnostic] = []
 
     def captures(self, name: str) -> list[Node]:
@@ -439,7 +443,7 @@ class Context:
         assert isinstance(memo, dict)
         hit = memo.get(imp.specifier)
         if hit is None:
-            hit = memo[imp.specifier] = resolver_for(self.workspace).resolve(
+            hit = memo[imp.specifier] = resolver_for(self.state).resolve(
                 self.source.path, imp.specifier, self.package
             )
         assert isinstance(hit, Resolution)
@@ -523,9 +527,11 @@ class WorkspaceContext:
         workspace: Workspace,
         options: Mapping[str, OptionValue],
         severity: str,
+        state: RunState | None = None,
     ) -> None:
         self.spec = spec
         self.workspace = workspace
+        self.state = state or RunState(workspace)
         self.options = options
         self.severity = severity
         self.diagnostics: list[Diagnostic] = []
