@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool import api
-from orchestrator_tool.engine.imports import Resolver, is_npm_name
+from orchestrator_tool.engine.resolution import Resolver, is_npm_name
 from orchestrator_tool.engine.run_state import RunState
 from orchestrator_tool.workspace import scan
 

@@ -55,7 +55,8 @@ import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.analysis.catches import non_production
-from orchestrator_tool.analysis.helpers import helper_index_for, importer_index_for
+from orchestrator_tool.analysis.helpers import helper_index_for
+from orchestrator_tool.analysis.importers import importer_index_for
 from orchestrator_tool.analysis.nextjs import (
     ENTRY_POINT_PATHS,
     EntryPoint,

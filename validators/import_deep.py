@@ -43,7 +43,8 @@ import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.analysis.entry import entry_index_for
-from orchestrator_tool.engine.imports import bindings, exports_allow
+from orchestrator_tool.engine.imports import bindings
+from orchestrator_tool.engine.resolution import exports_allow
 from orchestrator_tool.engine.validator import Invalid, Valid
 from orchestrator_tool.workspace import manifest_rel
 

@@ -56,8 +56,8 @@ from orchestrator_tool.analysis.catches import (
     TERMINAL_LIBRARIES,
     non_production_file,
 )
-from orchestrator_tool.engine.imports import package_name_of
 from orchestrator_tool.engine.queries import word_tokens
+from orchestrator_tool.engine.resolution import package_name_of
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:

@@ -43,12 +43,8 @@ import re
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.analysis.nextjs import module_directive
-from orchestrator_tool.engine.imports import (
-    NODE_BUILTINS,
-    imports_of,
-    package_name_of,
-    resolver_for,
-)
+from orchestrator_tool.engine.imports import imports_of
+from orchestrator_tool.engine.resolution import NODE_BUILTINS, package_name_of, resolver_for
 from orchestrator_tool.engine.source import SourceFile, language_of
 from orchestrator_tool.engine.validator import Invalid, Valid
 

@@ -20,8 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..engine.imports import resolver_for, string_fragment
+from ..engine.imports import string_fragment
 from ..engine.reading import NotRead, read_inside
+from ..engine.resolution import resolver_for
 from ..engine.source import SourceFile, language_of
 from .syntax import pattern_names
 

@@ -268,7 +268,7 @@ def _made_handlers(ctx: Context, known: set[int]) -> list[MadeHandler]:
 
 
 def _sanitizer_elsewhere(ctx: Context, source: SourceFile) -> Callable[[Node], bool]:
-    from ..engine.imports import resolver_for
+    from ..engine.resolution import resolver_for
 
     ws = ctx.workspace
     assert ws is not None  # another file is only reached through a workspace's imports

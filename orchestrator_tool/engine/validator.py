@@ -435,7 +435,7 @@ class Context:
         """Where an import leads, resolved as TypeScript would from this file's package (once
         per file and specifier, whichever rule asks first)."""
         from .import_model import Resolution
-        from .imports import resolver_for
+        from .resolution import resolver_for
 
         if self.workspace is None:
             return Resolution("unresolved")
