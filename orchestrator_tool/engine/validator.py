@@ -11,7 +11,7 @@ A validator is a module (see ``validators/``) that declares:
   (entry-point rules: route files always, other files only with `"use server"` in them);
 - optionally ``IMPORTS_ONLY = True``: ``check`` reads nothing of the file but its header:
   its imports (``ctx.imports()``, ``ctx.package_imports()``, ``ctx.resolve()``) and its
-  directive (``nextjs.module_directive``); such validators run last, and a file no other
+  directive (``analysis.nextjs.module_directive``); such validators run last, and a file no other
   validator parsed is not parsed for them when its header can be read without the tree;
 - optionally ``OPTIONS`` (defaults), ``GLOB_OPTIONS`` (the options that hold path globs,
   read in the one glob dialect of :mod:`orchestrator_tool.globs` and checked when the
@@ -31,6 +31,11 @@ A validator is a module (see ``validators/``) that declares:
   one finding with the others as its related places);
 - a docstring with *What it does / Why / Example / Use instead* sections;
 - optionally a ``<module>.scm`` tree-sitter query beside it, available as ``ctx.captures()``.
+
+What a validator keeps across the files of a run (an index of another file's exports, say)
+lives in the run's state, ``ctx.state`` (engine.run_state), never in a module global: a file
+it reads there is recorded with ``ctx.state.reads.record(path)`` so the result cache drops the
+verdict when that file changes. The shared analyses are in :mod:`orchestrator_tool.analysis`.
 """
 
 from __future__ import annotations
