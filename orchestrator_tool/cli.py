@@ -674,15 +674,10 @@ def rules_test(modules: tuple[str, ...]) -> None:
     import importlib
 
     from .engine.diagnostics import Diagnostic
+    from .engine.examples import run_examples
     from .engine.runner import Settings, check_source
     from .engine.source import SourceFile
-    from .engine.validator import (
-        OptionValue,
-        ValidatorSpec,
-        load_specs,
-        run_examples,
-        spec_from_module,
-    )
+    from .engine.validator import OptionValue, ValidatorSpec, load_specs, spec_from_module
     from .errors import UsageError
 
     def spec_of(name: str) -> ValidatorSpec:

@@ -510,7 +510,7 @@ def test_two_runs_at_once_share_the_cache_safely(repo, tmp_path) -> None:
 
 
 def test_word_tokens_are_whole_tokens_only_and_match_the_tree_traversal() -> None:
-    from orchestrator_tool.engine.catches import catch_clauses
+    from orchestrator_tool.analysis.catches import catch_clauses
     from orchestrator_tool.engine.queries import async_functions, nodes_of_types, word_tokens
     from orchestrator_tool.engine.source import SourceFile
 
@@ -579,7 +579,7 @@ def test_a_prefilter_is_screened_by_its_literal_prefix(pattern, expected) -> Non
 def test_the_module_directive_is_read_from_the_first_bytes_or_from_the_tree(
     code, expected, parsed
 ) -> None:
-    from orchestrator_tool.engine.nextjs import directive, module_directive
+    from orchestrator_tool.analysis.nextjs import directive, module_directive
     from orchestrator_tool.engine.source import SourceFile
 
     source = SourceFile("app/a.tsx", code.encode(), "tsx")

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool import api
-from orchestrator_tool.engine.entry import EntryIndex
+from orchestrator_tool.analysis.entry import EntryIndex
+from orchestrator_tool.engine.run_state import RunState
 from orchestrator_tool.workspace import scan
 
 from .conftest import write
@@ -83,7 +84,7 @@ def _monorepo(root: Path, utils_manifest: dict[str, object] | None = None) -> Pa
 )
 def test_what_the_entry_exports(tmp_path: Path, name: str, expected: bool) -> None:
     ws = scan(_monorepo(tmp_path))
-    index = EntryIndex(ws)
+    index = EntryIndex(RunState(ws))
     utils = ws.by_name["@acme/utils"]
     # main points at the build (not there): its source stands for it
     assert index.entry(utils) == "packages/utils/src/index.ts"
@@ -103,7 +104,7 @@ def test_the_entry_from_an_exports_map_and_a_star_from_outside(tmp_path: Path) -
     )
     write(root / "packages/utils/src/index.ts", UTILS_INDEX + 'export * from "nanoid";\n')
     ws = scan(root)
-    index = EntryIndex(ws)
+    index = EntryIndex(RunState(ws))
     utils = ws.by_name["@acme/utils"]
     assert index.entry(utils) == "packages/utils/src/index.ts"
     assert index.exports(utils, "cn") is True
@@ -115,7 +116,7 @@ def test_a_commonjs_entry_cannot_tell(tmp_path: Path) -> None:
     root = _monorepo(tmp_path, {"name": "@acme/utils", "main": "index.js"})
     write(root / "packages/utils/index.js", "module.exports = { cn: require('./src/cn') };\n")
     ws = scan(root)
-    assert EntryIndex(ws).exports(ws.by_name["@acme/utils"], "cn") is None
+    assert EntryIndex(RunState(ws)).exports(ws.by_name["@acme/utils"], "cn") is None
 
 
 def _imp004(root: Path) -> list[tuple[int, str]]:
@@ -189,7 +190,7 @@ def test_a_cached_advice_is_dropped_when_the_entry_changes(tmp_path: Path) -> No
 
 
 def test_no_file_is_read_for_a_clean_import(tmp_path: Path, monkeypatch) -> None:
-    from orchestrator_tool.engine import entry
+    from orchestrator_tool.analysis import entry
 
     root = _monorepo(tmp_path)
     write(root / "apps/web/app/page.tsx", 'import { cn } from "@acme/utils";\n')
@@ -210,7 +211,7 @@ def test_a_star_from_another_workspace_package_is_read_through_its_entry(tmp_pat
     write(root / "packages/core/src/main.ts", "export const createStore = () => ({});\n")
     write(root / "packages/utils/src/index.ts", UTILS_INDEX + 'export * from "@acme/core";\n')
     ws = scan(root)
-    index = EntryIndex(ws)
+    index = EntryIndex(RunState(ws))
     utils = ws.by_name["@acme/utils"]
     assert index.exports(utils, "createStore") is True
     assert index.exports(utils, "destroyStore") is False
@@ -232,7 +233,7 @@ def test_only_the_files_that_can_export_the_name_are_parsed(tmp_path) -> None:
     patch = pytest.MonkeyPatch()
     patch.setattr(source.SourceFile, "tree", property(counting))
     try:
-        index = EntryIndex(ws)
+        index = EntryIndex(RunState(ws))
         assert index.exports(utils, "APP_NAME") is True
         assert index.exports(utils, "nothingByThatName") is False
     finally:

@@ -1,4 +1,4 @@
-"""Route handlers a factory makes (engine.factories): the factory's definition is read — in a
+"""Route handlers a factory makes (analysis.factories): the factory's definition is read — in a
 workspace package or a local module — to the function it returns, and that function's use of
 the request is judged."""
 

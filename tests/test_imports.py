@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool import api
-from orchestrator_tool.engine.imports import Resolver, is_npm_name, resolver_for
+from orchestrator_tool.engine.resolution import Resolver, is_npm_name
+from orchestrator_tool.engine.run_state import RunState
 from orchestrator_tool.workspace import scan
 
 from .conftest import write
@@ -103,7 +104,7 @@ def test_vite_import_queries_resolve_to_the_file_before_them(tmp_path: Path) -> 
     write(root / "apps/site/src/logo.svg", "<svg/>\n")
     ws = scan(root)
     site = ws.by_name["site"]
-    resolver = Resolver(ws)
+    resolver = Resolver(RunState(ws))
     url = resolver.resolve("apps/site/src/app.ts", "./logo.svg?url", site)
     assert (url.kind, url.path, url.exists) == ("relative", "apps/site/src/logo.svg", True)
     inline = resolver.resolve("apps/site/src/app.ts", "@repo/ui/styles.css?inline", site)
@@ -154,7 +155,7 @@ def test_source_of_a_workspace_package_import(tmp_path: Path) -> None:
     write(tmp_path / "packages/plain/index.tsx", "export {};\n")
     write(tmp_path / "packages/plain/src/forms.ts", "export {};\n")
     workspace = scan(tmp_path)
-    resolver = resolver_for(workspace)
+    resolver = Resolver(RunState(workspace))
 
     web = next(p for p in workspace.packages if p.name == "web")
 
@@ -206,7 +207,7 @@ def test_a_range_the_workspace_copy_does_not_satisfy_is_installed_from_the_regis
         json.dumps({"name": "docs", "dependencies": {"@acme/sdk": "workspace:*"}}),
     )
     ws = scan(tmp_path)
-    resolver = Resolver(ws)
+    resolver = Resolver(RunState(ws))
     site = resolver.resolve("apps/site/a.ts", "@acme/sdk/internal", ws.by_name["site"])
     assert (site.kind, site.package, site.subpath) == ("external", "@acme/sdk", "./internal")
     docs = resolver.resolve("apps/docs/a.ts", "@acme/sdk/internal", ws.by_name["docs"])
@@ -233,7 +234,7 @@ def test_a_built_entry_is_read_as_the_source_its_bundler_config_names(tmp_path: 
     )
     write(tmp_path / "packages/server/src/adapter/next/index.ts", "export {};\n")
     ws = scan(tmp_path)
-    resolver = resolver_for(ws)
+    resolver = Resolver(RunState(ws))
     web = ws.by_name["web"]
     found = resolver.resolve("apps/web/route.ts", "@acme/server/next", web)
     assert resolver.source_of(found, "@acme/server/next") == (

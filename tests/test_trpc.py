@@ -1,5 +1,5 @@
 """A server action that hands form fields to a tRPC procedure through a server-side caller: the
-procedure's `.input(...)` is looked up in the workspace's router (engine.trpc)."""
+procedure's `.input(...)` is looked up in the workspace's router (analysis.trpc)."""
 
 from __future__ import annotations
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from orchestrator_tool.engine.examples import run_examples
 from orchestrator_tool.engine.runner import Settings, check_source, check_workspace
 from orchestrator_tool.engine.source import SourceFile, language_of
-from orchestrator_tool.engine.validator import load_specs, run_examples
+from orchestrator_tool.engine.validator import load_specs
 from orchestrator_tool.workspace import scan
 
 from .conftest import REPO

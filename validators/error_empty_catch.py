@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.catches import catch_clauses, is_fallback_try, non_production_file
+from orchestrator_tool.analysis.catches import catch_clauses, is_fallback_try, non_production_file
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:

@@ -54,9 +54,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.catches import non_production
-from orchestrator_tool.engine.helpers import helper_index_for, importer_index_for
-from orchestrator_tool.engine.nextjs import (
+from orchestrator_tool.analysis.catches import non_production
+from orchestrator_tool.analysis.helpers import helper_index_for
+from orchestrator_tool.analysis.importers import importer_index_for
+from orchestrator_tool.analysis.nextjs import (
     ENTRY_POINT_PATHS,
     EntryPoint,
     distinct_entry_points,
@@ -212,7 +213,7 @@ def _catches_all(ctx: Context, call: Node | None) -> bool:
     )
     if fn is None or fn.type != "identifier":
         return False
-    found = helper_index_for(ctx.workspace).definition(ctx.source, ctx.source.text(fn))
+    found = helper_index_for(ctx.state).definition(ctx.source, ctx.source.text(fn))
     body = function_body(found[1]) if found is not None else None
     if body is None or body.type != "statement_block":
         return False
@@ -228,7 +229,7 @@ def _catches(ctx: Context, name: str) -> bool:
     """Whether the wrapper's definition has a try/catch (found through imports)."""
     if "." in name:
         return False
-    found = helper_index_for(ctx.workspace).definition(ctx.source, name)
+    found = helper_index_for(ctx.state).definition(ctx.source, name)
     return found is not None and _has(found[1], frozenset({"try_statement"}))
 
 
@@ -292,7 +293,7 @@ def _server_helper(ctx: Context, ep: EntryPoint) -> bool:
     if ep.kind != "action" or ep.export.type != "export_statement":
         return False
     importers = (
-        importer_index_for(ctx.workspace).importers(ctx.source, ep.name)
+        importer_index_for(ctx.state).importers(ctx.source, ep.name)
         if ctx.workspace is not None
         else []
     )

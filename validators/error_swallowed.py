@@ -65,7 +65,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.catch_handling import (
+from orchestrator_tool.analysis.catch_handling import (
     alternative,
     assigns_fallback,
     handles,
@@ -74,8 +74,8 @@ from orchestrator_tool.engine.catch_handling import (
     retries,
     settles,
 )
-from orchestrator_tool.engine.catches import catch_clauses, is_fallback_try, non_production_file
-from orchestrator_tool.engine.reporters import callee_reports, calls_reporter
+from orchestrator_tool.analysis.catches import catch_clauses, is_fallback_try, non_production_file
+from orchestrator_tool.analysis.reporters import callee_reports, calls_reporter
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:

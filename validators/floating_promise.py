@@ -38,8 +38,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.helpers import helper_index_for
-from orchestrator_tool.engine.nextjs import (
+from orchestrator_tool.analysis.helpers import helper_index_for
+from orchestrator_tool.analysis.nextjs import (
     ENTRY_POINT_PATHS,
     FUNCTION_TYPES,
     distinct_entry_points,
@@ -148,7 +148,7 @@ def check(ctx: Context) -> None:
         if ctx.workspace is None or not name.isidentifier() or name in local:
             return False
         if name not in imported:
-            found = helper_index_for(ctx.workspace).definition(ctx.source, name)
+            found = helper_index_for(ctx.state).definition(ctx.source, name)
             imported[name] = (
                 found is not None
                 and found[0].path != ctx.source.path

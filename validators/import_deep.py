@@ -42,13 +42,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.entry import entry_index_for
-from orchestrator_tool.engine.imports import bindings, exports_allow
+from orchestrator_tool.analysis.entry import entry_index_for
+from orchestrator_tool.engine.imports import bindings
+from orchestrator_tool.engine.resolution import exports_allow
 from orchestrator_tool.engine.validator import Invalid, Valid
 from orchestrator_tool.workspace import manifest_rel
 
 if TYPE_CHECKING:
-    from orchestrator_tool.engine.imports import Import
+    from orchestrator_tool.engine.import_model import Import
     from orchestrator_tool.engine.validator import Context
     from orchestrator_tool.workspace import Package
 
@@ -157,7 +158,7 @@ def _into_src(ctx: Context, imp: Import, target: Package, subpath: str) -> str:
     names = list(dict.fromkeys(n for n, _ in taken or ()))
     if taken is None or "*" in names or "default" in names:
         return either  # a namespace, a default or a dynamic import: what it uses is not named
-    index = entry_index_for(ctx.workspace)
+    index = entry_index_for(ctx.state)
     verdicts = {n: index.exports(target, n) for n in names}
     missing = [n for n, v in verdicts.items() if v is False]
     if missing:

@@ -36,7 +36,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from orchestrator_tool.engine.diagnostics import Fix
-from orchestrator_tool.engine.imports import declares, suggested_specifier
+from orchestrator_tool.engine.resolution import declares, suggested_specifier
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.imports import declares, types_package
+from orchestrator_tool.engine.resolution import declares, types_package
 from orchestrator_tool.engine.validator import Invalid, Valid
 from orchestrator_tool.workspace import manifest_rel
 

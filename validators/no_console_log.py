@@ -50,13 +50,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.catches import (
+from orchestrator_tool.analysis.catches import (
     FUNCTION_NODES,
     TERMINAL_LIBRARIES,
     non_production_file,
 )
-from orchestrator_tool.engine.imports import package_name_of
 from orchestrator_tool.engine.queries import word_tokens
+from orchestrator_tool.engine.resolution import package_name_of
 from orchestrator_tool.engine.validator import Invalid, Valid
 from orchestrator_tool.formats import globs
 

@@ -42,20 +42,15 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine import deps
-from orchestrator_tool.engine.imports import (
-    NODE_BUILTINS,
-    imports_of,
-    package_name_of,
-    per_workspace,
-    resolver_for,
-)
-from orchestrator_tool.engine.nextjs import module_directive
+from orchestrator_tool.analysis.nextjs import module_directive
+from orchestrator_tool.engine.imports import imports_of
+from orchestrator_tool.engine.resolution import NODE_BUILTINS, package_name_of, resolver_for
 from orchestrator_tool.engine.source import SourceFile, language_of
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
-    from orchestrator_tool.engine.imports import Resolution
+    from orchestrator_tool.engine.import_model import Resolution
+    from orchestrator_tool.engine.run_state import RunState
     from orchestrator_tool.engine.validator import Context
     from orchestrator_tool.workspace import Package, Workspace
 
@@ -141,29 +136,31 @@ def server_packages(ws: Workspace, extra: set[str]) -> set[str]:
 
 
 def _entry_imports_server(
-    ws: Workspace, pkg: Package, subpath: str, servers: set[str]
+    state: RunState, pkg: Package, subpath: str, servers: set[str]
 ) -> str | None:
     """What server-only code a workspace package's (sub)entry imports, if any: `server-only`,
     or a server package, judged as a client module's own import of it would be (type-only
     imports vanish; a database package's subpath counts when it leads to a database client).
     Once per run and entry."""
-    verdicts = per_workspace(_ENTRY_VERDICTS, ws, lambda _: {})
+    verdicts = state.shared(_EntryVerdicts, lambda _: _EntryVerdicts())
     key = (pkg.path, subpath, frozenset(servers))
     if key not in verdicts:
-        with deps.collecting() as read:
-            verdict = _judge_entry(ws, pkg, subpath, servers)
+        with state.reads.collecting() as read:
+            verdict = _judge_entry(state, pkg, subpath, servers)
         verdicts[key] = (verdict, frozenset(read))
     verdict, read_then = verdicts[key]
-    deps.replay(read_then)  # the files the verdict was read from, for the result cache
+    state.reads.replay(read_then)  # the files the verdict was read from, for the result cache
     return verdict
 
 
-_EntryVerdicts = dict[tuple[str, str, frozenset[str]], tuple[str | None, frozenset[str]]]
-_ENTRY_VERDICTS: dict[int, tuple[Workspace, _EntryVerdicts]] = {}
+class _EntryVerdicts(dict[tuple[str, str, frozenset[str]], tuple[str | None, frozenset[str]]]):
+    """(package folder, subpath, server packages) -> (what server code its entry imports, the
+    files that was read from): once per run."""
 
 
-def _judge_entry(ws: Workspace, pkg: Package, subpath: str, servers: set[str]) -> str | None:
-    resolver = resolver_for(ws)
+def _judge_entry(state: RunState, pkg: Package, subpath: str, servers: set[str]) -> str | None:
+    ws = state.in_workspace()
+    resolver = resolver_for(state)
     target = resolver.resolve_file(f"{pkg.path}/{subpath[2:]}" if subpath else pkg.path)
     if target is None and not subpath:
         for guess in ("index", "src/index"):
@@ -172,7 +169,7 @@ def _judge_entry(ws: Workspace, pkg: Package, subpath: str, servers: set[str]) -
                 break
     if target is None:
         return None
-    deps.record(target)
+    state.reads.record(target)
     language = language_of(target)
     try:
         data = (ws.root / target).read_bytes()
@@ -192,20 +189,20 @@ def _judge_entry(ws: Workspace, pkg: Package, subpath: str, servers: set[str]) -
             continue
         if sub:
             res = resolver.resolve(target, imp.specifier, pkg)
-            if not _file_is_server(ws, res):
+            if not _file_is_server(state, res):
                 continue
         return f"{target} imports {name}"
     return None
 
 
-def _file_is_server(ws: Workspace, res: Resolution) -> bool:
+def _file_is_server(state: RunState, res: Resolution) -> bool:
     """Whether a resolved module imports a database client or `server-only` (an unresolved
     one counts unless it is a workspace package's)."""
     if not res.exists or res.path is None:
         return res.kind != "workspace"
-    deps.record(res.path)
+    state.reads.record(res.path)
     try:
-        data = (ws.root / res.path).read_bytes()
+        data = (state.in_workspace().root / res.path).read_bytes()
     except OSError:
         return False
     return bool(_SERVER_IMPORT.search(data) or _DB_CLIENT_IMPORT.search(data))
@@ -215,7 +212,7 @@ def _subpath_is_server(ctx: Context, res: Resolution) -> bool:
     """A database package's subpath (`@repo/db/schema`) that imports a database client."""
     if ctx.workspace is None:
         return res.kind != "workspace"
-    return _file_is_server(ctx.workspace, res)
+    return _file_is_server(ctx.state, res)
 
 
 # The Node built-ins Next.js resolves to a browser version in client bundles (webpack's
@@ -272,7 +269,7 @@ def check(ctx: Context) -> None:
                 why = f"{name}, a server package"
             elif res is not None and res.kind == "workspace" and ctx.workspace is not None and name:
                 via = _entry_imports_server(
-                    ctx.workspace, ctx.workspace.by_name[name], res.subpath, servers
+                    ctx.state, ctx.workspace.by_name[name], res.subpath, servers
                 )
                 if via:
                     why = f"{spec}, whose {via}"

@@ -44,8 +44,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.imports import declares
-from orchestrator_tool.engine.nextjs import directive, function_body, module_directive
+from orchestrator_tool.analysis.nextjs import directive, function_body, module_directive
+from orchestrator_tool.engine.resolution import declares
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:

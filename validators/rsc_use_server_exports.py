@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import module_directive
+from orchestrator_tool.analysis.nextjs import module_directive
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:

@@ -89,12 +89,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from orchestrator_tool.engine.nextjs import ENTRY_POINT_PATHS
+from orchestrator_tool.analysis.nextjs import ENTRY_POINT_PATHS
+from orchestrator_tool.analysis.zod import report_unvalidated
 from orchestrator_tool.engine.validator import Invalid, Valid
-from orchestrator_tool.engine.zod import report_unvalidated
 
 if TYPE_CHECKING:
-    from orchestrator_tool.engine.nextjs import EntryPoint
+    from orchestrator_tool.analysis.nextjs import EntryPoint
     from orchestrator_tool.engine.validator import Context
 
 CODE = "ZOD001"

@@ -13,12 +13,9 @@ the tree gives (``imports.imports_of``); the tests hold the two side by side.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
+from .import_model import Import, type_only_statement
 from .source import BOM, TRIVIA_RE, has_unusual_space, is_word_byte
-
-if TYPE_CHECKING:
-    from .imports import Import
 
 _TOKEN = re.compile(
     rb"""(?P<ident>[A-Za-z_$\x80-\xff][\w$\x80-\xff]*)
@@ -168,8 +165,6 @@ def _record(
     found: list[Import], data: bytes, spec: tuple[int, int], statement: tuple[int, int], kind: str
 ) -> None:
     """An import whose specifier text spans ``spec`` (inside the quotes)."""
-    from .imports import Import, type_only_statement
-
     if spec[1] <= spec[0]:
         return  # '' has no text: the tree has no specifier either
     found.append(

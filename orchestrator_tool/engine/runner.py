@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from . import deps, skips, suppressions
+from . import skips, suppressions
 from .diagnostics import Diagnostic
 from .nesting import NestingTooDeep
 from .reading import NotRead, read_inside
+from .run_state import RunState
 from .source import SourceFile, language_of
 from .validator import Context, OptionValue, ValidatorSpec
 
@@ -38,21 +40,18 @@ class PathOverride:
     options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
 
     def matches(self, path: str) -> bool:
-        spec = _OVERRIDE_SPECS.get(self.patterns)
-        if spec is None:
-            import pathspec
+        return bool(self._spec.match_file(path))
 
-            spec = _OVERRIDE_SPECS[self.patterns] = pathspec.GitIgnoreSpec.from_lines(
-                list(self.patterns)
-            )
-        return bool(spec.match_file(path))
+    @cached_property
+    def _spec(self) -> _Matcher:
+        # compiled on the first match, once per override of the run's settings
+        import pathspec
+
+        return pathspec.GitIgnoreSpec.from_lines(list(self.patterns))
 
 
 class _Matcher(Protocol):
     def match_file(self, file: str) -> bool: ...
-
-
-_OVERRIDE_SPECS: dict[tuple[str, ...], _Matcher] = {}
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,7 @@ class FileResult:
     # checks did not finish (the file is then not checked at all)
     crashes: tuple[str, ...] = ()
     suppressed: int = 0
-    deps: tuple[str, ...] = ()  # other files the verdict was read from (deps.WHOLE_WORKSPACE: all)
+    deps: tuple[str, ...] = ()  # other files the verdict was read from (WHOLE_WORKSPACE: all)
 
     @property
     def checked(self) -> bool:
@@ -127,19 +126,23 @@ class Unparsed:
 
 
 def check_source(
-    source: SourceFile, settings: Settings, workspace: Workspace | None = None
+    source: SourceFile,
+    settings: Settings,
+    workspace: Workspace | None = None,
+    state: RunState | None = None,
 ) -> FileResult:
     """Every selected validator over one file; a validator that crashes is reported for this
     file and the others go on. A file nested too deeply to analyse is not checked, and is
-    reported like a crash (the run is incomplete)."""
+    reported like a crash (the run is incomplete). ``state`` is the run's, when the file is
+    one of many (its indexes are shared); without it, the file is a run of its own."""
     try:
-        return _check_source(source, settings, workspace)
+        return _check_source(source, settings, workspace, state or RunState(workspace))
     except NestingTooDeep as exc:  # this file's: another file's is a crash of the rule reading it
         return FileResult(source.path, crashes=(exc.reason,))
 
 
 def _check_source(
-    source: SourceFile, settings: Settings, workspace: Workspace | None
+    source: SourceFile, settings: Settings, workspace: Workspace | None, state: RunState
 ) -> FileResult:
     data = source.data
     seen: dict[bytes, bool] = {}
@@ -156,11 +159,11 @@ def _check_source(
     package = workspace.owner_of(source.path) if workspace is not None else None
     found: list[Diagnostic] = []
     crashes: list[str] = []
-    with deps.collecting() as read:
+    with state.reads.collecting() as read:
         if package is not None and package.nested:
             # The cache key covers the workspace's manifests, not a nested project's: its
             # verdicts depend on its package.json and tsconfig like on any file they read.
-            deps.replay(_project_files(package))
+            state.reads.replay(_project_files(package))
         for spec in applicable:
             ctx = Context(
                 spec,
@@ -169,6 +172,7 @@ def _check_source(
                 settings.severity_for(spec, source.path),
                 workspace,
                 package,
+                state,
             )
             try:
                 spec.check(ctx)
@@ -284,6 +288,9 @@ def run(
     back in the order of ``files``; ``tick(done, len(files))`` follows the run."""
     from .pool import check_all
 
+    # Made before the workers are forked: each fills its own copy, for this run alone.
+    state = RunState(workspace)
+
     def check(i: int) -> FileResult:
         rel, data = files[i]
         asset = skips.static_asset(rel, workspace)
@@ -292,7 +299,7 @@ def run(
         loaded = load_source(root, rel, settings.max_bytes, data)
         if isinstance(loaded, FileResult):
             return loaded
-        return check_source(loaded, settings, workspace)
+        return check_source(loaded, settings, workspace, state)
 
     def not_checked(i: int, why: str) -> FileResult:
         return FileResult(files[i][0], crashes=(f"{NOT_CHECKED}: {why}",))
@@ -320,11 +327,12 @@ def check_workspace(settings: Settings, workspace: Workspace) -> tuple[list[Diag
 
     found: list[Diagnostic] = []
     crashes: list[str] = []
+    state = RunState(workspace)
     for spec in settings.specs:
         if spec.scope != "workspace":
             continue
         ctx = WorkspaceContext(
-            spec, workspace, settings.options_for(spec), settings.severity_for(spec)
+            spec, workspace, settings.options_for(spec), settings.severity_for(spec), state
         )
         try:
             spec.check(ctx)  # type: ignore[arg-type]

@@ -11,7 +11,7 @@ A validator is a module (see ``validators/``) that declares:
   (entry-point rules: route files always, other files only with `"use server"` in them);
 - optionally ``IMPORTS_ONLY = True``: ``check`` reads nothing of the file but its header:
   its imports (``ctx.imports()``, ``ctx.package_imports()``, ``ctx.resolve()``) and its
-  directive (``nextjs.module_directive``); such validators run last, and a file no other
+  directive (``analysis.nextjs.module_directive``); such validators run last, and a file no other
   validator parsed is not parsed for them when its header can be read without the tree;
 - optionally ``OPTIONS`` (defaults), ``GLOB_OPTIONS`` (the options that hold path globs,
   read in the one glob dialect of :mod:`orchestrator_tool.formats.globs` and checked when the
@@ -31,13 +31,18 @@ A validator is a module (see ``validators/``) that declares:
   one finding with the others as its related places);
 - a docstring with *What it does / Why / Example / Use instead* sections;
 - optionally a ``<module>.scm`` tree-sitter query beside it, available as ``ctx.captures()``.
+
+What a validator keeps across the files of a run (an index of another file's exports, say)
+lives in the run's state, ``ctx.state`` (engine.run_state), never in a module global: a file
+it reads there is recorded with ``ctx.state.reads.record(path)`` so the result cache drops the
+verdict when that file changes. The shared analyses are in :mod:`orchestrator_tool.analysis`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -48,13 +53,14 @@ from typing_extensions import TypeAliasType
 
 from .diagnostics import Diagnostic, Fix
 from .queries import compile_query, nodes_of_types, walk
+from .run_state import RunState
 from .source import SourceFile
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Query
 
     from ..workspace import Package, Workspace
-    from .imports import Import, Resolution
+    from .import_model import Import, Resolution
 
 OptionValue = TypeAliasType(
     "OptionValue",
@@ -402,6 +408,7 @@ class Context:
         severity: str,
         workspace: Workspace | None = None,
         package: Package | None = None,
+        state: RunState | None = None,
     ) -> None:
         self.spec = spec
         self.source = source
@@ -409,6 +416,8 @@ class Context:
         self.severity = severity
         self.workspace = workspace
         self.package = package
+        # the run's indexes and reads; a context made alone is a run of its own
+        self.state = state or RunState(workspace)
         self.diagnostics: list[Diagnostic] = []
 
     def captures(self, name: str) -> list[Node]:
@@ -430,7 +439,8 @@ class Context:
     def resolve(self, imp: Import) -> Resolution:
         """Where an import leads, resolved as TypeScript would from this file's package (once
         per file and specifier, whichever rule asks first)."""
-        from .imports import Resolution, resolver_for
+        from .import_model import Resolution
+        from .resolution import resolver_for
 
         if self.workspace is None:
             return Resolution("unresolved")
@@ -438,7 +448,7 @@ class Context:
         assert isinstance(memo, dict)
         hit = memo.get(imp.specifier)
         if hit is None:
-            hit = memo[imp.specifier] = resolver_for(self.workspace).resolve(
+            hit = memo[imp.specifier] = resolver_for(self.state).resolve(
                 self.source.path, imp.specifier, self.package
             )
         assert isinstance(hit, Resolution)
@@ -522,9 +532,11 @@ class WorkspaceContext:
         workspace: Workspace,
         options: Mapping[str, OptionValue],
         severity: str,
+        state: RunState | None = None,
     ) -> None:
         self.spec = spec
         self.workspace = workspace
+        self.state = state or RunState(workspace)
         self.options = options
         self.severity = severity
         self.diagnostics: list[Diagnostic] = []
@@ -568,41 +580,3 @@ class WorkspaceContext:
                 fingerprint=f"{self.spec.code}:{rel}:{message or self.spec.message}",
             )
         )
-
-
-def run_examples(
-    spec: ValidatorSpec,
-    run: Callable[[ValidatorSpec, SourceFile, Mapping[str, OptionValue]], list[Diagnostic]],
-) -> list[str]:
-    """Check a validator against its own VALID/INVALID examples; returns the failures."""
-    from .fixes import apply_fixes
-    from .source import language_of
-
-    failures: list[str] = []
-    for ex in spec.valid:
-        src = SourceFile(ex.filename, ex.code.encode(), language_of(ex.filename) or "typescript")
-        found = run(spec, src, {**spec.options, **ex.options})
-        if found:
-            failures.append(
-                f"{spec.code} VALID example flagged at "
-                f"{[(d.line, d.column) for d in found]}:\n{ex.code}"
-            )
-    for bad in spec.invalid:
-        src = SourceFile(bad.filename, bad.code.encode(), language_of(bad.filename) or "typescript")
-        found = run(spec, src, {**spec.options, **bad.options})
-        got = tuple((d.line, d.column) for d in found)
-        if got != bad.positions:
-            failures.append(
-                f"{spec.code} INVALID example: expected {bad.positions}, got {got}:\n{bad.code}"
-            )
-            continue
-        if bad.message is not None and any(d.message != bad.message for d in found):
-            failures.append(f"{spec.code} INVALID example: messages {[d.message for d in found]}")
-        if bad.fixed is not None:
-            fixed, _ = apply_fixes(src.data, found, unsafe=True)
-            if fixed.decode() != bad.fixed:
-                failures.append(
-                    f"{spec.code} INVALID example: fixed text\n{fixed.decode()}\n"
-                    f"expected\n{bad.fixed}"
-                )
-    return failures

@@ -126,3 +126,48 @@ def test_a_second_api_call_with_the_same_workspace_sees_a_changed_file(tmp_path:
     assert imp003() == []
     (root / "apps/web/helpers.ts").unlink()
     assert imp003() == ["apps/web/page.ts"]
+
+
+def test_fixes_and_the_workspace_rules_see_a_file_added_between_two_calls(make_repo) -> None:
+    # The workspace rules run, and the fixes are tried and checked again, from this process:
+    # what a first call built must not answer the second (same workspace object, no cache).
+    repo = make_repo("relative-imports")
+    ws = api.load_workspace(repo)
+
+    def fix() -> api.ValidationReport:
+        # every rule: an unsafe fix that would add a finding of any of them is withheld
+        return api.validate(ws, fix=True, unsafe_fixes=True, use_cache=False, strict=True, jobs=1)
+
+    first = fix()
+    assert [path for path, _ in first.fixed] == ["apps/storefront/app/page.tsx"]
+    assert not first.crashes
+    cart = repo / "apps/storefront/app/cart/page.tsx"
+    write(
+        cart,
+        'import { Button } from "../../../../packages/ui/src/button";\n'
+        "export default function Cart() {\n  return <Button>Pay</Button>;\n}\n",
+    )
+    second = fix()
+    assert [path for path, _ in second.fixed] == ["apps/storefront/app/cart/page.tsx"]
+    assert cart.read_text().startswith('import { Button } from "@shop/ui";\n')
+    assert not second.crashes
+
+
+def test_a_file_checked_in_this_process_twice_sees_a_module_added_between(tmp_path: Path) -> None:
+    # check_source runs here, not in a worker (`orchestrator rules test`, one file): the
+    # folder listings a first check made must not answer the second.
+    from orchestrator_tool.engine.runner import FileResult, Settings, check_source, load_source
+    from orchestrator_tool.engine.validator import load_specs
+
+    root = _repo(tmp_path / "repo")
+    ws = api.load_workspace(root)
+    settings = Settings(tuple(s for s in load_specs() if s.code == "IMP003"))
+
+    def imp003() -> list[str]:
+        source = load_source(root, "apps/web/page.ts", 1_000_000)
+        assert not isinstance(source, FileResult)
+        return [d.path for d in check_source(source, settings, ws).diagnostics]
+
+    assert imp003() == ["apps/web/page.ts"]
+    write(root / "apps/web/helpers.ts", "export const slugify = (s: string) => s;\n")
+    assert imp003() == []

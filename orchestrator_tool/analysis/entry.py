@@ -20,15 +20,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import deps
-from .imports import per_workspace, resolver_for, string_fragment
-from .reading import NotRead, read_inside
-from .source import SourceFile, language_of
-from .taint import pattern_names
+from ..engine.imports import string_fragment
+from ..engine.reading import NotRead, read_inside
+from ..engine.resolution import resolver_for
+from ..engine.source import SourceFile, language_of
+from .syntax import pattern_names
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from ..engine.deps import Reads
+    from ..engine.run_state import RunState
     from ..formats.jsonc import JSONValue
     from ..workspace import Package, Workspace
 
@@ -61,9 +63,10 @@ class _Module:
 
 @dataclass
 class EntryIndex:
-    """Entries and their exported names, per workspace and process."""
+    """Entries and their exported names, for one run in a workspace."""
 
-    workspace: Workspace
+    state: RunState
+    workspace: Workspace = field(init=False)
     _entries: dict[str, tuple[str | None, frozenset[str]]] = field(default_factory=dict)
     _modules: dict[str, _Module | None] = field(default_factory=dict)  # parsed
     _data: dict[str, bytes | None] = field(default_factory=dict)
@@ -72,16 +75,19 @@ class EntryIndex:
         default_factory=dict
     )
 
+    def __post_init__(self) -> None:
+        self.workspace = self.state.in_workspace()
+
     def exports(self, package: Package, name: str) -> bool | None:
         """Whether the package's entry exports ``name`` (`default` for its default export):
         None when it cannot tell (no entry found, `export =`, a star from outside)."""
         key = (package.path, name)
         if key not in self._verdicts:
-            with deps.collecting() as read:
+            with self.state.reads.collecting() as read:
                 verdict = self._exports(package, name)
             self._verdicts[key] = (verdict, frozenset(read))
         verdict, read_then = self._verdicts[key]
-        deps.replay(read_then)
+        self.state.reads.replay(read_then)
         return verdict
 
     def _exports(self, package: Package, name: str) -> bool | None:
@@ -102,7 +108,7 @@ class EntryIndex:
         if name in module.names:
             return True
         unsure = False
-        resolver = resolver_for(self.workspace)
+        resolver = resolver_for(self.state)
         for spec in module.stars:
             if name == "default":
                 break  # `export *` never re-exports a default
@@ -122,18 +128,18 @@ class EntryIndex:
     def entry(self, package: Package) -> str | None:
         """The file, relative to the root, that an import of the package's name loads."""
         if package.path not in self._entries:
-            with deps.collecting() as read:
+            with self.state.reads.collecting() as read:
                 found = self._entry(package)
             self._entries[package.path] = (found, frozenset(read))
         found, read_then = self._entries[package.path]
-        deps.replay(read_then)  # its manifest, for the result cache
+        self.state.reads.replay(read_then)  # its manifest, for the result cache
         return found
 
     def _entry(self, package: Package) -> str | None:
-        resolver = resolver_for(self.workspace)
+        resolver = resolver_for(self.state)
         targets = _targets(package.exports)
         if package.exports is None:
-            targets += _manifest_targets(self.workspace, package)
+            targets += _manifest_targets(self.workspace, package, self.state.reads)
         for target in (*targets, "index", "src/index"):
             rel = posixpath.normpath(posixpath.join(package.path, target))
             found = resolver.resolve_file(rel) or _source_of(resolver.resolve_file, package, target)
@@ -144,7 +150,7 @@ class EntryIndex:
     def _module(self, rel: str, name: str) -> _Module | None:
         """The module as far as ``name`` is concerned: parsed when the name can be among its
         own exports, else read from its bytes and header (a barrel's other files)."""
-        deps.record(rel)
+        self.state.reads.record(rel)
         if rel in self._modules:
             return self._modules[rel]
         data = self._data.get(rel, b"")
@@ -162,11 +168,9 @@ class EntryIndex:
         return module
 
 
-def entry_index_for(workspace: Workspace) -> EntryIndex:
-    return per_workspace(_INDEXES, workspace, EntryIndex)
-
-
-_INDEXES: dict[int, tuple[Workspace, EntryIndex]] = {}
+def entry_index_for(state: RunState) -> EntryIndex:
+    """The run's index of package entries (the run must be inside a workspace)."""
+    return state.shared(EntryIndex, EntryIndex)
 
 
 def _targets(exports: JSONValue) -> list[str]:
@@ -191,13 +195,13 @@ def _targets(exports: JSONValue) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _manifest_targets(ws: Workspace, package: Package) -> list[str]:
+def _manifest_targets(ws: Workspace, package: Package, reads: Reads) -> list[str]:
     from ..errors import InputError
     from ..formats import jsonc
     from ..workspace import manifest_rel
 
     rel = manifest_rel(package.path)
-    deps.record(rel)
+    reads.record(rel)
     try:
         doc = jsonc.load(ws.root / rel, what="package.json")
     except InputError:
@@ -251,7 +255,7 @@ def _header_module(data: bytes) -> _Module | None:
     """The module without a parse, for a name it cannot export itself: its `export * from`
     specifiers, read by the header lexer (which answers only when the tree would say the
     same); None when that is not certain."""
-    from .import_lexer import header_imports
+    from ..engine.import_lexer import header_imports
 
     if _EXPORT_ASSIGN.search(data):
         return None

@@ -7,59 +7,50 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from . import deps
+from ..engine.reading import NotRead, read_inside
 from .helpers import helper_index_for
-from .reading import NotRead, read_inside
-from .taint import (
-    NOT_ZOD,
-    ZOD_METHODS,
-    Delegate,
-    Delegated,
-    Finding,
-    Handed,
-    analyse,
-    callee,
-    imports_zod,
-    request_parameters,
-    route_inputs,
-    zod_module,
-)
+from .request_input import Handed, request_parameters, route_inputs
+from .syntax import callee
+from .taint import Delegate, Delegated, Finding
+from .taint_flow import analyse
 from .trpc import NONE, procedure_input
+from .zod_names import NOT_ZOD, ZOD_METHODS, imports_zod, zod_module
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from ..workspace import Workspace
+    from ..engine.import_model import Resolution
+    from ..engine.run_state import RunState
+    from ..engine.source import SourceFile
+    from ..engine.validator import Context
     from .factories import MadeHandler
-    from .imports import Resolution
     from .nextjs import EntryPoint
-    from .source import SourceFile
-    from .validator import Context
 
 
 def helper_kinds(ctx: Context) -> Callable[[str], str | None]:
-    """What each helper called from this file does with its arguments (see engine.helpers)."""
-    helpers = helper_index_for(ctx.workspace)
+    """What each helper called from this file does with its arguments (see analysis.helpers)."""
+    helpers = helper_index_for(ctx.state)
     return lambda name: helpers.kind(ctx.source, name)
 
 
 def sanitizer_check(ctx: Context) -> Callable[[Node], bool]:
     """A predicate for calls that validate with zod, for the file being checked."""
-    from .imports import Import
+    from ..engine.import_model import Import
 
     return sanitizer_for(
         ctx.source,
-        ctx.workspace,
+        ctx.state,
         lambda spec: ctx.resolve(Import(spec, 0, 0, 0, 0, False, "import")),
     )
 
 
 def sanitizer_for(
-    source: SourceFile, workspace: Workspace | None, resolve: Callable[[str], Resolution]
+    source: SourceFile, state: RunState, resolve: Callable[[str], Resolution]
 ) -> Callable[[Node], bool]:
     """A predicate for calls that validate with zod, for one file (``resolve`` says where its
     imports lead)."""
-    from .imports import imports_of
+    workspace = state.workspace
+    from ..engine.imports import imports_of
 
     file_has_zod = imports_zod(source.data)
     imported: dict[str, str] = {}  # local name -> module specifier
@@ -80,7 +71,7 @@ def sanitizer_for(
         if workspace is not None:
             res = resolve(specifier)
             if res.exists and res.path is not None:
-                deps.record(res.path)
+                state.reads.record(res.path)
                 try:
                     data = read_inside(workspace.root, res.path, 1_000_000)
                 except (OSError, NotRead):
@@ -89,7 +80,7 @@ def sanitizer_for(
         verdicts[specifier] = verdict
         return verdict
 
-    helpers = helper_index_for(workspace)
+    helpers = helper_index_for(state)
     memo: dict[int, bool] = {}
 
     def check(call: Node) -> bool:
@@ -151,7 +142,7 @@ InputPicker = Callable[
 
 def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
     """Follow the inputs ``pick`` chooses from each entry point's parameters (request names,
-    inputs, route params — as `taint.route_inputs` finds them) and report the first use of
+    inputs, route params — as `request_input.route_inputs` finds them) and report the first use of
     each before a zod schema validated it. Options: `wrapperInputs`, `validators`."""
     from .nextjs import EntryPoint, distinct_entry_points, innermost_function
 
@@ -179,7 +170,7 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
             fn = callee(call)
             if depth >= 3 or fn is None or fn.type != "identifier":
                 return None
-            found = helper_index_for(ctx.workspace).definition(source, source.text(fn))
+            found = helper_index_for(ctx.state).definition(source, source.text(fn))
             if found is None:
                 return None
             where, definition = found
@@ -268,23 +259,23 @@ def report_unvalidated(ctx: Context, pick: InputPicker) -> None:
 
 
 def _made_handlers(ctx: Context, known: set[int]) -> list[MadeHandler]:
-    """Handlers this route file's factory calls make (engine.factories), but those already
+    """Handlers this route file's factory calls make (analysis.factories), but those already
     among its own entry points."""
     from .factories import made_handlers
 
-    made = made_handlers(ctx.source, helper_index_for(ctx.workspace))
+    made = made_handlers(ctx.source, helper_index_for(ctx.state))
     return [m for m in made if not (m.source is ctx.source and m.function.id in known)]
 
 
 def _sanitizer_elsewhere(ctx: Context, source: SourceFile) -> Callable[[Node], bool]:
-    from .imports import resolver_for
+    from ..engine.resolution import resolver_for
 
     ws = ctx.workspace
     assert ws is not None  # another file is only reached through a workspace's imports
-    resolver, owner = resolver_for(ws), ws.owner_of(source.path)
-    return sanitizer_for(source, ws, lambda spec: resolver.resolve(source.path, spec, owner))
+    resolver, owner = resolver_for(ctx.state), ws.owner_of(source.path)
+    return sanitizer_for(source, ctx.state, lambda spec: resolver.resolve(source.path, spec, owner))
 
 
 def _kinds_elsewhere(ctx: Context, source: SourceFile) -> Callable[[str], str | None]:
-    helpers = helper_index_for(ctx.workspace)
+    helpers = helper_index_for(ctx.state)
     return lambda name: helpers.kind(source, name)

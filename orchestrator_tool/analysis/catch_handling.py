@@ -1,5 +1,5 @@
 """What a `catch` block does with the failure it caught, for ERR002 (no-swallowed-error):
-it deals with it there (``handles``: it reports it — engine.reporters says who hears of a
+it deals with it there (``handles``: it reports it — analysis.reporters says who hears of a
 failure — uses the error or hands a new one on, rethrows, returns or leaves the loop); it falls
 back (assigns or calls what the `try` computes with another value, does the job on the same
 object another way, calls something named for falling back); it records the failure in a
@@ -18,7 +18,7 @@ from .reporters import REPORTERS, calls_under, named_functions
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from .validator import Context
+    from ..engine.validator import Context
 
 # A call named for falling back: `downgradeToStorage()`, `useFallbackFont()`.
 _FALLBACK_NAMES = re.compile(r"(^|\.)(fallback\w*|\w*Fallback\w*|downgrade\w*)$")

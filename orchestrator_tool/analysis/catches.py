@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .queries import FUNCTION_DECLARATIONS, FUNCTION_VALUES, keyword_parents
+from ..engine.queries import FUNCTION_DECLARATIONS, FUNCTION_VALUES, keyword_parents
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from ..engine.source import SourceFile
     from ..workspace import Package
-    from .source import SourceFile
 
 # Tests, scripts, examples, seeds, migrations (`code-migrations/`, `pb_migrations/` too),
 # stories, configs, CLIs' bin/ folders, CI's `.github/`, vite plugins.

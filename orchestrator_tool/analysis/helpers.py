@@ -19,16 +19,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import deps
-from .reading import NotRead, read_inside
-from .source import TRIVIA_RE, SourceFile, language_of
+from ..engine.reading import NotRead, read_inside
+from ..engine.source import SourceFile, language_of
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from ..engine.run_state import RunState
     from ..workspace import Workspace
 
 _FUNCTION_VALUES = frozenset(
@@ -65,7 +64,8 @@ MAX_DEPTH = 3
 class HelperIndex:
     """Summaries of helper functions, cached per (file, name) for one run."""
 
-    workspace: Workspace | None
+    state: RunState
+    workspace: Workspace | None = field(init=False)
     _files: dict[str, SourceFile | None] = field(default_factory=dict)
     _memo: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _read: dict[tuple[str, str, str], frozenset[str]] = field(default_factory=dict)
@@ -73,6 +73,9 @@ class HelperIndex:
     _found: dict[tuple[Finder, str, str], tuple[tuple[SourceFile, Node] | None, frozenset[str]]] = (
         field(default_factory=dict)
     )
+
+    def __post_init__(self) -> None:
+        self.workspace = self.state.workspace
 
     def kind(self, source: SourceFile, name: str) -> str | None:
         """What the helper ``name``, called from ``source``, does with its arguments."""
@@ -96,9 +99,9 @@ class HelperIndex:
         key = (find, source.path, name)
         hit = self._found.get(key)
         if hit is not None:
-            deps.replay(hit[1])
+            self.state.reads.replay(hit[1])
             return hit[0]
-        with deps.collecting() as read:
+        with self.state.reads.collecting() as read:
             found = find(source, name)
             result: tuple[SourceFile, Node] | None = None
             if found is not None:
@@ -118,7 +121,7 @@ class HelperIndex:
     # ------------------------------------------------------------------ definitions
 
     def _file(self, rel: str) -> SourceFile | None:
-        deps.record(rel)
+        self.state.reads.record(rel)
         if rel in self._files:
             return self._files[rel]
         found: SourceFile | None = None
@@ -138,13 +141,13 @@ class HelperIndex:
     ) -> str | None:
         key = (source.path, name)
         if key in self._memo:
-            deps.replay(self._read.get(("kind", key[0], key[1]), ()))
+            self.state.reads.replay(self._read.get(("kind", key[0], key[1]), ()))
             return self._memo[key]
         if key in seen:
             return None
         seen = seen | {key}
         verdict: str | None = None
-        with deps.collecting() as read:
+        with self.state.reads.collecting() as read:
             definition = _definition(source, name)
             if definition is not None:
                 verdict = self._judge(source, definition, depth, seen)
@@ -163,7 +166,8 @@ class HelperIndex:
         helper) of a value derived from them validates; a parse of anything else — the
         helper's own output, say — does not."""
         from .nextjs import FUNCTION_TYPES, parameters
-        from .taint import NOT_ZOD, ZOD_METHODS, pattern_names, zod_module
+        from .syntax import pattern_names
+        from .zod_names import NOT_ZOD, ZOD_METHODS, zod_module
 
         fn = definition
         if fn.type == "call_expression":  # cache(async (id) => …)
@@ -320,7 +324,7 @@ class HelperIndex:
         find = find or _definition
         if hops > 3:
             return None
-        from .imports import imports_of
+        from ..engine.imports import imports_of
 
         for imp in imports_of(barrel):
             stmt = barrel.data[imp.statement_start : imp.statement_end]
@@ -337,11 +341,11 @@ class HelperIndex:
         return None
 
     def _target(self, source: SourceFile, specifier: str) -> SourceFile | None:
-        from .imports import resolver_for
+        from ..engine.resolution import resolver_for
 
         assert self.workspace is not None
         owner = self.workspace.owner_of(source.path)
-        resolver = resolver_for(self.workspace)
+        resolver = resolver_for(self.state)
         path = resolver.source_of(resolver.resolve(source.path, specifier, owner), specifier)
         return self._file(path) if path is not None else None
 
@@ -383,7 +387,7 @@ def _import_map(source: SourceFile) -> dict[str, tuple[str, str]]:
     cached = source.memo.get("import_map")
     if isinstance(cached, dict):
         return cached
-    from .imports import bindings, imports_of
+    from ..engine.imports import bindings, imports_of
 
     out: dict[str, tuple[str, str]] = {}
     for imp in imports_of(source):
@@ -460,7 +464,7 @@ def _binding(source: SourceFile, name: str) -> Node | None:
     if isinstance(cached, dict):
         hit: Node | None = cached.get(name)
         return hit
-    from .taint import pattern_names
+    from .syntax import pattern_names
 
     index: dict[str, Node] = {}
     for node in source.tree.root_node.named_children:
@@ -492,113 +496,8 @@ def _binding(source: SourceFile, name: str) -> Node | None:
     return index.get(name)
 
 
-def helper_index_for(workspace: Workspace | None) -> HelperIndex:
-    """One index per workspace and process (a fresh one without a workspace)."""
-    if workspace is None:
-        return HelperIndex(None)
-    from .imports import per_workspace
-
-    return per_workspace(_INDEXES, workspace, HelperIndex)
-
-
-_INDEXES: dict[int, tuple[Workspace, HelperIndex]] = {}
-
-
-# ---------------------------------------------------------------------- importers of a name
-
-# Linear in the file: no two quantifiers next to each other over the same characters, and the
-# braces end at the next brace (`[^}]*` scanned to the end of the file from every `import {`).
-_IMPORT_CLAUSE = re.compile(
-    rb"\bimport\s+(?:type\s+)?(?:([\w$]+)\s*(?:,\s*)?)?(?:\{([^{}]*)\}\s*)?"
-    rb"from\s*[\"']([^\"']+)[\"']"
-)
-_HOOK_FILE = re.compile(r"(^|/)use[A-Z-][\w-]*\.[jt]sx?$")
-
-
-def _client_directive(data: bytes) -> bool:
-    """Whether the file opens with "use client" after white space and comments. The comments
-    are skipped in one pass: a pattern that could also read `/**/ /**/` as one comment backtracked
-    through every split of a run of comments (exponential in their number)."""
-    head = TRIVIA_RE.match(data)
-    at = head.end() if head is not None else 0
-    return (
-        data[at : at + 1] in (b'"', b"'")
-        and data.startswith(b"use client", at + 1)
-        and data[at + 11 : at + 12] in (b'"', b"'")
-    )
-
-
-@dataclass
-class ImporterIndex:
-    """Who imports a name: each source file of the workspace is read (not parsed) once per
-    run and kept; a name is looked for only in the files that contain it (a default import:
-    that mention the module's file name). Tests and scripts count as server code."""
-
-    workspace: Workspace
-    _files: list[tuple[str, bytes, bool]] | None = None
-    _found: dict[tuple[str, str], list[tuple[str, bool]]] = field(default_factory=dict)
-
-    def _read(self) -> list[tuple[str, bytes, bool]]:
-        from .catches import NON_PRODUCTION
-        from .files import workspace_files
-
-        out: list[tuple[str, bytes, bool]] = []
-        root = Path(self.workspace.root)
-        for rel in workspace_files(root, supported_only=True):
-            if "node_modules/" in rel:
-                continue
-            try:
-                data = read_inside(root, rel, 1_000_000)
-            except (OSError, NotRead):
-                continue
-            if b"import" in data:
-                client = not NON_PRODUCTION.search(rel) and (
-                    _client_directive(data) or bool(_HOOK_FILE.search(rel))
-                )
-                out.append((rel, data, client))
-        return out
-
-    def importers(self, source: SourceFile, name: str) -> list[tuple[str, bool]]:
-        """The files importing ``name`` (`default` for a default import) from ``source``'s
-        module, each with whether it is client code (a `"use client"` file or a `use…` hook
-        module outside tests)."""
-        deps.record(deps.WHOLE_WORKSPACE)  # a new importer anywhere changes the answer
-        key = (source.path, name)
-        if key in self._found:
-            return self._found[key]
-        if self._files is None:
-            self._files = self._read()
-        from .imports import resolver_for
-
-        resolver = resolver_for(self.workspace)
-        stem = Path(source.path).stem
-        needle = (Path(source.path).parent.name if stem == "index" else stem).encode()
-        wanted = name.encode()
-        found: list[tuple[str, bool]] = []
-        for rel, data, client in self._files:
-            if (wanted if name != "default" else needle) not in data or rel == source.path:
-                continue
-            for m in _IMPORT_CLAUSE.finditer(data):
-                if name == "default":
-                    hit = bool(m.group(1))
-                else:
-                    names = (m.group(2) or b"").replace(b"type ", b" ").split(b",")
-                    hit = any(part.split()[:1] == [wanted] for part in names)
-                if not hit:
-                    continue
-                spec = m.group(3).decode("utf-8", "replace")
-                target = resolver.resolve(rel, spec, self.workspace.owner_of(rel))
-                if target.path == source.path:
-                    found.append((rel, client))
-                    break
-        self._found[key] = found
-        return found
-
-
-def importer_index_for(workspace: Workspace) -> ImporterIndex:
-    from .imports import per_workspace
-
-    return per_workspace(_IMPORTERS, workspace, ImporterIndex)
-
-
-_IMPORTERS: dict[int, tuple[Workspace, ImporterIndex]] = {}
+def helper_index_for(state: RunState) -> HelperIndex:
+    """The run's index (a fresh one without a workspace: a file checked on its own)."""
+    if state.workspace is None:
+        return HelperIndex(state)
+    return state.shared(HelperIndex, HelperIndex)

@@ -15,7 +15,7 @@ key, through imports, to the procedure's builder chain.
   such as `.input((raw) => raw as Post)`).
 - ``UNKNOWN``: a caller, but the procedure could not be found (a client over HTTP typed by
   `AppRouter` only, a router merged or spread, a router in an external package). The caller
-  decides what that means (see engine.zod).
+  decides what that means (see analysis.zod).
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .taint import callee, look_through, zod_module
+from .syntax import callee, look_through
+from .zod_names import zod_module
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from ..engine.source import SourceFile
     from .helpers import HelperIndex
-    from .source import SourceFile
 
 # The factories of a server-side caller or proxy client (tRPC v10 and v11, the Next.js adapters).
 CALLER_FACTORY = re.compile(
@@ -136,8 +137,8 @@ def _mentions_factory(source: SourceFile) -> bool:
 def _local_value(source: SourceFile, name: str, use: Node) -> Node | None:
     """The value of the nearest declaration of ``name`` before ``use`` in this file (a
     function's `const caller = createCaller(ctx)` or a top-level one)."""
-    from .queries import nodes_of_types
-    from .taint import pattern_names
+    from ..engine.queries import nodes_of_types
+    from .syntax import pattern_names
 
     best: Node | None = None
     for decl in nodes_of_types(source, _DECLARATORS):

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .nextjs import FUNCTION_TYPES, factory_exports, innermost_function
-from .taint import callee
+from .syntax import callee
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
+    from ..engine.source import SourceFile
     from .helpers import HelperIndex
-    from .source import SourceFile
 
 _HANDLERS = FUNCTION_TYPES | {"method_definition"}
 _UNWRAP = frozenset(

@@ -18,8 +18,8 @@ from .helpers import helper_index_for
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from .source import SourceFile
-    from .validator import Context
+    from ..engine.source import SourceFile
+    from ..engine.validator import Context
 
 REPORTERS = re.compile(
     r"(^|\.)(console|logger|log|Logger|logging|Sentry|sentry|posthog|datadog|bugsnag|rollbar"
@@ -189,7 +189,7 @@ def _mutation_reports(ctx: Context, name: str) -> bool:
         hook = ctx.source.text(fn) if fn is not None and fn.type == "identifier" else ""
         if not re.match(r"use[A-Z]", hook) or hook == "useMutation":
             return False
-        found = helper_index_for(ctx.workspace).definition(ctx.source, hook)
+        found = helper_index_for(ctx.state).definition(ctx.source, hook)
         return found is not None and _on_error_reports(found[1], found[0])
     return False
 
@@ -213,7 +213,7 @@ def _function_reports(ctx: Context, name: str) -> bool:
     node = named_functions(ctx).get(name)
     source = ctx.source
     if node is None:
-        found = helper_index_for(ctx.workspace).definition(ctx.source, name)
+        found = helper_index_for(ctx.state).definition(ctx.source, name)
         if found is None:
             return False
         source, node = found

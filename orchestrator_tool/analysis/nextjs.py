@@ -8,12 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .source import BOM, TRIVIA, TRIVIA_RE, has_unusual_space
+from ..engine.source import BOM, TRIVIA, TRIVIA_RE, has_unusual_space
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-    from .source import SourceFile
+    from ..engine.source import SourceFile
 
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 FUNCTION_TYPES = frozenset(
@@ -235,7 +235,7 @@ def factory_exports(source: SourceFile) -> list[tuple[str, Node]]:
     """Route handlers a call makes rather than a function written here:
     `export const { GET, POST } = createRouteHandler({ router })`, `export const POST =
     makeHandler(opts)`, `const handler = makeHandler(opts); export { handler as GET }`.
-    (exported name, the call), for engine.factories to follow into the factory's definition.
+    (exported name, the call), for analysis.factories to follow into the factory's definition.
     A call handed a handler (`withAuth(async (req) => …)`, `withApiWrapper({ handler })`) is a
     wrapper: the handler it is handed is the entry point, not what the wrapper returns."""
     if not _ROUTE_FILE.search(source.path):
