@@ -1,5 +1,6 @@
-"""Writing a file so that a reader never sees half of it: every file the tool writes whole
-(plan.json and the rest of `tasks/`, the baseline, the caches) goes through `write_atomic`."""
+"""Files and folders: writing a file so that a reader never sees half of it (every file the tool
+writes whole — plan.json and the rest of `tasks/`, the baseline, the caches — goes through
+`write_atomic`), and whether a path, links resolved, stays inside the repository."""
 
 from __future__ import annotations
 
@@ -26,3 +27,10 @@ def write_atomic(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         raise
+
+
+def resolves_inside(top_real: str, path: str | Path) -> bool:
+    """Whether ``path``, its links resolved, is the folder ``top_real`` or below it
+    (``top_real`` is itself resolved: ``os.path.realpath`` of the repository's root)."""
+    real = os.path.realpath(path)
+    return real == top_real or real.startswith(top_real.rstrip(os.sep) + os.sep)

@@ -7,6 +7,8 @@ import os
 import stat
 from pathlib import Path
 
+from ..fsio import resolves_inside
+
 
 class NotRead(Exception):
     """A path the tool does not read: why, in words for the report."""
@@ -33,9 +35,8 @@ def read_inside(root: str | Path, rel: str, limit: int) -> bytes:
     except OSError as exc:
         if exc.errno != errno.ELOOP:
             raise
-        real = os.path.realpath(path)  # the last part is a link: see where it leads
-        top = os.path.realpath(root)
-        if os.path.commonpath([real, top]) != top:
+        real = os.path.realpath(path)  # the last part is a link: follow it only inward
+        if not resolves_inside(os.path.realpath(root), real):
             raise NotRead("a link to a file outside the repository") from None
         fd = os.open(real, _READ_FLAGS)
     try:

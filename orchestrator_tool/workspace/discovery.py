@@ -13,6 +13,7 @@ from ..errors import InputError
 from ..formats import globs, jsonc
 from ..formats.globs import glob_to_regex
 from ..formats.jsonc import JSONObject
+from ..fsio import resolves_inside
 
 # pnpm's default ignore list for workspace globs.
 _IGNORED_DIRS = frozenset({"node_modules", "bower_components"})
@@ -57,16 +58,21 @@ def expand_globs(root: Path, patterns: Iterable[str]) -> tuple[list[str], set[st
             positives.append(_normalize_glob(raw))
     found: dict[str, None] = {}
     via_wildcard: set[str] = set()
+    root_real = os.path.realpath(root)
     for pattern in positives:
         wild = bool(_MAGIC.search(pattern))
         # Walked one segment at a time: alternatives first (`{a/x,b}` may hold a '/').
         for rel in (
-            r for one in globs.expand_braces(pattern) for r in _walk_pattern(root, one.split("/"))
+            r
+            for one in globs.expand_braces(pattern)
+            for r in _walk_pattern(root, root_real, one.split("/"))
         ):
             if rel == ".":
                 continue
             manifest = root / rel / "package.json"
-            if manifest.is_file() and _inside(root, manifest):
+            if manifest.is_file() and (
+                not manifest.is_symlink() or resolves_inside(root_real, manifest)
+            ):
                 found.setdefault(rel, None)
                 if wild:
                     via_wildcard.add(rel)
@@ -74,20 +80,15 @@ def expand_globs(root: Path, patterns: Iterable[str]) -> tuple[list[str], set[st
     return sorted(result), via_wildcard
 
 
-def _inside(root: Path, path: Path) -> bool:
-    """Whether `path`, links resolved, is `root` or below it."""
-    real, root_real = os.path.realpath(path), os.path.realpath(root)
-    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
-
-
-def _walk_pattern(root: Path, segments: list[str]) -> Iterator[str]:
+def _walk_pattern(root: Path, root_real: str, segments: list[str]) -> Iterator[str]:
     """Folders matching the glob's segments. A link is followed only to a folder inside the
-    root: a committed link to `/` or to a sibling checkout must not turn `packages/**` into a
-    walk of the whole disk, nor make an outside folder a workspace package."""
+    root (``root_real``, resolved): a committed link to `/` or to a sibling checkout must not
+    turn `packages/**` into a walk of the whole disk, nor make an outside folder a workspace
+    package. A folder that is no link is inside when its parent is, so only links are resolved."""
     visited_real: set[str] = set()
 
     def inside(path: Path) -> bool:
-        return _inside(root, path)
+        return resolves_inside(root_real, path)
 
     def walk(rel: str, idx: int) -> Iterator[str]:
         if idx == len(segments):
@@ -110,7 +111,8 @@ def _walk_pattern(root: Path, segments: list[str]) -> Iterator[str]:
             yield from walk(rel, idx + 1)
             return
         if not _MAGIC.search(seg):
-            if seg == ".." or ((base / seg).is_dir() and inside(base / seg)):
+            step = base / seg
+            if seg == ".." or (step.is_dir() and (not step.is_symlink() or inside(step))):
                 yield from walk(_join(rel, seg), idx + 1)
             return
         rx = glob_to_regex(seg)
