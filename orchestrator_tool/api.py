@@ -688,16 +688,17 @@ def validate(
     at: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     new_from_rev: str | None = None,
-    new_only: bool = False,
+    as_hook: bool = False,
 ) -> ValidationReport:
     """Run the validators over the workspace, some paths, the staged content, or the files a
     change touched (``base``) or the affected packages hold (``affected_only``). With ``at``
     (a commit), the selected files are judged as they are in it, not in the work tree. With
     ``strict``, rules that are warnings by default for their measured precision are errors.
     With ``new_from_rev`` (default: ``[validate] new-from-rev``; ``""``: none), only the
-    findings not present at that revision are reported; with ``new_only``, those not present
-    at the change's base (HEAD, or the merge base with ``base``). ``progress(files done,
-    files in all)`` follows the run, several times a second."""
+    findings not present at that revision are reported; ``as_hook`` (as the hooks run it),
+    with ``[hook] new-only`` (the default), those not present at the change's base (HEAD, or
+    the merge base with ``base``). ``progress(files done, files in all)`` follows the run,
+    several times a second."""
     from .engine import files as file_sel
     from .engine.aggregate import merge
     from .engine.cache import ResultCache
@@ -705,6 +706,7 @@ def validate(
     from .engine.runner import PathOverride, Settings, Unparsed
 
     config = load_config(ws.root)
+    new_only = as_hook and config.hook_new_only
     if staged and (paths or base or affected_only):
         raise UsageError("--staged checks the index: it does not combine with paths or --base")
     if fix and staged:
@@ -913,13 +915,13 @@ def check(
     on_validation: Callable[[ValidationReport], None] | None = None,
     progress: Callable[[int, int], None] | None = None,
     new_from_rev: str | None = None,
-    new_only: bool = False,
+    as_hook: bool = False,
 ) -> CheckReport:
     """The whole pipeline: changes → affected packages → validators on the changed files →
     gates on the affected packages. The validators report the findings not present at
-    ``new_from_rev`` (default: ``[validate] new-from-rev``), or with ``new_only`` at the
-    change's own base: HEAD for the staged change and named files, the merge base of a
-    range."""
+    ``new_from_rev`` (default: ``[validate] new-from-rev``), or ``as_hook`` with
+    ``[hook] new-only`` (the default) at the change's own base: HEAD for the staged change and
+    named files, the merge base of a range."""
     from .gates import run_gates
 
     for stage in (*only, *skip):
@@ -927,6 +929,7 @@ def check(
             raise UsageError(f"unknown stage {stage!r}", hint="stages: " + ", ".join(STAGES))
     stages = [s for s in STAGES if (not only or s in only) and s not in skip]
     config = load_config(ws.root)
+    new_only = as_hook and config.hook_new_only
     cs = resolve_change_source(
         ws, base=base, head=head, staged=staged, files=files, cwd=cwd, env=env
     )

@@ -473,7 +473,7 @@ def validate(
             grow_baseline=grow_baseline,
             progress=tick,
             new_from_rev=new_from_rev,
-            new_only=as_hook and api.load_config(ws.root).hook_new_only,
+            as_hook=as_hook,
         )
     where = console.path_display(ws.root, Path.cwd())
     closing = "" if quiet else console.closing_line(report.files_checked, obj.console.elapsed())
@@ -594,7 +594,7 @@ def check(
             on_validation=text.validation,
             progress=tick,
             new_from_rev=new_from_rev,
-            new_only=as_hook and api.load_config(ws.root).hook_new_only,
+            as_hook=as_hook,
         )
     footer = "" if quiet else console.check_summary(report, obj.console.elapsed())
     outputs.write_check(plan, report, text, ws.root, __version__, echo=_echo(obj), footer=footer)
