@@ -107,12 +107,6 @@ def string_fragment(string_node: Node | None) -> Node | None:
     return None
 
 
-def _statement(node: Node) -> Node:
-    while node.parent is not None and node.parent.type != "program":
-        node = node.parent
-    return node
-
-
 def _type_only(source: SourceFile, stmt: Node) -> bool:
     return type_only_statement(source.data[stmt.start_byte : stmt.end_byte])
 
