@@ -84,11 +84,14 @@ def fix_files(
     before = {r.path: r for r in results}
     risky = [p for p, (_, _, used) in planned.items() if any(not d.fix.safe for d in used if d.fix)]
     withheld: list[Withheld] = []
+    # files whose fixed content was checked already (in memory, before it was written)
+    checked: dict[str, FileResult] = {}
     if risky:
         trial = run(root, [(p, planned[p][1]) for p in risky], settings, workspace, 1)
         for after in trial:
             adds = _added(before[after.path], after)
             if not adds:
+                checked[after.path] = after
                 continue
             original, _, used = planned.pop(after.path)
             n_unsafe = sum(1 for d in used if d.fix and not d.fix.safe)
@@ -104,8 +107,11 @@ def fix_files(
             fixed.append((r.path, len(used)))
     if not fixed:
         return FixRun(list(results), [], withheld)
-    # Report what is left, from the fixed files' new content.
-    again = {r.path: r for r in run(root, [(p, None) for p, _ in fixed], settings, workspace, 1)}
+    # Report what is left, from the fixed files' new content (checked once: a file whose
+    # unsafe fixes were tried has its result from the trial).
+    todo = [(p, None) for p, _ in fixed if p not in checked]
+    again = {r.path: r for r in run(root, todo, settings, workspace, 1)} if todo else {}
+    again.update(checked)
     return FixRun([again.get(r.path, r) for r in results], fixed, withheld)
 
 
