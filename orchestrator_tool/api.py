@@ -778,7 +778,7 @@ def validate(
         ResultCache(
             ws.root,
             _cache_key(ws, settings, config.digest),
-            workspace_state=lambda: file_sel.workspace_state(ws.root),
+            sources=lambda: selection.sources(ws.root),
         )
         if use_cache
         else None

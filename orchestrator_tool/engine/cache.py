@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..fsio import write_atomic
@@ -82,9 +82,11 @@ def _encode(r: FileResult) -> list[object]:
 
 def _decode(path: str, raw: list[object], deps: tuple[str, ...] = ()) -> FileResult:
     unparsed, syntax_error, suppressed, diags = raw
-    out = []
     assert isinstance(diags, list) and isinstance(unparsed, list)
-    assert isinstance(syntax_error, bool)
+    assert isinstance(syntax_error, bool) and isinstance(suppressed, int)
+    if not diags and not unparsed:  # most files: nothing found, nothing left unparsed
+        return FileResult(path, (), (), syntax_error, None, (), suppressed, deps)
+    out = []
     regions = tuple((int(first), int(last)) for first, last in unparsed)
     for d in diags:
         (
@@ -125,7 +127,7 @@ def _decode(path: str, raw: list[object], deps: tuple[str, ...] = ()) -> FileRes
         syntax_error,
         None,
         (),
-        int(suppressed),  # type: ignore[call-overload]
+        suppressed,
         deps,
     )
 
@@ -136,11 +138,13 @@ class ResultCache:
         root: Path,
         key: str,
         directory: Path | None = None,
-        workspace_state: Callable[[], str] | None = None,
+        sources: Callable[[], Sequence[str]] | None = None,
     ) -> None:
+        """``sources`` lists every source file of the workspace (git's view), for the verdicts
+        that read all of them: it is called once, when the first such entry is looked up."""
         self.root = str(root) + os.sep
         self._args = (root, key, directory)
-        self._state_of = workspace_state
+        self._state_of = sources
         self._state: str | None = None
         root_id = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
         self.path = (directory or cache_dir()) / f"{root_id}-{key}.json"
@@ -148,6 +152,7 @@ class ResultCache:
         self.dirty = False
         # A dependency's stat, taken once per run: many entries share a helper or a folder.
         self._stats: dict[str, list[int] | None] = {}
+        self._parent: ResultCache | None = None  # a sibling shares its fingerprint
         self._racy: set[str] = set()  # dependencies changed since (about) the run's start
         self._started_ns = time.time_ns()
         try:
@@ -165,21 +170,36 @@ class ResultCache:
         beside this one (so neither evicts the other's entries), sharing what this run has
         read of the files on disk: each is stat-ed, and every file listed, once per run."""
         root, key, directory = self._args
-        other = ResultCache(
-            root, key + suffix, directory, self._whole if self._state_of is not None else None
-        )
+        other = ResultCache(root, key + suffix, directory, self._state_of)
         other._stats = self._stats
+        other._parent = self
         return other
 
     def _whole(self) -> str:
-        """The fingerprint of every source file, taken once per run, when first asked."""
+        """The fingerprint of every source file (paths, sizes and stamps), taken once per run,
+        when first asked, from the stats this run takes anyway."""
+        if self._parent is not None:
+            return self._parent._whole()
         if self._state is None and self._state_of is not None:
-            self._state = self._state_of()
+            digest = hashlib.blake2b(digest_size=16)
+            for rel in sorted(self._state_of()):
+                found = self._file_stat(rel)
+                if found is not None:
+                    digest.update(
+                        f"{rel}\0{found[0]}\0{found[1]}\n".encode("utf-8", "surrogateescape")
+                    )
+            self._state = digest.hexdigest()
         return self._state or ""
 
-    def lookup_stat(self, rel: str, st: os.stat_result) -> FileResult | None:
+    def stat(self, rel: str) -> tuple[int, int] | None:
+        """The size and stamp of a file on disk, taken once per run (None: it cannot be
+        stat-ed)."""
+        found = self._file_stat(rel)
+        return None if found is None else (found[0], found[1])
+
+    def lookup_stat(self, rel: str, size: int, mtime: int) -> FileResult | None:
         """The cached result when size and stamp are unchanged (the file is not read)."""
-        return self._lookup(rel, lambda e: e[0] == st.st_size and e[1] == stamp(st))
+        return self._lookup(rel, lambda e: e[0] == size and e[1] == mtime)
 
     def lookup_hash(self, rel: str, digest: str) -> FileResult | None:
         """The cached result when the content hash is unchanged."""
@@ -202,6 +222,9 @@ class ResultCache:
     def _stat(self, rel: str) -> list[int] | str | None:
         if rel == WHOLE_WORKSPACE:
             return self._whole() if self._state_of is not None else None
+        return self._file_stat(rel)
+
+    def _file_stat(self, rel: str) -> list[int] | None:
         if rel in self._stats:
             return self._stats[rel]
         try:

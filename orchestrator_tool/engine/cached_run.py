@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import ResultCache, content_hash
-from .files import stamp
 from .reading import NotRead, read_inside
 from .runner import FileResult, Settings, run
 
@@ -43,12 +42,11 @@ def check_files(
     for rel, given in files:
         data = given
         if data is None:
-            try:
-                st = os.stat(base_dir + rel)
-            except OSError:
+            st = cache.stat(rel)
+            if st is None:
                 todo.append((rel, None))  # the runner reports why it cannot be read
                 continue
-            hit = cache.lookup_stat(rel, st)
+            hit = cache.lookup_stat(rel, *st)
             if hit is not None:
                 cached.append(hit)
                 continue
@@ -58,7 +56,7 @@ def check_files(
                 todo.append((rel, None))  # the runner reports why it cannot be read
                 continue
             digest = content_hash(data)
-            meta[rel] = (st.st_size, stamp(st), digest)
+            meta[rel] = (st[0], st[1], digest)
         else:
             digest = content_hash(data)
             meta[rel] = (len(data), -1, digest)

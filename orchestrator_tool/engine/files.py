@@ -45,6 +45,15 @@ class Selection:
     files: tuple[tuple[str, bytes | None], ...]  # (path relative to the root, content or None)
     source: str  # workspace | paths | staged | changed
     excluded: int = 0
+    # every source file of the workspace, when the selection listed them (git's view)
+    listed: tuple[str, ...] | None = None
+
+    def sources(self, root: Path) -> tuple[str, ...]:
+        """Every source file of the workspace (git's view): the listing made for this
+        selection, or a listing of its own."""
+        if self.listed is not None:
+            return self.listed
+        return tuple(workspace_files(root, supported_only=True, check_exists=False))
 
 
 class Excluder:
@@ -156,7 +165,9 @@ def select(
         rels = workspace_files(root, supported_only=True, check_exists=False, ignore_files=found)
         excluder = Excluder(excludes, EslintIgnore(root, found) if eslintignore and found else None)
         kept = _one_path_per_file(root, [r for r in rels if not excluder.excluded(r)])
-        return Selection(tuple((r, None) for r in kept), "workspace", len(rels) - len(kept))
+        return Selection(
+            tuple((r, None) for r in kept), "workspace", len(rels) - len(kept), tuple(rels)
+        )
     excluder = Excluder(excludes, EslintIgnore(root) if eslintignore else None)
     chosen: dict[str, None] = {}
     excluded = 0
@@ -239,18 +250,3 @@ def staged(
     for rel, gpath in wanted:
         out.append((rel, blobs.get(gpath, b"")))
     return Selection(tuple(out), "staged", excluded)
-
-
-def workspace_state(root: Path) -> str:
-    """A fingerprint of every source file of the workspace: paths, sizes and mtimes."""
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=16)
-    base = str(root) + os.sep
-    for rel in sorted(workspace_files(root, supported_only=True, check_exists=False)):
-        try:
-            st = os.stat(base + rel)
-        except OSError:
-            continue
-        digest.update(f"{rel}\0{st.st_size}\0{stamp(st)}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
