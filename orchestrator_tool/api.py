@@ -645,11 +645,16 @@ def _code_fingerprint(modules: tuple[str, ...]) -> list[tuple[str, int, int]]:
     """Size and mtime of the tool's own sources and of the validator modules (plugins too):
     an edited or reinstalled validator, even under the same version number, misses the
     cache instead of returning the old findings."""
+    import importlib.util
     import sys
 
     files = sorted(Path(__file__).parent.rglob("*.py"))
     for name in modules:
-        module_file = getattr(sys.modules.get(name), "__file__", None)
+        if name in sys.modules:
+            module_file = getattr(sys.modules[name], "__file__", None)
+        else:  # not imported: a run served from the cache imports no validator
+            found = importlib.util.find_spec(name)
+            module_file = found.origin if found is not None else None
         if module_file:
             files.append(Path(module_file))
     out = []

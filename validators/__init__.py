@@ -9,11 +9,13 @@ third-party validators published under the ``orchestrator_tool.validators`` entr
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import sys
 from dataclasses import dataclass
 from types import ModuleType
 
+from orchestrator_tool.engine import spec_table
 from orchestrator_tool.engine.validator import ValidatorSpec, spec_from_module
 
 ENTRY_POINT_GROUP = "orchestrator_tool.validators"
@@ -22,14 +24,21 @@ ENTRY_POINT_GROUP = "orchestrator_tool.validators"
 def builtin_modules() -> tuple[str, ...]:
     """Every public module of this package (no leading underscore), by name: a validator
     needs its module and nothing else, no list to register it in. Each must be a validator."""
-    found: set[str] = set()
+    return tuple(sorted(_builtin_files()))
+
+
+def _builtin_files() -> dict[str, str]:
+    """The public modules of this package and their files."""
+    found: dict[str, str] = {}
     for folder in __path__:  # read as a folder: pkgutil costs more than the listing
         try:
             names = os.listdir(folder)
         except OSError:
             continue
-        found.update(n[:-3] for n in names if n.endswith(".py") and not n.startswith("_"))
-    return tuple(sorted(found))
+        for n in names:
+            if n.endswith(".py") and not n.startswith("_"):
+                found.setdefault(n[:-3], os.path.join(folder, n))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +58,28 @@ def _info(module: ModuleType, origin: str) -> ValidatorInfo:
 
 
 def load_specs() -> list[ValidatorSpec]:
-    """Every validator, loaded: built-ins first, then plugins; sorted by code."""
+    """Every validator: built-ins first, then plugins; sorted by code. Read from the table of
+    validators when it was made from these very module files (engine.spec_table), so a run
+    imports a validator's module only to check a file with it."""
+    builtin = _builtin_files()
+    modules: list[tuple[str, str | None]] = [
+        (f"{__name__}.{name}", builtin[name]) for name in sorted(builtin)
+    ]
+    modules += [(target, _module_file(target)) for _, target in _entry_points()]
+    return spec_table.specs(modules, _build_specs)
+
+
+def _module_file(target: str) -> str | None:
+    if ":" in target:
+        return None  # refused when the specs are built
+    try:
+        found = importlib.util.find_spec(target)
+    except (ImportError, ValueError):
+        return None
+    return None if found is None else found.origin
+
+
+def _build_specs() -> list[ValidatorSpec]:
     specs: dict[str, ValidatorSpec] = {}
     for info in registry():
         module = importlib.import_module(info.module)

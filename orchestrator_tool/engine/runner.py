@@ -286,10 +286,15 @@ def run(
     """Check ``files`` (relative path, and the content when it does not come from disk, e.g.
     the index) in worker processes, each file within ``settings.file_timeout``. Results come
     back in the order of ``files``; ``tick(done, len(files))`` follows the run."""
+    if not files:
+        return []  # everything came from the cache: no worker, no validator module imported
     from .pool import check_all
+    from .spec_table import load_checks
 
-    # Made before the workers are forked: each fills its own copy, for this run alone.
+    # Made before the workers are forked: each fills its own copy, for this run alone; the
+    # validator modules are imported once, here, not in each worker.
     state = RunState(workspace)
+    load_checks(settings.specs)
 
     def check(i: int) -> FileResult:
         rel, data = files[i]
