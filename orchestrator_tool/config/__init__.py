@@ -45,8 +45,8 @@ from typing import TYPE_CHECKING, Union
 
 from typing_extensions import TypeAliasType
 
-from .errors import InputError
-from .fsio import write_atomic
+from ..errors import InputError
+from ..fsio import write_atomic
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -113,7 +113,7 @@ def models() -> type[BaseModel]:
 
     from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-    from .formats import names
+    from ..formats import names
 
     IdPart = Annotated[str, AfterValidator(lambda v: names.check_path_id(v, names.MAX_ID_PART))]
 
@@ -323,7 +323,7 @@ def _toml_loads(text: str) -> dict[str, object]:
 
 
 def _cache_file(digest: str) -> Path:
-    from .engine.cache import cache_dir
+    from ..engine.cache import cache_dir
 
     return cache_dir() / f"config-{FORMAT}-{digest}.json"
 
@@ -362,7 +362,7 @@ def _line_col(text: str, idx: int) -> tuple[int, int]:
 
 
 def _too_deep(path: Path, text: str) -> InputError:
-    from .formats.jsonc import too_deep_at
+    from ..formats.jsonc import too_deep_at
 
     line, col = _line_col(text, too_deep_at(text))
     return InputError(
@@ -375,7 +375,7 @@ def _too_deep(path: Path, text: str) -> InputError:
 
 
 def _long_number(path: Path, text: str) -> InputError:
-    from .formats.jsonc import MAX_NUMBER
+    from ..formats.jsonc import MAX_NUMBER
 
     m = re.search(rf"[-+]?[0-9][0-9_]{{{MAX_NUMBER},}}", text)
     line, col = _line_col(text, m.start()) if m else (None, None)
@@ -392,7 +392,7 @@ def _long_number(path: Path, text: str) -> InputError:
 def _unbounded(path: Path, text: str, data: dict[str, object]) -> InputError | None:
     """A number or string past the bounds the JSON reader keeps (jsonc.MAX_*), as an error
     naming its position."""
-    from .formats.jsonc import MAX_NUMBER, MAX_STRING
+    from ..formats.jsonc import MAX_NUMBER, MAX_STRING
 
     stack: list[object] = [data]
     while stack:
@@ -467,7 +467,7 @@ def _validate(path: Path, text: str) -> dict[str, object]:
 
 def _check_globs(path: Path, text: str, dumped: dict[str, object]) -> None:
     """A glob pathspec cannot compile is a `file:line:col` error here, not a crash later."""
-    from .formats import globs
+    from ..formats import globs
 
     v = dumped.get("validate")
     overrides = dumped.get("overrides")
