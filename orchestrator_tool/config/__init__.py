@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Union
 from typing_extensions import TypeAliasType
 
 from ..errors import InputError
-from ..fsio import write_atomic
+from ..fsio import cache_dir, write_atomic
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -323,8 +323,6 @@ def _toml_loads(text: str) -> dict[str, object]:
 
 
 def _cache_file(digest: str) -> Path:
-    from ..engine.cache import cache_dir
-
     return cache_dir() / f"config-{FORMAT}-{digest}.json"
 
 
