@@ -1,12 +1,23 @@
 """Files and folders: writing a file so that a reader never sees half of it (every file the tool
 writes whole — plan.json and the rest of `tasks/`, the baseline, the caches — goes through
-`write_atomic`), and whether a path, links resolved, stays inside the repository."""
+`write_atomic`), whether a path, links resolved, stays inside the repository, and the folder
+the caches live in."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 from pathlib import Path
+
+
+def cache_dir() -> Path:
+    """The folder of the tool's caches (validation results, the validated orchestrator.toml):
+    $ORCHESTRATOR_CACHE_DIR, else orchestrator-tool under the user's cache folder."""
+    env = os.environ.get("ORCHESTRATOR_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "orchestrator-tool"
 
 
 def write_atomic(path: Path, text: str) -> None:

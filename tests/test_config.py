@@ -94,6 +94,70 @@ def test_bad_config_is_a_one_line_error(repo, text, expected, line) -> None:
     assert len(proc.stderr.strip().splitlines()) <= 2  # the error and its hint
 
 
+@pytest.mark.parametrize(
+    ("text", "says", "line", "column"),
+    [
+        # the same key in two tables: the second one is wrong
+        (
+            '[validators.ANY001]\nseverity = "warning"\n\n[validators.IMP006]\nseverity = "loud"\n',
+            "validators.IMP006.severity",
+            5,
+            12,
+        ),
+        (
+            '[[overrides]]\npaths = ["apps/web/legacy/**"]\nvalidators.ANY001.enabled = false\n\n'
+            "[[overrides]]\npaths = []\n",
+            "overrides.1.paths: List should have at least 1 item",
+            6,
+            9,
+        ),
+        # a quoted key that is not a setting: at the key
+        ("[validate]\n'excludes' = [\"legacy/**\"]\n", "validate.excludes: Extra inputs", 2, 1),
+        # keys in inline tables, and a dotted key
+        ('gates = { tasks = ["test"], concurrency = 0 }\n', "gates.concurrency", 1, 43),
+        ('[validators]\nANY001 = { severity = "loud" }\n', "validators.ANY001.severity", 2, 23),
+        (
+            '[[overrides]]\npaths = ["apps/**"]\nvalidators.ANY001.severity = "loud"\n',
+            "overrides.0.validators.ANY001.severity",
+            3,
+            30,
+        ),
+        # a value on a continuation line of its array
+        ('[gates]\ntasks = [\n  "typecheck",\n  3,\n]\n', "gates.tasks.1: Input should be", 4, 3),
+        # the key in a comment above is not the key
+        (
+            '# severity = "loud" was tried\n[validators.ANY001]\nseverity = "loud"\n',
+            "severity",
+            3,
+            12,
+        ),
+        ('# "src/[z-a].ts" is wrong\n[validate]\nexclude = ["src/[z-a].ts"]\n', "'z-a'", 3, 18),
+        # a key an entry lacks: at the entry's header
+        (
+            '[[overrides]]\npaths = ["a/**"]\n[[overrides]]\nvalidators.ANY001.enabled = false\n',
+            "overrides.1.paths: Field required",
+            3,
+            1,
+        ),
+    ],
+)
+def test_a_bad_value_is_placed_where_the_toml_writes_it(tmp_path, text, says, line, column) -> None:
+    write(tmp_path / "orchestrator.toml", text)
+    with pytest.raises(InputError) as info:
+        api.load_config(tmp_path)
+    assert says in info.value.message
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+def test_a_bad_value_is_reported_at_its_line_and_column(repo) -> None:
+    write(repo / "orchestrator.toml", '[validators.ANY001]\nseverity = "loud"\n')
+    proc = run_cli("validate", cwd=repo)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(
+        "orchestrator: orchestrator.toml:2:12: validators.ANY001.severity: Input should be"
+    ), proc.stderr
+
+
 def test_schema_validates_a_real_config(repo) -> None:
     import jsonschema
 

@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..fsio import write_atomic
+from ..fsio import cache_dir, write_atomic
 from .deps import WHOLE_WORKSPACE
 from .diagnostics import Diagnostic, Fix
 from .files import stamp
@@ -37,14 +37,6 @@ FORMAT = 5
 # keeps whole seconds (two on FAT) rounds a stamp down by up to that much.
 _RACY_NS = 20_000_000
 _RACY_COARSE_NS = 2_000_000_000
-
-
-def cache_dir() -> Path:
-    env = os.environ.get("ORCHESTRATOR_CACHE_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "orchestrator-tool"
 
 
 def content_hash(data: bytes) -> str:
