@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 
-from ..fsio import write_atomic
+from ..fsio import cache_dir, write_atomic
 from .validator import CheckFunction, Context, Invalid, OptionValue, Valid, ValidatorSpec
 
 FORMAT = 1
@@ -65,8 +65,6 @@ def specs(
 ) -> list[ValidatorSpec]:
     """The specs of ``modules``: read from the table when it was made from these very files,
     else ``build()`` (which imports them) and written to the table for the next run."""
-    from .cache import cache_dir
-
     key = _key(modules)
     path = cache_dir() / f"validators-{key}.json"
     try:
