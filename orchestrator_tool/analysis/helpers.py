@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..engine.memo import MemoKey
 from ..engine.reading import NotRead, read_inside
 from ..engine.source import SourceFile, language_of
 from .syntax import pattern_names
@@ -30,6 +31,12 @@ if TYPE_CHECKING:
 
     from ..engine.run_state import RunState
     from ..workspace import Workspace
+
+# Local name -> (module specifier, name exported there)
+_IMPORT_MAP: MemoKey[dict[str, tuple[str, str]]] = MemoKey("import_map")
+# Top-level name -> its function (_definition), or the value it is bound to (_binding)
+_HELPER_DEFINITIONS: MemoKey[dict[str, Node]] = MemoKey("helper_definitions")
+_TOP_LEVEL_BINDINGS: MemoKey[dict[str, Node]] = MemoKey("top_level_bindings")
 
 _FUNCTION_VALUES = frozenset(
     {"arrow_function", "function_expression", "function", "call_expression"}
@@ -332,8 +339,8 @@ _NOT_HELPERS = frozenset(
 def _import_map(source: SourceFile) -> dict[str, tuple[str, str]]:
     """Local name -> (module specifier, name exported there), for the file's value imports and
     named re-exports (built once per file)."""
-    cached = source.memo.get("import_map")
-    if isinstance(cached, dict):
+    cached = source.memo.get(_IMPORT_MAP)
+    if cached is not None:
         return cached
     from ..engine.imports import bindings, imports_of
 
@@ -345,8 +352,7 @@ def _import_map(source: SourceFile) -> dict[str, tuple[str, str]]:
         for exported, local in bindings(stmt, imp.kind) or ():
             if exported != "*":  # a namespace is no one function
                 out.setdefault(local, (imp.specifier, exported))
-    source.memo["import_map"] = out
-    return out
+    return source.memo.put(_IMPORT_MAP, out)
 
 
 def _function_of(definition: Node) -> Node:
@@ -474,10 +480,9 @@ def _streams(
 def _definition(source: SourceFile, name: str) -> Node | None:
     """The top-level function (or const bound to a function or a wrapping call) named
     ``name`` in ``source``."""
-    cached = source.memo.get("helper_definitions")
-    if isinstance(cached, dict):
-        hit: Node | None = cached.get(name)
-        return hit
+    cached = source.memo.get(_HELPER_DEFINITIONS)
+    if cached is not None:
+        return cached.get(name)
     index: dict[str, Node] = {}
     for node in source.tree.root_node.named_children:
         target = node
@@ -505,18 +510,16 @@ def _definition(source: SourceFile, name: str) -> Node | None:
                     and value.type in _FUNCTION_VALUES
                 ):
                     index.setdefault(source.text(n), value)
-    source.memo["helper_definitions"] = index
-    return index.get(name)
+    return source.memo.put(_HELPER_DEFINITIONS, index).get(name)
 
 
 def _binding(source: SourceFile, name: str) -> Node | None:
     """The value the top-level ``name`` is bound to in ``source``: a function declaration, the
     right side of `const name = …` or of a destructuring that binds it
     (`export const { trpc: api } = createHydrationHelpers(…)`), or a type alias's type."""
-    cached = source.memo.get("top_level_bindings")
-    if isinstance(cached, dict):
-        hit: Node | None = cached.get(name)
-        return hit
+    cached = source.memo.get(_TOP_LEVEL_BINDINGS)
+    if cached is not None:
+        return cached.get(name)
 
     index: dict[str, Node] = {}
     for node in source.tree.root_node.named_children:
@@ -544,8 +547,7 @@ def _binding(source: SourceFile, name: str) -> Node | None:
                 if d.type == "variable_declarator" and n is not None and value is not None:
                     for bound in pattern_names(n, source):
                         index.setdefault(bound, value)
-    source.memo["top_level_bindings"] = index
-    return index.get(name)
+    return source.memo.put(_TOP_LEVEL_BINDINGS, index).get(name)
 
 
 def helper_index_for(state: RunState) -> HelperIndex:

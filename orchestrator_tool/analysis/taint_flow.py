@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ..engine.memo import MemoKey
 from .nextjs import FUNCTION_TYPES, function_body
 from .syntax import callee, look_through, root_identifier
 from .taint import Analysis, Delegate, Delegated, Finding
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
     from ..engine.source import SourceFile
+
+# The file's calls in source order, and their start offsets.
+_CALLS_BY_START: MemoKey[tuple[list[Node], list[int]]] = MemoKey("calls_by_start")
 
 
 def sanitized_argument(call: Node, analysis: Analysis) -> Node | None:
@@ -410,13 +414,13 @@ def _find_sanitizer(node: Node, a: Analysis) -> Node | None:
 
 def _calls_of(source: SourceFile) -> tuple[list[Node], list[int]]:
     """The file's calls in source order, outer first, and their start offsets (for bisect)."""
-    hit = source.memo.get("calls_by_start")
+    hit = source.memo.get(_CALLS_BY_START)
     if hit is None:
         from ..engine.queries import nodes_of_types
 
         calls = nodes_of_types(source, _CALLS)
-        hit = source.memo["calls_by_start"] = (calls, [c.start_byte for c in calls])
-    return hit  # type: ignore[return-value]
+        hit = source.memo.put(_CALLS_BY_START, (calls, [c.start_byte for c in calls]))
+    return hit
 
 
 _CALLS = frozenset({"call_expression"})
