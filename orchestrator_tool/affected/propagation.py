@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..formats.globs import glob_to_regex
-from ..reporting import count
+from ..formats.words import count
 from ..workspace import Workspace
 from .models import Affected, AffectedPackage, ChangeSet, Reason
 
