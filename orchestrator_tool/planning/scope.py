@@ -101,7 +101,7 @@ def _scope_regexes(entry: str) -> list[re.Pattern[str]]:
     readings = [entry]
     if "[" in entry:
         readings.append(entry.replace("[", "[[]"))
-    out = []
+    out: list[re.Pattern[str]] = []
     for glob in readings:
         try:
             out += (glob_to_regex(glob, dot=True), glob_to_regex(glob + "/**", dot=True))
