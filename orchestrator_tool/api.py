@@ -1058,6 +1058,8 @@ def make_plan(
         units = planning.resolve_scope(ws, scope, cwd)
         source = "--scope"
     choice = planning.choose_pattern(library, request, changed, pattern)
+    from .engine.applicable import ApplicableValidators
+
     specs, _ = enabled_specs(config)
     return planning.build_plan(
         ws,
@@ -1067,7 +1069,7 @@ def make_plan(
         choice=choice,
         source=source,
         plan_id=plan_id,
-        validators=specs,
+        validators=ApplicableValidators(ws.root, specs),
     )
 
 

@@ -22,7 +22,7 @@ import click
 from . import __version__
 from .console import Console, color_alone, color_options, run_options
 from .errors import ExitCode, OrchestratorError, UsageError
-from .reporting import count
+from .formats.words import count
 from .signals import exit_status, stop_on_signals
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from .errors import ExitCode
-from .reporting import count
+from .formats.words import count
 
 if TYPE_CHECKING:
     from .api import CheckReport, ValidationReport

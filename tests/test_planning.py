@@ -11,6 +11,7 @@ import pytest
 
 from orchestrator_tool import api, planning
 from orchestrator_tool.errors import InputError, UsageError
+from orchestrator_tool.planning.library import role_of
 
 from .conftest import commit_all, git, pnpm, run_cli, strict, write
 
@@ -294,6 +295,70 @@ def test_in_scope_matching() -> None:
     assert planning.in_scope("apps/api/app/api/auth/login/route.ts", ["apps/api/app/api/auth/*"])
     assert planning.in_scope("packages/database/prisma/schema.prisma", ["**/*.prisma"])
     assert not planning.in_scope("apps/web/a.ts", ["apps/api/app/api/auth/*"])
+
+
+def test_scope_globs_are_the_one_dialect() -> None:
+    """Where fnmatch and the glob dialect differ, the scope guard reads the dialect."""
+    # `*` stays in one folder: it names the folders of auth/, which hold what is under them,
+    # but not a sibling that only shares the prefix (fnmatch's `*` ran on across `/`).
+    assert planning.in_scope("apps/api/app/api/auth/login/route.ts", ["apps/api/app/*/auth"])
+    assert not planning.in_scope("apps/api/app/api/v2/auth/route.ts", ["apps/api/app/*/auth"])
+    assert not planning.in_scope("apps/api/src/x.test.ts", ["apps/api/*.test.ts"])
+    assert planning.in_scope("apps/api/x.test.ts", ["apps/api/*.test.ts"])
+    # `**` crosses any number of folders, none included (fnmatch wanted a `/` before it).
+    assert planning.in_scope("schema.prisma", ["**/*.prisma"])
+    assert planning.in_scope("packages/db/prisma/schema/links.prisma", ["packages/**/*.prisma"])
+    assert not planning.in_scope("packages/db/prisma/schema.ts", ["packages/**/*.prisma"])
+    # Dot files are in scope like any other.
+    assert planning.in_scope("apps/api/.env.example", ["apps/api/*"])
+    # Braces are alternatives (fnmatch read them as characters).
+    assert planning.in_scope("apps/web/a.ts", ["apps/{web,app}"])
+    assert not planning.in_scope("apps/api/a.ts", ["apps/{web,app}"])
+
+
+def test_scope_entries_with_brackets_name_nextjs_folders() -> None:
+    """`[locale]` is a folder of a Next.js app: fnmatch read it as a set of five letters and
+    the seed's own scopes matched nothing."""
+    page = "apps/web/app/[locale]/(auth)/login/page.tsx"
+    assert planning.in_scope(page, ["apps/web/app/[locale]/(auth)/*"])
+    assert planning.in_scope(page, ["apps/web/app/[locale]/(auth)"])
+    assert planning.in_scope(page, ["apps/web/app/[locale]"])
+    assert not planning.in_scope("apps/web/app/[locale]/page.tsx", ["apps/web/app/[locale]/(auth)/*"])
+    # A set still is one when the path is spelt that way.
+    assert planning.in_scope("apps/web/app/e/x.ts", ["apps/web/app/[locale]"])
+    # An entry that is no glob (an unclosed brace or set) is the path it spells.
+    assert planning.in_scope("apps/{web/a.ts", ["apps/{web"])
+    assert planning.in_scope("apps/[web/a.ts", ["apps/[web"])
+    assert not planning.in_scope("apps/web/a.ts", ["apps/{web"])
+
+
+def test_roles_and_patterns_match_with_the_one_dialect(repo) -> None:
+    write(
+        repo / "orchestrator.toml",
+        '[plan.roles.mailer]\nmatch = { names = ["*email*"] }\n'
+        '[plan.roles.tracker]\nmatch = { names = ["@repo/analytic?"], paths = ["apps/*s"] }\n',
+    )
+    lib = planning.load_library(repo, api.load_config(repo))
+    ws = api.scan(repo)
+    roles = [role_of(ws.by_path[p], lib.roles, repo).id for p in ("packages/email", "packages/analytics", "apps/docs")]
+    # `*` does not cross the `/` after a scope (fnmatch's did): `*email*` names no scoped
+    # package; `?` is one character, and a path glob matches the package folder.
+    assert roles == ["engineer", "tracker", "tracker"]
+    # `**/` matches at the root too: a root schema suggests the migration pattern.
+    choice = planning.choose_pattern(lib, "tidy things", ["schema.prisma"])
+    assert choice.id == "database-migration"
+    assert "schema.prisma" in choice.reason
+    # `*` does not cross `/`: prisma/schema/*.prisma holds no deeper file.
+    deeper = planning.choose_pattern(lib, "tidy things", ["prisma/schema/old/x.prisma"])
+    assert deeper.id != "database-migration"
+
+
+def test_a_role_glob_that_is_no_glob_is_an_error_at_its_key(repo) -> None:
+    write(repo / "orchestrator.toml", '[plan.roles.docs-writer]\nmatch = { paths = ["apps/[z-a]"] }\n')
+    proc = run_cli("plan", AUTH, "--scope", "apps/api", cwd=repo)
+    assert proc.returncode == 2, proc.stderr
+    assert "plan.roles.docs-writer" in proc.stderr and "reversed" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_repo_patterns_and_config_roles_merge_by_id(repo) -> None:

@@ -63,12 +63,16 @@ from orchestrator_tool.analysis.nextjs import (
     distinct_entry_points,
     function_body,
 )
+from orchestrator_tool.engine.memo import MemoKey
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
     from orchestrator_tool.engine.validator import Context
+
+# How often each name is called in the file (`f()`, not `x.f()`).
+_LOCAL_CALLS: MemoKey[dict[str, int]] = MemoKey("err003_local_calls")
 
 CODE = "ERR003"
 NAME = "entry-point-error-path"
@@ -273,15 +277,15 @@ def _handled_by(ctx: Context, names: list[str], extra: set[str]) -> bool:
 
 
 def _calls_in_file(ctx: Context, name: str) -> int:
-    cached = ctx.source.memo.get("err003_local_calls")
-    counts: dict[str, int] = cached if isinstance(cached, dict) else {}
-    if not isinstance(cached, dict):
+    counts = ctx.source.memo.get(_LOCAL_CALLS)
+    if counts is None:
+        counts = {}
         for call in ctx.walk(frozenset({"call_expression"})):
             fn = call.child_by_field_name("function")
             if fn is not None and fn.type == "identifier":
                 key = ctx.source.text(fn)
                 counts[key] = counts.get(key, 0) + 1
-        ctx.source.memo["err003_local_calls"] = counts
+        ctx.source.memo.put(_LOCAL_CALLS, counts)
     return counts.get(name, 0)
 
 

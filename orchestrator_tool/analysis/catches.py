@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..engine.memo import MemoKey
 from ..engine.queries import FUNCTION_DECLARATIONS, FUNCTION_VALUES, keyword_parents
 
 if TYPE_CHECKING:
@@ -14,6 +15,8 @@ if TYPE_CHECKING:
 
     from ..engine.source import SourceFile
     from ..workspace import Package
+
+_NON_PRODUCTION: MemoKey[bool] = MemoKey("non_production")
 
 # Tests, scripts, examples, seeds, migrations (`code-migrations/`, `pb_migrations/` too),
 # stories, configs, CLIs' bin/ folders, CI's `.github/`, vite plugins.
@@ -89,12 +92,10 @@ def non_production(path: str, data: bytes = b"", package: Package | None = None)
 def non_production_file(source: SourceFile, package: Package | None) -> bool:
     """`non_production` for a file, once per file: ERR001, ERR002 and ERR004 all ask. A
     file with no exports that runs a `main()`/`build()` of its own is a program too."""
-    cached = source.memo.get("non_production")
-    if isinstance(cached, bool):
-        return cached
-    verdict = non_production(source.path, source.data, package) or standalone_script(source)
-    source.memo["non_production"] = verdict
-    return verdict
+    return source.memo.once(
+        _NON_PRODUCTION,
+        lambda: non_production(source.path, source.data, package) or standalone_script(source),
+    )
 
 
 def cli_package(pkg: Package) -> bool:

@@ -21,14 +21,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..engine.memo import MemoKey
 from ..engine.reading import NotRead, read_inside
 from ..engine.source import SourceFile, language_of
+from .syntax import pattern_names
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
     from ..engine.run_state import RunState
     from ..workspace import Workspace
+
+# Local name -> (module specifier, name exported there)
+_IMPORT_MAP: MemoKey[dict[str, tuple[str, str]]] = MemoKey("import_map")
+# Top-level name -> its function (_definition), or the value it is bound to (_binding)
+_HELPER_DEFINITIONS: MemoKey[dict[str, Node]] = MemoKey("helper_definitions")
+_TOP_LEVEL_BINDINGS: MemoKey[dict[str, Node]] = MemoKey("top_level_bindings")
 
 _FUNCTION_VALUES = frozenset(
     {"arrow_function", "function_expression", "function", "call_expression"}
@@ -165,135 +173,82 @@ class HelperIndex:
         """Follow the helper's parameters through its body: a zod parse (or a validating
         helper) of a value derived from them validates; a parse of anything else — the
         helper's own output, say — does not."""
-        from .nextjs import FUNCTION_TYPES, parameters
-        from .syntax import pattern_names
-        from .zod_names import NOT_ZOD, ZOD_METHODS, zod_module
-
-        fn = definition
-        if fn.type == "call_expression":  # cache(async (id) => …)
-            args = fn.child_by_field_name("arguments")
-            fn = next(
-                (c for c in (args.named_children if args else []) if c.type in FUNCTION_TYPES),
-                fn,
-            )
-        # name -> WHOLE (the value handed in, cast, awaited, parsed as JSON) or PART (a field
-        # of it): a parse of a part (one id read off the body) does not validate the argument.
-        derived: dict[str, int] = {}
-        for p in parameters(fn) if fn.type in FUNCTION_TYPES else []:
-            pattern = (
-                p.child_by_field_name("pattern")
-                if p.type in ("required_parameter", "optional_parameter")
-                else p
-            )
-            if pattern is not None:
-                derived.update(dict.fromkeys(pattern_names(pattern, source), WHOLE))
-        if not derived:
+        fn = _function_of(definition)
+        flow = _ParameterFlow.of(fn, source)
+        if not flow.levels:
             return "inert"
+        from .zod_names import zod_module
+
         zodish = zod_module(source.data)
-
-        def flows(node: Node | None) -> int:
-            """How much of a parameter's value the expression holds: WHOLE, PART or 0 (none:
-            what a query made with it returns, say)."""
-            if node is None:
-                return 0
-            t = node.type
-            if t in ("identifier", "shorthand_property_identifier"):
-                return derived.get(source.text(node), 0)
-            if t in ("member_expression", "subscript_expression"):
-                return min(flows(node.child_by_field_name("object")), PART)
-            if t in _TRANSPARENT:
-                return max((flows(c) for c in node.named_children), default=0)
-            if t == "pair":
-                return flows(node.child_by_field_name("value"))
-            if t in ("call_expression", "new_expression"):
-                callee = node.child_by_field_name(
-                    "function" if t == "call_expression" else "constructor"
-                )
-                args = node.child_by_field_name("arguments")
-                from_args = max(
-                    (flows(a) for a in (args.named_children if args else [])), default=0
-                )
-                if callee is None:
-                    return 0
-                if t == "new_expression":
-                    return min(from_args, PART)  # new URL(req.url)
-                if callee.type == "member_expression":
-                    obj = callee.child_by_field_name("object")
-                    prop = callee.child_by_field_name("property")
-                    if obj is not None and source.text(obj) in _CONVERTERS:
-                        return from_args  # JSON.parse(x), Object.fromEntries(x)
-                    got = flows(obj)
-                    if prop is not None and source.text(prop) in _BODY_READS:
-                        return got  # req.json(): the whole input
-                    return min(got, PART)  # searchParams.get("id")
-                return from_args if source.text(callee) in _CONVERTERS else 0
-            return 0
-
         reads = False  # hands the input to a helper that reads a body or query from it
         stack = [fn]
         while stack:
             n = stack.pop()
             t = n.type
             if t == "variable_declarator":
-                name, value = n.child_by_field_name("name"), n.child_by_field_name("value")
-                got = flows(value)
-                if name is not None and got:
-                    level = got if name.type == "identifier" else PART
-                    derived.update(dict.fromkeys(pattern_names(name, source), level))
+                flow.bind_declarator(n)
             elif t == "member_expression":
-                prop = n.child_by_field_name("property")
-                if (
-                    prop is not None
-                    and source.text(prop) in _INPUT_READS
-                    and flows(n.child_by_field_name("object")) == WHOLE
-                ):
-                    reads = True
+                reads = flow.reads_input(n) or reads
             elif t == "for_in_statement":
-                left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
-                got = flows(right)
-                if left is not None and got:  # for (const [value, schema] of pairs)
-                    derived.update(dict.fromkeys(pattern_names(left, source), got))
+                flow.bind_loop(n)
             elif t == "call_expression":
-                callee = n.child_by_field_name("function")
-                args = n.child_by_field_name("arguments")
-                got = max(
-                    (flows(a) for a in (args.named_children if args is not None else [])),
-                    default=0,
-                )
-                if callee is not None and _streams(callee, args, source, flows):
-                    reads = True  # `req.on("data", …)`, `req.pipe(…)`: a Node request's body
-                if (
-                    callee is not None
-                    and got == PART
-                    and callee.type == "identifier"
-                    and depth < MAX_DEPTH
-                    and source.text(callee) not in _NOT_HELPERS
-                    and self._summary(source, source.text(callee), depth + 1, seen) == "reads"
-                ):
-                    reads = True
-                if callee is not None and got == WHOLE:
-                    if callee.type == "member_expression":
-                        prop = callee.child_by_field_name("property")
-                        obj = callee.child_by_field_name("object")
-                        if (
-                            zodish
-                            and prop is not None
-                            and source.text(prop) in ZOD_METHODS
-                            and obj is not None
-                            and source.text(obj) not in NOT_ZOD
-                        ):
-                            return "validates"
-                    elif (
-                        callee.type == "identifier"
-                        and depth < MAX_DEPTH
-                        and source.text(callee) not in _NOT_HELPERS
-                    ):
-                        kind = self._summary(source, source.text(callee), depth + 1, seen)
-                        if kind == "validates":
-                            return "validates"
-                        reads = reads or kind == "reads"
+                verdict = self._judge_call(n, flow, zodish, depth, seen)
+                if verdict == "validates":
+                    return "validates"
+                reads = reads or verdict == "reads"
             stack.extend(reversed(n.named_children))
         return "reads" if reads else "inert"
+
+    def _judge_call(
+        self,
+        call: Node,
+        flow: _ParameterFlow,
+        zodish: bool,
+        depth: int,
+        seen: frozenset[tuple[str, str]],
+    ) -> str:
+        """What one call in the helper's body does with the parameters' values: "validates"
+        (a zod parse of the whole value, or a validating helper handed it), "reads" (a
+        stream read, or a helper that reads a body or query from it), or "inert"."""
+        from .zod_names import NOT_ZOD, ZOD_METHODS
+
+        source = flow.source
+        callee = call.child_by_field_name("function")
+        if callee is None:
+            return "inert"
+        args = call.child_by_field_name("arguments")
+        got = max((flow.level(a) for a in (args.named_children if args else [])), default=0)
+        # `req.on("data", …)`, `req.pipe(…)`: a Node request's body
+        verdict = "reads" if _streams(callee, args, source, flow.level) else "inert"
+        helper = (
+            callee.type == "identifier"
+            and depth < MAX_DEPTH
+            and source.text(callee) not in _NOT_HELPERS
+        )
+        if (
+            got == PART
+            and helper
+            and self._summary(source, source.text(callee), depth + 1, seen) == "reads"
+        ):
+            verdict = "reads"
+        if got != WHOLE:
+            return verdict
+        if callee.type == "member_expression":
+            prop = callee.child_by_field_name("property")
+            obj = callee.child_by_field_name("object")
+            if (
+                zodish
+                and prop is not None
+                and source.text(prop) in ZOD_METHODS
+                and obj is not None
+                and source.text(obj) not in NOT_ZOD
+            ):
+                return "validates"
+        elif helper:
+            kind = self._summary(source, source.text(callee), depth + 1, seen)
+            if kind in ("validates", "reads"):
+                return kind
+        return verdict
 
     def _imported(
         self, source: SourceFile, name: str, hops: int = 0, find: Finder | None = None
@@ -384,8 +339,8 @@ _NOT_HELPERS = frozenset(
 def _import_map(source: SourceFile) -> dict[str, tuple[str, str]]:
     """Local name -> (module specifier, name exported there), for the file's value imports and
     named re-exports (built once per file)."""
-    cached = source.memo.get("import_map")
-    if isinstance(cached, dict):
+    cached = source.memo.get(_IMPORT_MAP)
+    if cached is not None:
         return cached
     from ..engine.imports import bindings, imports_of
 
@@ -397,8 +352,112 @@ def _import_map(source: SourceFile) -> dict[str, tuple[str, str]]:
         for exported, local in bindings(stmt, imp.kind) or ():
             if exported != "*":  # a namespace is no one function
                 out.setdefault(local, (imp.specifier, exported))
-    source.memo["import_map"] = out
-    return out
+    return source.memo.put(_IMPORT_MAP, out)
+
+
+def _function_of(definition: Node) -> Node:
+    """The function a definition holds: itself, or the one a wrapping call is handed
+    (`cache(async (id) => …)`)."""
+    from .nextjs import FUNCTION_TYPES
+
+    if definition.type != "call_expression":
+        return definition
+    args = definition.child_by_field_name("arguments")
+    return next(
+        (c for c in (args.named_children if args else []) if c.type in FUNCTION_TYPES),
+        definition,
+    )
+
+
+@dataclass
+class _ParameterFlow:
+    """The names in a helper's body that hold (part of) the values handed to it: name ->
+    WHOLE (the value handed in, cast, awaited, parsed as JSON) or PART (a field of it). A
+    parse of a part (one id read off the body) does not validate the argument."""
+
+    source: SourceFile
+    levels: dict[str, int]
+
+    @classmethod
+    def of(cls, fn: Node, source: SourceFile) -> _ParameterFlow:
+        """The function's parameters, each holding the whole of its argument."""
+        from .nextjs import FUNCTION_TYPES, parameters
+
+        flow = cls(source, {})
+        for p in parameters(fn) if fn.type in FUNCTION_TYPES else []:
+            pattern = (
+                p.child_by_field_name("pattern")
+                if p.type in ("required_parameter", "optional_parameter")
+                else p
+            )
+            if pattern is not None:
+                flow.bind(pattern, WHOLE)
+        return flow
+
+    def bind(self, pattern: Node, level: int) -> None:
+        self.levels.update(dict.fromkeys(pattern_names(pattern, self.source), level))
+
+    def bind_declarator(self, declarator: Node) -> None:
+        """`const x = <derived>`: x holds what the value holds (a destructured name a part)."""
+        name = declarator.child_by_field_name("name")
+        got = self.level(declarator.child_by_field_name("value"))
+        if name is not None and got:
+            self.bind(name, got if name.type == "identifier" else PART)
+
+    def bind_loop(self, loop: Node) -> None:
+        """`for (const [value, schema] of pairs)`: the loop's names hold what it walks."""
+        left = loop.child_by_field_name("left")
+        got = self.level(loop.child_by_field_name("right"))
+        if left is not None and got:
+            self.bind(left, got)
+
+    def reads_input(self, member: Node) -> bool:
+        """`req.json`, `req.body`, `req.nextUrl` on the whole value handed in."""
+        prop = member.child_by_field_name("property")
+        return (
+            prop is not None
+            and self.source.text(prop) in _INPUT_READS
+            and self.level(member.child_by_field_name("object")) == WHOLE
+        )
+
+    def level(self, node: Node | None) -> int:
+        """How much of a parameter's value the expression holds: WHOLE, PART or 0 (none:
+        what a query made with it returns, say)."""
+        if node is None:
+            return 0
+        t = node.type
+        if t in ("identifier", "shorthand_property_identifier"):
+            return self.levels.get(self.source.text(node), 0)
+        if t in ("member_expression", "subscript_expression"):
+            return min(self.level(node.child_by_field_name("object")), PART)
+        if t in _TRANSPARENT:
+            return max((self.level(c) for c in node.named_children), default=0)
+        if t == "pair":
+            return self.level(node.child_by_field_name("value"))
+        if t in ("call_expression", "new_expression"):
+            return self._call_level(node)
+        return 0
+
+    def _call_level(self, node: Node) -> int:
+        source = self.source
+        is_call = node.type == "call_expression"
+        callee = node.child_by_field_name("function" if is_call else "constructor")
+        args = node.child_by_field_name("arguments")
+        from_args = max((self.level(a) for a in (args.named_children if args else [])), default=0)
+        if callee is None:
+            return 0
+        if not is_call:
+            return min(from_args, PART)  # new URL(req.url)
+        if callee.type == "member_expression":
+            obj = callee.child_by_field_name("object")
+            prop = callee.child_by_field_name("property")
+            if obj is not None and source.text(obj) in _CONVERTERS:
+                return from_args  # JSON.parse(x), Object.fromEntries(x)
+            got = self.level(obj)
+            if prop is not None and source.text(prop) in _BODY_READS:
+                return got  # req.json(): the whole input
+            return min(got, PART)  # searchParams.get("id")
+        return from_args if source.text(callee) in _CONVERTERS else 0
 
 
 def _streams(
@@ -421,10 +480,9 @@ def _streams(
 def _definition(source: SourceFile, name: str) -> Node | None:
     """The top-level function (or const bound to a function or a wrapping call) named
     ``name`` in ``source``."""
-    cached = source.memo.get("helper_definitions")
-    if isinstance(cached, dict):
-        hit: Node | None = cached.get(name)
-        return hit
+    cached = source.memo.get(_HELPER_DEFINITIONS)
+    if cached is not None:
+        return cached.get(name)
     index: dict[str, Node] = {}
     for node in source.tree.root_node.named_children:
         target = node
@@ -452,19 +510,16 @@ def _definition(source: SourceFile, name: str) -> Node | None:
                     and value.type in _FUNCTION_VALUES
                 ):
                     index.setdefault(source.text(n), value)
-    source.memo["helper_definitions"] = index
-    return index.get(name)
+    return source.memo.put(_HELPER_DEFINITIONS, index).get(name)
 
 
 def _binding(source: SourceFile, name: str) -> Node | None:
     """The value the top-level ``name`` is bound to in ``source``: a function declaration, the
     right side of `const name = …` or of a destructuring that binds it
     (`export const { trpc: api } = createHydrationHelpers(…)`), or a type alias's type."""
-    cached = source.memo.get("top_level_bindings")
-    if isinstance(cached, dict):
-        hit: Node | None = cached.get(name)
-        return hit
-    from .syntax import pattern_names
+    cached = source.memo.get(_TOP_LEVEL_BINDINGS)
+    if cached is not None:
+        return cached.get(name)
 
     index: dict[str, Node] = {}
     for node in source.tree.root_node.named_children:
@@ -492,8 +547,7 @@ def _binding(source: SourceFile, name: str) -> Node | None:
                 if d.type == "variable_declarator" and n is not None and value is not None:
                     for bound in pattern_names(n, source):
                         index.setdefault(bound, value)
-    source.memo["top_level_bindings"] = index
-    return index.get(name)
+    return source.memo.put(_TOP_LEVEL_BINDINGS, index).get(name)
 
 
 def helper_index_for(state: RunState) -> HelperIndex:

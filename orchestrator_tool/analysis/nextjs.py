@@ -8,12 +8,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..engine.memo import MemoKey
 from ..engine.source import BOM, TRIVIA, TRIVIA_RE, has_unusual_space
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
     from ..engine.source import SourceFile
+
+_MODULE_DIRECTIVE: MemoKey[str | None] = MemoKey("module_directive")
+# A route file's `export const { GET, POST } = factory(…)`: (method, the factory call)
+_FACTORY_EXPORTS: MemoKey[list[tuple[str, Node]]] = MemoKey("factory_exports")
+_ENTRY_POINTS: MemoKey[list[EntryPoint]] = MemoKey("entry_points")
 
 HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 FUNCTION_TYPES = frozenset(
@@ -77,9 +83,10 @@ _CONTINUES = re.compile(rb"[.(\[+\-*/%?,=<>&|^!`]|(?:in|instanceof|as|satisfies)
 def module_directive(source: SourceFile) -> str | None:
     """The file's "use server" / "use client" directive, read from its first bytes when that
     is certain (the file is then not parsed for it); from the tree when it is not."""
-    hit = source.memo.get("module_directive", False)
-    if hit is not False:
-        return hit  # type: ignore[return-value]
+    return source.memo.once(_MODULE_DIRECTIVE, lambda: _read_module_directive(source))
+
+
+def _read_module_directive(source: SourceFile) -> str | None:
     data = source.data
     lead = _LEADING_TRIVIA.match(data)
     pos = lead.end() if lead is not None else 0
@@ -110,7 +117,6 @@ def module_directive(source: SourceFile) -> str | None:
         sure = False
     if not sure:
         found = directive(source.tree.root_node, source)
-    source.memo["module_directive"] = found
     return found
 
 
@@ -240,9 +246,9 @@ def factory_exports(source: SourceFile) -> list[tuple[str, Node]]:
     wrapper: the handler it is handed is the entry point, not what the wrapper returns."""
     if not _ROUTE_FILE.search(source.path):
         return []
-    cached = source.memo.get("factory_exports")
+    cached = source.memo.get(_FACTORY_EXPORTS)
     if cached is not None:
-        return cached  # type: ignore[return-value]
+        return cached
     wanted = HTTP_METHODS
     root = source.tree.root_node
     local = _local_functions(root, source)
@@ -284,8 +290,7 @@ def factory_exports(source: SourceFile) -> list[tuple[str, Node]]:
                 key = prop.child_by_field_name("key") if prop.type == "pair_pattern" else prop
                 if key is not None and call is not None and source.text(key) in wanted:
                     out.append((source.text(key), call))
-    source.memo["factory_exports"] = out
-    return out
+    return source.memo.put(_FACTORY_EXPORTS, out)
 
 
 _DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
@@ -354,9 +359,9 @@ def _wrapped(export: Node, fn: Node) -> bool:
 
 def entry_points(source: SourceFile) -> list[EntryPoint]:
     """The server entry points this file defines (cached per file)."""
-    cached = source.memo.get("entry_points")
+    cached = source.memo.get(_ENTRY_POINTS)
     if cached is not None:
-        return cached  # type: ignore[return-value]
+        return cached
     root = source.tree.root_node
     local = _local_functions(root, source)
     found: list[EntryPoint] = []
@@ -382,8 +387,7 @@ def entry_points(source: SourceFile) -> list[EntryPoint]:
         for fn in _all_functions(root):
             if fn.id not in seen and directive(function_body(fn), source) == "use server":
                 found.append(EntryPoint("action", _name_of(fn, source), fn, fn))
-    source.memo["entry_points"] = found
-    return found
+    return source.memo.put(_ENTRY_POINTS, found)
 
 
 def _declares(export: Node, fn: Node) -> bool:

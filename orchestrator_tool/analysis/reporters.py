@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from ..engine.memo import MemoKey
 from .catches import FUNCTION_NODES, callee_name, try_block
 from .helpers import helper_index_for
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
     from ..engine.source import SourceFile
     from ..engine.validator import Context
+
+# The file's named functions, by name (ERR002 and the reporters it follows).
+_NAMED_FUNCTIONS: MemoKey[dict[str, Node]] = MemoKey("err002_functions")
 
 REPORTERS = re.compile(
     r"(^|\.)(console|logger|log|Logger|logging|Sentry|sentry|posthog|datadog|bugsnag|rollbar"
@@ -67,8 +71,8 @@ _HOOK_WRAPPERS = frozenset({"useCallback", "useMemo", "useEvent", "useEffectEven
 def named_functions(ctx: Context) -> dict[str, Node]:
     """The file's named functions (`function f() {}`, `const f = () => {}`, `const f =
     useCallback(() => {}, [])`), first definition of a name wins; once per file."""
-    cached = ctx.source.memo.get("err002_functions")
-    if isinstance(cached, dict):
+    cached = ctx.source.memo.get(_NAMED_FUNCTIONS)
+    if cached is not None:
         return cached
     definitions: dict[str, Node] = {}
     for decl in ctx.walk(frozenset({"variable_declarator", "function_declaration"})):
@@ -81,8 +85,7 @@ def named_functions(ctx: Context) -> dict[str, Node]:
                 value = args.named_children[0] if args.named_children else None
         if n is not None and value is not None and value.type in FUNCTION_NODES:
             definitions.setdefault(ctx.source.text(n), value)
-    ctx.source.memo["err002_functions"] = definitions
-    return definitions
+    return ctx.source.memo.put(_NAMED_FUNCTIONS, definitions)
 
 
 def calls_reporter(body: Node, ctx: Context) -> bool:

@@ -23,6 +23,24 @@ if TYPE_CHECKING:
 _CONVERTERS = frozenset({"Object", "JSON", "Array", "Buffer"})
 # Methods that hand back their argument decoded: `new TextDecoder().decode(bytes)`.
 _DECODERS = frozenset({"decode", "concat"})
+# Expressions whose value is their (first) operand's.
+_WRAPPERS = frozenset(
+    {
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "non_null_expression",
+        "await_expression",
+        "spread_element",
+        "type_assertion",
+    }
+)
+# Expressions that hold input when any of their parts does.
+_COMBINATIONS = frozenset(
+    {"binary_expression", "ternary_expression", "template_string", "template_substitution"}
+)
+# Functions that hand back (a form of) their first argument.
+_PASS_THROUGH = frozenset({"String", "Number", "structuredClone", "Boolean", "decodeURIComponent"})
 _INPUTISH = re.compile(r"body|json|form|search|query|input|payload|buffer|raw", re.I)
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*")
 
@@ -110,116 +128,16 @@ class Analysis:
             if name in self.tainted and (name not in self.validated or name in self.failure_branch):
                 return self.tainted[name]
             return None
-        if t in (
-            "parenthesized_expression",
-            "as_expression",
-            "satisfies_expression",
-            "non_null_expression",
-            "await_expression",
-            "spread_element",
-            "type_assertion",
-        ):
+        if t in _WRAPPERS:
             kids = [c for c in node.named_children if c.type not in ("type_annotation",)]
             return self.taint_of(kids[0]) if kids else None
-        if t in {"member_expression", "subscript_expression"}:
-            obj = node.child_by_field_name("object")
-            prop = node.child_by_field_name("property")
-            if (
-                obj is not None
-                and obj.type == "identifier"
-                and self.text(obj) in self.requests
-                and prop is not None
-            ):
-                name = self.text(prop)
-                if name in REQUEST_FIELDS:
-                    return REQUEST_FIELDS[name]
-                if name == "nextUrl":
-                    return None  # req.nextUrl itself; .searchParams below
-            if (
-                prop is not None
-                and self.text(prop) == "searchParams"
-                and obj is not None
-                and self._is_request_url(obj)
-            ):
-                return "the query string (searchParams)"
-            found = self.taint_of(obj)
-            if found == URL_INPUT and prop is not None and self.text(prop) in URL_PARTS:
-                return None  # `new URL(req.url).pathname`: the route, not the query string
-            return found
+        if t in ("member_expression", "subscript_expression"):
+            return self._member_taint(node)
         if t == "call_expression":
-            fn = callee(node)
-            args = node.child_by_field_name("arguments")
-            arg_nodes = list(args.named_children) if args is not None else []
-            if fn is not None and fn.type == "member_expression":
-                obj = fn.child_by_field_name("object")
-                prop = fn.child_by_field_name("property")
-                method = self.text(prop) if prop is not None else ""
-                if obj is not None and self.is_request(obj):
-                    return REQUEST_SOURCES.get(method)
-                if self.validates(node):
-                    return None
-                receiver = self.taint_of(obj)
-                if receiver is not None:
-                    return receiver  # searchParams.get("id"), body.map(...), formData.get(...)
-                if (
-                    obj is not None
-                    and arg_nodes
-                    and (self.text(obj) in _CONVERTERS or method in _DECODERS)
-                ):
-                    # Object.fromEntries(x), JSON.parse(x), Buffer.from(await req.arrayBuffer())
-                    return self.taint_of(arg_nodes[0])
-                return None
-            if fn is not None and fn.type == "identifier":
-                name = self.text(fn)
-                if name in self.extra_validators:
-                    return None
-                if self.validates(node):
-                    return None
-                # A helper handed the request that reads input from it: parseRequestBody(req),
-                # handleDownload(req, false). Its body is followed like the entry point's: a
-                # use in it is a finding, and what it returns is input when it hands input
-                # back. Without a definition, its name decides.
-                handed = self.handed(arg_nodes)
-                if handed:
-                    kind = self.helper_kind(name)
-                    if kind == "reads":
-                        done = self.follow(node, handed)
-                        # It hands nothing back that can be seen (a use inside it is
-                        # reported there), unless its name says it reads the body and what
-                        # it resolves with could not be followed (`readRequestBody(req)`
-                        # collecting a stream into a promise).
-                        if (
-                            done is not None
-                            and not done.returns_input
-                            and (done.findings or not _INPUTISH.search(name))
-                        ):
-                            return None
-                    if kind == "reads" or (kind is None and _INPUTISH.search(name)):
-                        return f"{name}({self.text(arg_nodes[handed[0][0]])})"
-                if (
-                    name in ("String", "Number", "structuredClone", "Boolean", "decodeURIComponent")
-                    and arg_nodes
-                ):
-                    return self.taint_of(arg_nodes[0])
-            return None
+            return self._call_taint(node)
         if t in ("object", "array"):
-            for child in node.named_children:
-                value = child.child_by_field_name("value") if child.type == "pair" else child
-                if child.type == "shorthand_property_identifier":
-                    name = self.text(child)
-                    if name in self.tainted and name not in self.validated:
-                        return self.tainted[name]
-                    continue
-                found = self.taint_of(value)
-                if found is not None:
-                    return found
-            return None
-        if t in (
-            "binary_expression",
-            "ternary_expression",
-            "template_string",
-            "template_substitution",
-        ):
+            return self._collection_taint(node)
+        if t in _COMBINATIONS:
             for child in node.named_children:
                 found = self.taint_of(child)
                 if found is not None:
@@ -230,6 +148,106 @@ class Analysis:
             if self._is_request_url(node):
                 return URL_INPUT
             return None
+        return None
+
+    def _member_taint(self, node: Node) -> str | None:
+        """`req.body`, `req.nextUrl.searchParams`, `body.items[0]`: a field of the request, or
+        of a value that holds input."""
+        obj = node.child_by_field_name("object")
+        prop = node.child_by_field_name("property")
+        if (
+            obj is not None
+            and obj.type == "identifier"
+            and self.text(obj) in self.requests
+            and prop is not None
+        ):
+            name = self.text(prop)
+            if name in REQUEST_FIELDS:
+                return REQUEST_FIELDS[name]
+            if name == "nextUrl":
+                return None  # req.nextUrl itself; .searchParams below
+        if (
+            prop is not None
+            and self.text(prop) == "searchParams"
+            and obj is not None
+            and self._is_request_url(obj)
+        ):
+            return "the query string (searchParams)"
+        found = self.taint_of(obj)
+        if found == URL_INPUT and prop is not None and self.text(prop) in URL_PARTS:
+            return None  # `new URL(req.url).pathname`: the route, not the query string
+        return found
+
+    def _call_taint(self, node: Node) -> str | None:
+        fn = callee(node)
+        args = node.child_by_field_name("arguments")
+        arg_nodes = list(args.named_children) if args is not None else []
+        if fn is not None and fn.type == "member_expression":
+            return self._method_call_taint(node, fn, arg_nodes)
+        if fn is not None and fn.type == "identifier":
+            return self._function_call_taint(node, self.text(fn), arg_nodes)
+        return None
+
+    def _method_call_taint(self, node: Node, fn: Node, arg_nodes: list[Node]) -> str | None:
+        """`req.json()`, `searchParams.get("id")`, `JSON.parse(x)`, `schema.parse(x)`."""
+        obj = fn.child_by_field_name("object")
+        prop = fn.child_by_field_name("property")
+        method = self.text(prop) if prop is not None else ""
+        if obj is not None and self.is_request(obj):
+            return REQUEST_SOURCES.get(method)
+        if self.validates(node):
+            return None
+        receiver = self.taint_of(obj)
+        if receiver is not None:
+            return receiver  # searchParams.get("id"), body.map(...), formData.get(...)
+        if obj is not None and arg_nodes and (self.text(obj) in _CONVERTERS or method in _DECODERS):
+            # Object.fromEntries(x), JSON.parse(x), Buffer.from(await req.arrayBuffer())
+            return self.taint_of(arg_nodes[0])
+        return None
+
+    def _function_call_taint(self, node: Node, name: str, arg_nodes: list[Node]) -> str | None:
+        """`validateBody(x)`, `parseRequestBody(req)`, `String(x)`."""
+        if name in self.extra_validators:
+            return None
+        if self.validates(node):
+            return None
+        # A helper handed the request that reads input from it: parseRequestBody(req),
+        # handleDownload(req, false). Its body is followed like the entry point's: a
+        # use in it is a finding, and what it returns is input when it hands input
+        # back. Without a definition, its name decides.
+        handed = self.handed(arg_nodes)
+        if handed:
+            kind = self.helper_kind(name)
+            if kind == "reads":
+                done = self.follow(node, handed)
+                # It hands nothing back that can be seen (a use inside it is
+                # reported there), unless its name says it reads the body and what
+                # it resolves with could not be followed (`readRequestBody(req)`
+                # collecting a stream into a promise).
+                if (
+                    done is not None
+                    and not done.returns_input
+                    and (done.findings or not _INPUTISH.search(name))
+                ):
+                    return None
+            if kind == "reads" or (kind is None and _INPUTISH.search(name)):
+                return f"{name}({self.text(arg_nodes[handed[0][0]])})"
+        if name in _PASS_THROUGH and arg_nodes:
+            return self.taint_of(arg_nodes[0])
+        return None
+
+    def _collection_taint(self, node: Node) -> str | None:
+        """An object or array literal holding input: `{ ...body }`, `[id, name]`."""
+        for child in node.named_children:
+            value = child.child_by_field_name("value") if child.type == "pair" else child
+            if child.type == "shorthand_property_identifier":
+                name = self.text(child)
+                if name in self.tainted and name not in self.validated:
+                    return self.tainted[name]
+                continue
+            found = self.taint_of(value)
+            if found is not None:
+                return found
         return None
 
     def handed(self, args: list[Node]) -> Handed:

@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from ..engine.memo import MemoKey
 from .nextjs import FUNCTION_TYPES, function_body
 from .syntax import callee, look_through, root_identifier
 from .taint import Analysis, Delegate, Delegated, Finding
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
     from ..engine.source import SourceFile
+
+# The file's calls in source order, and their start offsets.
+_CALLS_BY_START: MemoKey[tuple[list[Node], list[int]]] = MemoKey("calls_by_start")
 
 
 def sanitized_argument(call: Node, analysis: Analysis) -> Node | None:
@@ -83,109 +87,12 @@ def analyse(
     return Delegated(out, a.returns_input)
 
 
-def _visit(node: Node, a: Analysis) -> None:
-    t = node.type
-    if t in FUNCTION_TYPES:
-        # A nested function (a callback) sees the outer names; analyse it in place.
-        body = function_body(node)
-        if body is not None:
-            _visit(body, a)
-        return
-    if t == "variable_declarator":
-        name = node.child_by_field_name("name")
-        value = node.child_by_field_name("value")
-        if name is None or value is None:
-            return
-        sanitizer = _find_sanitizer(value, a)
-        if sanitizer is not None:
-            _validate(sanitizer, a, result=name)
-            _visit_uses(value, a, skip=sanitizer)
-            a.clean(name)
-            return
-        if value.type == "new_expression" and a._is_request_url(value) is False:
-            ctor = value.child_by_field_name("constructor")
-            if (
-                ctor is not None
-                and a.text(ctor) == "URL"
-                and a.text(value).find(".url") >= 0
-                and name.type == "identifier"
-            ):
-                a.url_names.add(a.text(name))
-        if _compares(value, a):
-            # `const all = searchParams.get("all") === "1"`: a decision made on the raw
-            # value is its use; the boolean it gives is no input.
-            _visit_uses(value, a)
-            a.clean(name)
-            return
-        label = a.taint_of(value) or verified_payload(value, a)
-        if label is not None:
-            a.bind(name, label)
-            return
-        if name.type == "identifier" and a.is_request(value):
-            a.requests.add(a.text(name))  # const copy = req.clone()
-            return
-        _visit_uses(value, a)
-        a.clean(name)
-        if name.type == "identifier" and value.type in ("array", "object", "new_expression"):
-            a.collections.add(a.text(name))
-        return
-    if t == "assignment_expression":
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        if left is not None and right is not None and left.type == "identifier":
-            sanitizer = _find_sanitizer(right, a)
-            if sanitizer is not None:
-                _validate(sanitizer, a, result=left)
-                a.clean(left)
-                return
-            label = a.taint_of(right) or verified_payload(right, a)
-            if label is not None:
-                a.bind(left, label)
-                return
-        _visit_uses(node, a)
-        return
-    if t == "if_statement":
-        cond = node.child_by_field_name("condition")
-        consequence = node.child_by_field_name("consequence")
-        alternative = node.child_by_field_name("alternative")
-        if cond is not None:
-            _visit_uses(cond, a, existence_ok=True)
-        failed = _safeparse_failure(cond, a) if cond is not None else None
-        entry = set(a.validated)
-        if failed is not None and consequence is not None:
-            before = set(a.failure_branch)
-            a.failure_branch.add(failed)
-            _visit(consequence, a)
-            a.failure_branch = before
-        elif consequence is not None:
-            _visit(consequence, a)
-        # What one branch validated is not validated in the other, nor after the `if` unless
-        # every branch that goes on validated it.
-        paths = [] if consequence is not None and _exits(consequence) else [a.validated]
-        a.validated = set(entry)
-        if alternative is not None:
-            _visit(alternative, a)
-        if alternative is None or not _exits(alternative):
-            paths.append(a.validated)
-        a.validated = set.intersection(*paths) if paths else entry
-        return
-    if t == "switch_body":
-        entry = set(a.validated)
-        paths = []
-        for case in node.named_children:
-            a.validated = set(entry)  # a case is entered with what held before the switch
-            _visit(case, a)
-            if not _exits(case):
-                paths.append(a.validated)
-        if not any(c.type == "switch_default" for c in node.named_children):
-            paths.append(entry)
-        a.validated = set.intersection(*paths) if paths else entry
-        return
-    if t in (
+# Statements and clauses walked child by child.
+_CONTAINERS = frozenset(
+    {
         "lexical_declaration",
         "variable_declaration",
         "statement_block",
-        "expression_statement",
         "else_clause",
         "try_statement",
         "catch_clause",
@@ -195,45 +102,164 @@ def _visit(node: Node, a: Analysis) -> None:
         "while_statement",
         "do_statement",
         "switch_statement",
-        "switch_body",
         "switch_case",
         "switch_default",
         "labeled_statement",
-        "return_statement",
-        "throw_statement",
-    ):
-        if t in ("expression_statement", "return_statement", "throw_statement"):
-            inner = node.named_children[0] if node.named_children else None
-            if inner is not None and inner.type == "assignment_expression":
-                _visit(inner, a)
-                return
-            if (
-                inner is not None
-                and t == "return_statement"
-                and a.helper_mode
-                and (a.taint_of(inner) is not None or verified_payload(inner, a) is not None)
-            ):
-                # A helper's `return await req.json()`: input handed back to the caller.
-                a.returns_input = True
-                return
-            if inner is not None and t == "expression_statement" and _collects(inner, a):
-                return
-            if inner is not None and t == "expression_statement":
-                # `await req.json()` read and dropped: not a use.
-                sanitizer = _find_sanitizer(inner, a)
-                if sanitizer is not None:
-                    _validate(sanitizer, a, result=None)
-                    _visit_uses(inner, a, skip=sanitizer)
-                    return
-                if _is_bare_source(inner, a):
-                    return
-            if inner is not None:
-                _visit_uses_and_functions(inner, a)
-            return
+    }
+)
+# Statements around one expression.
+_EXPRESSION_STATEMENTS = frozenset({"expression_statement", "return_statement", "throw_statement"})
+
+
+def _visit(node: Node, a: Analysis) -> None:
+    t = node.type
+    if t in FUNCTION_TYPES:
+        # A nested function (a callback) sees the outer names; analyse it in place.
+        body = function_body(node)
+        if body is not None:
+            _visit(body, a)
+    elif t == "variable_declarator":
+        _visit_declarator(node, a)
+    elif t == "assignment_expression":
+        _visit_assignment(node, a)
+    elif t == "if_statement":
+        _visit_if(node, a)
+    elif t == "switch_body":
+        _visit_switch(node, a)
+    elif t in _EXPRESSION_STATEMENTS:
+        _visit_statement(node, a)
+    elif t in _CONTAINERS:
         for child in node.named_children:
             _visit(child, a)
+    else:
+        _visit_uses_and_functions(node, a)
+
+
+def _visit_declarator(node: Node, a: Analysis) -> None:
+    """`const x = …`: x holds input, is validated, is a request, or holds nothing."""
+    name = node.child_by_field_name("name")
+    value = node.child_by_field_name("value")
+    if name is None or value is None:
         return
-    _visit_uses_and_functions(node, a)
+    sanitizer = _find_sanitizer(value, a)
+    if sanitizer is not None:
+        _validate(sanitizer, a, result=name)
+        _visit_uses(value, a, skip=sanitizer)
+        a.clean(name)
+        return
+    if value.type == "new_expression" and a._is_request_url(value) is False:
+        ctor = value.child_by_field_name("constructor")
+        if (
+            ctor is not None
+            and a.text(ctor) == "URL"
+            and a.text(value).find(".url") >= 0
+            and name.type == "identifier"
+        ):
+            a.url_names.add(a.text(name))
+    if _compares(value, a):
+        # `const all = searchParams.get("all") === "1"`: a decision made on the raw
+        # value is its use; the boolean it gives is no input.
+        _visit_uses(value, a)
+        a.clean(name)
+        return
+    label = a.taint_of(value) or verified_payload(value, a)
+    if label is not None:
+        a.bind(name, label)
+        return
+    if name.type == "identifier" and a.is_request(value):
+        a.requests.add(a.text(name))  # const copy = req.clone()
+        return
+    _visit_uses(value, a)
+    a.clean(name)
+    if name.type == "identifier" and value.type in ("array", "object", "new_expression"):
+        a.collections.add(a.text(name))
+
+
+def _visit_assignment(node: Node, a: Analysis) -> None:
+    """`x = …`: as a declaration when x is a name; a use of what it reads otherwise."""
+    left = node.child_by_field_name("left")
+    right = node.child_by_field_name("right")
+    if left is not None and right is not None and left.type == "identifier":
+        sanitizer = _find_sanitizer(right, a)
+        if sanitizer is not None:
+            _validate(sanitizer, a, result=left)
+            a.clean(left)
+            return
+        label = a.taint_of(right) or verified_payload(right, a)
+        if label is not None:
+            a.bind(left, label)
+            return
+    _visit_uses(node, a)
+
+
+def _visit_if(node: Node, a: Analysis) -> None:
+    cond = node.child_by_field_name("condition")
+    consequence = node.child_by_field_name("consequence")
+    alternative = node.child_by_field_name("alternative")
+    if cond is not None:
+        _visit_uses(cond, a, existence_ok=True)
+    failed = _safeparse_failure(cond, a) if cond is not None else None
+    entry = set(a.validated)
+    if failed is not None and consequence is not None:
+        before = set(a.failure_branch)
+        a.failure_branch.add(failed)
+        _visit(consequence, a)
+        a.failure_branch = before
+    elif consequence is not None:
+        _visit(consequence, a)
+    # What one branch validated is not validated in the other, nor after the `if` unless
+    # every branch that goes on validated it.
+    paths = [] if consequence is not None and _exits(consequence) else [a.validated]
+    a.validated = set(entry)
+    if alternative is not None:
+        _visit(alternative, a)
+    if alternative is None or not _exits(alternative):
+        paths.append(a.validated)
+    a.validated = set.intersection(*paths) if paths else entry
+
+
+def _visit_switch(node: Node, a: Analysis) -> None:
+    entry = set(a.validated)
+    paths = []
+    for case in node.named_children:
+        a.validated = set(entry)  # a case is entered with what held before the switch
+        _visit(case, a)
+        if not _exits(case):
+            paths.append(a.validated)
+    if not any(c.type == "switch_default" for c in node.named_children):
+        paths.append(entry)
+    a.validated = set.intersection(*paths) if paths else entry
+
+
+def _visit_statement(node: Node, a: Analysis) -> None:
+    """An expression statement, a `return` or a `throw`."""
+    t = node.type
+    inner = node.named_children[0] if node.named_children else None
+    if inner is None:
+        return
+    if inner.type == "assignment_expression":
+        _visit(inner, a)
+        return
+    if (
+        t == "return_statement"
+        and a.helper_mode
+        and (a.taint_of(inner) is not None or verified_payload(inner, a) is not None)
+    ):
+        # A helper's `return await req.json()`: input handed back to the caller.
+        a.returns_input = True
+        return
+    if t == "expression_statement":
+        if _collects(inner, a):
+            return
+        # `await req.json()` read and dropped: not a use.
+        sanitizer = _find_sanitizer(inner, a)
+        if sanitizer is not None:
+            _validate(sanitizer, a, result=None)
+            _visit_uses(inner, a, skip=sanitizer)
+            return
+        if _is_bare_source(inner, a):
+            return
+    _visit_uses_and_functions(inner, a)
 
 
 def _exits(node: Node) -> bool:
@@ -388,13 +414,13 @@ def _find_sanitizer(node: Node, a: Analysis) -> Node | None:
 
 def _calls_of(source: SourceFile) -> tuple[list[Node], list[int]]:
     """The file's calls in source order, outer first, and their start offsets (for bisect)."""
-    hit = source.memo.get("calls_by_start")
+    hit = source.memo.get(_CALLS_BY_START)
     if hit is None:
         from ..engine.queries import nodes_of_types
 
         calls = nodes_of_types(source, _CALLS)
-        hit = source.memo["calls_by_start"] = (calls, [c.start_byte for c in calls])
-    return hit  # type: ignore[return-value]
+        hit = source.memo.put(_CALLS_BY_START, (calls, [c.start_byte for c in calls]))
+    return hit
 
 
 _CALLS = frozenset({"call_expression"})

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..engine.memo import MemoKey
 from .syntax import callee, look_through
 from .zod_names import zod_module
 
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
     from ..engine.source import SourceFile
     from .helpers import HelperIndex
+
+_MENTIONS_FACTORY: MemoKey[bool] = MemoKey("mentions_trpc_caller")
 
 # The factories of a server-side caller or proxy client (tRPC v10 and v11, the Next.js adapters).
 CALLER_FACTORY = re.compile(
@@ -128,10 +131,9 @@ def _caller_binding(
 
 
 def _mentions_factory(source: SourceFile) -> bool:
-    hit = source.memo.get("mentions_trpc_caller")
-    if hit is None:
-        hit = source.memo["mentions_trpc_caller"] = bool(CALLER_FACTORY.search(source.data))
-    return bool(hit)
+    return source.memo.once(
+        _MENTIONS_FACTORY, lambda: CALLER_FACTORY.search(source.data) is not None
+    )
 
 
 def _local_value(source: SourceFile, name: str, use: Node) -> Node | None:

@@ -8,10 +8,13 @@ import re
 from typing import TYPE_CHECKING
 
 from .import_model import Import, brace_contents, type_only_statement
+from .memo import MemoKey
 from .source import SourceFile
 
 if TYPE_CHECKING:
     from tree_sitter import Node
+
+_IMPORTS: MemoKey[list[Import]] = MemoKey("imports")
 
 
 # require("x") and import("x") can sit anywhere; static imports and re-exports are top-level
@@ -25,9 +28,9 @@ CALLS_QUERY = """
 
 def imports_of(source: SourceFile) -> list[Import]:
     """Every static import, re-export, require() and import() with a string literal."""
-    cached = source.memo.get("imports")
+    cached = source.memo.get(_IMPORTS)
     if cached is not None:
-        return cached  # type: ignore[return-value]
+        return cached
     if source.imports_from_header and not source.parsed:
         # Read from the header when that is certain: a file that only the import rules look
         # at is then never parsed.
@@ -35,8 +38,7 @@ def imports_of(source: SourceFile) -> list[Import]:
 
         lexed = header_imports(source.data)
         if lexed is not None:
-            source.memo["imports"] = lexed
-            return lexed
+            return source.memo.put(_IMPORTS, lexed)
     return _tree_imports(source)
 
 
@@ -93,8 +95,7 @@ def _tree_imports(source: SourceFile) -> list[Import]:
                 )
             )
     found.sort(key=lambda i: i.start)
-    source.memo["imports"] = found
-    return found
+    return source.memo.put(_IMPORTS, found)
 
 
 def string_fragment(string_node: Node | None) -> Node | None:

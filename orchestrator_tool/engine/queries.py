@@ -9,10 +9,16 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .memo import MemoKey
 from .source import SourceFile, ts_language
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Query
+
+
+_NODES_BY_TYPES: MemoKey[dict[frozenset[str], list[Node]]] = MemoKey("nodes_by_types")
+_WORD_TOKENS: MemoKey[dict[str, list[Node]]] = MemoKey("word_tokens")
+_ASYNC_FUNCTIONS: MemoKey[list[tuple[Node, Node, Node]]] = MemoKey("async_functions")
 
 
 @lru_cache(maxsize=128)
@@ -51,8 +57,7 @@ def walk(root: Node, types: frozenset[str] | None = None) -> Iterator[Node]:
 def nodes_of_types(source: SourceFile, types: frozenset[str]) -> list[Node]:
     """The file's nodes of ``types`` in source order (outer before inner), found by a
     tree-sitter query — the traversal runs in C — once per file and set of types."""
-    memo = source.memo.setdefault("nodes_by_types", {})
-    assert isinstance(memo, dict)
+    memo = source.memo.once(_NODES_BY_TYPES, dict)
     nodes = memo.get(types)
     if nodes is None:
         query = _type_query(source.grammar, types)
@@ -64,7 +69,6 @@ def nodes_of_types(source: SourceFile, types: frozenset[str]) -> list[Node]:
             found = QueryCursor(query).captures(source.tree.root_node).get("n", [])
             nodes = sorted(found, key=lambda n: (n.start_byte, -n.end_byte))
         memo[types] = nodes
-    assert isinstance(nodes, list)
     return nodes
 
 
@@ -73,8 +77,7 @@ def word_tokens(source: SourceFile, word: str) -> list[Node]:
     such as `console`), in source order: found from the word's occurrences in the text, not
     by a traversal of the whole tree, which costs far more when few nodes hold the word.
     Occurrences inside a longer name, a string or a comment are not tokens of their own."""
-    memo = source.memo.setdefault("word_tokens", {})
-    assert isinstance(memo, dict)
+    memo = source.memo.once(_WORD_TOKENS, dict)
     tokens = memo.get(word)
     if tokens is None:
         tokens = []
@@ -89,7 +92,6 @@ def word_tokens(source: SourceFile, word: str) -> list[Node]:
                 tokens.append(tok)
             at = data.find(needle, at + size)
         memo[word] = tokens
-    assert isinstance(tokens, list)
     return tokens
 
 
@@ -114,19 +116,20 @@ def async_functions(source: SourceFile) -> list[tuple[Node, Node, Node]]:
     """The file's named async functions, in source order, as (declaration, name, function):
     `async function f() {}` (the declaration is the function) and `const f = async () => …`
     (the declaration is the declarator). Found from the word `async`."""
-    hit = source.memo.get("async_functions")
-    if hit is None:
-        found: list[tuple[Node, Node, Node]] = []
-        for fn in keyword_parents(source, "async", FUNCTION_DECLARATIONS | FUNCTION_VALUES):
-            decl = fn if fn.type in FUNCTION_DECLARATIONS else fn.parent
-            if decl is None:
-                continue
-            if decl is not fn and (
-                decl.type != "variable_declarator" or decl.child_by_field_name("value") != fn
-            ):
-                continue
-            name = decl.child_by_field_name("name")
-            if name is not None:
-                found.append((decl, name, fn))
-        hit = source.memo["async_functions"] = found
-    return hit  # type: ignore[return-value]
+    return source.memo.once(_ASYNC_FUNCTIONS, lambda: _async_functions(source))
+
+
+def _async_functions(source: SourceFile) -> list[tuple[Node, Node, Node]]:
+    found: list[tuple[Node, Node, Node]] = []
+    for fn in keyword_parents(source, "async", FUNCTION_DECLARATIONS | FUNCTION_VALUES):
+        decl = fn if fn.type in FUNCTION_DECLARATIONS else fn.parent
+        if decl is None:
+            continue
+        if decl is not fn and (
+            decl.type != "variable_declarator" or decl.child_by_field_name("value") != fn
+        ):
+            continue
+        name = decl.child_by_field_name("name")
+        if name is not None:
+            found.append((decl, name, fn))
+    return found

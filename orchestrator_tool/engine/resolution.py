@@ -123,9 +123,10 @@ class Resolver:
     def _listing(self, folder: str) -> frozenset[str] | None:
         if self._probed is not None:
             self._probed.add(folder or ".")
-        cached = self._listings.get(folder, False)
-        if cached is not False:
-            return cached  # type: ignore[return-value]
+        try:
+            return self._listings[folder]
+        except KeyError:
+            pass
         try:
             names: frozenset[str] | None = frozenset(os.listdir(os.path.join(self.root, folder)))
         except OSError:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from . import nesting
+from .memo import Memo, MemoKey
 from .nesting import NestingTooDeep
 
 if TYPE_CHECKING:
@@ -27,6 +28,10 @@ TS_EXTENSIONS = {
     ".cjs": "javascript",
 }
 PY_EXTENSIONS = {".py": "python"}
+
+# The tree's nesting error, kept so a second ask raises it without parsing again.
+_TOO_DEEP: MemoKey[NestingTooDeep] = MemoKey("too_deep")
+_LIBCST: MemoKey[libcst.Module | None] = MemoKey("libcst")
 
 
 def language_of(path: str) -> str | None:
@@ -54,7 +59,7 @@ class SourceFile:
     data: bytes
     language: str  # typescript | tsx | javascript | python
     _tree: Tree | None = field(default=None, repr=False)
-    memo: dict[str, object] = field(default_factory=dict, repr=False)  # per-file shared results
+    memo: Memo = field(default_factory=Memo, repr=False)  # per-file shared results
     _line_starts: list[int] | None = field(default=None, repr=False)
     # Set when only import rules read the file: its imports may come from its header alone.
     imports_from_header: bool = field(default=False, repr=False)
@@ -72,8 +77,8 @@ class SourceFile:
 
             from .grammar_gaps import parse
 
-            too_deep = self.memo.get("too_deep")
-            if isinstance(too_deep, NestingTooDeep):
+            too_deep = self.memo.get(_TOO_DEEP)
+            if too_deep is not None:
                 raise too_deep
             parser = Parser(ts_language(self.grammar))
             self._tree = parse(parser, self.data, self.grammar == "tsx", self._check_depth)
@@ -85,8 +90,7 @@ class SourceFile:
         if at is not None:
             line, column = self.position(at)
             error = NestingTooDeep(self.path, nesting.TREE_LIMIT, line, column)
-            self.memo["too_deep"] = error
-            raise error
+            raise self.memo.put(_TOO_DEEP, error)
 
     @property
     def parsed(self) -> bool:
@@ -114,23 +118,23 @@ class SourceFile:
 
     def python_module(self) -> libcst.Module | None:
         """The libcst module of a Python file (None when it does not parse)."""
-        if "libcst" not in self.memo:
-            import libcst
+        return self.memo.once(_LIBCST, self._parse_python)
 
-            # libcst overflows the C stack on deep nesting, killing the process: count first.
-            at = nesting.python_too_deep(self.data)
-            if at is not None:
-                line, column = self.position(at)
-                raise NestingTooDeep(self.path, nesting.PYTHON_LIMIT, line, column)
-            beyond = nesting.python_beyond_cpython(self.data)
-            if beyond is not None:
-                raise NestingTooDeep(self.path, nesting.PYTHON_LIMIT, 1, 1, beyond)
-            try:
-                self.memo["libcst"] = libcst.parse_module(self.data)
-            except libcst.ParserSyntaxError:
-                self.memo["libcst"] = None
-        module = self.memo["libcst"]
-        return module  # type: ignore[return-value]
+    def _parse_python(self) -> libcst.Module | None:
+        import libcst
+
+        # libcst overflows the C stack on deep nesting, killing the process: count first.
+        at = nesting.python_too_deep(self.data)
+        if at is not None:
+            line, column = self.position(at)
+            raise NestingTooDeep(self.path, nesting.PYTHON_LIMIT, line, column)
+        beyond = nesting.python_beyond_cpython(self.data)
+        if beyond is not None:
+            raise NestingTooDeep(self.path, nesting.PYTHON_LIMIT, 1, 1, beyond)
+        try:
+            return libcst.parse_module(self.data)
+        except libcst.ParserSyntaxError:
+            return None
 
     def utf16_column(self, line: int, codepoint_col: int) -> int:
         """1-based UTF-16 column of a 0-based code-point column on a 1-based line."""

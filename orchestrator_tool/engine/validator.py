@@ -52,6 +52,7 @@ from typing import TYPE_CHECKING, Protocol, Union
 from typing_extensions import TypeAliasType
 
 from .diagnostics import Diagnostic, Fix
+from .memo import MemoKey
 from .queries import compile_query, nodes_of_types, walk
 from .run_state import RunState
 from .source import SourceFile
@@ -61,6 +62,10 @@ if TYPE_CHECKING:
 
     from ..workspace import Package, Workspace
     from .import_model import Import, Resolution
+
+# Where each import specifier of the file leads; the non-relative imports with theirs.
+_RESOLVED: MemoKey[dict[str, Resolution]] = MemoKey("resolved")
+_PACKAGE_IMPORTS: MemoKey[list[tuple[Import, Resolution]]] = MemoKey("package_imports")
 
 OptionValue = TypeAliasType(
     "OptionValue",
@@ -444,14 +449,12 @@ class Context:
 
         if self.workspace is None:
             return Resolution("unresolved")
-        memo = self.source.memo.setdefault("resolved", {})
-        assert isinstance(memo, dict)
+        memo = self.source.memo.once(_RESOLVED, dict)
         hit = memo.get(imp.specifier)
         if hit is None:
             hit = memo[imp.specifier] = resolver_for(self.state).resolve(
                 self.source.path, imp.specifier, self.package
             )
-        assert isinstance(hit, Resolution)
         return hit
 
     def package_imports(self) -> Iterator[tuple[Import, Resolution]]:
@@ -459,14 +462,16 @@ class Context:
         workspace): what the import rules iterate over."""
         if self.workspace is None:
             return
-        pairs = self.source.memo.get("package_imports")
+        pairs = self.source.memo.get(_PACKAGE_IMPORTS)
         if pairs is None:
-            pairs = self.source.memo["package_imports"] = [
-                (imp, self.resolve(imp))
-                for imp in self.imports()
-                if not imp.specifier.startswith(".")
-            ]
-        assert isinstance(pairs, list)
+            pairs = self.source.memo.put(
+                _PACKAGE_IMPORTS,
+                [
+                    (imp, self.resolve(imp))
+                    for imp in self.imports()
+                    if not imp.specifier.startswith(".")
+                ],
+            )
         yield from pairs
 
     def walk(self, types: frozenset[str] | None = None) -> Iterator[Node]:

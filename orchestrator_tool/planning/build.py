@@ -13,7 +13,7 @@ byte-identical plan.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from ..workspace import Package, Workspace
 from .graph import Draft, depends, order_within, reduce, waves
@@ -32,8 +32,18 @@ from .models import (
 )
 from .scope import Unit, in_scope
 
-if TYPE_CHECKING:
-    from ..engine.validator import ValidatorSpec
+
+class RunValidators(Protocol):
+    """The run's enabled validators, as a plan asks about them: the api builds it from the
+    engine (engine.applicable), which knows the rules and the languages."""
+
+    def files(self) -> Sequence[str]:
+        """The workspace's files a validator could read."""
+        ...
+
+    def codes_for(self, files: Sequence[str]) -> list[str]:
+        """The codes of the validators that apply to some of ``files``."""
+        ...
 
 
 def slug(text: str, limit: int = 48) -> str:
@@ -138,24 +148,11 @@ def _gates(ws: Workspace, pkgs: Iterable[Package], scripts: Sequence[str]) -> li
     return out
 
 
-def _validators_for(
-    paths: Sequence[str], files: Sequence[str], specs: Sequence[ValidatorSpec]
-) -> list[str]:
-    """The codes of the validators (of ``specs``) that apply to some file under ``paths``."""
-    from ..engine.source import language_of
-
-    inside = [f for f in files if in_scope(f, paths)]
-    out: list[str] = []
-    for spec in specs:
-        if spec.scope == "workspace":
-            out.append(spec.code)
-            continue
-        for f in inside:
-            lang = language_of(f)
-            if lang in spec.languages and (spec.paths is None or spec.paths.search(f)):
-                out.append(spec.code)
-                break
-    return out
+def _validators_for(paths: Sequence[str], validators: RunValidators | None) -> list[str]:
+    """The codes of the ``validators`` that apply to some file under ``paths``."""
+    if validators is None:
+        return []
+    return validators.codes_for([f for f in validators.files() if in_scope(f, paths)])
 
 
 def build_plan(
@@ -167,7 +164,7 @@ def build_plan(
     choice: PatternChoice,
     source: str,
     plan_id: str | None = None,
-    validators: Sequence[ValidatorSpec] = (),
+    validators: RunValidators | None = None,
 ) -> Plan:
     """The plan for ``request`` over ``units`` with the chosen pattern; tasks list the
     ``validators`` (the run's enabled ones) that apply to their files."""
@@ -216,7 +213,7 @@ class _PhaseBuilder:
         units: Sequence[Unit],
         roles: Sequence[Role],
         plan_id: str,
-        validators: Sequence[ValidatorSpec],
+        validators: RunValidators | None,
     ) -> None:
         self.ws = ws
         self.request = request
@@ -225,7 +222,6 @@ class _PhaseBuilder:
         self.validators = validators
         self.tasks_folder = f"{TASKS_DIR}/{plan_id}"
         self.prefix = task_prefix(request)
-        self.files = _files(ws)
         self.plan_paths = sorted(u.path for u in units)
         self.unit_roles = {u.path: role_of(u.package, roles, ws.root) for u in units}
         self.used_ids: set[str] = set()
@@ -300,9 +296,7 @@ class _PhaseBuilder:
                 units=[u],
                 deps={p.task_id for p in self.previous},
                 gates=_gates(self.ws, [u.package] if u.package else [], phase.gates),
-                validators=_validators_for([u.path], self.files, self.validators)
-                if phase.validators
-                else [],
+                validators=_validators_for([u.path], self.validators) if phase.validators else [],
                 artifacts=list(phase.artifacts),
             )
             made.append(d)
@@ -338,7 +332,7 @@ class _PhaseBuilder:
                     self.ws, [p for p in work_pkgs if p is not None], d.plan_wide.gates
                 )
                 if d.plan_wide.validators:
-                    d.validators = _validators_for(work_paths, self.files, self.validators)
+                    d.validators = _validators_for(work_paths, self.validators)
 
 
 def _tasks(drafts: Sequence[Draft]) -> list[Task]:
@@ -363,12 +357,6 @@ def _tasks(drafts: Sequence[Draft]) -> list[Task]:
     ]
     tasks.sort(key=lambda t: (t.wave, position[t.task_id]))
     return tasks
-
-
-def _files(ws: Workspace) -> list[str]:
-    from ..engine.files import workspace_files
-
-    return workspace_files(ws.root, supported_only=True)
 
 
 def _companions(

@@ -4,7 +4,6 @@ asks for."""
 
 from __future__ import annotations
 
-import fnmatch
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +13,7 @@ from pydantic import ValidationError
 
 from ..errors import InputError, UsageError
 from ..formats import jsonc
+from ..formats.globs import glob_to_regex
 from ..workspace import Package
 from .models import Pattern, PatternChoice, PatternLibrary, Role, model_error
 
@@ -145,13 +145,16 @@ def role_of(pkg: Package | None, roles: Sequence[Role], root: Path) -> Role:
         return roles[-1]
     specific = roles[:-1]
     for role in specific:
-        if any(fnmatch.fnmatchcase(pkg.path, p) for p in role.match.paths):
+        if any(glob_to_regex(p, dot=True).match(pkg.path) for p in role.match.paths):
             return role
     declared = {name for deps in pkg.dependencies.values() for name in deps}
     for role in specific:
         m = role.match
         if (
-            (pkg.name is not None and any(fnmatch.fnmatchcase(pkg.name, n) for n in m.names))
+            (
+                pkg.name is not None
+                and any(glob_to_regex(n, dot=True).match(pkg.name) for n in m.names)
+            )
             or any(d in declared for d in m.depends_on)
             or (m.files and _holds(root, pkg, m.files))
         ):
@@ -174,7 +177,8 @@ def choose_pattern(
     for order, p in enumerate(lib.patterns):
         keywords = {k.lower() for k in p.select.keywords}
         hits = sorted({w for w in request_words if w in keywords})
-        files = sorted(f for f in changed if any(fnmatch.fnmatchcase(f, g) for g in p.select.paths))
+        rxs = [glob_to_regex(g, dot=True) for g in p.select.paths]
+        files = sorted(f for f in changed if any(rx.match(f) for rx in rxs))
         score = len(hits) + 2 * bool(files)
         if score == 0:
             continue

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
 from ..errors import InputError
-from ..formats import names
+from ..formats import globs, names
 
 TASKS_DIR = "tasks"
 FORMAT = 1
@@ -33,6 +33,15 @@ IdPart = Annotated[
     ),
 ]
 
+
+def _check_glob(value: str) -> str:
+    globs.check(value)  # a GlobSyntaxError is a ValueError: pydantic reports it at its key
+    return value
+
+
+# A glob of the one dialect (formats.globs), checked as it is read.
+Glob = Annotated[str, AfterValidator(_check_glob)]
+
 # --------------------------------------------------------------------------- pattern models
 
 
@@ -43,11 +52,15 @@ class _Model(BaseModel):
 class RoleMatch(_Model):
     """Which packages a role owns. A package matches when any list matches (first role wins)."""
 
-    paths: list[str] = Field(
-        default_factory=list, description="Globs on the package folder (`apps/api`, `apps/*`)."
+    paths: list[Glob] = Field(
+        default_factory=list,
+        description="Globs on the package folder (`apps/api`, `apps/*`; `*` stays in one "
+        "folder, `**` crosses any number).",
     )
-    names: list[str] = Field(
-        default_factory=list, description="Globs on the package name (`*/database`)."
+    names: list[Glob] = Field(
+        default_factory=list,
+        description="Globs on the package name (`*/database`; `*` does not cross the `/` "
+        "after a scope).",
     )
     files: list[str] = Field(
         default_factory=list,
@@ -88,8 +101,9 @@ class Selection(_Model):
     """When a pattern is suggested."""
 
     keywords: list[str] = Field(default_factory=list, description="Words of the request.")
-    paths: list[str] = Field(
-        default_factory=list, description="Globs of changed files (with --affected)."
+    paths: list[Glob] = Field(
+        default_factory=list,
+        description="Globs of changed files (with --affected; `**/` also matches at the root).",
     )
 
 

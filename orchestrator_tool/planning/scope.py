@@ -3,12 +3,13 @@ a changed path lies in a task's scope)."""
 
 from __future__ import annotations
 
-import fnmatch
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UsageError
+from ..formats.globs import GlobSyntaxError, glob_to_regex
 from ..workspace import Package, Workspace
 from .models import TASKS_DIR, Plan, Task
 
@@ -72,20 +73,41 @@ def _relative(root: Path, text: str, cwd: Path | None) -> str | None:
     return None
 
 
+_MAGIC = re.compile(r"[*?\[{]")
+
+
 def in_scope(path: str, scope: Sequence[str]) -> bool:
     """Whether ``path`` lies in one of ``scope``'s entries: a folder (everything under it), a
-    file, or a glob, whose `*` also crosses folders (`apps/api/app/api/auth/*`,
-    `**/*.prisma`)."""
+    file, or a glob of the one dialect (formats.globs, dot files included) naming files or
+    folders: `*` stays in one folder and `**` crosses any number, and a path under a folder
+    the glob matches is in scope (`apps/api/app/api/auth/*` holds `auth/login/route.ts`).
+    An entry is read as the path it spells first, so a Next.js folder such as
+    `app/[locale]` is itself; in a glob, a `[...]` is a set or those characters."""
     for entry in scope:
         e = entry.strip().rstrip("/")
         if e in ("", "."):
             return True
-        if any(ch in e for ch in "*?["):
-            if fnmatch.fnmatchcase(path, e):
-                return True
-        elif path == e or path.startswith(e + "/"):
+        if path == e or path.startswith(e + "/"):
+            return True
+        if _MAGIC.search(e) and any(rx.match(path) for rx in _scope_regexes(e)):
             return True
     return False
+
+
+def _scope_regexes(entry: str) -> list[re.Pattern[str]]:
+    """The entry as a glob (with everything below what it matches), and, when it holds a
+    `[`, as a glob whose brackets are the characters (`app/[locale]/(auth)/*`). A reading
+    that is no glob (an unclosed `{`) is left out: the entry is then the path it spells."""
+    readings = [entry]
+    if "[" in entry:
+        readings.append(entry.replace("[", "[[]"))
+    out: list[re.Pattern[str]] = []
+    for glob in readings:
+        try:
+            out += (glob_to_regex(glob, dot=True), glob_to_regex(glob + "/**", dot=True))
+        except GlobSyntaxError:
+            continue
+    return out
 
 
 def outside_scope(plan: Plan, task: Task, paths: Iterable[str]) -> list[str]:

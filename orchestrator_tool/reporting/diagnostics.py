@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from . import count
+from ..formats.words import count
 
 if TYPE_CHECKING:
     from ..api import ValidationReport

@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from . import count
+from ..formats.words import count
 from .diagnostics import split_crash, with_more
 from .sanitize import clean, tail
 

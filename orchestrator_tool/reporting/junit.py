@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from . import count
+from ..formats.words import count
 from .diagnostics import split_crash, with_more
 from .sanitize import clean
 

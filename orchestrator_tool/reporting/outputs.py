@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from . import count
+from ..formats.words import count
 
 if TYPE_CHECKING:
     from ..api import CheckReport, ValidationReport

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..affected import Affected
+from ..formats.words import count
 from ..workspace import Workspace
-from . import count
 
 Style = Callable[[str], str]
 
