@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from .errors import ExitCode
-from .reporting import count
+from ..errors import ExitCode
+from ..reporting import count
 
 if TYPE_CHECKING:
-    from .api import CheckReport, ValidationReport
+    from ..api import CheckReport, ValidationReport
 
 Style = Callable[[str], str]
 Tick = Callable[[int, int], None]  # (files done, files in all)
@@ -247,7 +247,7 @@ def paths_here(
     files, a base, the affected packages) in a folder below the root, that folder, as ruff and
     oxlint do; with ``whole`` (--all), the whole workspace."""
     if whole and selecting:
-        from .errors import UsageError
+        from ..errors import UsageError
 
         raise UsageError("--all checks the whole workspace: it takes no paths, --staged or --base")
     if whole or selecting or below_root(root, cwd) is None:
@@ -360,7 +360,7 @@ def finish(status: ExitCode, why: str | None) -> None:
 
 def check_usage(exit_zero: bool, max_warnings: int | None) -> None:
     """Refuse options that contradict each other."""
-    from .errors import UsageError
+    from ..errors import UsageError
 
     if exit_zero and max_warnings is not None:
         raise UsageError(

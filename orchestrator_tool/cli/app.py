@@ -3,7 +3,7 @@
 Exit codes: 0 clean, 1 findings, 2 usage/config/input error, 3 internal error or a
 `validate`/`check` run that could not check everything (a validator crash, a file not
 checked), 128 + the signal when stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
-Colour, the progress line and the exit status of a run are :mod:`orchestrator_tool.console`'s.
+Colour, the progress line and the exit status of a run are :mod:`orchestrator_tool.cli.console`'s.
 """
 
 from __future__ import annotations
@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
-from . import __version__
+from .. import __version__
+from ..errors import ExitCode, OrchestratorError, UsageError
+from ..reporting import count
+from ..signals import exit_status, stop_on_signals
 from .console import Console, color_alone, color_options, run_options
-from .errors import ExitCode, OrchestratorError, UsageError
-from .reporting import count
-from .signals import exit_status, stop_on_signals
 
 if TYPE_CHECKING:
-    from .gates import GateResult
-    from .reporting.outputs import Styles
-    from .workspace import Workspace
+    from ..gates import GateResult
+    from ..reporting.outputs import Styles
+    from ..workspace import Workspace
 
 
 class _Ctx:
@@ -99,7 +99,7 @@ def cli(ctx: click.Context, root: Path | None, color: str | None, no_color: bool
 
 
 def _workspace(ctx: _Ctx) -> Workspace:
-    from .api import load_workspace
+    from ..api import load_workspace
 
     return load_workspace(ctx.root)
 
@@ -126,15 +126,15 @@ def scan(obj: _Ctx, as_json: bool, graph: str | None, schema: bool) -> None:
 
     ws: Workspace = _workspace(obj)
     if as_json:
-        from .reporting.jsonout import dumps
+        from ..reporting.jsonout import dumps
 
         click.echo(dumps(ws))
     elif graph:
-        from .reporting import graph as g
+        from ..reporting import graph as g
 
         click.echo(g.mermaid(ws) if graph == "mermaid" else g.dot(ws), nl=False)
     else:
-        from .reporting.text import scan_text
+        from ..reporting.text import scan_text
 
         obj.echo(scan_text(ws, obj.style("bold"), obj.style("dim")), nl=False)
     if any(p.severity == "error" for p in ws.problems):
@@ -209,15 +209,15 @@ def affected(
         _print_schema("affected")
         return
     if files_flag and not files:
-        from .errors import UsageError
+        from ..errors import UsageError
 
         raise UsageError("--files needs at least one file argument")
     if head is not None and base is None and not os.environ.get("TURBO_SCM_BASE"):
-        from .errors import UsageError
+        from ..errors import UsageError
 
         raise UsageError("--head needs --base")
-    from . import api
-    from .printable import refuse_unprintable
+    from .. import api
+    from ..printable import refuse_unprintable
 
     ws: Workspace = _workspace(obj)
     result = api.affected(
@@ -233,7 +233,7 @@ def affected(
     if matrix:
         import json
 
-        from .gates import matrix as gate_matrix
+        from ..gates import matrix as gate_matrix
 
         wanted = [t.strip() for t in tasks.split(",") if t.strip()] or list(
             api.load_config(ws.root).gate_tasks
@@ -265,11 +265,11 @@ def affected(
             click.echo(f"note: {note}", err=True)
         return
     if as_json:
-        from .reporting.jsonout import affected_document, dumps
+        from ..reporting.jsonout import affected_document, dumps
 
         click.echo(dumps(affected_document(ws, result)))
         return
-    from .reporting.text import affected_text
+    from ..reporting.text import affected_text
 
     obj.echo(affected_text(result, len(ws.packages), obj.style("bold"), obj.style("dim")), nl=False)
 
@@ -319,7 +319,7 @@ def _report_options(f: Callable[..., None]) -> Callable[..., None]:
 
 def _styles(obj: _Ctx) -> Styles:
     """Colours for the text report on standard output (plain when colour is off)."""
-    from .reporting.outputs import Styles
+    from ..reporting.outputs import Styles
 
     s = obj.style
     return Styles(bold=s("bold"), dim=s("dim"), red=s("red"), green=s("green"))
@@ -436,9 +436,10 @@ def validate(
     nested outside the workspace (a folder with its own package.json no workspace glob
     names) are checked against their own package.json and tsconfig.
     """
-    from . import __version__, api, console
-    from .reporting import diagnostics as render
-    from .reporting import outputs
+    from .. import __version__, api
+    from ..reporting import diagnostics as render
+    from ..reporting import outputs
+    from . import console
 
     plan = outputs.parse(reports, fmt, output)
     console.check_usage(exit_zero, max_warnings)
@@ -549,10 +550,11 @@ def check(
 ) -> None:
     """The whole pipeline: what changed → affected packages → validators on the changed
     files → gates (typecheck, test, ...) on the affected packages. One exit code."""
-    from . import __version__, api, console
-    from .gates import parse_shard
-    from .reporting import diagnostics as render
-    from .reporting import outputs
+    from .. import __version__, api
+    from ..gates import parse_shard
+    from ..reporting import diagnostics as render
+    from ..reporting import outputs
+    from . import console
 
     plan = outputs.parse(reports, fmt, output)
     console.check_usage(exit_zero, max_warnings)
@@ -613,11 +615,11 @@ def rules(ctx: click.Context, markdown: bool) -> None:
     """List the validators (also: `rules explain CODE`, `rules test [MODULE]`)."""
     if ctx.invoked_subcommand is not None:
         return
-    from . import api
+    from .. import api
 
     specs = api.select_specs()
     if markdown:
-        from .reporting.diagnostics import validator_table
+        from ..reporting.diagnostics import validator_table
 
         click.echo(validator_table(specs), nl=False)
         return
@@ -637,14 +639,14 @@ def rules(ctx: click.Context, markdown: bool) -> None:
 @click.argument("code")
 def rules_explain(code: str) -> None:
     """Print a validator's documentation."""
-    from . import api
-    from .errors import UsageError
+    from .. import api
+    from ..errors import UsageError
 
     matches = [s for s in api.select_specs() if s.code == code.upper() or s.name == code]
     if not matches:
         raise UsageError(f"no validator {code!r}", hint="`orchestrator rules` lists them")
     s = matches[0]
-    from .engine.validator import precision_text
+    from ..engine.validator import precision_text
 
     click.echo(
         f"{s.code} {s.name} ({s.severity}"
@@ -673,12 +675,12 @@ def rules_test(modules: tuple[str, ...]) -> None:
     `my_pkg.my_rule`). Exits 1 on any failure."""
     import importlib
 
-    from .engine.diagnostics import Diagnostic
-    from .engine.examples import run_examples
-    from .engine.runner import Settings, check_source
-    from .engine.source import SourceFile
-    from .engine.validator import OptionValue, ValidatorSpec, load_specs, spec_from_module
-    from .errors import UsageError
+    from ..engine.diagnostics import Diagnostic
+    from ..engine.examples import run_examples
+    from ..engine.runner import Settings, check_source
+    from ..engine.source import SourceFile
+    from ..engine.validator import OptionValue, ValidatorSpec, load_specs, spec_from_module
+    from ..errors import UsageError
 
     def spec_of(name: str) -> ValidatorSpec:
         by_code = {s.code: s for s in load_specs()}
@@ -702,7 +704,7 @@ def rules_test(modules: tuple[str, ...]) -> None:
 
     specs = [spec_of(m) for m in modules] if modules else load_specs()
 
-    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "monorepos"
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures" / "monorepos"
     workspaces: dict[str, Workspace | None] = {}
 
     def workspace_for(spec: ValidatorSpec) -> Workspace | None:
@@ -710,7 +712,7 @@ def rules_test(modules: tuple[str, ...]) -> None:
         if name is None:
             return None
         if name not in workspaces:
-            from .workspace import scan
+            from ..workspace import scan
 
             folder = fixtures / name
             if not folder.is_dir():
@@ -737,8 +739,8 @@ def rules_test(modules: tuple[str, ...]) -> None:
                 folder = fixtures / fixture
                 if not folder.is_dir():
                     continue
-                from .engine.runner import check_workspace
-                from .workspace import scan
+                from ..engine.runner import check_workspace
+                from ..workspace import scan
 
                 found, _ = check_workspace(Settings((spec,)), scan(folder))
                 got = [(d.path, d.line, d.column) for d in found]
@@ -772,7 +774,7 @@ def hook() -> None:
 @click.pass_obj
 def hook_install(obj: _Ctx, pre_push: bool, force: bool) -> None:
     """Write a pre-commit hook that validates the staged content (respects core.hooksPath)."""
-    from . import hooks
+    from .. import hooks
 
     ws: Workspace = _workspace(obj)
     wanted = ("pre-commit", "pre-push") if pre_push else ("pre-commit",)
@@ -786,7 +788,7 @@ def hook_install(obj: _Ctx, pre_push: bool, force: bool) -> None:
 def hook_uninstall(obj: _Ctx, pre_push: bool) -> None:
     """Remove the hooks orchestrator wrote, pre-commit and pre-push (restoring a backed-up
     hook); a hook it did not write is left alone."""
-    from . import hooks
+    from .. import hooks
 
     ws: Workspace = _workspace(obj)
     for change in hooks.uninstall(ws.root, ("pre-commit", "pre-push")):
@@ -803,7 +805,7 @@ def hook_run(ctx: click.Context, name: str, args: tuple[str, ...]) -> None:
     if name == "pre-commit":
         ctx.invoke(check, staged=True, only="validate", as_hook=True)
         return
-    from . import hooks
+    from .. import hooks
 
     stdin_text = sys.stdin.read() if not sys.stdin.isatty() else ""
     ranges = hooks.push_ranges(stdin_text)
@@ -829,12 +831,12 @@ def config_cmd(obj: _Ctx, schema: bool) -> None:
     import json
 
     if schema:
-        from .config import json_schema
+        from ..config import json_schema
 
         click.echo(json.dumps(json_schema(), indent=2))
         return
-    from . import api
-    from .reporting.jsonout import dumps
+    from .. import api
+    from ..reporting.jsonout import dumps
 
     ws: Workspace = _workspace(obj)
     click.echo(dumps(api.load_config(ws.root)))
@@ -903,7 +905,7 @@ def plan_new(
     force: bool,
 ) -> None:
     """Break REQUEST into tasks over the scope, in waves that can run in parallel."""
-    from . import api, planning
+    from .. import api, planning
 
     if (base or head) and not affected_only:
         raise UsageError("--base and --head go with --affected")
@@ -933,7 +935,7 @@ def plan_new(
 @click.pass_obj
 def plan_status(obj: _Ctx, plan_name: str | None, as_json: bool) -> None:
     """Which tasks are done, ready (dependencies done) or waiting."""
-    from . import planning
+    from .. import planning
 
     ws: Workspace = _workspace(obj)
     the_plan = planning.load_plan(planning.find_plan(ws.root, plan_name))
@@ -969,12 +971,13 @@ def plan_status(obj: _Ctx, plan_name: str | None, as_json: bool) -> None:
 @click.pass_obj
 def plan_done(obj: _Ctx, task: str, plan_name: str | None, baseline: Path | None) -> None:
     """Run TASK's gates and validators; mark it done only if they pass."""
-    from . import api, console
-    from .reporting import diagnostics as vrender
+    from .. import api
+    from ..reporting import diagnostics as vrender
+    from . import console
 
     ws: Workspace = _workspace(obj)
     if baseline is not None and not baseline.is_file():
-        from .errors import UsageError
+        from ..errors import UsageError
 
         raise UsageError(
             f"{baseline}: no such baseline",
@@ -1014,7 +1017,7 @@ def plan_check(
 ) -> None:
     """The scope guard: fail when the changes touch files outside TASK's scope (default: the
     task named by ORCHESTRATOR_TASK; none named passes)."""
-    from . import api
+    from .. import api
 
     if (base or head) and staged:
         raise UsageError("--staged does not combine with --base/--head")
@@ -1042,7 +1045,7 @@ def plan_check(
 @click.pass_obj
 def plan_patterns(obj: _Ctx) -> None:
     """List the patterns and roles (built-in merged with the repository's)."""
-    from . import api, planning
+    from .. import api, planning
 
     ws: Workspace = _workspace(obj)
     lib = planning.load_library(ws.root, api.load_config(ws.root))
@@ -1055,14 +1058,14 @@ def plan_patterns(obj: _Ctx) -> None:
 @click.argument("which", type=click.Choice(["patterns", "plan"]))
 def plan_schema(which: str) -> None:
     """Print the JSON Schema of task-patterns.json or plan.json."""
-    from . import planning
+    from .. import planning
 
     name = "task-patterns.json" if which == "patterns" else "plan.json"
     click.echo(json.dumps(planning.schemas()[name], indent=2))
 
 
 def _echo_gate(result: GateResult) -> None:
-    from .reporting import gates as grender
+    from ..reporting import gates as grender
 
     click.echo(grender.line(result), err=True)
     if not result.ok:
@@ -1072,7 +1075,7 @@ def _echo_gate(result: GateResult) -> None:
 def _print_schema(kind: str) -> None:
     import json
 
-    from .reporting.jsonout import json_schema
+    from ..reporting.jsonout import json_schema
 
     click.echo(json.dumps(json_schema(kind), indent=2))
 
