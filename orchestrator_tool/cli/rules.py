@@ -88,3 +88,31 @@ def rules_test(modules: tuple[str, ...]) -> ExitCode:
             click.echo("  " + f.replace("\n", "\n  "))
         failed += len(failures)
     return ExitCode.FINDINGS if failed else ExitCode.OK
+
+
+@rules.command("new")
+@click.argument("name")
+@click.option(
+    "--code", required=True, metavar="CODE", help="The validator's code: capitals and 3 digits."
+)
+def rules_new(name: str, code: str) -> ExitCode:
+    """Start a validator NAME (kebab-case) in a source checkout: its module in validators/
+    and its fixture folder, which pass the test suite as written. Nothing else to register."""
+    from .. import api
+    from ..engine import scaffold
+    from ..reporting.diagnostics import validator_table
+
+    scaffold.refuse_taken(name, code, {s.code: s.name for s in api.select_specs()})
+    where = scaffold.project()
+    for path in scaffold.write_validator(where, name, code):
+        click.echo(f"wrote {path.relative_to(where.root).as_posix()}")
+    if scaffold.refresh_table(where.readme, validator_table(api.select_specs())):
+        click.echo("wrote README.md's validator table (`orchestrator rules --markdown`)")
+    module = f"validators/{name.replace('-', '_')}.py"
+    click.echo(
+        f"next: the rule and its examples in {module}, realistic cases in "
+        f"fixtures/validators/{code}/ (UPDATE_EXPECTED=1 python -m pytest "
+        f"tests/test_validators.py -k {code} rewrites expected.txt), then "
+        f"`orchestrator rules test {code}` and `orchestrator rules --markdown` for the README"
+    )
+    return ExitCode.OK
