@@ -181,3 +181,35 @@ def test_rules_test_reports_a_plugin_that_fails_to_import(tmp_path) -> None:
     assert proc.returncode == 2
     assert "myplug cannot be imported" in proc.stderr
     assert "nonexistent_dependency_xyz" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_option_combinations_are_refused_before_any_work(tmp_path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "next-forge", repo)
+    (repo / "orchestrator.toml").write_text(
+        "[validators.ANY001]\noptions = { fixToUnknown = true }\n"
+    )
+    loose = repo / "packages/auth/x.ts"
+    loose.write_text("export const a: any = 1;\n")
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    fix = ("validate", "--no-cache", "--select", "ANY001", "--fix", "--unsafe-fixes")
+    for extra in ("--update-baseline", "--grow-baseline"):
+        proc = run_cli(*fix, extra, cwd=repo)
+        assert proc.returncode == 2, proc.stderr
+        assert "need --baseline FILE" in proc.stderr
+        assert proc.stdout == ""  # refused before the run: no report either
+    # the fix would rewrite x.ts (it does, once the options agree): nothing changed
+    assert {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()} == before
+    assert run_cli(*fix, cwd=repo).returncode == 0
+    assert loose.read_text() == "export const a: unknown = 1;\n"
+
+    # a malformed --shard is refused before the validators run and the gates start
+    proc = run_cli("check", "packages/auth/x.ts", "--shard", "3/2", cwd=repo)
+    assert proc.returncode == 2
+    assert proc.stderr == "orchestrator: --shard '3/2': K must be between 1 and N\n"
+    assert proc.stdout == ""
+    proc = run_cli("--root", "nowhere", "validate", "--all", "packages/auth", cwd=repo)
+    assert proc.returncode == 2
+    assert "--all checks the whole workspace" in proc.stderr  # before the missing root

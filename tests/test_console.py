@@ -1,7 +1,7 @@
-"""The command line's conventions (console.py and how validate and check use it): colour through
-a pipe, FORCE_COLOR/NO_COLOR, -q, -V, --exit-zero, --max-warnings, the closing line, the progress
-line on a terminal, a bare `validate` in a subfolder, exit code 3 for an incomplete run, shell
-completion, and unsafe fixes that never add findings."""
+"""The command line's conventions (cli/console.py and how validate and check use it): colour
+through a pipe, FORCE_COLOR/NO_COLOR, -q, -V, --exit-zero, --max-warnings, the closing line, the
+progress line on a terminal, a bare `validate` in a subfolder, exit code 3 for an incomplete run,
+shell completion, and unsafe fixes that never add findings."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool import api
-from orchestrator_tool.console import Console, Progress, path_display, wants_color
+from orchestrator_tool.cli.console import Console, Progress, path_display, wants_color
 from orchestrator_tool.engine.pool import check_all
 
 from .conftest import commit_all, git, run_cli, strict, write

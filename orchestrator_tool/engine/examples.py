@@ -1,14 +1,105 @@
-"""Checking a validator against its own VALID and INVALID examples (the test suite and
-`orchestrator rules test` run them): positions, messages and the text its fixes leave."""
+"""Checking a validator against its own examples (the test suite and `orchestrator rules test`
+run them): a file rule's VALID and INVALID snippets (positions, messages and the text its fixes
+leave), a workspace rule's findings on the fixture monorepos it names."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import importlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..errors import UsageError
 from .diagnostics import Diagnostic
 from .fixes import apply_fixes
 from .source import SourceFile, language_of
 from .validator import OptionValue, ValidatorSpec
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+# The fixture monorepos some examples run in: only a source checkout has them.
+FIXTURE_MONOREPOS = Path(__file__).resolve().parents[2] / "fixtures" / "monorepos"
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    """One validator's examples: how many ran, and what failed."""
+
+    spec: ValidatorSpec
+    examples: int
+    failures: tuple[str, ...]
+
+
+def spec_named(name: str) -> ValidatorSpec:
+    """The validator a code (``ANY001``) or an importable module (a plugin's
+    ``my_pkg.my_rule``) names."""
+    from .validator import load_specs, spec_from_module
+
+    by_code = {s.code: s for s in load_specs()}
+    if name.upper() in by_code:
+        return by_code[name.upper()]
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is None or not (name == exc.name or name.startswith(exc.name + ".")):
+            raise UsageError(f"{name} cannot be imported: {exc}") from None
+        raise UsageError(
+            f"no validator code or module named {name!r}",
+            hint="give a code (`orchestrator rules` lists them) or an importable module",
+        ) from None
+    except Exception as exc:  # the module's own code failed
+        raise UsageError(f"{name} cannot be imported: {type(exc).__name__}: {exc}") from None
+    try:
+        return spec_from_module(module)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"{name} is not a validator module: {exc}") from None
+
+
+def check_examples(specs: Sequence[ValidatorSpec]) -> Iterator[ExampleResult]:
+    """Each validator against its examples, one result as each is done (the fixture monorepos
+    they run in are scanned once for the call)."""
+    from .runner import Settings, check_source, check_workspace
+
+    workspaces: dict[str, Workspace] = {}
+
+    def fixture(name: str) -> Workspace:
+        if name not in workspaces:
+            from ..workspace import scan
+
+            workspaces[name] = scan(FIXTURE_MONOREPOS / name)
+        return workspaces[name]
+
+    def run_one(
+        spec: ValidatorSpec, src: SourceFile, options: Mapping[str, OptionValue]
+    ) -> list[Diagnostic]:
+        name = spec.workspace_fixture
+        if name is not None and not (FIXTURE_MONOREPOS / name).is_dir():
+            raise UsageError(
+                f"{spec.code}'s examples run in the fixture monorepo {name!r}, "
+                "which only a source checkout has",
+                hint="run `orchestrator rules test` from a clone of orchestrator-tool",
+            )
+        settings = Settings((spec,), options={spec.code: options})
+        ws = fixture(name) if name is not None else None
+        found = check_source(src, settings, ws).diagnostics
+        return [d for d in found if d.code == spec.code]
+
+    for spec in specs:
+        if spec.scope == "workspace":
+            failures = []
+            for name, expected in spec.fixture_examples:
+                if not (FIXTURE_MONOREPOS / name).is_dir():
+                    continue
+                found, _ = check_workspace(Settings((spec,)), fixture(name))
+                got = [(d.path, d.line, d.column) for d in found]
+                if got != list(expected):
+                    failures.append(f"{spec.code} on {name}: expected {list(expected)}, got {got}")
+            yield ExampleResult(spec, len(spec.fixture_examples), tuple(failures))
+        else:
+            n = len(spec.valid) + len(spec.invalid)
+            yield ExampleResult(spec, n, tuple(run_examples(spec, run_one)))
 
 
 def run_examples(

@@ -230,16 +230,17 @@ def _diag_json(d: Diagnostic) -> dict[str, object]:
     return out
 
 
+def json_document(report: ValidationReport) -> dict[str, object]:
+    """The `--format json` document of a validation (`check`'s nests it)."""
+    return {
+        "schemaVersion": 1,
+        "diagnostics": [_diag_json(d) for d in report.diagnostics],
+        "summary": summary_counts(report),
+    }
+
+
 def json_doc(report: ValidationReport) -> str:
-    return json.dumps(
-        {
-            "schemaVersion": 1,
-            "diagnostics": [_diag_json(d) for d in report.diagnostics],
-            "summary": summary_counts(report),
-        },
-        indent=2,
-        ensure_ascii=False,
-    )
+    return json.dumps(json_document(report), indent=2, ensure_ascii=False)
 
 
 def validator_table(specs: Sequence[ValidatorSpec]) -> str:

@@ -237,9 +237,7 @@ def check_json(report: CheckReport) -> str:
         "ok": report.ok,
         "changedFiles": [f.path for f in report.changes.files],
         "affected": [p.name or p.path for p in report.affected.packages],
-        "validation": json.loads(diagnostics.json_doc(report.validation))
-        if report.validation
-        else None,
+        "validation": diagnostics.json_document(report.validation) if report.validation else None,
         "gates": gates.as_json(report.gates),
         "skippedStages": list(report.skipped_stages),
         "gatesError": report.gates_error.message if report.gates_error else None,

@@ -1,6 +1,6 @@
-"""How the command line speaks to a person: colour, the progress line, the closing line with the
-time, the exit status of a `validate` or `check` run, what a bare `validate` checks from a
-subfolder and how the text report shows paths (relative to the current folder).
+"""How the command line speaks to a person: colour and the styles of the text reports, the
+progress line, the closing line with the time, what a bare `validate` checks from a subfolder
+and how the text report shows paths (relative to the current folder).
 
 Colour: ``--color always|never`` wins; then ``FORCE_COLOR`` (set and not ``0``/``false``:
 colour, as Node reads it, even over ``NO_COLOR``) and ``NO_COLOR`` (set: none); else colour when
@@ -17,17 +17,18 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import click
 
-from .errors import ExitCode
-from .formats.words import count
+from ..formats.words import count
 
 if TYPE_CHECKING:
-    from .api import CheckReport, ValidationReport
+    from ..api import CheckReport, ValidationReport
+    from ..reporting.outputs import Styles
 
 Style = Callable[[str], str]
+F = TypeVar("F", bound=Callable[..., object])
 Tick = Callable[[int, int], None]  # (files done, files in all)
 
 COLOR_CHOICES = ("auto", "always", "never")
@@ -41,7 +42,7 @@ def _plain(s: str) -> str:
     return s
 
 
-def color_options(command: Callable[..., None]) -> Callable[..., None]:
+def color_options(command: F) -> F:
     """The group's --color WHEN and --no-color."""
     command = click.option("--no-color", is_flag=True, help="Same as --color never.")(command)
     return click.option(
@@ -83,29 +84,6 @@ def color_alone(args: list[str], commands: Mapping[str, object]) -> list[str]:
             (after if seen_command else before).append(arg)
         i += 1
     return before + after
-
-
-def run_options(command: Callable[..., None]) -> Callable[..., None]:
-    """-q, --exit-zero and --max-warnings: what validate and check share."""
-    options = (
-        click.option("--quiet", "-q", is_flag=True, help="Print the findings and errors only."),
-        click.option(
-            "--exit-zero",
-            is_flag=True,
-            help="Exit 0 even with findings (a run that could not check everything, or a "
-            "usage error, still fails).",
-        ),
-        click.option(
-            "--max-warnings",
-            type=click.IntRange(min=0),
-            default=None,
-            metavar="N",
-            help="Fail (exit 1) when there are more than N warnings.",
-        ),
-    )
-    for option in reversed(options):
-        command = option(command)
-    return command
 
 
 def wants_color(when: str | None, env: Mapping[str, str], isatty: bool) -> bool:
@@ -185,12 +163,23 @@ class Console:
             return lambda s: click.style(s, fg=kind)
         return lambda s: click.style(s, dim=True)
 
+    def styles(self) -> Styles:
+        """The styles of a text report on standard output (plain without colour)."""
+        from ..reporting.outputs import Styles
+
+        s = self.style
+        return Styles(bold=s("bold"), dim=s("dim"), red=s("red"), green=s("green"))
+
     def echo(self, message: str = "", *, err: bool = False, nl: bool = True) -> None:
         """``click.echo`` that keeps the colour it was asked for (and erases a progress line
         first, so the two never share a line)."""
         if self._progress is not None:
             self._progress.clear()
         click.echo(message, err=err, nl=nl, color=self.color)
+
+    def write(self, text: str) -> None:
+        """A report to standard output, as it is (its colour kept through a pipe when asked)."""
+        self.echo(text, nl=False)
 
     @contextlib.contextmanager
     def progress(self, label: str, *, enabled: bool = True) -> Iterator[Tick | None]:
@@ -246,10 +235,6 @@ def paths_here(
     """What a `validate` checks: the paths given; with none (and no other selection: staged
     files, a base, the affected packages) in a folder below the root, that folder, as ruff and
     oxlint do; with ``whole`` (--all), the whole workspace."""
-    if whole and selecting:
-        from .errors import UsageError
-
-        raise UsageError("--all checks the whole workspace: it takes no paths, --staged or --base")
     if whole or selecting or below_root(root, cwd) is None:
         return paths
     return (".",)
@@ -303,67 +288,3 @@ def fix_notes(
         say = "not applied: add --unsafe-fixes" if fix else "available: --fix --unsafe-fixes"
         notes.append(f"{fixes} {say}")
     return notes
-
-
-def _warnings(report: ValidationReport) -> int:
-    return sum(1 for d in report.diagnostics if d.severity == "warning")
-
-
-def validation_status(
-    report: ValidationReport, *, exit_zero: bool = False, max_warnings: int | None = None
-) -> tuple[ExitCode, str | None]:
-    """The exit status of a validation and, when warnings alone fail it, why.
-
-    A run that could not check everything (a validator crash, a file not checked) is
-    INCOMPLETE whatever else: no option turns it green. ``exit_zero``: findings never fail.
-    ``max_warnings``: more warnings than that fail the run, as eslint's option does."""
-    if not report.complete:
-        return ExitCode.INCOMPLETE, None
-    if exit_zero:
-        return ExitCode.OK, None
-    if any(d.severity == "error" for d in report.diagnostics):
-        return ExitCode.FINDINGS, None
-    warnings = _warnings(report)
-    if max_warnings is not None and warnings > max_warnings:
-        return (
-            ExitCode.FINDINGS,
-            f"{count(warnings, 'warning')}: more than --max-warnings {max_warnings} allows",
-        )
-    return ExitCode.OK, None
-
-
-def check_status(
-    report: CheckReport, *, exit_zero: bool = False, max_warnings: int | None = None
-) -> tuple[ExitCode, str | None]:
-    """`check`'s exit status: an incomplete validation first, then a failed gate (a gate is not
-    a finding: ``exit_zero`` leaves it failing), then the validators' findings."""
-    said: str | None = None
-    status = ExitCode.OK
-    if report.validation is not None:
-        status, said = validation_status(
-            report.validation, exit_zero=exit_zero, max_warnings=max_warnings
-        )
-        if status == ExitCode.INCOMPLETE:
-            return status, said
-    if report.interrupted or any(not g.ok for g in report.gates):
-        return ExitCode.FINDINGS, said
-    return status, said
-
-
-def finish(status: ExitCode, why: str | None) -> None:
-    """End the command with ``status``, saying ``why`` on standard error first."""
-    if why:
-        click.echo(f"orchestrator: {why}", err=True)
-    if status != ExitCode.OK:
-        sys.exit(int(status))
-
-
-def check_usage(exit_zero: bool, max_warnings: int | None) -> None:
-    """Refuse options that contradict each other."""
-    from .errors import UsageError
-
-    if exit_zero and max_warnings is not None:
-        raise UsageError(
-            "--exit-zero and --max-warnings contradict each other",
-            hint="--exit-zero never fails on findings; drop one of them",
-        )
