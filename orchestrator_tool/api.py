@@ -23,6 +23,7 @@ from .workspace import Workspace, find_root, scan
 
 if TYPE_CHECKING:
     from .config import Config
+    from .engine.crashes import Crash
     from .engine.diagnostics import Diagnostic
     from .engine.files import Selection
     from .engine.fixes import Withheld
@@ -392,7 +393,7 @@ class ValidationReport:
     files_checked: int
     cached: int
     unparsed: tuple[Unparsed, ...]  # files with regions the checks could not read, by path
-    crashes: tuple[str, ...]  # "path: CODE: Error: message", "path: not checked: why"
+    crashes: tuple[Crash, ...]  # validators that failed, files not checked
     skipped: tuple[tuple[str, str], ...]  # (path, why)
     excluded: int
     suppressed: int
@@ -797,7 +798,7 @@ def validate(
         results, fixed, withheld = done.results, done.fixed, done.withheld
 
     workspace_diags: list[Diagnostic] = []
-    workspace_crashes: list[str] = []
+    workspace_crashes: list[Crash] = []
     if selection.source == "workspace":
         # Manifest-level rules (package names, graph cycles) run on whole-workspace runs.
         from .engine.runner import check_workspace
@@ -843,10 +844,7 @@ def validate(
             for r in sorted(results, key=lambda r: r.path)
             if r.unparsed
         ),
-        crashes=(
-            *(f"{r.path}: {c}" for r in results for c in r.crashes),
-            *(f"(workspace): {c}" for c in workspace_crashes),
-        ),
+        crashes=(*(c for r in results for c in r.crashes), *workspace_crashes),
         skipped=tuple((r.path, r.skipped) for r in results if r.skipped),
         excluded=selection.excluded,
         suppressed=sum(r.suppressed for r in results),

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool import api
+from orchestrator_tool.engine.crashes import Crash
 
 from .conftest import commit_all, git, run_cli, strict, write
 
@@ -300,7 +301,7 @@ def test_a_crashing_validator_is_reported_and_the_run_goes_on(repo, tmp_path, mo
     report = _validate(
         api.load_workspace(repo), paths=["packages/auth/loose.ts"], cwd=repo, select=[]
     )
-    assert report.crashes == ("packages/auth/loose.ts: ZZZ999: RuntimeError: boom",)
+    assert report.crashes == (Crash("packages/auth/loose.ts", "ZZZ999", "RuntimeError: boom"),)
     assert len(report.diagnostics) == 2  # ANY001 still ran
     # An incomplete run is never green, findings or not.
     env = {"PYTHONPATH": str(plugin)}
