@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 from . import git
 from .affected import Affected, ChangedFile, ChangeSet, Reason, compute
-from .errors import GitError, InputError, MissingRefError, UsageError
+from .engine.selection import enabled_specs, select_specs
+from .errors import GitError, MissingRefError, UsageError
 from .workspace import Workspace, find_root, scan
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from .engine.files import Selection
     from .engine.fixes import Withheld
     from .engine.runner import Settings, Unparsed
-    from .engine.validator import OptionValue, ValidatorSpec
+    from .engine.validator import OptionValue
     from .gates import GateResult
     from .planning import Plan
 
@@ -39,8 +40,10 @@ __all__ = [
     "changes_staged",
     "changes_uncommitted",
     "detect_ci_base",
+    "enabled_specs",
     "load_workspace",
     "resolve_change_source",
+    "select_specs",
 ]
 
 
@@ -424,154 +427,6 @@ class ValidationReport:
         """No error-severity finding, and every file was checked: a validator that crashed,
         or a file too deeply nested to analyse, leaves the run incomplete, never green."""
         return not self.crashes and not any(d.severity == "error" for d in self.diagnostics)
-
-
-class _NoSettings:
-    enabled: bool | None = None
-
-
-_NO_SETTINGS = _NoSettings()
-
-
-def select_specs(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[ValidatorSpec]:
-    """The validators whose code starts with one of ``select`` (all when empty) and with none
-    of ``ignore``."""
-    from .engine.validator import load_specs
-
-    specs = load_specs()
-    known = {s.code for s in specs}
-    for code in (*select, *ignore):
-        if not any(k.startswith(code) for k in known):
-            raise UsageError(
-                f"no validator code starts with {code!r}",
-                hint="`orchestrator rules` lists them: " + ", ".join(sorted(known)),
-            )
-    return [
-        s
-        for s in specs
-        if (not select or any(s.code.startswith(c) for c in select))
-        and not any(s.code.startswith(c) for c in ignore)
-    ]
-
-
-def enabled_specs(
-    config: Config, select: Sequence[str] = (), ignore: Sequence[str] = ()
-) -> tuple[list[ValidatorSpec], set[str]]:
-    """The validators a run uses under ``config`` and the command line's select/ignore, and
-    the opt-in ones among them that only a per-path override turns on."""
-    try:
-        select_specs(config.select, config.ignore)  # orchestrator.toml's own codes first
-    except UsageError as exc:
-        raise InputError(
-            f"[validate] select/ignore: {exc.message}", path=config.path, hint=exc.hint
-        ) from None
-    specs = select_specs(select or config.select, ignore or config.ignore)
-    every = {s.code: s for s in select_specs()}
-    unknown = sorted(c for c in config.codes() if c not in every)
-    if unknown:
-        raise InputError(
-            f"no validator {', '.join(unknown)}",
-            path=config.path,
-            hint="`orchestrator rules` lists the codes",
-        )
-    tables = [("validators", config.validators)] + [
-        (f"overrides[{i}].validators", o.validators) for i, o in enumerate(config.overrides)
-    ]
-    for where, table in tables:
-        for code, settings in table.items():
-            _check_options(f"{where}.{code}.options", every[code], settings.options, config.path)
-    named = {*select, *config.select}
-    override_on = {c for o in config.overrides for c, v in o.validators.items() if v.enabled}
-    default_off: set[str] = set()
-    chosen: list[ValidatorSpec] = []
-    for s in specs:
-        on = config.validators.get(s.code, _NO_SETTINGS).enabled
-        if on is False:
-            continue
-        if on is None and not s.default_enabled and s.code not in named:
-            # an opt-in validator: only where an override turns it on
-            if s.code not in override_on:
-                continue
-            default_off.add(s.code)
-        chosen.append(s)
-    return chosen, default_off
-
-
-def _check_globs(where: str, patterns: Sequence[object], path: str | None) -> None:
-    from .formats import globs
-
-    for pattern in patterns:
-        if not isinstance(pattern, str):
-            continue  # the type check below names it
-        try:
-            globs.check(pattern)
-        except globs.GlobSyntaxError as exc:
-            raise InputError(
-                f"{where}: glob {pattern[:200]!r}, column {exc.column}: {exc.message}",
-                path=path,
-                hint=exc.hint,
-            ) from None
-
-
-def _check_options(
-    where: str, spec: ValidatorSpec, options: Mapping[str, object], path: str | None
-) -> None:
-    """Each option must be one the validator has, of its default's type."""
-    for key, value in options.items():
-        if key not in spec.options:
-            known = ", ".join(sorted(spec.options)) or "none"
-            raise InputError(
-                f"{where}: {spec.code} has no option `{key}`",
-                path=path,
-                hint=f"its options: {known} (`orchestrator rules explain {spec.code}`)",
-            )
-        default = spec.options[key]
-        if key in spec.glob_options and isinstance(value, (list, tuple)):
-            _check_globs(f"{where}.{key}", value, path)
-        if default is None:
-            continue
-        want: tuple[type, ...] = (type(default),)
-        if isinstance(default, (int, float)) and not isinstance(default, bool):
-            want = (int, float)
-        elif isinstance(default, (list, tuple)):
-            want = (list, tuple)
-            kinds = {type(x) for x in default}
-            if isinstance(value, (list, tuple)) and len(kinds) == 1:
-                (kind,) = kinds
-                wrong = [x for x in value if not isinstance(x, kind)]
-                if wrong:
-                    raise InputError(
-                        f"{where}.{key}: expected a list of {_plural_kind(default[0])}, "
-                        f"got {wrong[0]!r} in it",
-                        path=path,
-                        hint=f"the default is {list(default)!r}",
-                    )
-        if not isinstance(value, want) or (isinstance(value, bool) and want != (bool,)):
-            raise InputError(
-                f"{where}.{key}: expected {_kind(default)}, got {value!r}",
-                path=path,
-                hint=f"the default is {default!r}",
-            )
-
-
-def _plural_kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "true/false values"
-    if isinstance(value, (int, float)):
-        return "numbers"
-    return "strings" if isinstance(value, str) else f"{type(value).__name__} values"
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "a list"
-    return "a table" if isinstance(value, dict) else type(value).__name__
 
 
 def _at_commit(ws: Workspace, selection: Selection, rev: str) -> Selection:

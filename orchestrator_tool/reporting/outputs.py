@@ -178,7 +178,7 @@ def _append_summary(markdown: str, env: Mapping[str, str]) -> None:
 
 
 def _specs() -> list[ValidatorSpec]:
-    from ..api import select_specs
+    from ..engine.selection import select_specs
 
     return select_specs()
 
