@@ -15,23 +15,23 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import git
-from .affected import Affected, ChangeSet, Reason, compute
-from .changes import lockfile_texts, resolve_change_source
-from .engine.selection import enabled_specs, select_specs
-from .errors import GitError, MissingRefError, UsageError
-from .workspace import Workspace, find_root, scan
+from .. import git
+from ..affected import Affected, ChangeSet, Reason, compute
+from ..changes import lockfile_texts, resolve_change_source
+from ..engine.selection import enabled_specs, select_specs
+from ..errors import GitError, MissingRefError, UsageError
+from ..workspace import Workspace, find_root, scan
 
 if TYPE_CHECKING:
-    from .config import Config
-    from .engine.crashes import Crash
-    from .engine.diagnostics import Diagnostic
-    from .engine.files import Selection
-    from .engine.fixes import Withheld
-    from .engine.runner import Settings, Unparsed
-    from .engine.validator import OptionValue
-    from .gates import GateResult
-    from .planning import Plan
+    from ..config import Config
+    from ..engine.crashes import Crash
+    from ..engine.diagnostics import Diagnostic
+    from ..engine.files import Selection
+    from ..engine.fixes import Withheld
+    from ..engine.runner import Settings, Unparsed
+    from ..engine.validator import OptionValue
+    from ..gates import GateResult
+    from ..planning import Plan
 
 __all__ = [
     "affected",
@@ -166,7 +166,7 @@ def _at_commit(ws: Workspace, selection: Selection, rev: str) -> Selection:
 
 def load_config(root: Path) -> Config:
     """The monorepo's orchestrator.toml, resolved (defaults when there is none)."""
-    from .config import load
+    from ..config import load
 
     return load(root)
 
@@ -174,8 +174,8 @@ def load_config(root: Path) -> Config:
 def _cache_key(ws: Workspace, settings: Settings, config_digest: str = "") -> str:
     import hashlib
 
-    from . import __version__
-    from .reporting.jsonout import to_jsonable
+    from .. import __version__
+    from ..reporting.jsonout import to_jsonable
 
     facts = to_jsonable(
         {
@@ -223,7 +223,7 @@ def _code_fingerprint(modules: tuple[str, ...]) -> list[tuple[str, int, int]]:
     cache instead of returning the old findings."""
     import sys
 
-    files = sorted(Path(__file__).parent.rglob("*.py"))
+    files = sorted(Path(__file__).parents[1].rglob("*.py"))
     for name in modules:
         module_file = getattr(sys.modules.get(name), "__file__", None)
         if module_file:
@@ -275,11 +275,11 @@ def validate(
     with ``[hook] new-only`` (the default), those not present at the change's base (HEAD, or
     the merge base with ``base``). ``progress(files done, files in all)`` follows the run,
     several times a second."""
-    from .engine import files as file_sel
-    from .engine.aggregate import merge
-    from .engine.cache import ResultCache
-    from .engine.cached_run import check_files
-    from .engine.runner import PathOverride, Settings, Unparsed
+    from ..engine import files as file_sel
+    from ..engine.aggregate import merge
+    from ..engine.cache import ResultCache
+    from ..engine.cached_run import check_files
+    from ..engine.runner import PathOverride, Settings, Unparsed
 
     config = load_config(ws.root)
     new_only = as_hook and config.hook_new_only
@@ -332,8 +332,8 @@ def validate(
         selection = pick(candidates=candidates)
     else:
         selection = pick(paths=paths, cwd=cwd, force_exclude=force_exclude)
-    from .engine.projects import nested_project_folders
-    from .workspace import with_nested_projects
+    from ..engine.projects import nested_project_folders
+    from ..workspace import with_nested_projects
 
     # Projects nested outside the workspace are checked on their own terms: their files are
     # owned by packages of their own (their manifest, their tsconfig), not by the root.
@@ -345,7 +345,7 @@ def validate(
         new_from_rev = git.resolve("HEAD", ws.root) or ""  # "": no commit yet, all is new
     rev = config.new_from_rev if new_from_rev is None else new_from_rev or None
     if rev is not None:  # before the run: a REV that does not exist fails at once
-        from .engine import newfrom
+        from ..engine import newfrom
 
         content = newfrom.INDEX if staged else at or newfrom.WORKTREE
         earlier = newfrom.compare(ws.root, rev, content, [rel for rel, _ in selection.files])
@@ -367,7 +367,7 @@ def validate(
     fixed: list[tuple[str, int]] = []
     withheld: list[Withheld] = []
     if fix:
-        from .engine.fixes import fix_files
+        from ..engine.fixes import fix_files
 
         done = fix_files(ws.root, results, settings, checked_ws, unsafe=unsafe_fixes)
         results, fixed, withheld = done.results, done.fixed, done.withheld
@@ -376,7 +376,7 @@ def validate(
     workspace_crashes: list[Crash] = []
     if selection.source == "workspace":
         # Manifest-level rules (package names, graph cycles) run on whole-workspace runs.
-        from .engine.runner import check_workspace
+        from ..engine.runner import check_workspace
 
         workspace_diags, workspace_crashes = check_workspace(settings, ws)
     # one finding per fix: the places of a group (imports needing one manifest line) merge
@@ -389,7 +389,7 @@ def validate(
     baselined = 0
     written: str | None = None
     if baseline is not None:
-        from .engine import baseline as bl
+        from ..engine import baseline as bl
 
         accepted = bl.load(baseline)
         if update_baseline or grow_baseline:
@@ -495,7 +495,7 @@ def check(
     ``new_from_rev`` (default: ``[validate] new-from-rev``), or ``as_hook`` with
     ``[hook] new-only`` (the default) at the change's own base: HEAD for the staged change and
     named files, the merge base of a range."""
-    from .gates import run_gates
+    from ..gates import run_gates
 
     for stage in (*only, *skip):
         if stage not in STAGES:
@@ -514,7 +514,7 @@ def check(
         new_from_rev = cs.merge_base or git.resolve("HEAD", ws.root) or ""  # "": no commit yet
     rev = config.new_from_rev if new_from_rev is None else new_from_rev
     if rev:  # named but not there: an error even when there is nothing to validate
-        from .engine.newfrom import revision
+        from ..engine.newfrom import revision
 
         revision(ws.root, rev)
     if "validate" in stages and cs.files:
@@ -594,7 +594,7 @@ def make_plan(
 ) -> Plan:
     """A scoped task plan for ``request``: over ``scope`` (paths or package names), or over the
     packages a change affects (``affected_only``, with ``affected_base``/CI detection)."""
-    from . import planning
+    from .. import planning
 
     if not request.strip():
         raise UsageError("the plan needs a request", hint='orchestrator plan "Add …" --scope …')
@@ -672,8 +672,8 @@ def plan_done(
     accepts (the package's old ones) do not count."""
     import datetime
 
-    from . import planning
-    from .gates import run_gates
+    from .. import planning
+    from ..gates import run_gates
 
     path = planning.find_plan(ws.root, plan, task_id)
     the_plan = planning.load_plan(path)
@@ -739,7 +739,7 @@ def plan_check(
 ) -> ScopeCheck:
     """The scope guard: the changed files (staged, a range, or everything uncommitted) that
     lie outside the task's scope."""
-    from . import planning
+    from .. import planning
 
     path = planning.find_plan(ws.root, plan, task_id)
     the_plan = planning.load_plan(path)
