@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from . import count
 
 if TYPE_CHECKING:
-    from ..api import ValidationReport
     from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic, Location
     from ..engine.runner import Unparsed
     from ..engine.validator import ValidatorSpec
+    from .reports import ValidationReport
 
 Style = Callable[[str], str]
 # The other places of a merged finding (engine.aggregate) the text report lists under it.

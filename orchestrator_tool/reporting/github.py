@@ -25,8 +25,8 @@ from .diagnostics import with_more
 from .sanitize import clean, tail
 
 if TYPE_CHECKING:
-    from ..api import ValidationReport
     from ..gates import GateResult
+    from .reports import ValidationReport
 
 MAX_ROWS = 200  # findings in the summary's table
 MAX_PACKAGES = 100  # rows of the by-package counts

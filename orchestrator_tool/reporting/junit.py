@@ -20,10 +20,10 @@ from .diagnostics import with_more
 from .sanitize import clean
 
 if TYPE_CHECKING:
-    from ..api import ValidationReport
     from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic
     from ..gates import GateResult
+    from .reports import ValidationReport
 
 
 @dataclass(frozen=True)

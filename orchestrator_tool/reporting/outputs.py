@@ -20,9 +20,9 @@ from ..errors import UsageError
 from . import count
 
 if TYPE_CHECKING:
-    from ..api import CheckReport, ValidationReport
     from ..engine.validator import ValidatorSpec
     from ..gates import GateResult
+    from .reports import CheckReport, ValidationReport
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 CI_FORMATS = frozenset({"sarif", "github", "junit"})

@@ -23,9 +23,9 @@ from urllib.parse import quote, urldefrag
 from .diagnostics import with_more
 
 if TYPE_CHECKING:
-    from ..api import ValidationReport
     from ..engine.diagnostics import Diagnostic, Location
     from ..engine.validator import ValidatorSpec
+    from .reports import ValidationReport
 
 FINGERPRINT_KEY = "orchestratorFingerprint/v2"
 # The README section that documents every validator (a GitHub heading anchor).

@@ -89,7 +89,10 @@ def test_the_rest_of_a_workers_batch_is_checked_by_its_replacement(
         write(repo / f"packages/auth/many/f{i:03}.ts", marker + ANY)
     ws = api.load_workspace(repo)
     report = api.validate(
-        ws, paths=["packages/auth/many"], cwd=repo, select=["ANY001", "ZZZ998"], jobs=2
+        ws,
+        api.ValidateOptions(
+            paths=["packages/auth/many"], cwd=repo, select=["ANY001", "ZZZ998"], jobs=2
+        ),
     )
     assert sorted(report.crashes, key=str) == [
         Crash("packages/auth/many/f040.ts", None, "timed out after 1s"),
@@ -153,7 +156,9 @@ def test_an_error_in_the_engine_is_still_an_internal_error(
 
     monkeypatch.setattr(runner, "check_source", broken)
     with pytest.raises(ValueError, match="a bug"):
-        api.validate(api.load_workspace(repo), paths=["packages/auth"], cwd=repo)
+        api.validate(
+            api.load_workspace(repo), api.ValidateOptions(paths=["packages/auth"], cwd=repo)
+        )
 
 
 def test_check_says_the_validation_is_incomplete(repo: Path, tmp_path: Path) -> None:
