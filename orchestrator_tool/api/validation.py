@@ -35,7 +35,6 @@ def validate(
 ) -> ValidationReport:
     """Run the validators over the files ``options`` name (default: the whole workspace).
     ``progress(files done, files in all)`` follows the run, several times a second."""
-    from ..engine import newfrom
     from ..engine.aggregate import merge
     from ..engine.cached_run import check_files
     from ..engine.runner import Unparsed, check_workspace
@@ -70,6 +69,8 @@ def validate(
     diagnostics = merge([*(d for r in results for d in r.diagnostics), *workspace_diags])
     introduced = None
     if earlier is not None:
+        from ..engine import newfrom
+
         run_paths = [r.path for r in results]
         old = newfrom.check_earlier(
             ws, earlier, run_paths, settings, chosen.nested, opts.jobs, cache
@@ -83,6 +84,8 @@ def validate(
         )
     preexisting = 0
     if introduced is not None:
+        from ..engine import newfrom
+
         # after the baseline, which records and accepts every finding: both must let one
         # through for it to be reported
         diagnostics, preexisting = newfrom.keep_new(diagnostics, introduced)
