@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..changes.models import ChangeSet
 from ..formats.globs import glob_to_regex
 from ..reporting import count
 from ..workspace import Workspace
-from .models import Affected, AffectedPackage, ChangeSet, Reason
+from .models import Affected, AffectedPackage, Reason
 
 ROOT_MANIFEST = "package.json"
 # Root files that change what every task sees.

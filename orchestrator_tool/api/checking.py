@@ -16,7 +16,8 @@ from .options import CheckOptions, ValidateOptions
 from .validation import validate
 
 if TYPE_CHECKING:
-    from ..affected import Affected, ChangeSet
+    from ..affected import Affected
+    from ..changes import ChangeSet
     from ..config import Config
     from ..gates import GateResult
     from ..workspace import Workspace

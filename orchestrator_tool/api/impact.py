@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..affected import Affected, ChangeSet, Reason, compute
-from ..changes import lockfile_texts, resolve_change_source
+from ..affected import Affected, Reason, compute
+from ..changes import ChangeSet, lockfile_texts, resolve_change_source
 from ..errors import GitError, MissingRefError, UsageError
 from ..workspace import Workspace
 

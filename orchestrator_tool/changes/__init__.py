@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from .ci import detect_ci_base
 from .lockfile_texts import lockfile_texts
+from .models import ChangedFile, ChangeSet
 from .repo import Repo
 from .resolve import resolve_change_source
 from .sources import changes_from_files, changes_from_range, changes_staged, changes_uncommitted
 
 __all__ = [
+    "ChangeSet",
+    "ChangedFile",
     "Repo",
     "changes_from_files",
     "changes_from_range",

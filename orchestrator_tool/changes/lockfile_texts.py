@@ -4,8 +4,8 @@ source: commits, the index or the work tree."""
 from __future__ import annotations
 
 from .. import git
-from ..affected.models import ChangeSet
 from ..workspace import Workspace
+from .models import ChangeSet
 from .repo import Repo
 
 

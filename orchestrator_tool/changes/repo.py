@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import git
-from ..affected.models import ChangedFile
 from ..errors import GitError
 from ..workspace import Workspace
+from .models import ChangedFile
 
 
 class Repo:

@@ -9,10 +9,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from .. import git
-from ..affected.models import ChangeSet
 from ..errors import UsageError
 from ..workspace import Workspace
 from .ci import detect_ci_base
+from .models import ChangeSet
 from .repo import Repo
 from .sources import changes_from_files, changes_from_range, changes_staged, changes_uncommitted
 

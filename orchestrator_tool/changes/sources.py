@@ -8,9 +8,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .. import git
-from ..affected.models import ChangedFile, ChangeSet
 from ..errors import GitError, MissingRefError, UsageError
 from ..workspace import Workspace
+from .models import ChangedFile, ChangeSet
 from .repo import Repo, outside_note
 
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from ..affected import Affected, ChangeSet
+    from ..affected import Affected
+    from ..changes.models import ChangeSet
     from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic
     from ..engine.fixes import Withheld
