@@ -5,6 +5,8 @@ do not accept."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import git
@@ -21,7 +23,6 @@ if TYPE_CHECKING:
     from ..engine.cache import ResultCache
     from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic
-    from ..engine.fixes import Withheld
     from ..engine.newfrom import Earlier
     from ..engine.runner import FileResult, Settings
     from ..workspace import Workspace
@@ -35,8 +36,8 @@ def validate(
 ) -> ValidationReport:
     """Run the validators over the files ``options`` name (default: the whole workspace).
     ``progress(files done, files in all)`` follows the run, several times a second."""
-    from ..engine.aggregate import merge
     from ..engine.cached_run import check_files
+    from ..engine.fixes import FixRun
     from ..engine.runner import Unparsed, check_workspace
 
     opts = ValidateOptions() if options is None else options
@@ -50,47 +51,24 @@ def validate(
     rev = _new_from_rev(ws, config, opts, chosen.change_base)
     earlier = _earlier(ws, opts, chosen, rev) if rev is not None else None
     cache = _result_cache(ws, config, settings) if opts.use_cache else None
-    files = chosen.selection.files
     cached, fresh = check_files(
-        ws.root, files, settings, chosen.workspace, opts.jobs, cache, progress
+        ws.root, chosen.selection.files, settings, chosen.workspace, opts.jobs, cache, progress
     )
-    results = cached + fresh
-    fixed: list[tuple[str, int]] = []
-    withheld: list[Withheld] = []
+    run = FixRun(cached + fresh, [], [])
     if opts.fix:
         from ..engine.fixes import fix_files
 
-        done = fix_files(ws.root, results, settings, chosen.workspace, unsafe=opts.unsafe_fixes)
-        results, fixed, withheld = done.results, done.fixed, done.withheld
+        run = fix_files(ws.root, run.results, settings, chosen.workspace, unsafe=opts.unsafe_fixes)
+    results = run.results
     whole = chosen.selection.source == "workspace"
     # Manifest-level rules (package names, graph cycles) run on whole-workspace runs.
     workspace_diags, workspace_crashes = check_workspace(settings, ws) if whole else ([], [])
-    # one finding per fix: the places of a group (imports needing one manifest line) merge
-    diagnostics = merge([*(d for r in results for d in r.diagnostics), *workspace_diags])
-    introduced = None
-    if earlier is not None:
-        from ..engine import newfrom
-
-        run_paths = [r.path for r in results]
-        old = newfrom.check_earlier(
-            ws, earlier, run_paths, settings, chosen.nested, opts.jobs, cache
-        )
-        introduced = newfrom.introduced(diagnostics, results, old, earlier)
-    baselined = 0
-    written: str | None = None
-    if opts.baseline is not None:
-        diagnostics, baselined, written = _apply_baseline(
-            ws, opts, settings, results, workspace_crashes, whole, diagnostics
-        )
-    preexisting = 0
-    if introduced is not None:
-        from ..engine import newfrom
-
-        # after the baseline, which records and accepts every finding: both must let one
-        # through for it to be reported
-        diagnostics, preexisting = newfrom.keep_new(diagnostics, introduced)
+    found = _Found(ws, opts, settings, results, workspace_crashes, whole)
+    kept = found.kept(
+        [*(d for r in results for d in r.diagnostics), *workspace_diags], earlier, chosen, cache
+    )
     return ValidationReport(
-        diagnostics=tuple(diagnostics),
+        diagnostics=tuple(kept.diagnostics),
         files_checked=sum(1 for r in results if r.checked),
         cached=len(cached),
         unparsed=tuple(
@@ -102,17 +80,96 @@ def validate(
         skipped=tuple((r.path, r.skipped) for r in results if r.skipped),
         excluded=chosen.selection.excluded,
         suppressed=sum(r.suppressed for r in results),
-        fixed=tuple(fixed),
-        withheld=tuple(withheld),
+        fixed=tuple(run.fixed),
+        withheld=tuple(run.withheld),
         source=chosen.selection.source,
         codes=tuple(s.code for s in settings.specs),
-        baselined=baselined,
-        baseline_written=written,
+        baselined=kept.baselined,
+        baseline_written=kept.written,
         new_from_rev=rev,
-        preexisting=preexisting,
+        preexisting=kept.preexisting,
         nested_projects=chosen.nested,
         checked_paths=tuple(r.path for r in results if r.checked),
     )
+
+
+@dataclass(frozen=True)
+class _Kept:
+    diagnostics: list[Diagnostic]  # the findings reported
+    baselined: int  # accepted by the baseline
+    written: str | None  # how the baseline file was written, if it was
+    preexisting: int  # present at new-from-rev
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What a run found, and what it judged (a baseline update covers that alone)."""
+
+    ws: Workspace
+    opts: ValidateOptions
+    settings: Settings
+    results: Sequence[FileResult]
+    workspace_crashes: Sequence[Crash]
+    whole: bool  # a whole-workspace run
+
+    def kept(
+        self,
+        found: list[Diagnostic],
+        earlier: Earlier | None,
+        chosen: FilesToCheck,
+        cache: ResultCache | None,
+    ) -> _Kept:
+        """The findings to report: merged (one per fix: the places of a group, imports
+        needing one manifest line, are one finding), then those the baseline does not
+        accept, then those not present at new-from-rev."""
+        from ..engine.aggregate import merge
+
+        diagnostics = merge(found)
+        introduced = None
+        if earlier is not None:
+            from ..engine import newfrom
+
+            run_paths = [r.path for r in self.results]
+            old = newfrom.check_earlier(
+                self.ws, earlier, run_paths, self.settings, chosen.nested, self.opts.jobs, cache
+            )
+            introduced = newfrom.introduced(diagnostics, self.results, old, earlier)
+        baselined = 0
+        written: str | None = None
+        if self.opts.baseline is not None:
+            diagnostics, baselined, written = self._apply_baseline(self.opts.baseline, diagnostics)
+        preexisting = 0
+        if introduced is not None:
+            from ..engine import newfrom
+
+            # after the baseline, which records and accepts every finding: both must let one
+            # through for it to be reported
+            diagnostics, preexisting = newfrom.keep_new(diagnostics, introduced)
+        return _Kept(diagnostics, baselined, written, preexisting)
+
+    def _apply_baseline(
+        self, path: Path, diagnostics: list[Diagnostic]
+    ) -> tuple[list[Diagnostic], int, str | None]:
+        """(the findings the baseline does not accept, how many it accepts, how the baseline
+        file was written, if it was): the update comes first, from what this run judged."""
+        from ..engine import baseline as bl
+
+        accepted = bl.load(path)
+        written: str | None = None
+        if self.opts.update_baseline or self.opts.grow_baseline:
+            judged = bl.coverage(
+                self.ws, self.settings, self.results, self.workspace_crashes, self.whole
+            )
+            written = bl.update(
+                path,
+                accepted,
+                diagnostics,
+                grow=self.opts.grow_baseline,
+                covered=bl.covered_by(judged),
+            )
+            accepted = bl.load(path)
+        unaccepted, accepted_now = bl.split(diagnostics, accepted)
+        return unaccepted, len(accepted_now), written
 
 
 def _new_from_rev(
@@ -147,29 +204,3 @@ def _result_cache(ws: Workspace, config: Config, settings: Settings) -> ResultCa
         cache_key(ws, settings, config.digest),
         workspace_state=lambda: file_sel.workspace_state(ws.root),
     )
-
-
-def _apply_baseline(
-    ws: Workspace,
-    opts: ValidateOptions,
-    settings: Settings,
-    results: Sequence[FileResult],
-    workspace_crashes: Sequence[Crash],
-    whole: bool,
-    diagnostics: list[Diagnostic],
-) -> tuple[list[Diagnostic], int, str | None]:
-    """(the findings the baseline does not accept, how many it accepts, how the baseline
-    file was written, if it was): the update comes first, from what this run judged."""
-    from ..engine import baseline as bl
-
-    assert opts.baseline is not None
-    accepted = bl.load(opts.baseline)
-    written: str | None = None
-    if opts.update_baseline or opts.grow_baseline:
-        covered = bl.covered_by(bl.coverage(ws, settings, results, workspace_crashes, whole))
-        written = bl.update(
-            opts.baseline, accepted, diagnostics, grow=opts.grow_baseline, covered=covered
-        )
-        accepted = bl.load(opts.baseline)
-    unaccepted, accepted_now = bl.split(diagnostics, accepted)
-    return unaccepted, len(accepted_now), written
