@@ -94,7 +94,9 @@ def repo(make_repo) -> Path:
 
 
 def _imp(repo: Path, **kwargs):
-    return api.validate(api.load_workspace(repo), select=["IMP002", "IMP003"], **kwargs)
+    return api.validate(
+        api.load_workspace(repo), api.ValidateOptions(select=["IMP002", "IMP003"], **kwargs)
+    )
 
 
 def test_one_finding_per_missing_line_at_its_first_import(repo) -> None:
@@ -272,27 +274,36 @@ def test_a_partial_run_keeps_the_groups_it_did_not_see_whole(repo) -> None:
     ws = api.load_workspace(repo)
     partial = api.validate(
         ws,
-        paths=["apps/web/app/a.ts"],
-        cwd=repo,
-        select=["IMP002", "IMP003"],
-        baseline=repo / "baseline.json",
-        update_baseline=True,
+        api.ValidateOptions(
+            paths=["apps/web/app/a.ts"],
+            cwd=repo,
+            select=["IMP002", "IMP003"],
+            baseline=repo / "baseline.json",
+            update_baseline=True,
+        ),
     )
     assert partial.baseline_written == "unchanged"
     assert _entries(repo) == before
     # growing from a run that sees one place of a group does not count it twice
     grown = api.validate(
         ws,
-        paths=["apps/web/app/b.ts"],
-        cwd=repo,
-        select=["IMP002", "IMP003"],
-        baseline=repo / "baseline.json",
-        grow_baseline=True,
+        api.ValidateOptions(
+            paths=["apps/web/app/b.ts"],
+            cwd=repo,
+            select=["IMP002", "IMP003"],
+            baseline=repo / "baseline.json",
+            grow_baseline=True,
+        ),
     )
     assert grown.baseline_written == "unchanged"
     assert _entries(repo) == before
     # a --select run does not judge the other code's groups
-    api.validate(ws, select=["IMP003"], baseline=repo / "baseline.json", update_baseline=True)
+    api.validate(
+        ws,
+        api.ValidateOptions(
+            select=["IMP003"], baseline=repo / "baseline.json", update_baseline=True
+        ),
+    )
     assert _entries(repo) == before
 
 

@@ -24,7 +24,8 @@ def repo(make_repo) -> Path:
 
 def run(repo: Path, **kwargs):
     return api.validate(
-        api.load_workspace(repo), select=["ANY001"], baseline=repo / "baseline.json", **kwargs
+        api.load_workspace(repo),
+        api.ValidateOptions(select=["ANY001"], baseline=repo / "baseline.json", **kwargs),
     )
 
 
@@ -94,7 +95,9 @@ def test_a_partial_update_keeps_what_the_run_did_not_look_at(repo) -> None:
     write(repo / "packages/auth/session.ts", "export function f() {\n  console.log(1);\n}\n")
     ws = api.load_workspace(repo)
     path = repo / "baseline.json"
-    api.validate(ws, select=["ANY001", "ERR004"], baseline=path, update_baseline=True)
+    api.validate(
+        ws, api.ValidateOptions(select=["ANY001", "ERR004"], baseline=path, update_baseline=True)
+    )
     before = json.loads(path.read_text())["findings"]
     assert sum(before.values()) == 4
 
@@ -102,11 +105,13 @@ def test_a_partial_update_keeps_what_the_run_did_not_look_at(repo) -> None:
     def auth_only():
         return api.validate(
             ws,
-            paths=["packages/auth"],
-            cwd=repo,
-            select=["ANY001"],
-            baseline=path,
-            update_baseline=True,
+            api.ValidateOptions(
+                paths=["packages/auth"],
+                cwd=repo,
+                select=["ANY001"],
+                baseline=path,
+                update_baseline=True,
+            ),
         )
 
     report = auth_only()
@@ -131,12 +136,14 @@ def test_an_update_keeps_what_the_run_could_not_judge_and_drops_deleted_files(re
     write(
         repo / "packages/auth/why.ts", "// orchestrator-ignore ANY001\nexport const w: any = 1;\n"
     )
-    api.validate(ws, select=["ANY001"], baseline=path, update_baseline=True)
+    api.validate(ws, api.ValidateOptions(select=["ANY001"], baseline=path, update_baseline=True))
     before = json.loads(path.read_text())["findings"]
     assert any(k.startswith("SUP001:packages/auth/why.ts") for k in before)
     # growing twice does not double the suppression entry
-    api.validate(ws, select=["ANY001"], baseline=path, grow_baseline=True)
-    again = api.validate(ws, select=["ANY001"], baseline=path, grow_baseline=True)
+    api.validate(ws, api.ValidateOptions(select=["ANY001"], baseline=path, grow_baseline=True))
+    again = api.validate(
+        ws, api.ValidateOptions(select=["ANY001"], baseline=path, grow_baseline=True)
+    )
     assert again.baseline_written == "unchanged"
     assert json.loads(path.read_text())["findings"] == before
     # an override that turns ANY001 off for auth: the run cannot judge those entries
@@ -144,12 +151,14 @@ def test_an_update_keeps_what_the_run_could_not_judge_and_drops_deleted_files(re
         repo / "orchestrator.toml",
         '[[overrides]]\npaths = ["packages/auth/**"]\n[overrides.validators.ANY001]\nenabled = false\n',
     )
-    kept = api.validate(ws, select=["ANY001"], baseline=path, update_baseline=True)
+    kept = api.validate(
+        ws, api.ValidateOptions(select=["ANY001"], baseline=path, update_baseline=True)
+    )
     assert kept.baseline_written == "unchanged"
     (repo / "orchestrator.toml").unlink()
     # a deleted file's entries go on a whole-workspace update
     (repo / "packages/auth/gone.ts").unlink()
-    api.validate(ws, select=["ANY001"], baseline=path, update_baseline=True)
+    api.validate(ws, api.ValidateOptions(select=["ANY001"], baseline=path, update_baseline=True))
     after = json.loads(path.read_text())["findings"]
     assert not any("gone.ts" in k for k in after)
     assert any("loose.ts" in k for k in after)

@@ -28,7 +28,7 @@ def repo(make_repo) -> Path:
 
 
 def findings(repo: Path, **kwargs) -> list[tuple[str, int, str, str]]:
-    report = api.validate(api.load_workspace(repo), select=["ANY"], **kwargs)
+    report = api.validate(api.load_workspace(repo), api.ValidateOptions(select=["ANY"], **kwargs))
     return [(d.path, d.line, d.code, d.severity) for d in report.diagnostics]
 
 
@@ -230,7 +230,7 @@ _PARAMS_ROUTE = (
 
 
 def _zod_findings(repo: Path, **kwargs) -> list[tuple[str, str]]:
-    report = api.validate(api.load_workspace(repo), use_cache=False, **kwargs)
+    report = api.validate(api.load_workspace(repo), api.ValidateOptions(use_cache=False, **kwargs))
     return sorted((d.code, d.path) for d in report.diagnostics if d.code.startswith("ZOD"))
 
 
@@ -312,7 +312,9 @@ def test_path_glob_options_use_the_workspace_glob_dialect(repo) -> None:
     commit_all(repo)
 
     def err004() -> list[str]:
-        report = api.validate(api.load_workspace(repo), select=["ERR004"], use_cache=False)
+        report = api.validate(
+            api.load_workspace(repo), api.ValidateOptions(select=["ERR004"], use_cache=False)
+        )
         return sorted(d.path for d in report.diagnostics if d.path.startswith("packages/auth/"))
 
     assert "packages/auth/legacy/deep/report.ts" in err004()

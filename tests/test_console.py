@@ -331,7 +331,9 @@ def test_the_pool_reports_its_progress() -> None:
 def test_validate_reports_progress_over_the_selected_files(repo: Path) -> None:
     seen: list[tuple[int, int]] = []
     ws = api.load_workspace(repo)
-    report = api.validate(ws, use_cache=False, progress=lambda d, t: seen.append((d, t)))
+    report = api.validate(
+        ws, api.ValidateOptions(use_cache=False), progress=lambda d, t: seen.append((d, t))
+    )
     totals = {t for _, t in seen}
     assert len(totals) == 1 and totals.pop() >= report.files_checked > 0
     done = [d for d, _ in seen]

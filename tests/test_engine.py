@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool import api
+from orchestrator_tool.api import result_key
+from orchestrator_tool.engine.crashes import Crash
 
 from .conftest import commit_all, git, run_cli, strict, write
 
@@ -28,7 +30,7 @@ def repo(make_repo) -> Path:
 def _validate(ws, **kwargs):
     # The engine's behaviour, shown with one validator (the fixture's other findings aside).
     kwargs.setdefault("select", ["ANY001"])
-    return api.validate(ws, **kwargs)
+    return api.validate(ws, api.ValidateOptions(**kwargs))
 
 
 def codes(report) -> list[tuple[str, int, int, str]]:
@@ -117,11 +119,11 @@ def test_an_edited_validator_misses_the_cache(repo) -> None:
     st = module.stat()
     try:
         os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-        api._code_fingerprint.cache_clear()
+        result_key._code_fingerprint.cache_clear()
         assert _validate(ws).cached == 0
     finally:
         os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
-        api._code_fingerprint.cache_clear()
+        result_key._code_fingerprint.cache_clear()
 
 
 def test_another_parser_version_misses_the_cache(repo, monkeypatch) -> None:
@@ -136,12 +138,12 @@ def test_another_parser_version_misses_the_cache(repo, monkeypatch) -> None:
     monkeypatch.setattr(
         metadata, "version", lambda d: "0.0.0-other" if d == "tree-sitter" else real(d)
     )
-    api._parser_versions.cache_clear()
+    result_key._parser_versions.cache_clear()
     try:
         assert _validate(ws).cached == 0
     finally:
         monkeypatch.undo()
-        api._parser_versions.cache_clear()
+        result_key._parser_versions.cache_clear()
 
 
 def test_corrupt_cache_is_a_miss(repo, tmp_path) -> None:
@@ -209,7 +211,9 @@ def test_minified_compiled_and_static_asset_files_are_skipped_with_the_reason(re
         "export async function ping(url: string) {\n  try { await fetch(url) } catch {}\n}\n",
     )
     commit_all(repo, "vendored and built files")
-    report = api.validate(api.load_workspace(repo), select=["ERR001"], use_cache=False, jobs=1)
+    report = api.validate(
+        api.load_workspace(repo), api.ValidateOptions(select=["ERR001"], use_cache=False, jobs=1)
+    )
     assert dict(report.skipped) == {
         "packages/design-system/vendor/sparkline.js": "minified",
         "packages/auth/lib/client.js": "compiled: it ends with a sourceMappingURL comment",
@@ -300,7 +304,7 @@ def test_a_crashing_validator_is_reported_and_the_run_goes_on(repo, tmp_path, mo
     report = _validate(
         api.load_workspace(repo), paths=["packages/auth/loose.ts"], cwd=repo, select=[]
     )
-    assert report.crashes == ("packages/auth/loose.ts: ZZZ999: RuntimeError: boom",)
+    assert report.crashes == (Crash("packages/auth/loose.ts", "ZZZ999", "RuntimeError: boom"),)
     assert len(report.diagnostics) == 2  # ANY001 still ran
     # An incomplete run is never green, findings or not.
     env = {"PYTHONPATH": str(plugin)}
@@ -605,7 +609,7 @@ def test_a_project_nested_outside_the_workspace_is_checked_against_its_own_manif
     )
     write(repo / "scripts/tool.ts", "export const t: any = 1;\n")  # the root's own file
     ws = api.load_workspace(repo)
-    report = api.validate(ws, select=["ANY001", "IMP003"], jobs=1)
+    report = api.validate(ws, api.ValidateOptions(select=["ANY001", "IMP003"], jobs=1))
     found = {(d.path, d.line, d.code, d.package) for d in report.diagnostics}
     assert ("scripts/tool.ts", 1, "ANY001", None) in found
     # checked, as a package of its own: express is declared by docs/package.json, chalk is not
@@ -617,11 +621,13 @@ def test_a_project_nested_outside_the_workspace_is_checked_against_its_own_manif
     # the same when a hook or `check` names the file (--force-exclude)
     hooked = api.validate(
         ws,
-        paths=["docs/src/app.ts"],
-        cwd=repo,
-        select=["ANY001", "IMP003"],
-        jobs=1,
-        force_exclude=True,
+        api.ValidateOptions(
+            paths=["docs/src/app.ts"],
+            cwd=repo,
+            select=["ANY001", "IMP003"],
+            jobs=1,
+            force_exclude=True,
+        ),
     )
     assert [(d.line, d.code) for d in hooked.diagnostics] == [(2, "IMP003"), (3, "ANY001")]
     # the run says so
@@ -633,7 +639,9 @@ def test_a_project_nested_outside_the_workspace_is_checked_against_its_own_manif
     assert doc["summary"]["nestedProjects"] == ["docs"]
     # a workspace package it imports but does not declare comes from the registry for it
     write(repo / "docs/src/auth.ts", 'export { auth } from "@repo/auth";\n')
-    imp002 = api.validate(ws, paths=["docs/src/auth.ts"], cwd=repo, select=["IMP002"], jobs=1)
+    imp002 = api.validate(
+        ws, api.ValidateOptions(paths=["docs/src/auth.ts"], cwd=repo, select=["IMP002"], jobs=1)
+    )
     assert [d.message for d in imp002.diagnostics] == [
         "@repo/auth is a workspace package but docs/package.json does not declare it; "
         "add @repo/auth to its dependencies with a version range"
@@ -642,7 +650,7 @@ def test_a_project_nested_outside_the_workspace_is_checked_against_its_own_manif
     assert "docs" not in {p.path for p in ws.packages}
     # a package.json that only says "type": "module" is no project of its own
     write(repo / "scripts/package.json", '{"type": "module"}\n')
-    again = api.validate(ws, select=["ANY001"], jobs=1)
+    again = api.validate(ws, api.ValidateOptions(select=["ANY001"], jobs=1))
     assert ("scripts/tool.ts", None) in {(d.path, d.package) for d in again.diagnostics}
 
 
@@ -650,11 +658,11 @@ def test_a_nested_projects_manifest_is_part_of_its_files_cached_verdicts(repo) -
     write(repo / "docs/package.json", '{"name": "docs"}\n')
     write(repo / "docs/src/app.ts", 'import chalk from "chalk";\nexport const c = chalk;\n')
     ws = api.load_workspace(repo)
-    first = api.validate(ws, select=["IMP003"], jobs=1)
+    first = api.validate(ws, api.ValidateOptions(select=["IMP003"], jobs=1))
     assert [d.path for d in first.diagnostics] == ["docs/src/app.ts"]
-    assert api.validate(ws, select=["IMP003"], jobs=1).cached > 0
+    assert api.validate(ws, api.ValidateOptions(select=["IMP003"], jobs=1)).cached > 0
     write(repo / "docs/package.json", '{"name": "docs", "dependencies": {"chalk": "^5.0.0"}}\n')
-    assert api.validate(ws, select=["IMP003"], jobs=1).diagnostics == ()
+    assert api.validate(ws, api.ValidateOptions(select=["IMP003"], jobs=1)).diagnostics == ()
 
 
 def test_check_over_a_range_judges_the_head_commits_content(repo) -> None:

@@ -120,7 +120,9 @@ def test_a_commonjs_entry_cannot_tell(tmp_path: Path) -> None:
 
 
 def _imp004(root: Path) -> list[tuple[int, str]]:
-    report = api.validate(scan(root), select=["IMP004"], use_cache=False, jobs=1)
+    report = api.validate(
+        scan(root), api.ValidateOptions(select=["IMP004"], use_cache=False, jobs=1)
+    )
     return [(d.line, d.message) for d in report.diagnostics]
 
 
@@ -177,13 +179,13 @@ def test_a_cached_advice_is_dropped_when_the_entry_changes(tmp_path: Path) -> No
         root / "apps/web/app/page.tsx",
         'import { slugify } from "@acme/utils/src/functions/internal";\n',
     )
-    first = api.validate(scan(root), select=["IMP004"])
+    first = api.validate(scan(root), api.ValidateOptions(select=["IMP004"]))
     assert "does not export slugify" in first.diagnostics[0].message
     write(
         root / "packages/utils/src/functions/index.ts",
         'export { slugify } from "./internal";\n',
     )
-    again = api.validate(scan(root), select=["IMP004"])
+    again = api.validate(scan(root), api.ValidateOptions(select=["IMP004"]))
     # the page's verdict was read from the entry's files: it is checked again, not cached
     assert again.cached == again.files_checked - 2
     assert "import slugify from @acme/utils" in again.diagnostics[0].message

@@ -47,7 +47,7 @@ def _paths(report) -> set[str]:
 
 def _validate(repo: Path, **kwargs):
     kwargs.setdefault("select", ["ANY001"])
-    return api.validate(api.load_workspace(repo), jobs=1, **kwargs)
+    return api.validate(api.load_workspace(repo), api.ValidateOptions(jobs=1, **kwargs))
 
 
 def test_the_root_and_nested_files_each_exclude_under_their_folder(repo) -> None:

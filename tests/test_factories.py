@@ -55,7 +55,9 @@ export const { GET, POST } = createRouteHandler({ secret: process.env.HOOK_SECRE
 """,
         },
     )
-    report = api.validate(scan(root), select=["ZOD001"], use_cache=False, jobs=1)
+    report = api.validate(
+        scan(root), api.ValidateOptions(select=["ZOD001"], use_cache=False, jobs=1)
+    )
     [finding] = report.diagnostics
     assert (finding.path, finding.line, finding.column) == (
         "apps/web/app/api/hooks/route.ts",
@@ -114,7 +116,9 @@ export { handler as GET, handler as POST };
 """,
         },
     )
-    report = api.validate(scan(root), select=["ZOD001"], use_cache=False, jobs=1)
+    report = api.validate(
+        scan(root), api.ValidateOptions(select=["ZOD001"], use_cache=False, jobs=1)
+    )
     assert [(d.line, d.message) for d in report.diagnostics] == [
         (
             6,

@@ -72,7 +72,9 @@ def test_sveltekit_specifiers_are_not_undeclared_packages(tmp_path: Path) -> Non
         'import { Card } from "@components/card";\n'
         'import { clsx } from "clsx";\n',
     )
-    report = api.validate(scan(root), select=["IMP003"], use_cache=False, jobs=1)
+    report = api.validate(
+        scan(root), api.ValidateOptions(select=["IMP003"], use_cache=False, jobs=1)
+    )
     # without SvelteKit's generated tsconfig, a kit.alias that looks like a package name is
     # one: svelte.config.js is code, and is not run
     assert sorted(d.message.split(" ")[0] for d in report.diagnostics) == [
@@ -95,7 +97,9 @@ def test_sveltekit_specifiers_are_not_undeclared_packages(tmp_path: Path) -> Non
             }
         ),
     )
-    report = api.validate(scan(root), select=["IMP003"], use_cache=False, jobs=1)
+    report = api.validate(
+        scan(root), api.ValidateOptions(select=["IMP003"], use_cache=False, jobs=1)
+    )
     assert [d.message.split(" ")[0] for d in report.diagnostics] == ["clsx"]
 
 
@@ -121,7 +125,9 @@ def test_vite_import_queries_resolve_to_the_file_before_them(tmp_path: Path) -> 
         'import Worker from "@repo/ui/src/index.ts?worker";\n'
         'import logo from "./logo.svg?url";\n',
     )
-    report = api.validate(scan(root), select=["IMP004"], use_cache=False, jobs=1)
+    report = api.validate(
+        scan(root), api.ValidateOptions(select=["IMP004"], use_cache=False, jobs=1)
+    )
     # the exported stylesheet is fine with its query; the worker reaches past the exports
     assert [(d.line, d.message) for d in report.diagnostics] == [
         (
@@ -180,7 +186,8 @@ def test_imp002_asks_for_the_range_the_package_manager_links_with(make_repo) -> 
     repo = make_repo("npm-workspaces")
     write(repo / "apps/site/src/extra.ts", 'export { run } from "@acme/cli";\n')
     report = api.validate(
-        api.load_workspace(repo), paths=["apps/site/src/extra.ts"], cwd=repo, select=["IMP002"]
+        api.load_workspace(repo),
+        api.ValidateOptions(paths=["apps/site/src/extra.ts"], cwd=repo, select=["IMP002"]),
     )
     assert [d.message for d in report.diagnostics] == [
         "@acme/cli is a workspace package but apps/site/package.json does not declare it; "
@@ -214,7 +221,9 @@ def test_a_range_the_workspace_copy_does_not_satisfy_is_installed_from_the_regis
     assert (docs.kind, docs.package) == ("workspace", "@acme/sdk")
     write(tmp_path / "apps/site/a.ts", 'import { y } from "@acme/sdk/internal";\n')
     write(tmp_path / "apps/docs/a.ts", 'import { y } from "@acme/sdk/internal";\n')
-    report = api.validate(scan(tmp_path), select=["IMP004"], use_cache=False, jobs=1)
+    report = api.validate(
+        scan(tmp_path), api.ValidateOptions(select=["IMP004"], use_cache=False, jobs=1)
+    )
     # only the package that links the workspace copy is held to its exports
     assert [d.path for d in report.diagnostics] == ["apps/docs/a.ts"]
 

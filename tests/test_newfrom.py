@@ -38,13 +38,14 @@ def repo(make_repo) -> Path:
 
 
 def found(repo: Path, **kwargs: object) -> list[tuple[str, str, int]]:
-    report = api.validate(api.load_workspace(repo), cwd=repo, **kwargs)  # type: ignore[arg-type]
+    options = api.ValidateOptions(cwd=repo, **kwargs)  # type: ignore[arg-type]
+    report = api.validate(api.load_workspace(repo), options)
     return [(d.code, d.path, d.line) for d in report.diagnostics]
 
 
 def test_without_a_change_nothing_is_new(repo) -> None:
     assert len(found(repo)) == 4  # legacy.ts's three, and an ERR003 of the fixture
-    report = api.validate(api.load_workspace(repo), new_from_rev="HEAD")
+    report = api.validate(api.load_workspace(repo), api.ValidateOptions(new_from_rev="HEAD"))
     assert report.diagnostics == ()
     assert report.preexisting == 4 and report.new_from_rev == "HEAD"
 
@@ -169,18 +170,20 @@ def test_a_dependency_already_missing_at_rev_is_not_new(repo) -> None:
 def test_the_baseline_and_new_from_rev_both_apply(repo) -> None:
     baseline = repo / "baseline.json"
     ws = api.load_workspace(repo)
-    api.validate(ws, baseline=baseline, update_baseline=True)
+    api.validate(ws, api.ValidateOptions(baseline=baseline, update_baseline=True))
     entries = baseline.read_text()
     write(repo / "packages/auth/legacy.ts", LEGACY + "export const more: any = 1;\n")
     # the baseline alone reports the new any; with new-from-rev too, still only it
     assert found(repo, baseline=baseline) == [("ANY001", "packages/auth/legacy.ts", 8)]
-    report = api.validate(ws, baseline=baseline, new_from_rev="HEAD", update_baseline=True)
+    report = api.validate(
+        ws, api.ValidateOptions(baseline=baseline, new_from_rev="HEAD", update_baseline=True)
+    )
     assert [(d.path, d.line) for d in report.diagnostics] == [("packages/auth/legacy.ts", 8)]
     assert report.baselined == 4 and report.preexisting == 0
     # updating the baseline under new-from-rev sees every finding: nothing accepted is lost
     assert baseline.read_text() == entries
     # a finding the baseline accepts is not reported, even when it is new since REV
-    api.validate(ws, baseline=baseline, grow_baseline=True)
+    api.validate(ws, api.ValidateOptions(baseline=baseline, grow_baseline=True))
     assert found(repo, baseline=baseline, new_from_rev="HEAD") == []
 
 

@@ -164,7 +164,8 @@ def test_identical_findings_get_distinct_fingerprints_that_survive_a_rerun(make_
 
 
 def test_every_rule_has_help_pointing_into_the_readme() -> None:
-    from orchestrator_tool.api import ValidationReport, select_specs
+    from orchestrator_tool.api import ValidationReport
+    from orchestrator_tool.engine.selection import select_specs
 
     empty = ValidationReport((), 0, 0, (), (), (), 0, 0)
     doc = json.loads(sarif.render(empty, select_specs(), "1.0", docs="https://example.org/tool"))

@@ -56,7 +56,7 @@ def _monorepo(root: Path, files: dict[str, str]) -> Path:
 
 
 def _codes(root: Path, code: str) -> list[tuple[str, int]]:
-    report = api.validate(scan(root), select=[code], use_cache=False, jobs=1)
+    report = api.validate(scan(root), api.ValidateOptions(select=[code], use_cache=False, jobs=1))
     return sorted((d.path, d.line) for d in report.diagnostics if d.code == code)
 
 
@@ -337,7 +337,9 @@ export const PUT = handler;
 """,
         },
     )
-    report = api.validate(scan(root), select=["ZOD001", "ERR003"], use_cache=False, jobs=1)
+    report = api.validate(
+        scan(root), api.ValidateOptions(select=["ZOD001", "ERR003"], use_cache=False, jobs=1)
+    )
     messages = sorted(d.message for d in report.diagnostics)
     assert len(messages) == 2
     assert messages[0].startswith("POST, PUT (route) awaits calls")
@@ -374,7 +376,9 @@ export async function POST(req: Request) {
 """,
         },
     )
-    report = api.validate(scan(root), select=["ZOD001"], use_cache=False, jobs=1)
+    report = api.validate(
+        scan(root), api.ValidateOptions(select=["ZOD001"], use_cache=False, jobs=1)
+    )
     found = [(d.path, d.line, d.message) for d in report.diagnostics]
     assert found == [
         (
@@ -419,7 +423,9 @@ export const PUT = async (request: Request, ctx: { params: Promise<{ token: stri
 """,
         },
     )
-    report = api.validate(scan(root), select=["ZOD001"], use_cache=False, jobs=1)
+    report = api.validate(
+        scan(root), api.ValidateOptions(select=["ZOD001"], use_cache=False, jobs=1)
+    )
     assert [(d.path, d.line, d.message) for d in report.diagnostics] == [
         (
             "apps/web/app/api/uploads/[token]/route.ts",
@@ -583,7 +589,7 @@ def test_a_default_import_of_an_async_function_declaration(tmp_path: Path) -> No
 
 
 def _cached_run(root: Path, code: str) -> tuple[list[tuple[str, int]], int, int]:
-    report = api.validate(scan(root), select=[code], use_cache=True, jobs=1)
+    report = api.validate(scan(root), api.ValidateOptions(select=[code], use_cache=True, jobs=1))
     found = sorted((d.path, d.line) for d in report.diagnostics if d.code == code)
     return found, report.cached, report.files_checked
 
@@ -640,7 +646,9 @@ export const GET = withAuth(async (req: Request) => {
     )
     messages = [
         d.message
-        for d in api.validate(scan(root), select=["ZOD001"], use_cache=False, jobs=1).diagnostics
+        for d in api.validate(
+            scan(root), api.ValidateOptions(select=["ZOD001"], use_cache=False, jobs=1)
+        ).diagnostics
     ]
     assert len(messages) == 1
     assert messages[0].startswith("GET (route): the query string (searchParams) is used here")

@@ -325,7 +325,7 @@ def test_a_run_counts_biome_suppressed_findings(make_repo) -> None:
         "export const loose: any = 1;\n",
     )
     commit_all(repo, "biome suppressions")
-    report = api.validate(api.load_workspace(repo), select=["ANY001"], jobs=1)
+    report = api.validate(api.load_workspace(repo), api.ValidateOptions(select=["ANY001"], jobs=1))
     assert [(d.path, d.line) for d in report.diagnostics] == [("packages/auth/session.ts", 5)]
     assert report.suppressed == 3
     proc = run_cli("validate", "--select", "ANY001", "--format", "json", "--no-cache", cwd=repo)

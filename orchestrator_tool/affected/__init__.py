@@ -3,7 +3,7 @@ with its reasons, the lockfile's changes attributed to the packages whose depend
 
 from __future__ import annotations
 
-from .models import Affected, AffectedPackage, ChangedFile, ChangeSet, Reason
+from .models import Affected, AffectedPackage, Reason
 from .propagation import compute
 
-__all__ = ["Affected", "AffectedPackage", "ChangeSet", "ChangedFile", "Reason", "compute"]
+__all__ = ["Affected", "AffectedPackage", "Reason", "compute"]

@@ -1,37 +1,13 @@
-"""A change and what it affects: the changed files, and each affected package with the reasons
-it is affected (as the JSON and text reports show them)."""
+"""What a change affects: each affected package with the reasons it is affected (as the JSON
+and text reports show them)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-
-@dataclass(frozen=True, slots=True)
-class ChangedFile:
-    path: str  # POSIX, relative to the monorepo root
-    status: str  # A M D R C T U ? (? = untracked), "" when listed by hand
-    old_path: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeSet:
-    source: str  # range | range+worktree (--base without --head) | staged | uncommitted | files
-    files: tuple[ChangedFile, ...]
-    base: str | None = None  # the ref as given
-    head: str | None = None
-    base_sha: str | None = None
-    head_sha: str | None = None
-    merge_base: str | None = None
-    notes: tuple[str, ...] = ()
-
-    def paths(self) -> list[str]:
-        """Every path the change touches: renames count their old and new paths."""
-        out: list[str] = []
-        for f in self.files:
-            if f.old_path is not None:
-                out.append(f.old_path)
-            out.append(f.path)
-        return out
+if TYPE_CHECKING:
+    from ..changes.models import ChangeSet
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..changes.models import ChangeSet
 from ..formats.globs import glob_to_regex
 from ..formats.words import count
 from ..workspace import Workspace
-from .models import Affected, AffectedPackage, ChangeSet, Reason
+from .models import Affected, AffectedPackage, Reason
 
 ROOT_MANIFEST = "package.json"
 # Root files that change what every task sees.

@@ -27,6 +27,7 @@ from .diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
+    from .crashes import Crash
     from .runner import FileResult, Settings
 
 FORMAT = 1
@@ -77,7 +78,7 @@ def coverage(
     ws: Workspace,
     settings: Settings,
     results: Sequence[FileResult],
-    workspace_crashes: Sequence[str],
+    workspace_crashes: Sequence[Crash],
     whole: bool,
 ) -> Callable[[str, str], bool]:
     """Whether this run judged ``code`` on ``path`` (so a baseline entry for them can be
@@ -97,7 +98,7 @@ def coverage(
     for r in results:
         if not r.checked:
             continue
-        crashed = {c.split(":", 1)[0] for c in r.crashes}
+        crashed = {c.code for c in r.crashes}
         ran_on[r.path] = {
             s.code for s in file_specs if s.code not in crashed and settings.enabled_for(s, r.path)
         }
@@ -107,7 +108,7 @@ def coverage(
             everywhere[manifest] = everywhere.get(manifest, set(file_codes)) & ran_on[r.path]
         ran_on[r.path].add(SUPPRESSION_CODE)
     if whole:
-        crashed = {c.split(":", 1)[0] for c in workspace_crashes}
+        crashed = {c.code for c in workspace_crashes}
         manifest_codes = {
             s.code for s in settings.specs if s.scope == "workspace" and s.code not in crashed
         }

@@ -45,11 +45,6 @@ class NestingTooDeep(Exception):
         self.line = line
         self.column = column
 
-    @property
-    def reason(self) -> str:
-        """What the report says of the file itself."""
-        return f"not checked: {self.detail}"
-
 
 # Comments, strings (prefixed, triple-quoted, unterminated to the end of the line) and
 # brackets. Each alternative starts with its own characters and a string's body is one pass,

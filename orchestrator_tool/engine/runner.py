@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from . import skips, suppressions
+from .crashes import Crash
 from .diagnostics import Diagnostic
 from .nesting import NestingTooDeep
 from .reading import NotRead, read_inside
@@ -23,9 +24,6 @@ if TYPE_CHECKING:
 
 MAX_BYTES_DEFAULT = 1024 * 1024
 FILE_TIMEOUT_DEFAULT = 5.0  # seconds
-# How a file the checks did not finish is reported among the crashes ("not checked: timed out
-# after 5s", "not checked: parser crashed (killed by SIGSEGV)").
-NOT_CHECKED = "not checked"
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 120
 
@@ -102,18 +100,16 @@ class FileResult:
     unparsed: tuple[tuple[int, int], ...] = ()
     syntax_error: bool = False
     skipped: str | None = None  # why the file was not checked (binary, minified, too large…)
-    # "CODE: Error: message" for validators that failed here; "not checked: why" when the
-    # checks did not finish (the file is then not checked at all)
-    crashes: tuple[str, ...] = ()
+    # the validators that failed here; one without a code when the checks did not finish
+    # (the file is then not checked at all)
+    crashes: tuple[Crash, ...] = ()
     suppressed: int = 0
     deps: tuple[str, ...] = ()  # other files the verdict was read from (WHOLE_WORKSPACE: all)
 
     @property
     def checked(self) -> bool:
         """Whether the checks ran to their end (a validator may still have crashed)."""
-        return self.skipped is None and not any(
-            c.startswith(NOT_CHECKED + ":") for c in self.crashes
-        )
+        return self.skipped is None and not any(c.not_checked for c in self.crashes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +134,7 @@ def check_source(
     try:
         return _check_source(source, settings, workspace, state or RunState(workspace))
     except NestingTooDeep as exc:  # this file's: another file's is a crash of the rule reading it
-        return FileResult(source.path, crashes=(exc.reason,))
+        return FileResult(source.path, crashes=(Crash(source.path, None, exc.detail),))
 
 
 def _check_source(
@@ -158,7 +154,7 @@ def _check_source(
     source.imports_from_header = source.language != "python"
     package = workspace.owner_of(source.path) if workspace is not None else None
     found: list[Diagnostic] = []
-    crashes: list[str] = []
+    crashes: list[Crash] = []
     with state.reads.collecting() as read:
         if package is not None and package.nested:
             # The cache key covers the workspace's manifests, not a nested project's: its
@@ -179,10 +175,10 @@ def _check_source(
             except NestingTooDeep as exc:
                 if exc.path == source.path:
                     raise
-                crashes.append(f"{spec.code}: {type(exc).__name__}: {exc}")
+                crashes.append(Crash.raised(source.path, spec.code, exc))
                 continue
             except Exception as exc:  # a validator bug must not end the run
-                crashes.append(f"{spec.code}: {type(exc).__name__}: {exc}")
+                crashes.append(Crash.raised(source.path, spec.code, exc))
                 continue
             found.extend(ctx.diagnostics)
     read.discard(source.path)
@@ -307,7 +303,7 @@ def run(
         return check_source(loaded, settings, workspace, state)
 
     def not_checked(i: int, why: str) -> FileResult:
-        return FileResult(files[i][0], crashes=(f"{NOT_CHECKED}: {why}",))
+        return FileResult(files[i][0], crashes=(Crash(files[i][0], None, why),))
 
     jobs = jobs or os.cpu_count() or 1
     # A small run gets one worker (it still keeps a file that hangs or crashes from ending
@@ -326,12 +322,14 @@ def run(
     )
 
 
-def check_workspace(settings: Settings, workspace: Workspace) -> tuple[list[Diagnostic], list[str]]:
+def check_workspace(
+    settings: Settings, workspace: Workspace
+) -> tuple[list[Diagnostic], list[Crash]]:
     """The workspace-scope validators, once: (diagnostics, crashes)."""
     from .validator import WorkspaceContext
 
     found: list[Diagnostic] = []
-    crashes: list[str] = []
+    crashes: list[Crash] = []
     state = RunState(workspace)
     for spec in settings.specs:
         if spec.scope != "workspace":
@@ -342,7 +340,7 @@ def check_workspace(settings: Settings, workspace: Workspace) -> tuple[list[Diag
         try:
             spec.check(ctx)  # type: ignore[arg-type]
         except Exception as exc:  # a validator bug must not end the run
-            crashes.append(f"{spec.code}: {type(exc).__name__}: {exc}")
+            crashes.append(Crash.raised(None, spec.code, exc))
             continue
         found.extend(ctx.diagnostics)
     return found, crashes

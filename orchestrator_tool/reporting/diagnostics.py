@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -12,10 +11,11 @@ from typing import TYPE_CHECKING
 from ..formats.words import count
 
 if TYPE_CHECKING:
-    from ..api import ValidationReport
+    from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic, Location
     from ..engine.runner import Unparsed
     from ..engine.validator import ValidatorSpec
+    from .reports import ValidationReport
 
 Style = Callable[[str], str]
 # The other places of a merged finding (engine.aggregate) the text report lists under it.
@@ -45,7 +45,7 @@ def summary_counts(report: ValidationReport) -> dict[str, object]:
         # every file in "unparsed", by path: the shape before regions were reported
         "parseErrors": list(report.parse_errors),
         "unparsed": [_unparsed_json(u) for u in report.unparsed],
-        "crashes": list(report.crashes),
+        "crashes": [str(c) for c in report.crashes],
         "skipped": [{"path": p, "reason": r} for p, r in report.skipped],
         "excluded": report.excluded,
         "fixed": [{"path": p, "fixes": n} for p, n in report.fixed],
@@ -53,24 +53,11 @@ def summary_counts(report: ValidationReport) -> dict[str, object]:
     }
 
 
-def crash_line(crash: str) -> str:
-    """A line of the report for an entry of ``crashes``: a validator's error, or a file the
-    checks did not finish ("path: not checked: timed out after 5s")."""
-    from ..engine.runner import NOT_CHECKED
-
-    return crash if f": {NOT_CHECKED}: " in crash else f"validator error: {crash}"
-
-
-# "path: CODE: Error: message" or "path: not checked: why" (see ValidationReport.crashes)
-_CRASH = re.compile(r"(?P<path>.*?): (?P<what>(?:not checked|[A-Z][A-Z0-9]*[0-9]): .*)", re.S)
-
-
-def split_crash(crash: str) -> tuple[str | None, str]:
-    """An entry of ``crashes`` as (its file, what happened there: ``"CODE: Error: message"``
-    or ``"not checked: why"``); the file is ``"(workspace)"`` for a manifest-level rule, None
-    for an entry of another shape."""
-    m = _CRASH.fullmatch(crash)
-    return (m["path"], m["what"]) if m else (None, crash)
+def crash_line(crash: Crash, where: Style = _plain) -> str:
+    """A line of the report for a crash: a validator's error, or a file the checks did not
+    finish ("path: not checked: timed out after 5s"). ``where`` shows its path."""
+    line = f"{crash.where if crash.path is None else where(crash.path)}: {crash.what}"
+    return line if crash.not_checked else f"validator error: {line}"
 
 
 def _unparsed_json(u: Unparsed) -> dict[str, object]:
@@ -140,9 +127,7 @@ def text(
         for u in report.unparsed:
             lines.append(dim(_unparsed_note(replace(u, path=where(u.path)))))
     for crash in report.crashes:
-        path, sep, rest = crash.partition(": ")
-        shown = f"{where(path)}{sep}{rest}" if sep and path != "(workspace)" else crash
-        lines.append(red(crash_line(shown)))
+        lines.append(red(crash_line(crash, where)))
     if quiet:
         return "".join(line + "\n" for line in lines)
     counts = Counter(d.severity for d in report.diagnostics)

@@ -21,12 +21,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ..formats.words import count
-from .diagnostics import split_crash, with_more
+from .diagnostics import with_more
 from .sanitize import clean, tail
 
 if TYPE_CHECKING:
-    from ..api import ValidationReport
     from ..gates import GateResult
+    from .reports import ValidationReport
 
 MAX_ROWS = 200  # findings in the summary's table
 MAX_PACKAGES = 100  # rows of the by-package counts
@@ -100,10 +100,9 @@ def commands(
             emit("error", f"title={prop('gate ' + _gate_label(g))}", f"{head}\n{text}".rstrip())
     if report is not None:
         for crash in report.crashes:
-            path, what = split_crash(crash)
-            title = "not checked" if what.startswith("not checked:") else "validator error"
-            where = f"file={prop(prefix + path)}," if path and path != "(workspace)" else ""
-            emit("error", f"{where}title={prop(title)}", crash)
+            title = "not checked" if crash.not_checked else "validator error"
+            where = f"file={prop(prefix + crash.path)}," if crash.path else ""
+            emit("error", f"{where}title={prop(title)}", str(crash))
         for d in report.diagnostics:
             level = {"error": "error", "warning": "warning"}.get(d.severity, "notice")
             props = (
@@ -149,7 +148,7 @@ def _validation_summary(report: ValidationReport, prefix: str, level: str) -> li
     said = f"{count(errors, 'error')}, {count(warnings, 'warning')}"
     if others:
         said += f", {count(others, 'note')}"
-    not_checked = [c for c in report.crashes if ": not checked: " in c]
+    not_checked = [c for c in report.crashes if c.not_checked]
     crashed = len(report.crashes) - len(not_checked)
     lines = [f"**{said}** in {count(report.files_checked, 'file')}."]
     if report.crashes:
@@ -183,9 +182,8 @@ def _validation_summary(report: ValidationReport, prefix: str, level: str) -> li
     if report.crashes:
         lines += ["", f"{level} Not checked", ""]
         for crash in report.crashes[:MAX_NOT_CHECKED]:
-            path, what = split_crash(crash)
-            where = _code(prefix + path) if path and path != "(workspace)" else "(workspace)"
-            lines.append(f"- {where}: {_cell(what)}")
+            where = _code(prefix + crash.path) if crash.path else crash.where
+            lines.append(f"- {where}: {_cell(crash.what)}")
         if len(report.crashes) > MAX_NOT_CHECKED:
             lines.append(f"- … and {len(report.crashes) - MAX_NOT_CHECKED} more")
     if diags:

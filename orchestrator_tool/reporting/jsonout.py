@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..affected import Affected, AffectedPackage, ChangedFile
+from ..affected import Affected, AffectedPackage
+from ..changes.models import ChangedFile
 from ..formats.jsonc import JSONValue
 
 if TYPE_CHECKING:

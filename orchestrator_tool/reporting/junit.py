@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..formats.words import count
-from .diagnostics import split_crash, with_more
+from .diagnostics import with_more
 from .sanitize import clean
 
 if TYPE_CHECKING:
-    from ..api import ValidationReport
+    from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic
     from ..gates import GateResult
+    from .reports import ValidationReport
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,10 @@ def _finding_line(d: Diagnostic) -> str:
     return f"{d.line}:{d.column} {d.severity} {d.code} {with_more(d)}"
 
 
-def _crash_by_path(report: ValidationReport) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
+def _crash_by_path(report: ValidationReport) -> dict[str, list[Crash]]:
+    out: dict[str, list[Crash]] = {}
     for crash in report.crashes:
-        path, what = split_crash(crash)
-        out.setdefault(path or "(workspace)", []).append(what)
+        out.setdefault(crash.where, []).append(crash)
     return out
 
 
@@ -86,10 +86,10 @@ def validation_suite(report: ValidationReport, prefix: str = "") -> _Suite:
         body: list[str] = []
         if path in crashes:
             errors += 1
-            text = "\n".join([*crashes[path], *(_finding_line(d) for d in errs)])
+            text = "\n".join([*(c.what for c in crashes[path]), *(_finding_line(d) for d in errs)])
             message = (
                 "not checked"
-                if any(c.startswith("not checked:") for c in crashes[path])
+                if any(c.not_checked for c in crashes[path])
                 else count(len(crashes[path]), "validator error")
             )
             body.append(f"      <error message={_attr(message)}>{_text(text)}</error>")

@@ -20,9 +20,9 @@ from ..errors import UsageError
 from ..formats.words import count
 
 if TYPE_CHECKING:
-    from ..api import CheckReport, ValidationReport
     from ..engine.validator import ValidatorSpec
     from ..gates import GateResult
+    from .reports import CheckReport, ValidationReport
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 CI_FORMATS = frozenset({"sarif", "github", "junit"})
@@ -178,7 +178,7 @@ def _append_summary(markdown: str, env: Mapping[str, str]) -> None:
 
 
 def _specs() -> list[ValidatorSpec]:
-    from ..api import select_specs
+    from ..engine.selection import select_specs
 
     return select_specs()
 

@@ -20,12 +20,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urldefrag
 
-from .diagnostics import split_crash, with_more
+from .diagnostics import with_more
 
 if TYPE_CHECKING:
-    from ..api import ValidationReport
     from ..engine.diagnostics import Diagnostic, Location
     from ..engine.validator import ValidatorSpec
+    from .reports import ValidationReport
 
 FINGERPRINT_KEY = "orchestratorFingerprint/v2"
 # The README section that documents every validator (a GitHub heading anchor).
@@ -92,24 +92,23 @@ def _notifications(
     (errors), and for each Python file with a syntax error (warnings: it was not checked)."""
     out: list[dict[str, object]] = []
     for crash in report.crashes:
-        path, what = split_crash(crash)
-        note: dict[str, object] = {"level": "error", "message": {"text": crash}}
-        if path is None:
-            out.append(note)
-            continue
-        code, _, why = what.partition(": ")
-        if code == "not checked":
-            note["message"] = {"text": f"{path} was not checked: {why}"}
+        code, path = crash.code, crash.where
+        note: dict[str, object] = {"level": "error"}
+        if code is None:
+            note["message"] = {"text": f"{path} was not checked: {crash.message}"}
         else:
-            note["message"] = {"text": f"validator {code} failed on {path}: {why}"}
+            note["message"] = {"text": f"validator {code} failed on {path}: {crash.message}"}
             note["associatedRule"] = (
                 {"id": code, "index": index[code]} if code in index else {"id": code}
             )
-        if path != "(workspace)":
+        if crash.path is not None:
             note["locations"] = [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": uri(prefix + path), "uriBaseId": "%SRCROOT%"}
+                        "artifactLocation": {
+                            "uri": uri(prefix + crash.path),
+                            "uriBaseId": "%SRCROOT%",
+                        }
                     }
                 }
             ]

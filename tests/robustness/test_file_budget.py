@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool import api
+from orchestrator_tool.engine.crashes import Crash
 
 from ..conftest import commit_all, run_cli, strict, write
 from ._processes import hostile_plugin
@@ -88,12 +89,15 @@ def test_the_rest_of_a_workers_batch_is_checked_by_its_replacement(
         write(repo / f"packages/auth/many/f{i:03}.ts", marker + ANY)
     ws = api.load_workspace(repo)
     report = api.validate(
-        ws, paths=["packages/auth/many"], cwd=repo, select=["ANY001", "ZZZ998"], jobs=2
+        ws,
+        api.ValidateOptions(
+            paths=["packages/auth/many"], cwd=repo, select=["ANY001", "ZZZ998"], jobs=2
+        ),
     )
-    assert sorted(report.crashes) == [
-        "packages/auth/many/f040.ts: not checked: timed out after 1s",
-        "packages/auth/many/f041.ts: not checked: parser crashed (exit code 7)",
-        "packages/auth/many/f120.ts: not checked: parser crashed (exit code 7)",
+    assert sorted(report.crashes, key=str) == [
+        Crash("packages/auth/many/f040.ts", None, "timed out after 1s"),
+        Crash("packages/auth/many/f041.ts", None, "parser crashed (exit code 7)"),
+        Crash("packages/auth/many/f120.ts", None, "parser crashed (exit code 7)"),
     ]
     found = sorted(d.path.rpartition("/")[2] for d in report.diagnostics)
     assert found == [f"f{i:03}.ts" for i in range(160) if i not in (40, 41, 120)]
@@ -152,7 +156,9 @@ def test_an_error_in_the_engine_is_still_an_internal_error(
 
     monkeypatch.setattr(runner, "check_source", broken)
     with pytest.raises(ValueError, match="a bug"):
-        api.validate(api.load_workspace(repo), paths=["packages/auth"], cwd=repo)
+        api.validate(
+            api.load_workspace(repo), api.ValidateOptions(paths=["packages/auth"], cwd=repo)
+        )
 
 
 def test_check_says_the_validation_is_incomplete(repo: Path, tmp_path: Path) -> None:

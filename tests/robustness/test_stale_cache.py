@@ -20,7 +20,7 @@ def _repo(root: Path) -> Path:
 
 
 def _imp003(root: Path) -> list[str]:
-    report = api.validate(api.load_workspace(root), select=["IMP003"], jobs=1)
+    report = api.validate(api.load_workspace(root), api.ValidateOptions(select=["IMP003"], jobs=1))
     return [d.path for d in report.diagnostics]
 
 
@@ -52,7 +52,9 @@ def test_an_edit_that_keeps_the_size_and_puts_the_mtime_back_is_seen(
     write(page, "export const a: unknown = 1;\n")
 
     def any001() -> list[int]:
-        report = api.validate(api.load_workspace(root), select=["ANY001"], jobs=1)
+        report = api.validate(
+            api.load_workspace(root), api.ValidateOptions(select=["ANY001"], jobs=1)
+        )
         return [d.line for d in report.diagnostics]
 
     assert any001() == []
@@ -118,7 +120,7 @@ def test_a_second_api_call_with_the_same_workspace_sees_a_changed_file(tmp_path:
     ws = api.load_workspace(root)
 
     def imp003() -> list[str]:
-        report = api.validate(ws, select=["IMP003"], use_cache=False, jobs=1)
+        report = api.validate(ws, api.ValidateOptions(select=["IMP003"], use_cache=False, jobs=1))
         return [d.path for d in report.diagnostics]
 
     assert imp003() == ["apps/web/page.ts"]
@@ -136,7 +138,10 @@ def test_fixes_and_the_workspace_rules_see_a_file_added_between_two_calls(make_r
 
     def fix() -> api.ValidationReport:
         # every rule: an unsafe fix that would add a finding of any of them is withheld
-        return api.validate(ws, fix=True, unsafe_fixes=True, use_cache=False, strict=True, jobs=1)
+        return api.validate(
+            ws,
+            api.ValidateOptions(fix=True, unsafe_fixes=True, use_cache=False, strict=True, jobs=1),
+        )
 
     first = fix()
     assert [path for path, _ in first.fixed] == ["apps/storefront/app/page.tsx"]

@@ -1,0 +1,89 @@
+"""The key of the result cache: what a run's findings depend on beyond each file's content."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..engine.runner import Settings
+    from ..workspace import Workspace
+
+
+def cache_key(ws: Workspace, settings: Settings, config_digest: str = "") -> str:
+    """The key of a run's cached results: the tool's version and code, the parsers' versions,
+    the validators' settings, the configuration and the workspace facts every rule reads."""
+    import hashlib
+
+    from .. import __version__
+    from ..reporting.jsonout import to_jsonable
+
+    facts = to_jsonable(
+        {
+            "packages": ws.packages,
+            "root": ws.root_package,
+            "catalogs": ws.catalogs,
+        }
+    )
+    config = [
+        sorted(s.code for s in settings.specs),
+        {s.code: [settings.severity_for(s), settings.options_for(s)] for s in settings.specs},
+        settings.honour_eslint_disable,
+        settings.max_bytes,
+        config_digest,  # covers per-path overrides
+    ]
+    code = _code_fingerprint(tuple(sorted({s.module for s in settings.specs})))
+    parsers = _parser_versions()
+    blob = json.dumps(
+        [__version__, code, parsers, config, facts], sort_keys=True, default=str
+    ).encode()
+    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+
+
+# The parsers: another version may read the same file into another tree.
+_PARSERS = ("tree_sitter", "tree_sitter_typescript", "libcst")
+
+
+def _parser_versions() -> dict[str, object]:
+    """Each parser package's file, size and stamp (another install rewrites it): found without
+    importing the parsers, nor importlib.metadata, which cost more than a cached run."""
+    import importlib.util
+    import os
+
+    out: dict[str, object] = {}
+    for name in _PARSERS:
+        found = importlib.util.find_spec(name)
+        origin = found.origin if found is not None else None
+        try:
+            st = os.stat(origin) if origin else None
+        except OSError:
+            st = None
+        out[name] = "absent" if st is None else [origin, st.st_size, st.st_mtime_ns]
+    return out
+
+
+def _code_fingerprint(modules: tuple[str, ...]) -> list[tuple[str, int, int]]:
+    """Size and mtime of the tool's own sources and of the validator modules (plugins too):
+    an edited or reinstalled validator, even under the same version number, misses the
+    cache instead of returning the old findings."""
+    import importlib.util
+    import sys
+
+    files = sorted(Path(__file__).parents[1].rglob("*.py"))
+    for name in modules:
+        if name in sys.modules:
+            module_file = getattr(sys.modules[name], "__file__", None)
+        else:  # not imported: a run served from the cache imports no validator
+            found = importlib.util.find_spec(name)
+            module_file = found.origin if found is not None else None
+        if module_file:
+            files.append(Path(module_file))
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        out.append((str(f), st.st_size, st.st_mtime_ns))
+    return out
