@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool import api
-from orchestrator_tool.api import result_key
 from orchestrator_tool.engine.crashes import Crash
 
 from .conftest import commit_all, git, run_cli, strict, write
@@ -119,31 +118,29 @@ def test_an_edited_validator_misses_the_cache(repo) -> None:
     st = module.stat()
     try:
         os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-        result_key._code_fingerprint.cache_clear()
         assert _validate(ws).cached == 0
     finally:
         os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
-        result_key._code_fingerprint.cache_clear()
 
 
-def test_another_parser_version_misses_the_cache(repo, monkeypatch) -> None:
-    from importlib import metadata
+def test_another_parser_install_misses_the_cache(repo) -> None:
+    import importlib.util
 
     ws = api.load_workspace(repo)
     assert _validate(ws).cached == 0
     assert _validate(ws).cached > 0
-    # Another tree-sitter (or libcst) can read the same file into another tree; installing one
-    # cannot happen inside a test, so the installed version is what is stood in for.
-    real = metadata.version
-    monkeypatch.setattr(
-        metadata, "version", lambda d: "0.0.0-other" if d == "tree-sitter" else real(d)
-    )
-    result_key._parser_versions.cache_clear()
+    # Another tree-sitter (or libcst) can read the same file into another tree. Installing one
+    # rewrites its package's files: the stamp of tree-sitter's own moves here, as it would then.
+    spec = importlib.util.find_spec("tree_sitter")
+    assert spec is not None and spec.origin is not None
+    parser = Path(spec.origin)
+    st = parser.stat()
     try:
+        os.utime(parser, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
         assert _validate(ws).cached == 0
     finally:
-        monkeypatch.undo()
-        result_key._parser_versions.cache_clear()
+        os.utime(parser, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert _validate(ws).cached > 0  # put back: the old entries serve again
 
 
 def test_corrupt_cache_is_a_miss(repo, tmp_path) -> None:

@@ -44,7 +44,6 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol, Union
@@ -344,6 +343,8 @@ def spec_from_module(module: ModuleType) -> ValidatorSpec:
     package, _, leaf = module.__name__.rpartition(".")
     try:
         if package:
+            from importlib import resources  # only when the validators' table is made
+
             query_text = resources.files(package).joinpath(f"{leaf}.scm").read_text("utf-8")
         elif getattr(module, "__file__", None):
             query_text = Path(str(module.__file__)).with_suffix(".scm").read_text("utf-8")
