@@ -339,7 +339,7 @@ def test_roles_and_patterns_match_with_the_one_dialect(repo) -> None:
         '[plan.roles.tracker]\nmatch = { names = ["@repo/analytic?"], paths = ["apps/*s"] }\n',
     )
     lib = planning.load_library(repo, api.load_config(repo))
-    ws = api.scan(repo)
+    ws = api.load_workspace(repo)
     roles = [role_of(ws.by_path[p], lib.roles, repo).id for p in ("packages/email", "packages/analytics", "apps/docs")]
     # `*` does not cross the `/` after a scope (fnmatch's did): `*email*` names no scoped
     # package; `?` is one character, and a path glob matches the package folder.
