@@ -169,6 +169,11 @@ def models() -> type[BaseModel]:
         alongside: list[str] | None = Field(
             None, description="Roles this role works next to (same wave)."
         )
+        stack: list[str] | None = Field(
+            None,
+            description="Dependency names of the role's stack (`next`): a package takes the "
+            "role only if it declares one, and a role's phase task needs one in the plan.",
+        )
 
     class PlanConfig(_Base):
         """`orchestrator plan` settings."""

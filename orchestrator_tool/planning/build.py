@@ -17,7 +17,7 @@ from typing import Protocol
 
 from ..workspace import Package, Workspace
 from .graph import Draft, depends, order_within, reduce, waves
-from .library import role_of, words
+from .library import role_of, stack_present, words
 from .models import (
     TASKS_DIR,
     GateRef,
@@ -199,6 +199,7 @@ def build_plan(
         ],
         waves=[[t.task_id for t in tasks if t.wave == w] for w in range(1, n_waves + 1)],
         tasks=tasks,
+        assumptions=builder.assumptions,
     )
 
 
@@ -228,6 +229,8 @@ class _PhaseBuilder:
         self.assigned: set[str] = set()  # unit paths given a task by a package phase
         self.previous: list[Draft] = []  # the last phase's tasks
         self.last_package_units: list[Unit] = []
+        self.work: dict[str, Unit] = {u.path: u for u in units}  # and what phases add
+        self.assumptions: list[str] = []
 
     def new_id(self, base: str) -> str:
         tid, n = base, 2
@@ -247,8 +250,9 @@ class _PhaseBuilder:
         phase, over every package of the plan once it is known)."""
         made: list[Draft] = []
         chain: Draft | None = None
-        for role_id in phase.roles:
-            suffix = phase.id if len(phase.roles) == 1 else f"{phase.id}-{slug(role_id)}"
+        role_ids = self._present(phase)
+        for role_id in role_ids:
+            suffix = phase.id if len(role_ids) == 1 else f"{phase.id}-{slug(role_id)}"
             d = Draft(
                 task_id=self.new_id(f"{self.prefix}-{suffix}"),
                 agent=role_id,
@@ -270,6 +274,23 @@ class _PhaseBuilder:
             chain = d
             made.append(d)
         return made
+
+    def _present(self, phase: Phase) -> list[str]:
+        """The roles of a roles phase whose stack the plan's packages hold (with `first`, the
+        first of them); a role left out is said in the plan's assumptions."""
+        known = {r.id: r for r in self.roles}
+        pkgs = [u.package for u in self.work.values() if u.package is not None]
+        out: list[str] = []
+        for role_id in phase.roles:
+            role = known.get(role_id)
+            if role is not None and not stack_present(role, pkgs):
+                self.assumptions.append(
+                    f"no {role_id} in the {phase.id} phase: no package of the plan declares "
+                    + " or ".join(role.stack)
+                )
+            elif not (phase.mode == "first" and out):
+                out.append(role_id)
+        return out
 
     def packages_phase(self, phase: Phase) -> list[Draft]:
         """One task per package of the phase's pool (and its companions), ordered by the
@@ -301,7 +322,8 @@ class _PhaseBuilder:
             )
             made.append(d)
             self.assigned.add(u.path)
-        order_within(self.ws, made)
+            self.work[u.path] = u
+        self.assumptions += order_within(self.ws, made)
         self.last_package_units = [u for d in made for u in d.units]
         return made
 

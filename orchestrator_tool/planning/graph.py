@@ -36,14 +36,19 @@ def depends(ws: Workspace, a: Package, b: Package) -> bool:
     return a.name in ws.dependents([b.name])
 
 
-def order_within(ws: Workspace, made: list[Draft]) -> None:
+def order_within(ws: Workspace, made: list[Draft]) -> list[str]:
     """Dependencies inside a package phase: the package graph (unless the dependency's role
-    works alongside the dependent's), then the roles' `after` lists."""
+    works alongside the dependent's), then the roles' `after` lists. A companion (a role
+    `alongside` others) shares its mates' wave, so a task they wait for cannot wait for it:
+    that package edge is set aside, and the returned notes say so for the plan's
+    assumptions."""
+    graph_only: list[tuple[Draft, Draft]] = []  # (dependent, companion) edges of the graph
     for d in made:
         for other in made:
             if other is d or d.role is None or other.role is None:
                 continue
             alongside = d.role.id in other.role.alongside
+            after = other.role.id in d.role.after
             graph = any(
                 u.package is not None
                 and v.package is not None
@@ -51,12 +56,31 @@ def order_within(ws: Workspace, made: list[Draft]) -> None:
                 for u in d.units
                 for v in other.units
             )
-            if (graph and not alongside) or other.role.id in d.role.after:
+            if (graph and not alongside) or after:
                 d.deps.add(other.task_id)
+            if graph and not alongside and not after and other.role.alongside:
+                graph_only.append((d, other))
+    by_id = {d.task_id: d for d in made}
+    notes = []
+    for d, companion in graph_only:
+        assert companion.role is not None
+        mates = [
+            m.task_id
+            for m in made
+            if m.role is not None
+            and m.role.id in companion.role.alongside
+            and reaches(by_id, m.task_id, d.task_id)
+        ]
+        if mates:
+            d.deps.discard(companion.task_id)
+            notes.append(
+                f"{d.task_id} does not wait for {companion.task_id}, though {_label(d)} "
+                f"depends on {_label(companion)}: {companion.role.id} works alongside "
+                f"{', '.join(sorted(mates))}, which wait for {d.task_id}"
+            )
     # a cycle among them (mutual `after`, or a package cycle) is broken by dropping the edges
     # of the cycle's later tasks, in order
     order = [d.task_id for d in made]
-    by_id = {d.task_id: d for d in made}
     for d in made:
         for dep in sorted(d.deps):
             if (
@@ -65,6 +89,11 @@ def order_within(ws: Workspace, made: list[Draft]) -> None:
                 and order.index(dep) > order.index(d.task_id)
             ):
                 d.deps.discard(dep)
+    return notes
+
+
+def _label(d: Draft) -> str:
+    return ", ".join(u.key for u in d.units)
 
 
 def reduce(drafts: Sequence[Draft]) -> None:
@@ -131,4 +160,7 @@ def waves(drafts: Sequence[Draft]) -> dict[str, int]:
             if wave[d.task_id] < need:
                 wave[d.task_id] = need
                 changed = True
-    return wave
+    # moving a companion can leave a wave with no task: number the waves without gaps (the
+    # order, and so every dependency, stays)
+    rank = {w: i for i, w in enumerate(sorted(set(wave.values())), 1)}
+    return {tid: rank[w] for tid, w in wave.items()}

@@ -5,7 +5,7 @@ asks for."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -137,17 +137,29 @@ def _holds(root: Path, pkg: Package, patterns: Sequence[str]) -> bool:
     return False
 
 
+def declared(pkg: Package) -> set[str]:
+    """The dependency names the package's package.json declares, of every kind."""
+    return {name for deps in pkg.dependencies.values() for name in deps}
+
+
+def stack_present(role: Role, pkgs: Iterable[Package]) -> bool:
+    """Whether one of ``pkgs`` declares a dependency of the role's stack (any, with none)."""
+    return not role.stack or any(set(role.stack) & declared(p) for p in pkgs)
+
+
 def role_of(pkg: Package | None, roles: Sequence[Role], root: Path) -> Role:
     """The role that owns the package: first one whose `paths` name its folder (an app that
     also holds the Prisma schema is still the app), else the first whose names, files or
-    dependencies match; the last role catches the rest, and a path outside every package."""
+    dependencies match; a role with a `stack` only takes a package that declares one of its
+    names (a Vite app in `apps/web` is no Next.js app). The last role catches the rest, and a
+    path outside every package."""
     if pkg is None:
         return roles[-1]
-    specific = roles[:-1]
+    deps = declared(pkg)
+    specific = [r for r in roles[:-1] if not r.stack or set(r.stack) & deps]
     for role in specific:
         if any(glob_to_regex(p, dot=True).match(pkg.path) for p in role.match.paths):
             return role
-    declared = {name for deps in pkg.dependencies.values() for name in deps}
     for role in specific:
         m = role.match
         if (
@@ -155,7 +167,7 @@ def role_of(pkg: Package | None, roles: Sequence[Role], root: Path) -> Role:
                 pkg.name is not None
                 and any(glob_to_regex(n, dot=True).match(pkg.name) for n in m.names)
             )
-            or any(d in declared for d in m.depends_on)
+            or any(d in deps for d in m.depends_on)
             or (m.files and _holds(root, pkg, m.files))
         ):
             return role

@@ -92,8 +92,15 @@ class Role(_Model):
     )
     alongside: list[str] = Field(
         default_factory=list,
-        description="Roles this role works next to: its task shares their wave, and their "
-        "tasks do not wait for it through the package graph (styling next to the UIs).",
+        description="Roles this role works next to (a companion): its task shares their wave, "
+        "and neither they nor the tasks they wait for wait for it through the package graph "
+        "(styling next to the UIs).",
+    )
+    stack: list[str] = Field(
+        default_factory=list,
+        description="Dependency names of the stack the role works in (`next`): a package "
+        "takes the role only if it declares one of them, and a `roles` phase plans the role's "
+        "task only if a package of the plan does. Empty: any stack.",
     )
 
 
@@ -115,10 +122,11 @@ class Phase(_Model):
     kind: Literal["roles", "packages"] = Field(
         description="`roles`: one task per role; `packages`: one task per package of the scope."
     )
-    mode: Literal["sequential", "parallel"] = Field(
+    mode: Literal["sequential", "parallel", "first"] = Field(
         default="sequential",
-        description="For `roles` phases: one role after another, or all at once. Package "
-        "phases always run in parallel, ordered by the package graph.",
+        description="For `roles` phases: one role after another, all at once, or only the "
+        "first role whose stack the plan holds (a stack's own auditor, else the general one). "
+        "Package phases always run in parallel, ordered by the package graph.",
     )
     roles: list[str] = Field(
         default_factory=list,
@@ -225,6 +233,11 @@ class Plan(_Model):
     phases: list[PhaseInfo]
     waves: list[list[str]]
     tasks: list[Task]
+    assumptions: list[str] = Field(
+        default_factory=list,
+        description="What the planner assumed where the repository left a choice: a package "
+        "edge set aside for a companion role, a role left out for its stack.",
+    )
 
     def task(self, task_id: str) -> Task | None:
         return next((t for t in self.tasks if t.task_id == task_id), None)
