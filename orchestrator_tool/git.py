@@ -265,3 +265,83 @@ def read_blobs(paths: Sequence[str], cwd: Path, rev: str) -> dict[str, bytes]:
         blobs[p] = out[pos : pos + size]
         pos += size + 1  # the blob is followed by a newline
     return blobs
+
+
+# --------------------------------------------------------------------------- plan runs
+# `plan run` works on branches and worktrees of its own: the user's work tree, index and stash
+# are never read from or written to (no checkout, no stash, no merge in the user's tree).
+
+
+def common_dir(cwd: Path) -> Path:
+    """The repository's shared git folder (the same from every worktree)."""
+    out = run(["rev-parse", "--path-format=absolute", "--git-common-dir"], cwd).stdout
+    return Path(out.decode("utf-8", "surrogateescape").strip())
+
+
+def set_branch(name: str, commit: str, cwd: Path, old: str | None = None) -> None:
+    """Point branch ``name`` at ``commit`` (created when missing). With ``old``, only when it
+    still points there (a compare-and-swap: nothing else moved it meanwhile)."""
+    run(["update-ref", f"refs/heads/{name}", commit, *([old] if old is not None else [])], cwd)
+
+
+def add_worktree(path: Path, branch: str, start: str, cwd: Path) -> None:
+    """A new worktree at ``path`` on branch ``branch``, (re)set to ``start``."""
+    run(["worktree", "add", "--quiet", "-B", branch, str(path), start], cwd)
+
+
+def remove_worktree(path: Path, cwd: Path) -> None:
+    """Remove the worktree at ``path`` (its changes too) and forget it; no error when gone."""
+    run(["worktree", "remove", "--force", "--force", str(path)], cwd, check=False)
+    run(["worktree", "prune"], cwd, check=False)
+
+
+def _identity(cwd: Path) -> list[str]:
+    """``-c`` options naming the tool as the author when the repository names no one (a fresh
+    CI machine): a commit must not fail for want of user.email."""
+    if run(["var", "GIT_COMMITTER_IDENT"], cwd, check=False).returncode == 0:
+        return []
+    return ["-c", "user.name=orchestrator", "-c", "user.email=orchestrator@localhost"]
+
+
+def commit_everything(message: str, cwd: Path) -> str | None:
+    """Commit every change of the worktree at ``cwd`` (untracked files too, ignored ones not),
+    without hooks: the tool runs its own checks. The new commit, or None when nothing changed."""
+    run(["add", "-A"], cwd)
+    if run(["diff", "--cached", "--quiet"], cwd, check=False).returncode == 0:
+        return None
+    run([*_identity(cwd), "commit", "--quiet", "--no-verify", "-m", message], cwd)
+    return resolve("HEAD", cwd)
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    commit: str | None  # the merge commit, None on a conflict
+    conflicts: tuple[str, ...]  # the paths that conflict
+
+
+def merge_into(target: str, branch: str, message: str, cwd: Path) -> Merge:
+    """Merge ``branch`` into branch ``target`` without a work tree (`git merge-tree`, git 2.38
+    or newer): on success ``target`` moves to a new merge commit; on a conflict nothing moves
+    and the conflicting paths are named."""
+    ours, theirs = resolve(target, cwd), resolve(branch, cwd)
+    if ours is None or theirs is None:
+        raise GitError(f"cannot merge {branch} into {target}: a branch is missing")
+    proc = run(
+        ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", ours, theirs],
+        cwd,
+        check=False,
+    )
+    if proc.returncode not in (0, 1):
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        raise GitError(
+            f"git merge-tree failed: {err.splitlines()[-1] if err else proc.returncode}",
+            hint="plan run needs git 2.38 or newer",
+        )
+    parts = _split_z(proc.stdout)
+    if proc.returncode == 1:
+        return Merge(None, tuple(dict.fromkeys(parts[1:])))
+    tree = parts[0]
+    made = run([*_identity(cwd), "commit-tree", tree, "-p", ours, "-p", theirs, "-m", message], cwd)
+    commit = made.stdout.decode().strip()
+    set_branch(target, commit, cwd, old=ours)
+    return Merge(commit, ())

@@ -20,12 +20,15 @@ from .impact import affected
 from .loading import load_config, load_workspace
 from .options import CheckOptions, ValidateOptions
 from .plans import make_plan, plan_check, plan_done
+from .runs import RunRequest, Scheduled, plan_schedule, run_plan
 from .validation import validate
 
 __all__ = [
     "STAGES",
     "CheckOptions",
     "CheckReport",
+    "RunRequest",
+    "Scheduled",
     "ScopeCheck",
     "TaskCheck",
     "ValidateOptions",
@@ -37,6 +40,8 @@ __all__ = [
     "make_plan",
     "plan_check",
     "plan_done",
+    "plan_schedule",
+    "run_plan",
     "select_specs",
     "validate",
 ]

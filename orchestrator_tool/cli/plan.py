@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import ExitCode, UsageError
 from ..formats.words import count
 from .context import Ctx, echo_gate
+from .plan_run import plan_run
+
+if TYPE_CHECKING:
+    from ..planning import TaskRun
 
 
 class _PlanGroup(click.Group):
@@ -39,7 +44,10 @@ class _PlanGroup(click.Group):
 @click.group(cls=_PlanGroup)
 def plan() -> None:
     """Scoped task plans: `plan "REQUEST" --scope ...`, `plan status`, `plan done TASK`,
-    `plan check TASK` (the scope guard)."""
+    `plan check TASK` (the scope guard), `plan run` (the agents)."""
+
+
+plan.add_command(plan_run)
 
 
 @plan.command("new")
@@ -106,28 +114,45 @@ def plan_new(
 @click.option("--json", "as_json", is_flag=True, help="Print {taskId: status} as JSON.")
 @click.pass_obj
 def plan_status(obj: Ctx, plan_name: str | None, as_json: bool) -> ExitCode:
-    """Which tasks are done, ready (dependencies done) or waiting."""
+    """Which tasks are done, ready (dependencies done) or waiting; after `plan run`, how each
+    task's last run ended (failed, scope-violation, timeout, conflict, interrupted)."""
     from .. import planning
 
     ws = obj.workspace()
     the_plan = planning.load_plan(planning.find_plan(ws.root, plan_name))
     state = planning.status(the_plan)
+    run = planning.load_run(ws.root, the_plan.plan_id)
+    if run is not None:
+        for tid, rec in run.tasks.items():
+            if tid in state and state[tid] != "done" and rec.status != "done":
+                state[tid] = rec.status
     if as_json:
         click.echo(json.dumps(state, indent=2))
         return ExitCode.OK
     bold = obj.style("bold")
     width = max((len(t.task_id) for t in the_plan.tasks), default=0)
+    status_width = max([8, *(len(s) for s in state.values())])
     obj.echo(bold(f"{the_plan.plan_id}: {the_plan.request}"))
     for t in the_plan.tasks:
         extra = ""
+        last: TaskRun | None = run.tasks.get(t.task_id) if run is not None else None
         if state[t.task_id] == "waiting":
             extra = " (after " + ", ".join(d for d in t.dependencies if state[d] != "done") + ")"
+        elif last is not None and last.status != "done" and t.done is None:
+            extra = f" ({last.detail}; log {last.log})" if last.detail else f" (log {last.log})"
         elif t.done is not None:
             extra = f" ({t.done.at}{', ' + t.done.commit[:10] if t.done.commit else ''})"
+        status = state[t.task_id]
         click.echo(
-            f"  {state[t.task_id]:<8} w{t.wave:<2} {t.task_id.ljust(width)}  {t.agent}{extra}"
+            f"  {status:<{status_width}} w{t.wave:<2} {t.task_id.ljust(width)}  {t.agent}{extra}"
         )
-    counts = {k: sum(1 for v in state.values() if v == k) for k in ("done", "ready", "waiting")}
+    kinds = (
+        "done",
+        "ready",
+        "waiting",
+        *sorted(set(state.values()) - {"done", "ready", "waiting"}),
+    )
+    counts = {k: sum(1 for v in state.values() if v == k) for k in kinds}
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
     return ExitCode.OK
 

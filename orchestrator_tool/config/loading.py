@@ -15,7 +15,7 @@ from ..fsio import cache_dir, write_atomic
 from .settings import Config, resolve
 
 CONFIG_FILES = ("orchestrator.toml", ".orchestrator.toml")
-FORMAT = 3  # of the cached, validated file: bumped when validation changes
+FORMAT = 4  # of the cached, validated file: bumped when validation changes
 
 
 def find(root: Path) -> Path | None:

@@ -175,6 +175,15 @@ def models() -> type[BaseModel]:
             "role only if it declares one, and a role's phase task needs one in the plan.",
         )
 
+    class AgentConfig(_Base):
+        """The agent `orchestrator plan run` starts for a role's tasks."""
+
+        command: str = Field(
+            min_length=1,
+            description="A shell command line; {brief} (the brief's path), {task}, {scope} "
+            "and {worktree} are replaced by their shell-quoted values.",
+        )
+
     class PlanConfig(_Base):
         """`orchestrator plan` settings."""
 
@@ -185,6 +194,11 @@ def models() -> type[BaseModel]:
         )
         roles: dict[str, RoleConfig] = Field(
             default_factory=dict, description="Agent roles by id: how packages map to them."
+        )
+        agents: dict[str, AgentConfig] = Field(
+            default_factory=dict,
+            description="The agent command by role id, or `default` for every other role "
+            "(`plan run`; `--agent` overrides them).",
         )
 
     class OrchestratorConfig(_Base):

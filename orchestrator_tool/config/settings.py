@@ -52,6 +52,7 @@ class Config:
     gate_timeout: float = 600.0
     plan_patterns: str | None = None
     plan_roles: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    plan_agents: Mapping[str, str] = field(default_factory=dict)  # role (or default) -> command
     hook_new_only: bool = True
     digest: str = ""  # of the file's content, for cache keys
 
@@ -71,6 +72,7 @@ def resolve(doc: Mapping[str, object], path: str, digest: str) -> Config:
     pl = _table(doc, "plan")
     h = _table(doc, "hook")
     roles = _table(pl, "roles")
+    agents = _table(pl, "agents")
     validators = _table(doc, "validators")
     overrides = doc.get("overrides") or []
     assert isinstance(overrides, list)
@@ -101,6 +103,7 @@ def resolve(doc: Mapping[str, object], path: str, digest: str) -> Config:
         gate_timeout=_float(g.get("timeout", 600.0)),
         plan_patterns=_string(pl.get("patterns")),
         plan_roles={str(k): _set_fields(r) for k, r in roles.items() if isinstance(r, dict)},
+        plan_agents={str(k): str(a["command"]) for k, a in agents.items() if isinstance(a, dict)},
         hook_new_only=bool(h.get("new-only", True)),
         digest=digest,
     )

@@ -13,6 +13,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from ..signals import forwarded
 from .tree import ProcessTree
@@ -60,8 +61,10 @@ def run(
     env: Mapping[str, str] | None = None,
     max_output: int = DEFAULT_MAX_OUTPUT,
     active: set[ProcessTree] | None = None,
+    log: BinaryIO | None = None,
 ) -> Outcome:
-    """Run ``cmd`` (never through a shell). On timeout all its processes get SIGTERM, then
+    """Run ``cmd`` (never through a shell); with ``log``, all it prints is written there too
+    as it comes. On timeout all its processes get SIGTERM, then
     SIGKILL. On Ctrl-C (SIGTERM, SIGHUP: see signals.py) they get SIGINT (SIGTERM) and the
     KeyboardInterrupt propagates after they are gone. Nothing it started outlives it."""
     start = time.monotonic()
@@ -94,6 +97,9 @@ def run(
             if not chunk:
                 return
             tail.add(chunk)
+            if log is not None:
+                log.write(chunk)
+                log.flush()  # a log someone follows (`tail -f`) shows output as it comes
 
     reader = threading.Thread(target=pump, daemon=True)
     reader.start()

@@ -1,5 +1,6 @@
 """The `tasks/` workspace: the one place that writes it (a new plan's folder, a task marked
-done in plan.json), and finding and reading the plans it holds."""
+done in plan.json, a run's state and the place of its agents' logs), and finding and reading
+the plans it holds."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ..formats import jsonc, names
 from ..fsio import write_atomic
 from .models import TASKS_DIR, Done, Plan, model_error
 from .render import context_document, synthesis_template, task_brief
+from .runs import LOGS_DIR, RUN_FILE, PlanRun
 
 
 def path_id(value: str, what: str) -> str:
@@ -60,6 +62,32 @@ def mark_done(path: Path, plan: Plan, task_id: str, at: str, commit: str | None)
         raise UsageError(f"plan {plan.plan_id} has no task {task_id!r}")
     task.done = Done(at=at, commit=commit)
     write_atomic(path, plan.dump())
+
+
+def load_run(root: Path, plan_id: str) -> PlanRun | None:
+    """The plan's run state (tasks/<plan-id>/run.json), None before its first run."""
+    path = plan_dir(root, plan_id) / RUN_FILE
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    try:
+        return PlanRun.model_validate(jsonc.loads(text, path))
+    except ValidationError as exc:
+        raise model_error(exc, path) from None
+
+
+def write_run(root: Path, run: PlanRun) -> None:
+    write_atomic(plan_dir(root, run.plan_id) / RUN_FILE, run.dump())
+
+
+def log_path(root: Path, plan_id: str, task_id: str) -> Path:
+    """Where a task's agent output goes (tasks/<plan-id>/logs/<task>.log); the folder made."""
+    folder = plan_dir(root, plan_id) / LOGS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{path_id(task_id, 'task id')}.log"
 
 
 def load_plan(path: Path) -> Plan:

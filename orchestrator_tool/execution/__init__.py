@@ -1,0 +1,21 @@
+"""Running a plan: agents in parallel git worktrees, each change held to its task's scope,
+checked, and merged into the plan's integration branch in dependency order (`runner`), with
+the agent's command line made from a template (`agents`)."""
+
+from __future__ import annotations
+
+from .agents import PLACEHOLDERS, expand, template
+from .runner import Checks, Event, RunOptions, run_plan, schedule, start_state, task_branch
+
+__all__ = [
+    "PLACEHOLDERS",
+    "Checks",
+    "Event",
+    "RunOptions",
+    "expand",
+    "run_plan",
+    "schedule",
+    "start_state",
+    "task_branch",
+    "template",
+]

@@ -1,0 +1,392 @@
+"""Running a plan: each ready task's agent in a worktree of its own, on a branch from the
+integration branch's tip; when the agent succeeds, its changes are committed, held to the task's
+scope and checked, then merged into the integration branch. The user's work tree, index and
+stash are never touched: the integration branch moves by `git merge-tree` and `update-ref`.
+
+The agents run in worker threads (each one a process group of its own, see gates.process); the
+main thread schedules, checks, merges and records the state, so the checks and the merges run
+one at a time, in the order the tasks finish, which respects the dependencies: a task starts
+only once every task it depends on is merged."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import git
+from ..errors import UsageError
+from ..gates.process import Outcome, interrupt
+from ..gates.process import run as run_process
+from ..gates.tree import ProcessTree
+from ..planning import (
+    FINAL_FAILURES,
+    Plan,
+    PlanRun,
+    Task,
+    TaskRun,
+    load_run,
+    log_path,
+    mark_done,
+    outside_scope,
+    plan_dir,
+    write_run,
+)
+from ..signals import forwarded
+from .agents import expand, template
+
+# The variables that would point an agent's git at the user's repository, not its worktree.
+_REDIRECTING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX")
+WORKTREES = "orchestrator"  # under the repository's git folder: worktrees/<plan-id>/<task>
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    agent: str | None = None  # --agent: the command template for every task
+    agents: Mapping[str, str] = field(default_factory=dict)  # role (or "default") -> template
+    max_parallel: int = 3
+    timeout: float | None = 3600.0
+    retry: tuple[str, ...] = ()  # task ids, or "all"
+    keep_worktrees: bool = False
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened to a task: `started`, or the status it ended with."""
+
+    task: str
+    kind: str
+    detail: str = ""
+    elapsed: float | None = None
+
+
+# The task's checks beyond its scope (the validators on its changed files): given the task, the
+# workspace root in its worktree, its changed files (workspace paths) and the commit it started
+# from, why it fails, or None.
+Checks = Callable[[Task, Path, list[str], str], "str | None"]
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class _Repo:
+    """Where the run works: the workspace root, the repository's top level and the folder of
+    the workspace in it, the shared git folder."""
+
+    root: Path
+    top: Path
+    prefix: str
+    worktrees: Path
+
+    @classmethod
+    def of(cls, root: Path, plan_id: str) -> _Repo:
+        top = git.toplevel(root)
+        if top is None:
+            raise UsageError("plan run needs a git repository", hint="run it inside one")
+        if not git.has_commits(root):
+            raise UsageError("plan run needs a first commit: the integration branch starts there")
+        prefix = git.repo_prefix(root, top)
+        return cls(root, top, prefix, git.common_dir(root) / WORKTREES / plan_id)
+
+    def workspace_in(self, worktree: Path) -> Path:
+        return worktree / self.prefix if self.prefix else worktree
+
+    def workspace_path(self, repo_path: str) -> str:
+        # a path outside the workspace keeps its repository form: it is outside every scope
+        return (
+            repo_path.removeprefix(self.prefix)
+            if repo_path.startswith(self.prefix)
+            else ("/" + repo_path)
+        )
+
+
+def task_branch(plan_id: str, task_id: str) -> str:
+    # Not under orchestrator/<plan-id>/: a branch cannot also be a folder of branches.
+    return f"orchestrator-tasks/{plan_id}/{task_id}"
+
+
+def start_state(root: Path, plan: Plan) -> PlanRun:
+    """The run state to go on from: the recorded one while its integration branch exists, else
+    a new one with the integration branch at HEAD."""
+    state = load_run(root, plan.plan_id)
+    integration = f"orchestrator/{plan.plan_id}"
+    if state is not None and git.resolve(integration, root) is not None:
+        return state
+    head = git.resolve("HEAD", root)
+    assert head is not None  # _Repo.of checked that there is a commit
+    return PlanRun(planId=plan.plan_id, integration=integration, start=head)
+
+
+def to_run(plan: Plan, state: PlanRun, retry: tuple[str, ...]) -> list[str]:
+    """The tasks this run works on, in plan order: not done, and not failed unless retried."""
+    known = {t.task_id for t in plan.tasks}
+    unknown = [r for r in retry if r != "all" and r not in known]
+    if unknown:
+        raise UsageError(f"--retry {unknown[0]!r}: plan {plan.plan_id} has no such task")
+    out = []
+    for t in plan.tasks:
+        rec = state.tasks.get(t.task_id)
+        if t.done is not None or (rec is not None and rec.status == "done"):
+            continue
+        if (
+            rec is not None
+            and rec.status in FINAL_FAILURES
+            and "all" not in retry
+            and t.task_id not in retry
+        ):
+            continue
+        out.append(t.task_id)
+    return out
+
+
+def done_tasks(plan: Plan, state: PlanRun) -> set[str]:
+    return {
+        t.task_id
+        for t in plan.tasks
+        if t.done is not None
+        or (t.task_id in state.tasks and state.tasks[t.task_id].status == "done")
+    }
+
+
+def schedule(plan: Plan, state: PlanRun, retry: tuple[str, ...]) -> list[list[str]]:
+    """The waves this run would start, when every task succeeds (`--dry-run`); a task whose
+    dependency stays failed is left out."""
+    pending = to_run(plan, state, retry)
+    done = done_tasks(plan, state)
+    waves: list[list[str]] = []
+    while pending:
+        wave = [tid for tid in pending if set(_task(plan, tid).dependencies) <= done]
+        if not wave:
+            break
+        waves.append(wave)
+        done |= set(wave)
+        pending = [tid for tid in pending if tid not in wave]
+    return waves
+
+
+def _task(plan: Plan, task_id: str) -> Task:
+    task = plan.task(task_id)
+    assert task is not None
+    return task
+
+
+def agent_env(plan_path: Path, task_id: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _REDIRECTING}
+    env["ORCHESTRATOR_TASK"] = task_id
+    env["ORCHESTRATOR_PLAN"] = str(plan_path)  # the scope-guard hook finds the plan by it
+    return env
+
+
+class _Run:
+    """One `plan run`: the state it records and the agents it has started."""
+
+    def __init__(
+        self,
+        root: Path,
+        plan_path: Path,
+        plan: Plan,
+        options: RunOptions,
+        checks: Checks,
+        on_event: Callable[[Event], None],
+    ) -> None:
+        self.repo = _Repo.of(root, plan.plan_id)
+        self.plan_path = plan_path.resolve()
+        self.plan = plan
+        self.options = options
+        self.checks = checks
+        self.on_event = on_event
+        self.state = start_state(root, plan)
+        self.active: set[ProcessTree] = set()
+        self.commands = {
+            t.task_id: template(t, options.agent, options.agents)
+            for t in plan.tasks
+            if t.task_id in to_run(plan, self.state, options.retry)
+        }
+
+    def save(self) -> None:
+        write_run(self.repo.root, self.state)
+
+    # ------------------------------------------------------------------ the loop
+
+    def run(self) -> PlanRun:
+        root = self.repo.root
+        if git.resolve(self.state.integration, root) is None:
+            git.set_branch(self.state.integration, self.state.start, root)
+        pending = to_run(self.plan, self.state, self.options.retry)
+        running: dict[Future[Outcome], str] = {}
+        pool = ThreadPoolExecutor(max_workers=max(1, self.options.max_parallel))
+        try:
+            while True:
+                done = done_tasks(self.plan, self.state)
+                for tid in [t for t in pending if set(_task(self.plan, t).dependencies) <= done]:
+                    if len(running) >= self.options.max_parallel:
+                        break
+                    pending.remove(tid)
+                    running[self._start(pool, tid)] = tid
+                if not running:
+                    break
+                finished, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    self._finish(running.pop(fut), fut.result())
+        except KeyboardInterrupt as exc:
+            self._stop(pool, running, forwarded(exc))
+            raise
+        pool.shutdown(wait=True)
+        return self.state
+
+    def _stop(
+        self, pool: ThreadPoolExecutor, running: dict[Future[Outcome], str], sig: int
+    ) -> None:
+        """Ctrl-C (SIGTERM, SIGHUP): stop every agent's processes, wait for them, and record
+        the tasks as interrupted (a new run starts them again)."""
+        pool.shutdown(wait=False, cancel_futures=True)
+        deadline = time.monotonic() + 30.0
+        while any(not f.done() for f in running) and time.monotonic() < deadline:
+            # an agent whose process started after the first signal is reached by the next
+            interrupt(self.active, sig)
+            wait(list(running), timeout=0.1)
+        for tid in running.values():
+            rec = self.state.tasks[tid]
+            rec.status = "interrupted"
+            rec.finished = _now()
+            rec.detail = "stopped by a signal"
+            self.on_event(Event(tid, "interrupted"))
+        self.save()
+
+    # ------------------------------------------------------------------ one task
+
+    def _start(self, pool: ThreadPoolExecutor, task_id: str) -> Future[Outcome]:
+        task = _task(self.plan, task_id)
+        root = self.repo.root
+        tip = git.resolve(self.state.integration, root)
+        assert tip is not None
+        branch = task_branch(self.plan.plan_id, task_id)
+        worktree = self.repo.worktrees / task_id
+        git.remove_worktree(worktree, root)  # what an earlier attempt left (a retry)
+        worktree.parent.mkdir(parents=True, exist_ok=True)
+        git.add_worktree(worktree, branch, tip, root)
+        cwd = self.repo.workspace_in(worktree)
+        log = log_path(root, self.plan.plan_id, task_id)
+        self.state.tasks[task_id] = TaskRun(
+            status="running",
+            branch=branch,
+            worktree=str(worktree),
+            base=tip,
+            started=_now(),
+            log=log.relative_to(root).as_posix(),
+        )
+        self.save()
+        brief = plan_dir(root, self.plan.plan_id) / f"{task_id}.md"
+        command = expand(
+            self.commands[task_id],
+            brief=brief.resolve(),
+            task=task_id,
+            scope=task.scope,
+            worktree=cwd,
+        )
+        env = agent_env(self.plan_path, task_id)
+        self.on_event(Event(task_id, "started", command))
+
+        def agent() -> Outcome:
+            with open(log, "wb") as fh:
+                fh.write(f"$ {command}\n".encode())
+                fh.flush()
+                return run_process(
+                    ["/bin/sh", "-c", command],
+                    cwd,
+                    timeout=self.options.timeout,
+                    env=env,
+                    active=self.active,
+                    log=fh,
+                )
+
+        return pool.submit(agent)
+
+    def _finish(self, task_id: str, outcome: Outcome) -> None:
+        rec = self.state.tasks[task_id]
+        rec.finished = _now()
+        rec.duration = round(outcome.duration, 3)
+        rec.exit_code = outcome.exit_code
+        if outcome.status != "passed":
+            rec.status = "timeout" if outcome.status == "timeout" else "failed"
+            rec.detail = _agent_failure(outcome, self.options.timeout)
+        else:
+            self._integrate(_task(self.plan, task_id), rec)
+        self.save()
+        self.on_event(Event(task_id, rec.status, rec.detail, rec.duration))
+
+    def _integrate(self, task: Task, rec: TaskRun) -> None:
+        """Commit what the agent left, hold the change to the scope, check it and merge it."""
+        assert rec.worktree is not None
+        worktree = Path(rec.worktree)
+        first_line = task.description.splitlines()[0] if task.description else task.task_id
+        git.commit_everything(f"{task.task_id}: {first_line}", worktree)
+        head = git.resolve("HEAD", worktree)
+        assert head is not None
+        rec.commit = head
+        changes = git.diff_trees(rec.base, head, worktree)
+        files = sorted({self.repo.workspace_path(c.path) for c in changes})
+        rec.files = files
+        outside = outside_scope(self.plan, task, files)
+        if outside:
+            rec.status = "scope-violation"
+            rec.paths = outside
+            rec.detail = f"{len(outside)} changed file(s) outside the scope: " + ", ".join(outside)
+            return
+        present = [f for f in files if _exists(self.repo.workspace_in(worktree), f)]
+        why = self.checks(task, self.repo.workspace_in(worktree), present, rec.base)
+        if why is not None:
+            rec.status = "failed"
+            rec.detail = why
+            return
+        merged = git.merge_into(
+            self.state.integration,
+            rec.branch,
+            f"Merge {task.task_id}: {first_line}",
+            self.repo.root,
+        )
+        if merged.commit is None:
+            rec.status = "conflict"
+            rec.paths = [self.repo.workspace_path(p) for p in merged.conflicts]
+            rec.detail = "merge conflict in " + ", ".join(rec.paths)
+            return
+        rec.status = "done"
+        rec.merge = merged.commit
+        mark_done(self.plan_path, self.plan, task.task_id, _now(), merged.commit)
+        if not self.options.keep_worktrees:
+            git.remove_worktree(worktree, self.repo.root)
+            rec.worktree = None
+
+
+def _exists(root: Path, rel: str) -> bool:
+    return not rel.startswith("/") and (root / rel).is_file()
+
+
+def _agent_failure(outcome: Outcome, timeout: float | None) -> str:
+    if outcome.status == "timeout":
+        return f"no result after {timeout:g} s: its processes were stopped"
+    if outcome.status == "not-found":
+        return outcome.output.strip()
+    if outcome.signal is not None:
+        return f"the agent was killed by signal {outcome.signal}"
+    return f"the agent exited with {outcome.exit_code}"
+
+
+def run_plan(
+    root: Path,
+    plan_path: Path,
+    plan: Plan,
+    options: RunOptions,
+    *,
+    checks: Checks,
+    on_event: Callable[[Event], None] = lambda e: None,
+) -> PlanRun:
+    """Run the plan's tasks that are not done (see the module's docstring); the state is
+    recorded in tasks/<plan-id>/run.json as it changes and returned at the end."""
+    return _Run(root, plan_path, plan, options, checks, on_event).run()
