@@ -71,3 +71,13 @@ def test_a_crash_reads_as_one_line() -> None:
     assert crash_line(manifest, lambda p: "../" + p) == (
         "validator error: (workspace): PKG001: ValueError: bad"
     )
+
+
+def test_every_public_name_of_the_facade_resolves() -> None:
+    # the façade imports each name from its module when first asked: every exported name has
+    # a home, and each home holds it
+    assert sorted(api.__all__) == sorted(api._HOMES)
+    for name in api.__all__:
+        assert getattr(api, name) is not None, name
+    with pytest.raises(AttributeError):
+        api.no_such_function  # noqa: B018

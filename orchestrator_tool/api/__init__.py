@@ -13,15 +13,54 @@ The change sources (a range, the index, the work tree, named files, the CI's bas
 
 from __future__ import annotations
 
-from ..engine.selection import select_specs
-from ..reporting.reports import CheckReport, ScopeCheck, TaskCheck, ValidationReport
-from .checking import STAGES, check
-from .impact import affected
-from .loading import load_config, load_workspace
-from .options import CheckOptions, ValidateOptions
-from .plans import make_plan, plan_check, plan_done
-from .runs import RunRequest, Scheduled, plan_schedule, run_plan
-from .validation import validate
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..engine.selection import select_specs
+    from ..reporting.reports import CheckReport, ScopeCheck, TaskCheck, ValidationReport
+    from .checking import STAGES, check
+    from .impact import affected
+    from .loading import load_config, load_workspace
+    from .options import CheckOptions, ValidateOptions
+    from .plans import make_plan, plan_check, plan_done
+    from .runs import RunRequest, Scheduled, plan_schedule, run_plan
+    from .validation import validate
+
+# Each name and the module it lives in: a command imports what it calls and no more (a
+# `scan` does not load the validate pipeline, a `validate` not the plan runner).
+_HOMES = {
+    "select_specs": "..engine.selection",
+    "CheckReport": "..reporting.reports",
+    "ScopeCheck": "..reporting.reports",
+    "TaskCheck": "..reporting.reports",
+    "ValidationReport": "..reporting.reports",
+    "STAGES": ".checking",
+    "check": ".checking",
+    "affected": ".impact",
+    "load_config": ".loading",
+    "load_workspace": ".loading",
+    "CheckOptions": ".options",
+    "ValidateOptions": ".options",
+    "make_plan": ".plans",
+    "plan_check": ".plans",
+    "plan_done": ".plans",
+    "RunRequest": ".runs",
+    "Scheduled": ".runs",
+    "plan_schedule": ".runs",
+    "run_plan": ".runs",
+    "validate": ".validation",
+}
+
+
+def __getattr__(name: str) -> object:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(home, __name__), name)
+    globals()[name] = value  # the next look-up is a plain attribute
+    return value
+
 
 __all__ = [
     "STAGES",
