@@ -153,6 +153,33 @@ def test_corrupt_cache_is_a_miss(repo, tmp_path) -> None:
     assert len(report.diagnostics) == 2
 
 
+def test_the_files_an_entry_was_read_from_are_written_once(repo, tmp_path) -> None:
+    ws = api.load_workspace(repo)
+    first = _validate(ws, select=[])  # every rule: the import rules read folders and manifests
+    (path,) = (
+        f
+        for f in (tmp_path / "cache").glob("*.json")
+        if not f.name.startswith(("config-", "validators-"))
+    )
+    doc = json.loads(path.read_text())
+    reads = [(dep, json.dumps(stat)) for dep, stat in doc["reads"]]
+    assert len(reads) == len(set(reads))  # each (dependency, stat) pair once
+    places = [i for entry in doc["files"].values() for i in entry[4]]
+    assert len(places) > len(reads)  # shared by several entries
+    assert set(places) == set(range(len(reads)))  # none unused, none missing
+    # a tampered entry (a place that is not there) is a miss, not a crash, and not written back
+    victim = "packages/auth/loose.ts"
+    doc["files"][victim][4] = [len(reads) + 7]
+    path.write_text(json.dumps(doc))
+    again = _validate(ws, select=[])
+    assert again.cached == again.files_checked - 1
+    assert codes(again) == codes(first)
+    assert all(
+        i < len(json.loads(path.read_text())["reads"])
+        for i in json.loads(path.read_text())["files"][victim][4]
+    )
+
+
 def test_excludes_generated_files_unless_named(repo) -> None:
     write(repo / "packages/database/generated/client.gen.ts", "export const g: any = 1;\n")
     write(repo / "apps/web/dist/out.js", "export const d = 1;\n")

@@ -31,7 +31,7 @@ from .diagnostics import Diagnostic, Fix
 from .files import stamp
 from .runner import FileResult
 
-FORMAT = 5
+FORMAT = 6
 # How far before the run's start a change still counts as racy: the kernel stamps files from a
 # coarse clock, up to a tick (1 to 10 ms) behind the one read at the start; a file system that
 # keeps whole seconds (two on FAT) rounds a stamp down by up to that much.
@@ -140,7 +140,14 @@ class ResultCache:
         self._state: str | None = None
         root_id = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
         self.path = (directory or cache_dir()) / f"{root_id}-{key}.json"
+        # path → [size, stamp, content hash, findings, [places in self._reads]]
         self.entries: dict[str, list[object]] = {}
+        # The (dependency, its stat when read) pairs the entries were read from, each once:
+        # thousands of entries share a few hundred (a folder listed, a helper, a manifest), so
+        # each pair is written, parsed and compared once, not once per entry.
+        self._reads: list[tuple[str, object]] = []
+        self._read_at: dict[tuple[str, str], int] = {}
+        self._fresh: dict[int, bool] = {}  # a pair's verdict this run
         self.dirty = False
         # A dependency's stat, taken once per run: many entries share a helper or a folder.
         self._stats: dict[str, list[int] | None] = {}
@@ -151,11 +158,12 @@ class ResultCache:
             with open(self.path, encoding="utf-8") as fh:
                 doc = json.load(fh)
             if isinstance(doc, dict) and doc.get("format") == FORMAT:
-                entries = doc.get("files")
-                if isinstance(entries, dict):
+                entries, reads = doc.get("files"), doc.get("reads")
+                if isinstance(entries, dict) and isinstance(reads, list):
                     self.entries = entries
-        except (OSError, ValueError):
-            self.entries = {}  # missing, truncated or corrupt: start empty
+                    self._reads = [(str(dep), stat) for dep, stat in reads]
+        except (OSError, ValueError, TypeError):
+            self.entries, self._reads = {}, []  # missing, truncated or corrupt: start empty
 
     def sibling(self, suffix: str) -> ResultCache:
         """The cache of other content of the same files (a revision's), in a file of its own
@@ -204,12 +212,31 @@ class ResultCache:
         try:
             if len(entry) == 5 and fresh(entry):
                 raw, read = entry[3], entry[4]
-                assert isinstance(raw, list) and isinstance(read, dict)
-                if all(self._stat(dep) == stat for dep, stat in read.items()):
-                    return _decode(rel, raw, tuple(read))
-        except (ValueError, TypeError, AssertionError):
+                assert isinstance(raw, list) and isinstance(read, list)
+                if all(self._still(i) for i in read):
+                    return _decode(rel, raw, tuple(self._reads[i][0] for i in read))
+        except (ValueError, TypeError, AssertionError, IndexError):
             self.entries.pop(rel, None)  # a malformed entry is a miss
         return None
+
+    def _still(self, place: int) -> bool:
+        """Whether the dependency of a pair still has the stat it was read with."""
+        fresh = self._fresh.get(place)
+        if fresh is None:
+            dep, stat = self._reads[place]
+            fresh = self._fresh[place] = self._stat(dep) == stat
+        return fresh
+
+    def _place(self, dep: str, stat: object) -> int:
+        key = (dep, json.dumps(stat))
+        if not self._read_at and self._reads:
+            self._read_at = {(d, json.dumps(s)): i for i, (d, s) in enumerate(self._reads)}
+        place = self._read_at.get(key)
+        if place is None:
+            place = self._read_at[key] = len(self._reads)
+            self._reads.append((dep, stat))
+            self._fresh[place] = True  # read this run, with its stat of this run
+        return place
 
     def _stat(self, rel: str) -> list[int] | str | None:
         if rel == WHOLE_WORKSPACE:
@@ -246,7 +273,8 @@ class ResultCache:
             if self.entries.pop(result.path, None) is not None:
                 self.dirty = True
             return
-        self.entries[result.path] = [size, mtime, digest, _encode(result), read]
+        places = [self._place(dep, stat) for dep, stat in read.items()]
+        self.entries[result.path] = [size, mtime, digest, _encode(result), places]
         self.dirty = True
 
     def save(self) -> None:
@@ -254,7 +282,25 @@ class ResultCache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            doc = {"format": FORMAT, "files": self.entries}
-            write_atomic(self.path, json.dumps(doc, separators=(",", ":")))
+            write_atomic(self.path, json.dumps(self._document(), separators=(",", ":")))
         except OSError:
             pass  # a cache that cannot be written is only slower next time
+
+    def _document(self) -> dict[str, object]:
+        """The cache as written: only the pairs some entry still reads, renumbered."""
+        used: dict[int, int] = {}
+        files: dict[str, list[object]] = {}
+        known = len(self._reads)
+        for path, entry in self.entries.items():
+            places = entry[4] if len(entry) == 5 else None
+            if not isinstance(places, list) or not all(
+                isinstance(i, int) and 0 <= i < known for i in places
+            ):
+                continue  # a malformed entry is not written back
+            renumbered = [used.setdefault(i, len(used)) for i in places]
+            files[path] = [*entry[:4], renumbered]
+        reads: list[list[object]] = [[] for _ in used]
+        for old, new in used.items():
+            dep, stat = self._reads[old]
+            reads[new] = [dep, stat]
+        return {"format": FORMAT, "files": files, "reads": reads}
