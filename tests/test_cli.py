@@ -213,3 +213,18 @@ def test_option_combinations_are_refused_before_any_work(tmp_path) -> None:
     proc = run_cli("--root", "nowhere", "validate", "--all", "packages/auth", cwd=repo)
     assert proc.returncode == 2
     assert "--all checks the whole workspace" in proc.stderr  # before the missing root
+
+
+def test_each_command_is_found_under_its_name() -> None:
+    # the group imports a command's module when the command is asked for: every listed name
+    # resolves to the command of that name
+    import click
+
+    from orchestrator_tool.cli.app import COMMANDS, cli
+
+    ctx = click.Context(cli)
+    assert cli.list_commands(ctx) == sorted(COMMANDS)
+    for name in COMMANDS:
+        command = cli.get_command(ctx, name)
+        assert command is not None and command.name == name
+    assert cli.get_command(ctx, "nosuch") is None

@@ -3,22 +3,28 @@ each), and the one error handler every command runs under (:mod:`.exits`)."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
 from .. import __version__
 from . import exits
-from .affected import affected
-from .check import check
-from .config import config_cmd
 from .console import Console, color_alone, color_options
 from .context import Ctx
-from .hook import hook
-from .plan import plan
-from .rules import rules
-from .scan import scan
-from .validate import validate
+
+# Each command, and the module and name it is defined under: a run imports the module of the
+# command it runs, not every command's (a hook's `validate` pays for no plan runner).
+COMMANDS = {
+    "affected": (".affected", "affected"),
+    "check": (".check", "check"),
+    "config": (".config", "config_cmd"),
+    "hook": (".hook", "hook"),
+    "plan": (".plan", "plan"),
+    "rules": (".rules", "rules"),
+    "scan": (".scan", "scan"),
+    "validate": (".validate", "validate"),
+}
 
 
 class _Group(click.Group):
@@ -26,7 +32,18 @@ class _Group(click.Group):
     error handler: its outcome or its exception becomes the exit code, never a traceback."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, color_alone(args, self.commands))
+        return super().parse_args(ctx, color_alone(args, COMMANDS))
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = COMMANDS.get(cmd_name)
+        if where is None:
+            return None
+        module = importlib.import_module(where[0], __package__)
+        command: click.Command = getattr(module, where[1])
+        return command
 
     def invoke(self, ctx: click.Context) -> None:
         status = exits.run(lambda: super(_Group, self).invoke(ctx))
@@ -51,10 +68,6 @@ def cli(ctx: click.Context, root: Path | None, color: str | None, no_color: bool
     Shell completion: eval "$(_ORCHESTRATOR_COMPLETE=bash_source orchestrator)" in ~/.bashrc
     (zsh_source, fish_source for zsh and fish)."""
     ctx.obj = Ctx(root, Console("never" if no_color else color))
-
-
-for _command in (scan, affected, validate, check, rules, hook, config_cmd, plan):
-    cli.add_command(_command)
 
 
 def main() -> None:
