@@ -5,6 +5,7 @@ real worktrees of a copy of the next-forge fixture."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import git
+from .conftest import git, run_cli
 from .test_plan_run import (
     AGENT,
     _run,
@@ -123,3 +124,51 @@ def test_context_records_progress_as_tasks_end_and_synthesis_reports_the_run(
     merged = git(repo, "log", "--format=%s", "orchestrator/fix")
     assert "add the guide" in merged
     assert _snapshot(repo) == before
+
+
+def test_synthesis_lists_the_open_items_of_the_security_checklist(repo) -> None:
+    proc = run_cli(
+        "plan", "Add complete authentication system", "--scope", "apps/web", "--id", "auth",
+        "--write", cwd=repo,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    checklist = "# Security\\n- [x] hash passwords with argon2\\n- [ ] rate-limit the sign-in route"
+    _script(
+        repo,
+        "auth-security-review",
+        f"write tasks/auth/security.md {checklist}",
+        plan_id="auth",
+    )
+    before = _snapshot(repo)
+    ran = run_cli("plan", "run", "auth", "--agent", AGENT, cwd=repo)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    synthesis = (repo / "tasks/auth/synthesis.md").read_text("utf-8")
+    risks = _section(synthesis, "## Risks and open items")
+    assert risks == ["- open in `tasks/auth/security.md`: rate-limit the sign-in route"]
+    tasks = len(json.loads((repo / "tasks/auth/plan.json").read_text("utf-8"))["tasks"])
+    assert f"{tasks} of {tasks} tasks done" in synthesis
+    # the report is the run's alone: compiled again from the same state, it is the same text
+    again = run_cli("plan", "run", "auth", "--agent", AGENT, cwd=repo)
+    assert again.returncode == 0
+    assert (repo / "tasks/auth/synthesis.md").read_text("utf-8") == synthesis
+    assert _snapshot(repo) == before
+
+
+def test_synthesis_says_when_the_checklist_is_missing(repo) -> None:
+    proc = run_cli(
+        "plan", "Add complete authentication system", "--scope", "apps/web", "--id", "auth",
+        "--write", cwd=repo,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    _script(repo, "auth-security-review", "exit 1", plan_id="auth")
+    ran = run_cli("plan", "run", "auth", "--agent", AGENT, cwd=repo)
+    assert ran.returncode == 1
+    risks = _section(
+        (repo / "tasks/auth/synthesis.md").read_text("utf-8"), "## Risks and open items"
+    )
+    assert risks[0] == (
+        "- no security checklist: `tasks/auth/security.md` is not on `orchestrator/auth` "
+        "(task `auth-security-review`)"
+    )
+    assert "- `auth-security-review` failed: the agent exited with 1" in risks
+    assert "- `auth-web-ui` not run (depends on `auth-security-review`)" in risks
