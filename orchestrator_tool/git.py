@@ -313,6 +313,13 @@ def commit_everything(message: str, cwd: Path) -> str | None:
     return resolve("HEAD", cwd)
 
 
+def commits(base: str, head: str, cwd: Path) -> list[tuple[str, str]]:
+    """The commits reachable from ``head`` and not from ``base``, oldest first: (hash,
+    subject)."""
+    proc = run(["log", "--reverse", "--no-merges", "-z", "--format=%H %s", f"{base}..{head}"], cwd)
+    return [(h, subject) for h, _, subject in (x.partition(" ") for x in _split_z(proc.stdout))]
+
+
 @dataclass(frozen=True, slots=True)
 class Merge:
     commit: str | None  # the merge commit, None on a conflict

@@ -30,8 +30,12 @@ UI_TASKS = ("login-app-ui", "login-docs", "login-web-ui")
 
 @pytest.fixture
 def repo(make_repo) -> Path:
-    path = make_repo("next-forge")
-    # the user has work in progress: a staged change, an unstaged one and a stash
+    return with_work_in_progress(make_repo("next-forge"))
+
+
+def with_work_in_progress(path: Path) -> Path:
+    """``path`` once the user has work in progress: a staged change, an unstaged one and a
+    stash."""
     (path / "README.md").write_text("stashed work\n", encoding="utf-8")
     git(path, "stash", "-q")
     (path / "apps/web/notes.txt").write_text("staged\n", encoding="utf-8")

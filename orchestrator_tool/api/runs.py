@@ -15,7 +15,7 @@ from .options import ValidateOptions
 from .validation import validate
 
 if TYPE_CHECKING:
-    from ..execution import Event, RunOptions
+    from ..execution import Checked, Event, RunOptions
     from ..planning import Plan, PlanRun, Task
     from ..workspace import Workspace
 
@@ -99,11 +99,13 @@ def run_plan(
     return plan, state
 
 
-def _validators(task: Task, root: Path, files: list[str], base: str) -> str | None:
+def _validators(task: Task, root: Path, files: list[str], base: str) -> Checked:
     """The task's validators on the files it changed, as they are in its worktree (``root``):
     only the findings its change adds count (those the files had at ``base`` do not)."""
+    from ..execution import Checked
+
     if not task.validators or not files:
-        return None
+        return Checked()
     report = validate(
         load_workspace(root),
         ValidateOptions(
@@ -114,10 +116,12 @@ def _validators(task: Task, root: Path, files: list[str], base: str) -> str | No
             new_from_rev=base,
         ),
     )
+    found = len(report.diagnostics)
     if report.passed:
-        return None
+        return Checked(found)
     errors = [d for d in report.diagnostics if d.severity == "error"]
     if not errors:
-        return "the validators could not check every file"
+        return Checked(found, "the validators could not check every file")
     first = errors[0]
-    return f"{count(len(errors), 'validator error')}: {first.path}:{first.line} {first.code}"
+    why = f"{count(len(errors), 'validator error')}: {first.path}:{first.line} {first.code}"
+    return Checked(found, why)

@@ -5,10 +5,11 @@ the agent's command line made from a template (`agents`)."""
 from __future__ import annotations
 
 from .agents import PLACEHOLDERS, expand, template
-from .runner import Checks, Event, RunOptions, run_plan, schedule, start_state, task_branch
+from .runner import Checked, Checks, Event, RunOptions, run_plan, schedule, start_state, task_branch
 
 __all__ = [
     "PLACEHOLDERS",
+    "Checked",
     "Checks",
     "Event",
     "RunOptions",

@@ -37,6 +37,7 @@ from ..planning import (
     write_run,
 )
 from ..signals import forwarded
+from . import report
 from .agents import expand, template
 
 # The variables that would point an agent's git at the user's repository, not its worktree.
@@ -64,10 +65,19 @@ class Event:
     elapsed: float | None = None
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What a task's checks found: how many findings its change added, and why it fails (None
+    when it passes)."""
+
+    findings: int = 0
+    problem: str | None = None
+
+
 # The task's checks beyond its scope (the validators on its changed files): given the task, the
 # workspace root in its worktree, its changed files (workspace paths) and the commit it started
-# from, why it fails, or None.
-Checks = Callable[[Task, Path, list[str], str], "str | None"]
+# from, what they found.
+Checks = Callable[[Task, Path, list[str], str], Checked]
 
 
 def _now() -> str:
@@ -212,6 +222,9 @@ class _Run:
     def save(self) -> None:
         write_run(self.repo.root, self.state)
 
+    def _done(self) -> set[str]:
+        return done_tasks(self.plan, self.state)
+
     # ------------------------------------------------------------------ the loop
 
     def run(self) -> PlanRun:
@@ -236,9 +249,14 @@ class _Run:
                     self._finish(running.pop(fut), fut.result())
         except KeyboardInterrupt as exc:
             self._stop(pool, running, forwarded(exc))
+            self._report()
             raise
         pool.shutdown(wait=True)
+        self._report()
         return self.state
+
+    def _report(self) -> None:
+        report.run_ended(self.repo.root, self.repo.prefix, self.plan, self.state)
 
     def _stop(
         self, pool: ThreadPoolExecutor, running: dict[Future[Outcome], str], sig: int
@@ -258,6 +276,8 @@ class _Run:
             rec.detail = "stopped by a signal"
             self.on_event(Event(tid, "interrupted"))
         self.save()
+        for tid in running.values():
+            report.task_ended(self.repo.root, self.plan, self.state, tid, self._done())
 
     # ------------------------------------------------------------------ one task
 
@@ -282,6 +302,7 @@ class _Run:
             log=log.relative_to(root).as_posix(),
         )
         self.save()
+        report.task_started(root, self.plan, task_id)
         brief = plan_dir(root, self.plan.plan_id) / f"{task_id}.md"
         command = expand(
             self.commands[task_id],
@@ -319,6 +340,7 @@ class _Run:
         else:
             self._integrate(_task(self.plan, task_id), rec)
         self.save()
+        report.task_ended(self.repo.root, self.plan, self.state, task_id, self._done())
         self.on_event(Event(task_id, rec.status, rec.detail, rec.duration))
 
     def _integrate(self, task: Task, rec: TaskRun) -> None:
@@ -340,10 +362,11 @@ class _Run:
             rec.detail = f"{len(outside)} changed file(s) outside the scope: " + ", ".join(outside)
             return
         present = [f for f in files if _exists(self.repo.workspace_in(worktree), f)]
-        why = self.checks(task, self.repo.workspace_in(worktree), present, rec.base)
-        if why is not None:
+        checked = self.checks(task, self.repo.workspace_in(worktree), present, rec.base)
+        rec.findings = checked.findings
+        if checked.problem is not None:
             rec.status = "failed"
-            rec.detail = why
+            rec.detail = checked.problem
             return
         merged = git.merge_into(
             self.state.integration,

@@ -37,6 +37,9 @@ class TaskRun(_Model):
     commit: str | None = Field(default=None, description="The task branch's tip after the agent.")
     merge: str | None = Field(default=None, description="Its merge commit on the integration.")
     files: list[str] = Field(default_factory=list, description="The files the task changed.")
+    findings: int | None = Field(
+        default=None, description="The findings its change added, by the task's validators."
+    )
     detail: str = Field(default="", description="Why it failed, in one line.")
     paths: list[str] = Field(
         default_factory=list,

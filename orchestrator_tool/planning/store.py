@@ -1,6 +1,6 @@
 """The `tasks/` workspace: the one place that writes it (a new plan's folder, a task marked
-done in plan.json, a run's state and the place of its agents' logs), and finding and reading
-the plans it holds."""
+done in plan.json, a run's state, its progress in context.md, its final report in synthesis.md
+and the place of its agents' logs), and finding and reading the plans it holds."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ..formats import jsonc, names
 from ..fsio import write_atomic
 from .models import TASKS_DIR, Done, Plan, model_error
 from .render import context_document, synthesis_template, task_brief
+from .report import with_progress
 from .runs import LOGS_DIR, RUN_FILE, PlanRun
 
 
@@ -81,6 +82,25 @@ def load_run(root: Path, plan_id: str) -> PlanRun | None:
 
 def write_run(root: Path, run: PlanRun) -> None:
     write_atomic(plan_dir(root, run.plan_id) / RUN_FILE, run.dump())
+
+
+def record_progress(
+    root: Path, plan: Plan, rows: dict[str, tuple[str, str]], line: str | None = None
+) -> None:
+    """Bring context.md's progress table up to date (``rows``: task -> status, blockers) and
+    add ``line`` to its progress section; a context.md that is gone is written anew first."""
+    path = plan_dir(root, plan.plan_id) / "context.md"
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        text = context_document(plan)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=path) from None
+    write_atomic(path, with_progress(text, rows, line))
+
+
+def write_synthesis(root: Path, plan_id: str, text: str) -> None:
+    write_atomic(plan_dir(root, plan_id) / "synthesis.md", text)
 
 
 def log_path(root: Path, plan_id: str, task_id: str) -> Path:
