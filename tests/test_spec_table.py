@@ -109,3 +109,20 @@ def test_a_run_served_from_the_cache_imports_no_file_validator_nor_parser(
     assert warm_loaded == 0  # only the workspace-scope rules, which run every time
     assert warm["diagnostics"] == cold["diagnostics"]
     assert cold["diagnostics"]  # the fixture has findings to serve
+
+
+def test_an_edit_to_the_code_that_builds_specs_makes_the_table_again(tmp_path, monkeypatch) -> None:
+    import os
+
+    from orchestrator_tool.engine import validator
+
+    monkeypatch.setenv("ORCHESTRATOR_CACHE_DIR", str(tmp_path))
+    registry.load_specs()
+    assert isinstance(registry.load_specs()[0].check, ModuleCheck)  # from the table
+    source = Path(validator.__file__)
+    st = source.stat()
+    try:
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+        assert not isinstance(registry.load_specs()[0].check, ModuleCheck)  # built again
+    finally:
+        os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))

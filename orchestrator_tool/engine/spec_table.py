@@ -24,6 +24,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from ..fsio import cache_dir, write_atomic
+from . import validator
 from .validator import CheckFunction, Context, Invalid, OptionValue, Valid, ValidatorSpec
 
 FORMAT = 1
@@ -88,6 +89,11 @@ def _key(modules: Sequence[ModuleFile]) -> str:
     from .. import __version__
 
     facts: list[object] = [FORMAT, __version__, sys.version]
+    # the code that builds a spec from a module (severity tiers, patterns…) is part of the key:
+    # an edit to it in a development install makes the table again, as an edited module does
+    for own in (__file__, validator.__file__):
+        st = os.stat(own)
+        facts.append([own, st.st_size, st.st_mtime_ns])
     for name, file in modules:
         facts.append(name)
         if file is None:
