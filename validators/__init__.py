@@ -9,7 +9,6 @@ third-party validators published under the ``orchestrator_tool.validators`` entr
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 import sys
 from dataclasses import dataclass
@@ -65,18 +64,8 @@ def load_specs() -> list[ValidatorSpec]:
     modules: list[tuple[str, str | None]] = [
         (f"{__name__}.{name}", builtin[name]) for name in sorted(builtin)
     ]
-    modules += [(target, _module_file(target)) for _, target in _entry_points()]
+    modules += [(target, spec_table.module_file(target)) for _, target in _entry_points()]
     return spec_table.specs(modules, _build_specs)
-
-
-def _module_file(target: str) -> str | None:
-    if ":" in target:
-        return None  # refused when the specs are built
-    try:
-        found = importlib.util.find_spec(target)
-    except (ImportError, ValueError):
-        return None
-    return None if found is None else found.origin
 
 
 def _build_specs() -> list[ValidatorSpec]:

@@ -48,13 +48,13 @@ _PARSERS = ("tree_sitter", "tree_sitter_typescript", "libcst")
 def _parser_versions() -> dict[str, object]:
     """Each parser package's file, size and stamp (another install rewrites it): found without
     importing the parsers, nor importlib.metadata, which cost more than a cached run."""
-    import importlib.util
     import os
+
+    from ..engine.spec_table import module_file
 
     out: dict[str, object] = {}
     for name in _PARSERS:
-        found = importlib.util.find_spec(name)
-        origin = found.origin if found is not None else None
+        origin = module_file(name)
         try:
             st = os.stat(origin) if origin else None
         except OSError:
@@ -67,18 +67,13 @@ def _code_fingerprint(modules: tuple[str, ...]) -> list[tuple[str, int, int]]:
     """Size and mtime of the tool's own sources and of the validator modules (plugins too):
     an edited or reinstalled validator, even under the same version number, misses the
     cache instead of returning the old findings."""
-    import importlib.util
-    import sys
+    from ..engine.spec_table import module_file
 
     files = sorted(Path(__file__).parents[1].rglob("*.py"))
     for name in modules:
-        if name in sys.modules:
-            module_file = getattr(sys.modules[name], "__file__", None)
-        else:  # not imported: a run served from the cache imports no validator
-            found = importlib.util.find_spec(name)
-            module_file = found.origin if found is not None else None
-        if module_file:
-            files.append(Path(module_file))
+        found = module_file(name)  # not imported: a run served from the cache imports none
+        if found:
+            files.append(Path(found))
     out = []
     for f in files:
         try:

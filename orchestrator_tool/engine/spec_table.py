@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import json
 import os
 import re
@@ -51,6 +52,21 @@ class ModuleCheck:
 
     def __call__(self, ctx: Context) -> None:
         self.load()(ctx)
+
+
+def module_file(name: str) -> str | None:
+    """The file module ``name`` is read from, without importing it (None: not found, not a
+    module name, or no file)."""
+    module = sys.modules.get(name)
+    if module is not None:
+        return getattr(module, "__file__", None)
+    if ":" in name:
+        return None
+    try:
+        found = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return None if found is None else found.origin
 
 
 def load_checks(specs: Sequence[ValidatorSpec]) -> None:
