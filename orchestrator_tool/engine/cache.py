@@ -146,7 +146,7 @@ class ResultCache:
         # thousands of entries share a few hundred (a folder listed, a helper, a manifest), so
         # each pair is written, parsed and compared once, not once per entry.
         self._reads: list[tuple[str, object]] = []
-        self._read_at: dict[tuple[str, str], int] = {}
+        self._read_at: dict[tuple[str, str], int] | None = None  # made when first stored
         self._fresh: dict[int, bool] = {}  # a pair's verdict this run
         self.dirty = False
         # A dependency's stat, taken once per run: many entries share a helper or a folder.
@@ -229,7 +229,7 @@ class ResultCache:
 
     def _place(self, dep: str, stat: object) -> int:
         key = (dep, json.dumps(stat))
-        if not self._read_at and self._reads:
+        if self._read_at is None:
             self._read_at = {(d, json.dumps(s)): i for i, (d, s) in enumerate(self._reads)}
         place = self._read_at.get(key)
         if place is None:
