@@ -6,10 +6,7 @@ real worktrees of a copy of the next-forge fixture."""
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,6 +18,7 @@ from .test_plan_run import (
     _run,
     _script,
     _snapshot,
+    _start_run,
     _state,
     _write_plan,
     with_work_in_progress,
@@ -51,15 +49,7 @@ def test_context_records_progress_as_tasks_end_and_synthesis_reports_the_run(
     _script(repo, "login-docs", "write apps/docs/guide.md the login guide", "commit add the guide")
     _script(repo, "login-web-ui", "write apps/web/half.ts export {};", "exit 1")
     _script(repo, "login-app-ui", f"hang {tmp_path / 'pids'}")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    run = subprocess.Popen(
-        [sys.executable, "-m", "orchestrator_tool", "plan", "run", "fix", "--agent", AGENT],
-        cwd=repo,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    run = _start_run(repo)
     # while the app's agent still runs, context.md already says how the two others ended
     deadline = time.monotonic() + 60
     while True:

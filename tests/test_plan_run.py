@@ -252,13 +252,10 @@ def test_two_tasks_editing_one_line_conflict_and_both_branches_stay(repo) -> Non
     assert _snapshot(repo) == before
 
 
-def test_ctrl_c_stops_every_agent_and_a_new_run_resumes(repo, tmp_path) -> None:
-    _write_plan(repo)
-    before = _snapshot(repo)
-    for task in ("login-app-ui", "login-web-ui"):
-        _script(repo, task, f"hang {tmp_path / task}")
+def _start_run(repo: Path) -> subprocess.Popen[str]:
+    """`plan run fix` with the scripted agent, in the background (for signals mid-run)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    run = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "orchestrator_tool", "plan", "run", "fix", "--agent", AGENT],
         cwd=repo,
         env=env,
@@ -266,6 +263,14 @@ def test_ctrl_c_stops_every_agent_and_a_new_run_resumes(repo, tmp_path) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_ctrl_c_stops_every_agent_and_a_new_run_resumes(repo, tmp_path) -> None:
+    _write_plan(repo)
+    before = _snapshot(repo)
+    for task in ("login-app-ui", "login-web-ui"):
+        _script(repo, task, f"hang {tmp_path / task}")
+    run = _start_run(repo)
     deadline = time.monotonic() + 60
     while not all((tmp_path / t).exists() for t in ("login-app-ui", "login-web-ui")):
         assert time.monotonic() < deadline and run.poll() is None
