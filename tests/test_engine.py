@@ -208,7 +208,8 @@ SKIPS = Path(__file__).resolve().parent.parent / "fixtures" / "skips"
 
 
 def test_minified_compiled_and_static_asset_files_are_skipped_with_the_reason(repo) -> None:
-    from orchestrator_tool.engine.runner import Settings, check_source
+    from orchestrator_tool.engine.runner import check_source
+    from orchestrator_tool.engine.settings import Settings
     from orchestrator_tool.engine.source import SourceFile
     from orchestrator_tool.engine.validator import load_specs
 

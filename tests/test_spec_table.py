@@ -75,7 +75,7 @@ def test_an_edited_validator_module_is_read_anew(tmp_path) -> None:
     assert _run(gone, tmp_path / "cache") == ["False"]
 
 
-def test_a_run_served_from_the_cache_imports_no_file_validator_nor_parser(
+def test_a_run_served_from_the_cache_imports_no_file_validator_nor_parser_nor_runner(
     make_repo, tmp_path
 ) -> None:
     repo = make_repo("next-forge")
@@ -89,7 +89,8 @@ def test_a_run_served_from_the_cache_imports_no_file_validator_nor_parser(
         "import orchestrator_tool.validators as v\n"
         "every_run = {s.module for s in v.load_specs() if s.scope == 'workspace'}\n"
         "loaded = [m for m in sys.modules if m.startswith(('orchestrator_tool.validators.',"
-        " 'orchestrator_tool.analysis', 'tree_sitter', 'libcst')) and m not in every_run]\n"
+        " 'orchestrator_tool.analysis', 'orchestrator_tool.engine.runner',"
+        " 'orchestrator_tool.engine.pool', 'tree_sitter', 'libcst')) and m not in every_run]\n"
         "print(len(loaded), file=sys.stderr)\n"
     )
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from orchestrator_tool.engine.runner import Settings, check_source
+from orchestrator_tool.engine.runner import check_source
+from orchestrator_tool.engine.settings import Settings
 from orchestrator_tool.engine.source import SourceFile
 from orchestrator_tool.engine.validator import load_specs
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from orchestrator_tool.engine.runner import Settings, check_workspace
+from orchestrator_tool.engine.settings import Settings
 from orchestrator_tool.engine.validator import load_specs
+from orchestrator_tool.engine.workspace_checks import check_workspace
 from orchestrator_tool.workspace import scan
 
 from .conftest import write

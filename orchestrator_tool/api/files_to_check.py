@@ -9,8 +9,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NamedTuple
 
 from .. import git
-from ..affected import compute
-from ..changes import lockfile_texts, resolve_change_source
 from ..errors import GitError
 
 if TYPE_CHECKING:
@@ -53,6 +51,10 @@ def _select(ws: Workspace, config: Config, opts: ValidateOptions) -> tuple[Selec
     pick = functools.partial(file_sel.select, ws.root, excludes=excludes, eslintignore=ignore_files)
     if opts.base is None and not opts.affected_only:
         return pick(paths=opts.paths, cwd=opts.cwd, force_exclude=opts.force_exclude), None
+    # a change's files only: the change sources and the graph are read for those runs alone
+    from ..affected import compute
+    from ..changes import lockfile_texts, resolve_change_source
+
     cs = resolve_change_source(ws, base=opts.base, cwd=opts.cwd, env=opts.env)
     if opts.affected_only:
         result = compute(ws, cs, lockfile_versions=lambda: lockfile_texts(ws, cs))

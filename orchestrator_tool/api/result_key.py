@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..engine.runner import Settings
+    from ..engine.settings import Settings
     from ..workspace import Workspace
 
 
@@ -17,7 +17,7 @@ def cache_key(ws: Workspace, settings: Settings, config_digest: str = "") -> str
     import hashlib
 
     from .. import __version__
-    from ..reporting.jsonout import to_jsonable
+    from ..formats.jsonable import to_jsonable
 
     facts = to_jsonable(
         {

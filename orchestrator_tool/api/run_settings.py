@@ -9,13 +9,13 @@ from ..engine.selection import enabled_specs
 
 if TYPE_CHECKING:
     from ..config import Config
-    from ..engine.runner import Settings
+    from ..engine.settings import Settings
     from .options import ValidateOptions
 
 
 def run_settings(config: Config, opts: ValidateOptions) -> Settings:
     """The validators ``opts`` and ``config`` select, each with its severity and options."""
-    from ..engine.runner import PathOverride, Settings
+    from ..engine.settings import PathOverride, Settings
 
     specs, default_off = enabled_specs(config, opts.select, opts.ignore)
     return Settings(

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from ..engine.diagnostics import Diagnostic
     from ..engine.files import Selection
     from ..engine.newfrom import Earlier
-    from ..engine.runner import FileResult, Settings
+    from ..engine.results import FileResult
+    from ..engine.settings import Settings
     from ..workspace import Workspace
 
 
@@ -38,7 +39,8 @@ def validate(
     ``progress(files done, files in all)`` follows the run, several times a second."""
     from ..engine.cached_run import check_files
     from ..engine.fixes import FixRun
-    from ..engine.runner import Unparsed, check_workspace
+    from ..engine.results import Unparsed
+    from ..engine.workspace_checks import check_workspace
 
     opts = ValidateOptions() if options is None else options
     config = load_config(ws.root)
@@ -203,4 +205,5 @@ def _result_cache(
         ws.root,
         cache_key(ws, settings, config.digest),
         sources=lambda: selection.sources(ws.root),
+        known=selection.stats,
     )

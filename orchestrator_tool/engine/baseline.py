@@ -28,7 +28,8 @@ from .diagnostics import Diagnostic
 if TYPE_CHECKING:
     from ..workspace import Workspace
     from .crashes import Crash
-    from .runner import FileResult, Settings
+    from .results import FileResult
+    from .settings import Settings
 
 FORMAT = 1
 

@@ -22,14 +22,14 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from ..fsio import cache_dir, write_atomic
 from .deps import WHOLE_WORKSPACE
 from .diagnostics import Diagnostic, Fix
 from .files import stamp
-from .runner import FileResult
+from .results import FileResult
 
 FORMAT = 6
 # How far before the run's start a change still counts as racy: the kernel stamps files from a
@@ -131,9 +131,11 @@ class ResultCache:
         key: str,
         directory: Path | None = None,
         sources: Callable[[], Sequence[str]] | None = None,
+        known: Mapping[str, os.stat_result] | None = None,
     ) -> None:
         """``sources`` lists every source file of the workspace (git's view), for the verdicts
-        that read all of them: it is called once, when the first such entry is looked up."""
+        that read all of them: it is called once, when the first such entry is looked up.
+        ``known`` holds the stats of regular files taken just before (while selecting them)."""
         self.root = str(root) + os.sep
         self._args = (root, key, directory)
         self._state_of = sources
@@ -151,6 +153,7 @@ class ResultCache:
         self.dirty = False
         # A dependency's stat, taken once per run: many entries share a helper or a folder.
         self._stats: dict[str, list[int] | None] = {}
+        self._known = known or {}
         self._parent: ResultCache | None = None  # a sibling shares its fingerprint
         self._racy: set[str] = set()  # dependencies changed since (about) the run's start
         self._started_ns = time.time_ns()
@@ -172,6 +175,7 @@ class ResultCache:
         root, key, directory = self._args
         other = ResultCache(root, key + suffix, directory, self._state_of)
         other._stats = self._stats
+        other._known = self._known
         other._parent = self
         return other
 
@@ -247,7 +251,7 @@ class ResultCache:
         if rel in self._stats:
             return self._stats[rel]
         try:
-            st = os.stat(self.root + rel)
+            st = self._known.get(rel) or os.stat(self.root + rel)
             found: list[int] | None = [st.st_size, stamp(st)]
             changed = max(st.st_mtime_ns, st.st_ctime_ns)
             slack = _RACY_COARSE_NS if changed % 1_000_000_000 == 0 else _RACY_NS

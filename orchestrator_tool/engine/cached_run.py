@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 
 from .cache import ResultCache, content_hash
 from .reading import NotRead, read_inside
-from .runner import FileResult, Settings, run
+from .results import FileResult
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
+    from .settings import Settings
 
 
 def check_files(
@@ -34,6 +35,8 @@ def check_files(
     path, and the content when it does not come from disk). The cache is saved.
     ``progress(files done, files in all)`` follows the run, the cached files counted done."""
     if cache is None:
+        from .runner import run
+
         return [], run(root, files, settings, workspace, jobs, progress)
     cached: list[FileResult] = []
     todo: list[tuple[str, bytes | None]] = []
@@ -72,7 +75,11 @@ def check_files(
         assert progress is not None
         progress(len(cached) + done, len(files))
 
-    fresh = run(root, todo, settings, workspace, jobs, tick if progress else None)
+    fresh: list[FileResult] = []
+    if todo:  # the runner (the parsers, the validators) is imported only for files to check
+        from .runner import run
+
+        fresh = run(root, todo, settings, workspace, jobs, tick if progress else None)
     for r in fresh:
         m = meta.get(r.path)
         if m is not None:

@@ -60,7 +60,9 @@ def spec_named(name: str) -> ValidatorSpec:
 def check_examples(specs: Sequence[ValidatorSpec]) -> Iterator[ExampleResult]:
     """Each validator against its examples, one result as each is done (the fixture monorepos
     they run in are scanned once for the call)."""
-    from .runner import Settings, check_source, check_workspace
+    from .runner import check_source
+    from .settings import Settings
+    from .workspace_checks import check_workspace
 
     workspaces: dict[str, Workspace] = {}
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import stat
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import git
@@ -47,6 +48,9 @@ class Selection:
     excluded: int = 0
     # every source file of the workspace, when the selection listed them (git's view)
     listed: tuple[str, ...] | None = None
+    # the stat of each selected regular file, taken while selecting: the result cache reads
+    # it instead of asking the file system a second time
+    stats: Mapping[str, os.stat_result] = field(default_factory=dict)
 
     def sources(self, root: Path) -> tuple[str, ...]:
         """Every source file of the workspace (git's view): the listing made for this
@@ -164,9 +168,10 @@ def select(
         found: list[str] = []
         rels = workspace_files(root, supported_only=True, check_exists=False, ignore_files=found)
         excluder = Excluder(excludes, EslintIgnore(root, found) if eslintignore and found else None)
-        kept = _one_path_per_file(root, [r for r in rels if not excluder.excluded(r)])
+        stats: dict[str, os.stat_result] = {}
+        kept = _one_path_per_file(root, [r for r in rels if not excluder.excluded(r)], stats)
         return Selection(
-            tuple((r, None) for r in kept), "workspace", len(rels) - len(kept), tuple(rels)
+            tuple((r, None) for r in kept), "workspace", len(rels) - len(kept), tuple(rels), stats
         )
     excluder = Excluder(excludes, EslintIgnore(root) if eslintignore else None)
     chosen: dict[str, None] = {}
@@ -197,15 +202,26 @@ def select(
                 chosen.setdefault(rel, None)
         else:
             raise UsageError(f"{raw}: no such file or folder")
-    kept = _one_path_per_file(root, list(chosen))
-    return Selection(tuple((r, None) for r in kept), "paths", excluded)
+    found_stats: dict[str, os.stat_result] = {}
+    kept = _one_path_per_file(root, list(chosen), found_stats)
+    return Selection(tuple((r, None) for r in kept), "paths", excluded, stats=found_stats)
 
 
-def _one_path_per_file(root: Path, rels: list[str]) -> list[str]:
+def _one_path_per_file(root: Path, rels: list[str], stats: dict[str, os.stat_result]) -> list[str]:
     """``rels`` without the links to a file that is itself in ``rels``: each file is checked
-    (and fixed) once, under its own path."""
+    (and fixed) once, under its own path. The stat of each regular file goes in ``stats``."""
     base = str(root) + os.sep
-    links = [r for r in rels if os.path.islink(base + r)]
+    links = []
+    lstat = os.lstat
+    for r in rels:
+        try:
+            st = lstat(base + r)
+        except OSError:
+            continue  # gone since it was listed: reported when it is read
+        if stat.S_ISLNK(st.st_mode):
+            links.append(r)
+        elif stat.S_ISREG(st.st_mode):
+            stats[r] = st
     if not links:
         return rels
     top = os.path.realpath(root)

@@ -13,7 +13,8 @@ from .diagnostics import Diagnostic, Fix
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
-    from .runner import FileResult, Settings
+    from .results import FileResult
+    from .settings import Settings
 
 
 def apply_fixes(

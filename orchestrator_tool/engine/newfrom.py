@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from ..workspace import Workspace
     from .cache import ResultCache
     from .diagnostics import Diagnostic
-    from .runner import FileResult, Settings
+    from .results import FileResult
+    from .settings import Settings
 
 # How the run read its files: from the work tree, from the index, or (a commit) as they are in
 # that commit.

@@ -4,121 +4,26 @@ shares the tree. Large sets fan out over worker processes; small ones stay in-pr
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from . import skips, suppressions
 from .crashes import Crash
 from .diagnostics import Diagnostic
 from .nesting import NestingTooDeep
 from .reading import NotRead, read_inside
+from .results import FileResult
 from .run_state import RunState
+from .settings import Settings
 from .source import SourceFile, language_of
-from .validator import Context, OptionValue, ValidatorSpec
+from .validator import Context
 
 if TYPE_CHECKING:
     from ..workspace import Package, Workspace
 
-MAX_BYTES_DEFAULT = 1024 * 1024
-FILE_TIMEOUT_DEFAULT = 5.0  # seconds
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 120
-
-
-@dataclass(frozen=True)
-class PathOverride:
-    """Validator settings for the files some gitignore-style globs match."""
-
-    patterns: tuple[str, ...]
-    enabled: Mapping[str, bool] = field(default_factory=dict)
-    severity: Mapping[str, str] = field(default_factory=dict)
-    options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
-
-    def matches(self, path: str) -> bool:
-        return bool(self._spec.match_file(path))
-
-    @cached_property
-    def _spec(self) -> _Matcher:
-        # compiled on the first match, once per override of the run's settings
-        import pathspec
-
-        return pathspec.GitIgnoreSpec.from_lines(list(self.patterns))
-
-
-class _Matcher(Protocol):
-    def match_file(self, file: str) -> bool: ...
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The resolved configuration the engine runs with."""
-
-    specs: tuple[ValidatorSpec, ...]
-    severity: Mapping[str, str] = field(default_factory=dict)  # code -> severity override
-    options: Mapping[str, Mapping[str, OptionValue]] = field(default_factory=dict)
-    honour_eslint_disable: bool = True  # eslint's and Biome's suppression comments count
-    max_bytes: int = MAX_BYTES_DEFAULT
-    file_timeout: float = FILE_TIMEOUT_DEFAULT  # seconds per file; 0: no limit
-    overrides: tuple[PathOverride, ...] = ()
-    default_off: frozenset[str] = frozenset()  # on only where an override turns them on
-    strict: bool = False  # rules lowered to warnings for their measured precision are errors
-
-    def options_for(self, spec: ValidatorSpec, path: str | None = None) -> dict[str, OptionValue]:
-        options = {**spec.options, **self.options.get(spec.code, {})}
-        for o in self._overrides_for(path):
-            options.update(o.options.get(spec.code, {}))
-        return options
-
-    def severity_for(self, spec: ValidatorSpec, path: str | None = None) -> str:
-        default = spec.strict_severity if self.strict else spec.severity
-        severity = self.severity.get(spec.code, default)
-        for o in self._overrides_for(path):
-            severity = o.severity.get(spec.code, severity)
-        return severity
-
-    def enabled_for(self, spec: ValidatorSpec, path: str | None = None) -> bool:
-        enabled = spec.code not in self.default_off
-        for o in self._overrides_for(path):
-            enabled = o.enabled.get(spec.code, enabled)
-        return enabled
-
-    def _overrides_for(self, path: str | None) -> list[PathOverride]:
-        if path is None or not self.overrides:
-            return []
-        return [o for o in self.overrides if o.matches(path)]
-
-
-@dataclass(frozen=True, slots=True)
-class FileResult:
-    path: str
-    diagnostics: tuple[Diagnostic, ...] = ()
-    # 1-based (first, last) line regions the checks could not read; the whole of a Python
-    # file with a syntax error
-    unparsed: tuple[tuple[int, int], ...] = ()
-    syntax_error: bool = False
-    skipped: str | None = None  # why the file was not checked (binary, minified, too large…)
-    # the validators that failed here; one without a code when the checks did not finish
-    # (the file is then not checked at all)
-    crashes: tuple[Crash, ...] = ()
-    suppressed: int = 0
-    deps: tuple[str, ...] = ()  # other files the verdict was read from (WHOLE_WORKSPACE: all)
-
-    @property
-    def checked(self) -> bool:
-        """Whether the checks ran to their end (a validator may still have crashed)."""
-        return self.skipped is None and not any(c.not_checked for c in self.crashes)
-
-
-@dataclass(frozen=True, slots=True)
-class Unparsed:
-    """A file the checks could not read completely."""
-
-    path: str
-    regions: tuple[tuple[int, int], ...]  # 1-based (first line, last line)
-    syntax_error: bool = False  # a Python file libcst rejects (it was not checked)
 
 
 def check_source(
@@ -320,27 +225,3 @@ def run(
         timeout=settings.file_timeout or None,
         tick=tick,
     )
-
-
-def check_workspace(
-    settings: Settings, workspace: Workspace
-) -> tuple[list[Diagnostic], list[Crash]]:
-    """The workspace-scope validators, once: (diagnostics, crashes)."""
-    from .validator import WorkspaceContext
-
-    found: list[Diagnostic] = []
-    crashes: list[Crash] = []
-    state = RunState(workspace)
-    for spec in settings.specs:
-        if spec.scope != "workspace":
-            continue
-        ctx = WorkspaceContext(
-            spec, workspace, settings.options_for(spec), settings.severity_for(spec), state
-        )
-        try:
-            spec.check(ctx)  # type: ignore[arg-type]
-        except Exception as exc:  # a validator bug must not end the run
-            crashes.append(Crash.raised(None, spec.code, exc))
-            continue
-        found.extend(ctx.diagnostics)
-    return found, crashes

@@ -22,12 +22,17 @@ class _NoSettings:
 _NO_SETTINGS = _NoSettings()
 
 
-def select_specs(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> list[ValidatorSpec]:
-    """The validators whose code starts with one of ``select`` (all when empty) and with none
-    of ``ignore``."""
-    from .validator import load_specs  # lazily: the commands that read no code stay quick
+def select_specs(
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    specs: Sequence[ValidatorSpec] | None = None,
+) -> list[ValidatorSpec]:
+    """The validators (of ``specs``, default: every one) whose code starts with one of
+    ``select`` (all when empty) and with none of ``ignore``."""
+    if specs is None:
+        from .validator import load_specs  # lazily: the commands that read no code stay quick
 
-    specs = load_specs()
+        specs = load_specs()
     known = {s.code for s in specs}
     for code in (*select, *ignore):
         if not any(k.startswith(code) for k in known):
@@ -48,14 +53,17 @@ def enabled_specs(
 ) -> tuple[list[ValidatorSpec], set[str]]:
     """The validators a run uses under ``config`` and the command line's select/ignore, and
     the opt-in ones among them that only a per-path override turns on."""
+    from .validator import load_specs
+
+    available = load_specs()  # read once for the three selections below
     try:
-        select_specs(config.select, config.ignore)  # orchestrator.toml's own codes first
+        select_specs(config.select, config.ignore, available)  # orchestrator.toml's codes first
     except UsageError as exc:
         raise InputError(
             f"[validate] select/ignore: {exc.message}", path=config.path, hint=exc.hint
         ) from None
-    specs = select_specs(select or config.select, ignore or config.ignore)
-    every = {s.code: s for s in select_specs()}
+    specs = select_specs(select or config.select, ignore or config.ignore, available)
+    every = {s.code: s for s in available}
     unknown = sorted(c for c in config.codes() if c not in every)
     if unknown:
         raise InputError(

@@ -13,7 +13,7 @@ from ..formats.words import count
 if TYPE_CHECKING:
     from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic, Location
-    from ..engine.runner import Unparsed
+    from ..engine.results import Unparsed
     from ..engine.validator import ValidatorSpec
     from .reports import ValidationReport
 

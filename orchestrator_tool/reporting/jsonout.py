@@ -9,36 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..affected import Affected, AffectedPackage
 from ..changes.models import ChangedFile
+from ..formats.jsonable import camel, to_jsonable
 from ..formats.jsonc import JSONValue
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
 SCHEMA_VERSION = 1
-
-
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(p[:1].upper() + p[1:] for p in rest)
-
-
-def to_jsonable(obj: object) -> JSONValue:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {camel(f.name): to_jsonable(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
-    if isinstance(obj, Path):
-        return obj.as_posix()
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(x) for x in obj]
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if obj is None or isinstance(obj, (bool, int, float, str)):
-        return obj
-    raise TypeError(f"cannot serialize {type(obj).__name__}")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic
     from ..engine.fixes import Withheld
-    from ..engine.runner import Unparsed
+    from ..engine.results import Unparsed
     from ..errors import UsageError
     from ..gates import GateResult
 
