@@ -85,6 +85,20 @@ def toplevel(cwd: Path) -> Path | None:
     return Path(proc.stdout.decode("utf-8", "surrogateescape").strip())
 
 
+def listing(cwd: Path) -> bytes | None:
+    """`git ls-files -z` of the tracked and the untracked-but-not-ignored files under ``cwd``;
+    None outside a git repository. One git call: the listing is asked first, and only when it
+    fails is git asked whether ``cwd`` is in a repository at all (then the failure is an
+    error)."""
+    args = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    proc = run(args, cwd, check=False)
+    if proc.returncode == 0:
+        return proc.stdout
+    if toplevel(cwd) is None:
+        return None
+    return run(args, cwd).stdout  # raises, with git's reason
+
+
 def repo_prefix(root: Path, top: Path | None = None) -> str:
     """The folder ``root`` (a workspace) is in inside its git repository, as the repository's
     paths start with it: ``"apps/site/"``, ``""`` at the top or outside git. A workspace path

@@ -149,7 +149,10 @@ class ResultCache:
         # each pair is written, parsed and compared once, not once per entry.
         self._reads: list[tuple[str, object]] = []
         self._read_at: dict[tuple[str, str], int] | None = None  # made when first stored
-        self._fresh: dict[int, bool] = {}  # a pair's verdict this run
+        # each pair's verdict this run (None: not judged yet), by place: a list, so that an
+        # entry whose pairs are all judged fresh is told so without a call per pair
+        self._fresh: list[bool | None] = []
+        self._deps: list[str] = []  # each pair's dependency, by place
         self.dirty = False
         # A dependency's stat, taken once per run: many entries share a helper or a folder.
         self._stats: dict[str, list[int] | None] = {}
@@ -165,8 +168,11 @@ class ResultCache:
                 if isinstance(entries, dict) and isinstance(reads, list):
                     self.entries = entries
                     self._reads = [(str(dep), stat) for dep, stat in reads]
+                    self._fresh = [None] * len(self._reads)
+                    self._deps = [dep for dep, _ in self._reads]
         except (OSError, ValueError, TypeError):
             self.entries, self._reads = {}, []  # missing, truncated or corrupt: start empty
+            self._fresh, self._deps = [], []
 
     def sibling(self, suffix: str) -> ResultCache:
         """The cache of other content of the same files (a revision's), in a file of its own
@@ -185,14 +191,13 @@ class ResultCache:
         if self._parent is not None:
             return self._parent._whole()
         if self._state is None and self._state_of is not None:
-            digest = hashlib.blake2b(digest_size=16)
+            lines = []
             for rel in sorted(self._state_of()):
                 found = self._file_stat(rel)
                 if found is not None:
-                    digest.update(
-                        f"{rel}\0{found[0]}\0{found[1]}\n".encode("utf-8", "surrogateescape")
-                    )
-            self._state = digest.hexdigest()
+                    lines.append(f"{rel}\0{found[0]}\0{found[1]}\n")
+            blob = "".join(lines).encode("utf-8", "surrogateescape")
+            self._state = hashlib.blake2b(blob, digest_size=16).hexdigest()
         return self._state or ""
 
     def stat(self, rel: str) -> tuple[int, int] | None:
@@ -217,15 +222,16 @@ class ResultCache:
             if len(entry) == 5 and fresh(entry):
                 raw, read = entry[3], entry[4]
                 assert isinstance(raw, list) and isinstance(read, list)
-                if all(self._still(i) for i in read):
-                    return _decode(rel, raw, tuple(self._reads[i][0] for i in read))
+                # all pairs judged fresh before (the common case), or each judged now
+                if all(map(self._fresh.__getitem__, read)) or all(map(self._still, read)):
+                    return _decode(rel, raw, tuple(map(self._deps.__getitem__, read)))
         except (ValueError, TypeError, AssertionError, IndexError):
             self.entries.pop(rel, None)  # a malformed entry is a miss
         return None
 
     def _still(self, place: int) -> bool:
         """Whether the dependency of a pair still has the stat it was read with."""
-        fresh = self._fresh.get(place)
+        fresh = self._fresh[place]
         if fresh is None:
             dep, stat = self._reads[place]
             fresh = self._fresh[place] = self._stat(dep) == stat
@@ -239,7 +245,8 @@ class ResultCache:
         if place is None:
             place = self._read_at[key] = len(self._reads)
             self._reads.append((dep, stat))
-            self._fresh[place] = True  # read this run, with its stat of this run
+            self._deps.append(dep)
+            self._fresh.append(True)  # read this run, with its stat of this run
         return place
 
     def _stat(self, rel: str) -> list[int] | str | None:

@@ -114,9 +114,8 @@ def workspace_files(
     """Tracked and untracked-but-not-ignored files under ``root`` (git's view), or a walk that
     skips node_modules when ``root`` is not in a git repository. ``ignore_files`` collects
     the `.eslintignore` files met on the way."""
-    top = git.toplevel(root)
-    if top is not None:
-        out = git.run(["ls-files", "-z", "--cached", "--others", "--exclude-standard"], root).stdout
+    out = git.listing(root)
+    if out is not None:
         seen: dict[str, None] = {}
         base = str(root) + os.sep
         isfile = os.path.isfile

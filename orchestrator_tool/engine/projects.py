@@ -38,11 +38,16 @@ def nested_project_folders(ws: Workspace, rels: Iterable[str]) -> list[str]:
         return nearest[folder]
 
     found: set[str] = set()
+    in_package: dict[str, bool] = {}  # per folder: its files' owner is a package, not the root
     for rel in rels:
-        owner = ws.owner_of(rel)
-        if owner is not None and owner.path != ".":
+        folder = rel.rpartition("/")[0]
+        packaged = in_package.get(folder)
+        if packaged is None:
+            owner = ws.owner_of(rel)
+            packaged = in_package[folder] = owner is not None and owner.path != "."
+        if packaged:
             continue
-        project = project_of(rel.rpartition("/")[0])
+        project = project_of(folder)
         if project is not None:
             found.add(project)
     return sorted(found)
