@@ -40,6 +40,26 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def prune(folder: Path, prefix: str, suffix: str, keep: int) -> None:
+    """Remove the files of ``folder`` named ``prefix…suffix`` beyond the ``keep`` most recently
+    written: a cache made for a configuration or a version of the tool no longer in use does
+    not stay forever. Errors are ignored (a file another run removed first, a read-only
+    folder): a cache that is not pruned only takes room."""
+    try:
+        with os.scandir(folder) as it:
+            found = []
+            for entry in it:
+                if entry.name.startswith(prefix) and entry.name.endswith(suffix):
+                    with contextlib.suppress(OSError):
+                        found.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.path))
+    except OSError:
+        return
+    found.sort(reverse=True)
+    for _, path in found[keep:]:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
 def resolves_inside(top_real: str, path: str | Path) -> bool:
     """Whether ``path``, its links resolved, is the folder ``top_real`` or below it
     (``top_real`` is itself resolved: ``os.path.realpath`` of the repository's root)."""

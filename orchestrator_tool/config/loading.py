@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from ..errors import InputError
-from ..fsio import cache_dir, write_atomic
+from ..fsio import cache_dir, prune, write_atomic
 from .settings import Config, resolve
 
 CONFIG_FILES = ("orchestrator.toml", ".orchestrator.toml")
@@ -59,6 +59,7 @@ def load(root: Path) -> Config:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(cached, json.dumps(normalized))
+            prune(cached.parent, "config-", ".json", 64)  # other files, contents or formats
         except OSError:
             pass
     return resolve(normalized, str(path), digest)

@@ -25,13 +25,16 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from ..fsio import cache_dir, write_atomic
+from ..fsio import cache_dir, prune, write_atomic
 from .deps import WHOLE_WORKSPACE
 from .diagnostics import Diagnostic, Fix
 from .files import stamp
 from .results import FileResult
 
 FORMAT = 6
+# Result caches kept per workspace: one per configuration, selection (a revision's content has
+# its own) and version of the tool in use; older ones are removed when a cache is written.
+KEPT_PER_ROOT = 8
 # How far before the run's start a change still counts as racy: the kernel stamps files from a
 # coarse clock, up to a tick (1 to 10 ms) behind the one read at the start; a file system that
 # keeps whole seconds (two on FAT) rounds a stamp down by up to that much.
@@ -295,7 +298,10 @@ class ResultCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(self.path, json.dumps(self._document(), separators=(",", ":")))
         except OSError:
-            pass  # a cache that cannot be written is only slower next time
+            return  # a cache that cannot be written is only slower next time
+        # the caches of this workspace under other keys (another configuration, selection or
+        # version of the tool): the most recently written few are kept
+        prune(self.path.parent, self.path.name.split("-", 1)[0] + "-", ".json", KEPT_PER_ROOT)
 
     def _document(self) -> dict[str, object]:
         """The cache as written: only the pairs some entry still reads, renumbered."""

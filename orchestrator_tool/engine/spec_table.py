@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 
-from ..fsio import cache_dir, write_atomic
+from ..fsio import cache_dir, prune, write_atomic
 from . import validator
 from .validator import CheckFunction, Context, Invalid, OptionValue, Valid, ValidatorSpec
 
@@ -96,6 +96,7 @@ def specs(
         path.parent.mkdir(parents=True, exist_ok=True)
         doc = {"format": FORMAT, "specs": [_encode(s) for s in built]}
         write_atomic(path, json.dumps(doc, separators=(",", ":")))
+        prune(path.parent, "validators-", ".json", 4)  # tables of other versions or edits
     except (OSError, TypeError, ValueError):
         pass  # a table that cannot be written only makes the next run import the modules
     return built
