@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -54,6 +53,8 @@ def run(command: Callable[[], object]) -> int:
         return int(ExitCode.OK)
     except Exception as exc:
         if os.environ.get("ORCHESTRATOR_DEBUG"):
+            import traceback  # only here: every run would pay for it
+
             traceback.print_exc()
         click.echo(
             f"orchestrator: internal error: {type(exc).__name__}: {exc}\n"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from ..formats.jsonable import dumps_indented
 from ..formats.words import count
 
 if TYPE_CHECKING:
@@ -225,7 +225,7 @@ def json_document(report: ValidationReport) -> dict[str, object]:
 
 
 def json_doc(report: ValidationReport) -> str:
-    return json.dumps(json_document(report), indent=2, ensure_ascii=False)
+    return dumps_indented(json_document(report))
 
 
 def validator_table(specs: Sequence[ValidatorSpec]) -> str:

@@ -8,12 +8,11 @@ validate real output against it, so the schema cannot drift from what is printed
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import TYPE_CHECKING
 
 from ..affected import Affected, AffectedPackage
 from ..changes.models import ChangedFile
-from ..formats.jsonable import camel, to_jsonable
+from ..formats.jsonable import camel, dumps_indented, to_jsonable
 from ..formats.jsonc import JSONValue
 
 if TYPE_CHECKING:
@@ -59,7 +58,7 @@ def affected_document(ws: Workspace, result: Affected) -> AffectedDocument:
 
 
 def dumps(obj: object) -> str:
-    return json.dumps(to_jsonable(obj), indent=2, ensure_ascii=False, sort_keys=False)
+    return dumps_indented(to_jsonable(obj))
 
 
 def json_schema(kind: str) -> dict[str, JSONValue]:

@@ -9,7 +9,6 @@ also appends its summary to ``$GITHUB_STEP_SUMMARY`` when that is set.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..formats.jsonable import dumps_indented
 from ..formats.words import count
 
 if TYPE_CHECKING:
@@ -242,7 +242,7 @@ def check_json(report: CheckReport) -> str:
         "skippedStages": list(report.skipped_stages),
         "gatesError": report.gates_error.message if report.gates_error else None,
     }
-    return json.dumps(doc, indent=2) + "\n"
+    return dumps_indented(doc, ensure_ascii=True) + "\n"
 
 
 @dataclass

@@ -14,12 +14,12 @@ multitool read it.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urldefrag
 
+from ..formats.jsonable import dumps_indented
 from .diagnostics import with_more
 
 if TYPE_CHECKING:
@@ -211,4 +211,4 @@ def render(
         ],
     }
     # ASCII-only: a path read with surrogateescape cannot be written as UTF-8 otherwise
-    return json.dumps(doc, indent=2, ensure_ascii=True)
+    return dumps_indented(doc, ensure_ascii=True)
