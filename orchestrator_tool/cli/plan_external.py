@@ -38,7 +38,7 @@ def plan_next(obj: Ctx, plan_name: str | None, as_json: bool, agent: str | None)
         click.echo(json.dumps(next_json(found), indent=2, ensure_ascii=False))
         return ExitCode.OK
     bold = obj.style("bold")
-    where = found.tip[:10] + ("" if found.exists else ", HEAD: not made yet")
+    where = found.tip[:10] if found.exists else f"not made yet: it starts at HEAD {found.tip[:10]}"
     obj.echo(bold(f"{found.plan_id}: integration branch {found.integration} ({where})"))
     for item in found.ready:
         t = item.task
