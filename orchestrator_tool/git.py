@@ -303,6 +303,11 @@ def add_worktree(path: Path, branch: str, start: str, cwd: Path) -> None:
     run(["worktree", "add", "--quiet", "-B", branch, str(path), start], cwd)
 
 
+def add_detached_worktree(path: Path, commit: str, cwd: Path) -> None:
+    """A new worktree at ``path`` with ``commit`` checked out, on no branch (no branch moves)."""
+    run(["worktree", "add", "--quiet", "--detach", str(path), commit], cwd)
+
+
 def remove_worktree(path: Path, cwd: Path) -> None:
     """Remove the worktree at ``path`` (its changes too) and forget it; no error when gone."""
     run(["worktree", "remove", "--force", "--force", str(path)], cwd, check=False)
@@ -338,15 +343,17 @@ def commits(base: str, head: str, cwd: Path) -> list[tuple[str, str]]:
 class Merge:
     commit: str | None  # the merge commit, None on a conflict
     conflicts: tuple[str, ...]  # the paths that conflict
+    onto: str  # the target's tip the merge commit was made on (its first parent)
 
 
-def merge_into(target: str, branch: str, message: str, cwd: Path) -> Merge:
-    """Merge ``branch`` into branch ``target`` without a work tree (`git merge-tree`, git 2.38
-    or newer): on success ``target`` moves to a new merge commit; on a conflict nothing moves
+def merge_commit(target: str, commit: str, message: str, cwd: Path) -> Merge:
+    """The commit merging ``commit`` into branch ``target``, made without a work tree (`git
+    merge-tree`, git 2.38 or newer) and not yet on any branch: the caller moves ``target`` to
+    it with `set_branch(target, merge.commit, old=merge.onto)`. On a conflict no commit is made
     and the conflicting paths are named."""
-    ours, theirs = resolve(target, cwd), resolve(branch, cwd)
+    ours, theirs = resolve(target, cwd), resolve(commit, cwd)
     if ours is None or theirs is None:
-        raise GitError(f"cannot merge {branch} into {target}: a branch is missing")
+        raise GitError(f"cannot merge {commit} into {target}: a branch is missing")
     proc = run(
         ["merge-tree", "--write-tree", "--name-only", "--no-messages", "-z", ours, theirs],
         cwd,
@@ -360,9 +367,12 @@ def merge_into(target: str, branch: str, message: str, cwd: Path) -> Merge:
         )
     parts = _split_z(proc.stdout)
     if proc.returncode == 1:
-        return Merge(None, tuple(dict.fromkeys(parts[1:])))
+        return Merge(None, tuple(dict.fromkeys(parts[1:])), ours)
     tree = parts[0]
     made = run([*_identity(cwd), "commit-tree", tree, "-p", ours, "-p", theirs, "-m", message], cwd)
-    commit = made.stdout.decode().strip()
-    set_branch(target, commit, cwd, old=ours)
-    return Merge(commit, ())
+    return Merge(made.stdout.decode().strip(), (), ours)
+
+
+def is_ancestor(ancestor: str, rev: str, cwd: Path) -> bool:
+    """Whether ``ancestor`` is ``rev`` or one of its ancestors (False when either is unknown)."""
+    return run(["merge-base", "--is-ancestor", ancestor, rev], cwd, check=False).returncode == 0

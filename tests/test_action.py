@@ -48,21 +48,29 @@ def _run_scripts_hold_no_expression(steps: list[dict]) -> None:
 # --------------------------------------------------------------------------- static checks
 
 
-def test_the_readme_has_the_two_workflows_and_they_use_the_action() -> None:
+def test_the_readme_has_the_three_workflows_and_they_use_the_action() -> None:
     workflows = [yaml.safe_load(block) for block in readme_workflows()]
-    assert len(workflows) == 2
+    assert len(workflows) == 3
     for workflow in workflows:
         _run_scripts_hold_no_expression(_steps(workflow))
         uses = [s["uses"] for s in _steps(workflow) if "uses" in s]
         assert "orchestrator-tool/orchestrator-tool@main" in uses
         assert not any("pip install" in s.get("run", "") for s in _steps(workflow))
-    check, matrix = workflows
+    tasks, check, matrix = workflows  # in the order of the README
     action_step = next(s for s in _steps(check) if s.get("uses", "").startswith("orchestrator"))
     assert action_step["with"] == {"sarif": "results.sarif", "junit": "junit.xml"}
     # the matrix's values reach the gate's script through env:, never pasted into it
     gate = next(s for s in matrix["jobs"]["gate"]["steps"] if "pnpm --filter" in s.get("run", ""))
     assert gate["env"] == {"PACKAGE": "${{ matrix.package }}", "TASK": "${{ matrix.task }}"}
     assert gate["run"] == 'pnpm --filter "$PACKAGE" run "$TASK"'
+    # one job per task `plan next` lists, its values through env: too
+    assert tasks["jobs"]["task"]["strategy"]["matrix"]["task"] == (
+        "${{ fromJSON(needs.next.outputs.tasks) }}"
+    )
+    assert "orchestrator plan next fix --json" in tasks["jobs"]["next"]["steps"][-1]["run"]
+    merge = tasks["jobs"]["merge"]["steps"][-1]
+    assert merge["env"] == {"TASKS": "${{ needs.next.outputs.tasks }}"}
+    assert 'orchestrator plan merge "$task" fix --branch "$branch"' in merge["run"]
 
 
 def test_the_action_is_composite_and_passes_every_input_through_env() -> None:

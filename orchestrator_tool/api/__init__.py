@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..engine.selection import select_specs
     from ..reporting.reports import CheckReport, ScopeCheck, TaskCheck, ValidationReport
     from .checking import STAGES, check
+    from .external import plan_merge, plan_next
     from .impact import affected
     from .loading import load_config, load_workspace
     from .options import CheckOptions, ValidateOptions
@@ -37,6 +38,8 @@ _HOMES = {
     "ValidationReport": "..reporting.reports",
     "STAGES": ".checking",
     "check": ".checking",
+    "plan_merge": ".external",
+    "plan_next": ".external",
     "affected": ".impact",
     "load_config": ".loading",
     "load_workspace": ".loading",
@@ -79,6 +82,8 @@ __all__ = [
     "make_plan",
     "plan_check",
     "plan_done",
+    "plan_merge",
+    "plan_next",
     "plan_schedule",
     "run_plan",
     "select_specs",

@@ -93,13 +93,13 @@ def run_plan(
         path,
         plan,
         _options(ws, request),
-        checks=_validators,
+        checks=task_checks,
         on_event=on_event or (lambda e: None),
     )
     return plan, state
 
 
-def _validators(task: Task, root: Path, files: list[str], base: str) -> Checked:
+def task_checks(task: Task, root: Path, files: list[str], base: str) -> Checked:
     """The task's validators on the files it changed, as they are in its worktree (``root``):
     only the findings its change adds count (those the files had at ``base`` do not)."""
     from ..execution import Checked

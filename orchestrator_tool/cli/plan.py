@@ -12,6 +12,7 @@ import click
 from ..errors import ExitCode, UsageError
 from ..formats.words import count
 from .context import Ctx, echo_gate
+from .plan_external import plan_merge, plan_next
 from .plan_run import plan_run
 
 if TYPE_CHECKING:
@@ -44,10 +45,13 @@ class _PlanGroup(click.Group):
 @click.group(cls=_PlanGroup)
 def plan() -> None:
     """Scoped task plans: `plan "REQUEST" --scope ...`, `plan status`, `plan done TASK`,
-    `plan check TASK` (the scope guard), `plan run` (the agents)."""
+    `plan check TASK` (the scope guard), `plan run` (the agents), `plan next` and `plan merge`
+    (a run beyond this machine)."""
 
 
 plan.add_command(plan_run)
+plan.add_command(plan_next)
+plan.add_command(plan_merge)
 
 
 @plan.command("new")

@@ -10,7 +10,6 @@ only once every task it depends on is merged."""
 
 from __future__ import annotations
 
-import datetime
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -31,18 +30,17 @@ from ..planning import (
     TaskRun,
     load_run,
     log_path,
-    mark_done,
-    outside_scope,
     plan_dir,
     write_run,
 )
 from ..signals import forwarded
 from . import report
 from .agents import expand, template
+from .integrate import Checks, Repo, first_line, integrate, now, recover
+from .lock import plan_lock
 
 # The variables that would point an agent's git at the user's repository, not its worktree.
 _REDIRECTING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_PREFIX")
-WORKTREES = "orchestrator"  # under the repository's git folder: worktrees/<plan-id>/<task>
 
 
 @dataclass(frozen=True)
@@ -65,57 +63,6 @@ class Event:
     elapsed: float | None = None
 
 
-@dataclass(frozen=True)
-class Checked:
-    """What a task's checks found: how many findings its change added, and why it fails (None
-    when it passes)."""
-
-    findings: int = 0
-    problem: str | None = None
-
-
-# The task's checks beyond its scope (the validators on its changed files): given the task, the
-# workspace root in its worktree, its changed files (workspace paths) and the commit it started
-# from, what they found.
-Checks = Callable[[Task, Path, list[str], str], Checked]
-
-
-def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@dataclass
-class _Repo:
-    """Where the run works: the workspace root, the repository's top level and the folder of
-    the workspace in it, the shared git folder."""
-
-    root: Path
-    top: Path
-    prefix: str
-    worktrees: Path
-
-    @classmethod
-    def of(cls, root: Path, plan_id: str) -> _Repo:
-        top = git.toplevel(root)
-        if top is None:
-            raise UsageError("plan run needs a git repository", hint="run it inside one")
-        if not git.has_commits(root):
-            raise UsageError("plan run needs a first commit: the integration branch starts there")
-        prefix = git.repo_prefix(root, top)
-        return cls(root, top, prefix, git.common_dir(root) / WORKTREES / plan_id)
-
-    def workspace_in(self, worktree: Path) -> Path:
-        return worktree / self.prefix if self.prefix else worktree
-
-    def workspace_path(self, repo_path: str) -> str:
-        # a path outside the workspace keeps its repository form: it is outside every scope
-        return (
-            repo_path.removeprefix(self.prefix)
-            if repo_path.startswith(self.prefix)
-            else ("/" + repo_path)
-        )
-
-
 def task_branch(plan_id: str, task_id: str) -> str:
     # Not under orchestrator/<plan-id>/: a branch cannot also be a folder of branches.
     return f"orchestrator-tasks/{plan_id}/{task_id}"
@@ -129,8 +76,14 @@ def start_state(root: Path, plan: Plan) -> PlanRun:
     if state is not None and git.resolve(integration, root) is not None:
         return state
     head = git.resolve("HEAD", root)
-    assert head is not None  # _Repo.of checked that there is a commit
+    assert head is not None  # Repo.of checked that there is a commit
     return PlanRun(planId=plan.plan_id, integration=integration, start=head)
+
+
+def ensure_integration(root: Path, state: PlanRun) -> None:
+    """Create the integration branch where the run state says it starts, when it is missing."""
+    if git.resolve(state.integration, root) is None:
+        git.set_branch(state.integration, state.start, root)
 
 
 def to_run(plan: Plan, state: PlanRun, retry: tuple[str, ...]) -> list[str]:
@@ -205,13 +158,14 @@ class _Run:
         checks: Checks,
         on_event: Callable[[Event], None],
     ) -> None:
-        self.repo = _Repo.of(root, plan.plan_id)
+        self.repo = Repo.of(root, plan.plan_id)
         self.plan_path = plan_path.resolve()
         self.plan = plan
         self.options = options
         self.checks = checks
         self.on_event = on_event
         self.state = start_state(root, plan)
+        recover(self.repo, self.plan_path, plan, self.state)
         self.active: set[ProcessTree] = set()
         self.commands = {
             t.task_id: template(t, options.agent, options.agents)
@@ -228,9 +182,7 @@ class _Run:
     # ------------------------------------------------------------------ the loop
 
     def run(self) -> PlanRun:
-        root = self.repo.root
-        if git.resolve(self.state.integration, root) is None:
-            git.set_branch(self.state.integration, self.state.start, root)
+        ensure_integration(self.repo.root, self.state)
         pending = to_run(self.plan, self.state, self.options.retry)
         running: dict[Future[Outcome], str] = {}
         pool = ThreadPoolExecutor(max_workers=max(1, self.options.max_parallel))
@@ -272,7 +224,7 @@ class _Run:
         for tid in running.values():
             rec = self.state.tasks[tid]
             rec.status = "interrupted"
-            rec.finished = _now()
+            rec.finished = now()
             rec.detail = "stopped by a signal"
             self.on_event(Event(tid, "interrupted"))
         self.save()
@@ -298,7 +250,7 @@ class _Run:
             branch=branch,
             worktree=str(worktree),
             base=tip,
-            started=_now(),
+            started=now(),
             log=log.relative_to(root).as_posix(),
         )
         self.save()
@@ -331,7 +283,7 @@ class _Run:
 
     def _finish(self, task_id: str, outcome: Outcome) -> None:
         rec = self.state.tasks[task_id]
-        rec.finished = _now()
+        rec.finished = now()
         rec.duration = round(outcome.duration, 3)
         rec.exit_code = outcome.exit_code
         if outcome.status != "passed":
@@ -344,51 +296,17 @@ class _Run:
         self.on_event(Event(task_id, rec.status, rec.detail, rec.duration))
 
     def _integrate(self, task: Task, rec: TaskRun) -> None:
-        """Commit what the agent left, hold the change to the scope, check it and merge it."""
+        """Commit what the agent left on the task branch, then hold the change to the scope,
+        check it and merge it (`integrate`); a merged task's worktree is removed unless kept."""
         assert rec.worktree is not None
         worktree = Path(rec.worktree)
-        first_line = task.description.splitlines()[0] if task.description else task.task_id
-        git.commit_everything(f"{task.task_id}: {first_line}", worktree)
-        head = git.resolve("HEAD", worktree)
-        assert head is not None
-        rec.commit = head
-        changes = git.diff_trees(rec.base, head, worktree)
-        files = sorted({self.repo.workspace_path(c.path) for c in changes})
-        rec.files = files
-        outside = outside_scope(self.plan, task, files)
-        if outside:
-            rec.status = "scope-violation"
-            rec.paths = outside
-            rec.detail = f"{len(outside)} changed file(s) outside the scope: " + ", ".join(outside)
-            return
-        present = [f for f in files if _exists(self.repo.workspace_in(worktree), f)]
-        checked = self.checks(task, self.repo.workspace_in(worktree), present, rec.base)
-        rec.findings = checked.findings
-        if checked.problem is not None:
-            rec.status = "failed"
-            rec.detail = checked.problem
-            return
-        merged = git.merge_into(
-            self.state.integration,
-            rec.branch,
-            f"Merge {task.task_id}: {first_line}",
-            self.repo.root,
-        )
-        if merged.commit is None:
-            rec.status = "conflict"
-            rec.paths = [self.repo.workspace_path(p) for p in merged.conflicts]
-            rec.detail = "merge conflict in " + ", ".join(rec.paths)
-            return
-        rec.status = "done"
-        rec.merge = merged.commit
-        mark_done(self.plan_path, self.plan, task.task_id, _now(), merged.commit)
-        if not self.options.keep_worktrees:
+        git.commit_everything(f"{task.task_id}: {first_line(task)}", worktree)
+        rec.commit = git.resolve("HEAD", worktree)
+        assert rec.commit is not None
+        integrate(self.repo, self.plan_path, self.plan, self.state, task, worktree, self.checks)
+        if rec.status == "done" and not self.options.keep_worktrees:
             git.remove_worktree(worktree, self.repo.root)
             rec.worktree = None
-
-
-def _exists(root: Path, rel: str) -> bool:
-    return not rel.startswith("/") and (root / rel).is_file()
 
 
 def _agent_failure(outcome: Outcome, timeout: float | None) -> str:
@@ -411,5 +329,7 @@ def run_plan(
     on_event: Callable[[Event], None] = lambda e: None,
 ) -> PlanRun:
     """Run the plan's tasks that are not done (see the module's docstring); the state is
-    recorded in tasks/<plan-id>/run.json as it changes and returned at the end."""
-    return _Run(root, plan_path, plan, options, checks, on_event).run()
+    recorded in tasks/<plan-id>/run.json as it changes and returned at the end. The plan's
+    lock is held throughout: a second run or merge of the plan is refused meanwhile."""
+    with plan_lock(root, plan.plan_id):
+        return _Run(root, plan_path, plan, options, checks, on_event).run()
