@@ -26,6 +26,8 @@ AGENT = (
 )
 FIX = "Fix the login crash"
 UI_TASKS = ("login-app-ui", "login-docs", "login-web-ui")
+# The fixture's dependencies are not installable: the gates are tested in test_plan_run_gates.py.
+NO_GATES = ("--no-gates",)
 
 
 @pytest.fixture
@@ -89,7 +91,7 @@ def _snapshot(repo: Path) -> dict[str, str]:
 
 
 def _run(repo: Path, *args: str, agent: str = AGENT) -> subprocess.CompletedProcess[str]:
-    return run_cli("plan", "run", "fix", "--agent", agent, *args, cwd=repo)
+    return run_cli("plan", "run", "fix", "--agent", agent, *NO_GATES, *args, cwd=repo)
 
 
 def _state(repo: Path, plan_id: str = "fix") -> dict:
@@ -256,7 +258,17 @@ def _start_run(repo: Path) -> subprocess.Popen[str]:
     """`plan run fix` with the scripted agent, in the background (for signals mid-run)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     return subprocess.Popen(
-        [sys.executable, "-m", "orchestrator_tool", "plan", "run", "fix", "--agent", AGENT],
+        [
+            sys.executable,
+            "-m",
+            "orchestrator_tool",
+            "plan",
+            "run",
+            "fix",
+            "--agent",
+            AGENT,
+            *NO_GATES,
+        ],
         cwd=repo,
         env=env,
         stdout=subprocess.PIPE,
@@ -300,6 +312,7 @@ def test_the_agent_comes_from_the_configuration_by_role(repo) -> None:
     _write_plan(repo)
     marker = f"{sys.executable} -c \"open('apps/web/by-role.txt', 'w').write('x')\""
     (repo / "orchestrator.toml").write_text(
+        "[plan]\ngates = false\n\n"
         f"[plan.agents.default]\ncommand = '''{AGENT}'''\n\n"
         f"[plan.agents.web-app-engineer]\ncommand = '''{marker}'''\n",
         encoding="utf-8",

@@ -23,13 +23,15 @@ def plan_next(ws: Workspace, plan: str | None = None, agent: str | None = None) 
 
 
 def plan_merge(
-    ws: Workspace, task: str, branch: str, plan: str | None = None
+    ws: Workspace, task: str, branch: str, plan: str | None = None, *, gates: bool | None = None
 ) -> tuple[Plan, TaskRun]:
     """Check ``branch`` as task ``task``'s change and merge it into the plan's integration
-    branch; the task's record says how it went (done, or why not)."""
+    branch; the task's record says how it went (done, or why not). ``gates``: whether the
+    gates run (None: as `[plan] gates` says)."""
     from .. import execution, planning
     from .runs import task_checks  # the validate pipeline: only a merge needs it
 
     path = planning.find_plan(ws.root, plan, task=None if plan else task)
     found = planning.load_plan(path)
-    return found, execution.merge_task(ws.root, path, found, task, branch, checks=task_checks)
+    checks = task_checks(ws, found, gates)
+    return found, execution.merge_task(ws.root, path, found, task, branch, checks=checks)

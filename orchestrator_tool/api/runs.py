@@ -1,6 +1,7 @@
 """Running a plan (`plan run`): the agents, in parallel worktrees, with each task's change
-held to its scope, its validators run on the files it changed, and merged into the plan's
-integration branch; the schedule a run would follow (`--dry-run`)."""
+held to its scope, its validators run on the files it changed, its gates on the packages it
+affects, and merged into the plan's integration branch; the schedule a run would follow
+(`--dry-run`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from .options import ValidateOptions
 from .validation import validate
 
 if TYPE_CHECKING:
-    from ..execution import Checked, Event, RunOptions
+    from ..execution import Checked, Checks, Event, RunOptions
     from ..planning import Plan, PlanRun, Task
     from ..workspace import Workspace
 
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
 class RunRequest:
     """What `plan run` was asked: the plan (id or path; default: the only one), the agent
     command (default: orchestrator.toml's by role), how many agents at once, the seconds
-    each may take, the failed tasks to run again (ids or "all"), and whether the worktrees of
-    finished tasks are kept."""
+    each may take, the failed tasks to run again (ids or "all"), whether the worktrees of
+    finished tasks are kept, and whether the gates run (None: as orchestrator.toml's `[plan]
+    gates` says)."""
 
     plan: str | None = None
     agent: str | None = None
@@ -33,6 +35,7 @@ class RunRequest:
     timeout: float | None = 3600.0
     retry: Sequence[str] = ()
     keep_worktrees: bool = False
+    gates: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -93,13 +96,41 @@ def run_plan(
         path,
         plan,
         _options(ws, request),
-        checks=task_checks,
+        checks=task_checks(ws, plan, request.gates),
         on_event=on_event or (lambda e: None),
     )
     return plan, state
 
 
-def task_checks(task: Task, root: Path, files: list[str], base: str) -> Checked:
+def task_checks(ws: Workspace, plan: Plan, gates: bool | None = None) -> Checks:
+    """A task's checks, for `plan run` and `plan merge` alike: its validators, then (when they
+    pass, and unless turned off: ``gates``, else `[plan] gates`) its gates. The
+    settings are the user's orchestrator.toml, not the one in the task's worktree: an agent's
+    edit to it does not change how its own work is checked."""
+    from .. import planning
+    from ..execution import Checked, GateSettings, run_task_gates
+
+    config = load_config(ws.root)
+    settings = GateSettings(
+        tasks=config.gate_tasks,
+        runner=config.gate_runner,
+        concurrency=config.gate_concurrency,
+        timeout=config.gate_timeout,
+    )
+    with_gates = config.plan_gates if gates is None else gates
+
+    def checks(task: Task, root: Path, files: list[str], base: str) -> Checked:
+        checked = _validators(task, root, files, base)
+        if checked.problem is not None or not with_gates:
+            return checked
+        log = planning.log_path(ws.root, plan.plan_id, task.task_id)
+        ran = run_task_gates(load_workspace(root), base, settings, log)
+        return Checked(checked.findings, ran.problem, ran.gates)
+
+    return checks
+
+
+def _validators(task: Task, root: Path, files: list[str], base: str) -> Checked:
     """The task's validators on the files it changed, as they are in its worktree (``root``):
     only the findings its change adds count (those the files had at ``base`` do not)."""
     from ..execution import Checked

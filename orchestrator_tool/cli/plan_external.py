@@ -85,15 +85,23 @@ def next_json(found: Next) -> dict[str, object]:
 @click.argument("task")
 @click.argument("plan_name", metavar="[PLAN]", required=False)
 @click.option("--branch", required=True, help="The task branch to merge (made elsewhere).")
+@click.option(
+    "--gates/--no-gates",
+    default=None,
+    help="Run (or skip) the gates on the packages the change affects, in a worktree of the "
+    "branch after a frozen install; default: [plan] gates in orchestrator.toml (on).",
+)
 @click.pass_obj
-def plan_merge(obj: Ctx, task: str, plan_name: str | None, branch: str) -> ExitCode:
+def plan_merge(
+    obj: Ctx, task: str, plan_name: str | None, branch: str, gates: bool | None
+) -> ExitCode:
     """Merge TASK's branch, made elsewhere, into the plan's integration branch after the
     checks `plan run` makes (the scope guard on its diff from its merge base, the validators
-    on its changed files); record the task done. Exit 1 when a check fails or the merge
-    conflicts: nothing moves."""
+    on its changed files, the gates on the packages it affects); record the task done. Exit 1
+    when a check fails or the merge conflicts: nothing moves."""
     from .. import api
 
-    plan, rec = api.plan_merge(obj.workspace(), task, branch, plan_name)
+    plan, rec = api.plan_merge(obj.workspace(), task, branch, plan_name, gates=gates)
     integration = f"orchestrator/{plan.plan_id}"
     if rec.status == "done":
         assert rec.merge is not None

@@ -45,6 +45,12 @@ if TYPE_CHECKING:
 )
 @click.option("--dry-run", is_flag=True, help="Print the schedule; run nothing.")
 @click.option("--keep-worktrees", is_flag=True, help="Keep the worktrees of finished tasks.")
+@click.option(
+    "--gates/--no-gates",
+    default=None,
+    help="Run (or skip) the gates on the packages each task's change affects, in its worktree "
+    "after a frozen install, before merging; default: [plan] gates in orchestrator.toml (on).",
+)
 @click.pass_obj
 def plan_run(
     obj: Ctx,
@@ -55,6 +61,7 @@ def plan_run(
     retry: tuple[str, ...],
     dry_run: bool,
     keep_worktrees: bool,
+    gates: bool | None,
 ) -> ExitCode:
     """Run the plan: each ready task's agent in a git worktree of its own, its change held to
     the task's scope and checked, then merged into the branch orchestrator/<plan-id>. Done
@@ -71,6 +78,7 @@ def plan_run(
         timeout=timeout,
         retry=retry,
         keep_worktrees=keep_worktrees,
+        gates=gates,
     )
     if dry_run:
         plan, scheduled = api.plan_schedule(ws, request)

@@ -200,6 +200,12 @@ def models() -> type[BaseModel]:
             description="The agent command by role id, or `default` for every other role "
             "(`plan run`; `--agent` overrides them).",
         )
+        gates: bool = Field(
+            True,
+            description="`plan run` runs the gates ([gates]) on the packages each task's change "
+            "affects, in its worktree after a frozen install, before merging it "
+            "(`--gates`/`--no-gates` override it).",
+        )
 
     class OrchestratorConfig(_Base):
         """orchestrator.toml, at the monorepo root."""

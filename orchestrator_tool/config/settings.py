@@ -53,6 +53,7 @@ class Config:
     plan_patterns: str | None = None
     plan_roles: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     plan_agents: Mapping[str, str] = field(default_factory=dict)  # role (or default) -> command
+    plan_gates: bool = True  # `plan run` runs each task's gates in its worktree
     hook_new_only: bool = True
     digest: str = ""  # of the file's content, for cache keys
 
@@ -104,6 +105,7 @@ def resolve(doc: Mapping[str, object], path: str, digest: str) -> Config:
         plan_patterns=_string(pl.get("patterns")),
         plan_roles={str(k): _set_fields(r) for k, r in roles.items() if isinstance(r, dict)},
         plan_agents={str(k): str(a["command"]) for k, a in agents.items() if isinstance(a, dict)},
+        plan_gates=bool(pl.get("gates", True)),
         hook_new_only=bool(h.get("new-only", True)),
         digest=digest,
     )

@@ -19,23 +19,24 @@ from pathlib import Path
 
 from .. import git
 from ..errors import GitError, UsageError
-from ..planning import Plan, PlanRun, Task, mark_done, outside_scope, write_run
+from ..planning import GateRun, Plan, PlanRun, Task, mark_done, outside_scope, write_run
 from . import report
 from .lock import WORKTREES
 
 
 @dataclass(frozen=True)
 class Checked:
-    """What a task's checks found: how many findings its change added, and why it fails (None
-    when it passes)."""
+    """What a task's checks found: how many findings its change added, the gates it went
+    through, and why it fails (None when it passes)."""
 
     findings: int = 0
     problem: str | None = None
+    gates: tuple[GateRun, ...] = ()
 
 
-# The task's checks beyond its scope (the validators on its changed files): given the task, the
-# workspace root in its worktree, its changed files (workspace paths) and the commit it started
-# from, what they found.
+# The task's checks beyond its scope (the validators on its changed files, the gates on the
+# packages they affect): given the task, the workspace root in its worktree, its changed files
+# (workspace paths) and the commit it started from, what they found.
 Checks = Callable[[Task, Path, list[str], str], Checked]
 
 
@@ -104,6 +105,7 @@ def integrate(
     present = [f for f in files if _exists(repo.workspace_in(worktree), f)]
     checked = checks(task, repo.workspace_in(worktree), present, rec.base)
     rec.findings = checked.findings
+    rec.gates = list(checked.gates)
     if checked.problem is not None:
         rec.status = "failed"
         rec.detail = checked.problem

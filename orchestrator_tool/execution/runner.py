@@ -124,13 +124,27 @@ def schedule(plan: Plan, state: PlanRun, retry: tuple[str, ...]) -> list[list[st
     done = done_tasks(plan, state)
     waves: list[list[str]] = []
     while pending:
-        wave = [tid for tid in pending if set(_task(plan, tid).dependencies) <= done]
+        wave = [tid for tid in pending if ready(plan, tid, done)]
         if not wave:
             break
         waves.append(wave)
         done |= set(wave)
         pending = [tid for tid in pending if tid not in wave]
     return waves
+
+
+def ready(plan: Plan, task_id: str, done: set[str]) -> bool:
+    """Whether the task can start: its dependencies are done, and, for a companion (a task
+    the plan puts in a later wave than its dependencies need, as styling next to the UIs),
+    the other tasks of its wave can start too, so that it works alongside them."""
+    task = _task(plan, task_id)
+    if not set(task.dependencies) <= done:
+        return False
+    deps_wave = max((_task(plan, d).wave for d in task.dependencies), default=0)
+    if task.wave <= deps_wave + 1:
+        return True
+    mates = [t for t in plan.tasks if t.wave == task.wave and t.task_id != task_id]
+    return all(t.task_id in done or set(t.dependencies) <= done for t in mates)
 
 
 def _task(plan: Plan, task_id: str) -> Task:
@@ -189,7 +203,7 @@ class _Run:
         try:
             while True:
                 done = done_tasks(self.plan, self.state)
-                for tid in [t for t in pending if set(_task(self.plan, t).dependencies) <= done]:
+                for tid in [t for t in pending if ready(self.plan, t, done)]:
                     if len(running) >= self.options.max_parallel:
                         break
                     pending.remove(tid)

@@ -11,7 +11,7 @@ from .library import choose_pattern, load_library
 from .models import Plan, Task, schemas, status
 from .render import markdown
 from .report import Checklist, checklist_path, open_items, progress_line, synthesis, waiting_on
-from .runs import FINAL_FAILURES, PlanRun, TaskRun
+from .runs import FINAL_FAILURES, GateRun, PlanRun, TaskRun
 from .scope import Unit, in_scope, outside_scope, resolve_scope
 from .store import (
     find_plan,
@@ -30,6 +30,7 @@ from .store import (
 __all__ = [
     "FINAL_FAILURES",
     "Checklist",
+    "GateRun",
     "Plan",
     "PlanRun",
     "Task",

@@ -47,6 +47,13 @@ def waiting_on(plan: Plan, task_id: str, done: set[str]) -> list[str]:
     return out
 
 
+def _gates(rec: TaskRun) -> str:
+    """``; gates: typecheck `apps/web` passed, ...`` (nothing when no gate ran)."""
+    if not rec.gates:
+        return ""
+    return "; gates: " + ", ".join(f"{g.task} `{g.path}` {g.status}" for g in rec.gates)
+
+
 def progress_line(task_id: str, rec: TaskRun, waiting: Sequence[str]) -> str:
     """One line for context.md about what ``task_id`` ended with."""
     after = "" if rec.duration is None else f" after {_duration(rec)}"
@@ -55,8 +62,11 @@ def progress_line(task_id: str, rec: TaskRun, waiting: Sequence[str]) -> str:
         files = ", ".join(f"`{f}`" for f in rec.files) or "none"
         commit = (rec.commit or "")[:12]
         merge = f", merged as `{rec.merge[:12]}`" if rec.merge else ""
-        return f"{head}: commit `{commit}`{merge}; {len(rec.files)} file(s) changed: {files}"
-    line = f"{head}: {rec.detail or rec.status}; log `{rec.log}`"
+        return (
+            f"{head}: commit `{commit}`{merge}; {len(rec.files)} file(s) changed: {files}"
+            + _gates(rec)
+        )
+    line = f"{head}: {rec.detail or rec.status}{_gates(rec)}; log `{rec.log}`"
     if waiting:
         line += "; waiting on it: " + ", ".join(f"`{w}`" for w in waiting)
     return line
@@ -115,7 +125,8 @@ def synthesis(
     checklist: Checklist | None,
 ) -> str:
     """The final report: the run's outcome, per task its outcome, duration, commits, files
-    changed and findings, the open risks of the security checklist, the follow-up work."""
+    changed, findings and gate results, the open risks of the security checklist, the
+    follow-up work."""
     recs = state.tasks
     done = {t.task_id for t in plan.tasks if _outcome(t, recs.get(t.task_id)).startswith("done")}
     failed = [t for t in plan.tasks if t.task_id in recs and recs[t.task_id].status != "done"]
@@ -138,8 +149,8 @@ def synthesis(
         "",
         "## Tasks",
         "",
-        "| task | agent | outcome | duration | commits | files changed | findings |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| task | agent | outcome | duration | commits | files changed | findings | gates |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for t in plan.tasks:
         rec = recs.get(t.task_id)
@@ -147,7 +158,7 @@ def synthesis(
         out.append(
             f"| {t.task_id} | {t.agent} | {_outcome(t, rec)} | {_duration(rec)} "
             f"| {len(commits.get(t.task_id, []))} | {len(rec.files) if rec else 0} "
-            f"| {findings} |"
+            f"| {findings} | {_gate_counts(rec)} |"
         )
     for t in plan.tasks:
         rec = recs.get(t.task_id)
@@ -160,6 +171,7 @@ def synthesis(
             out.append(f"- merged as `{rec.merge[:12]}`")
         out += [f"- commit `{h[:12]}` {s}" for h, s in commits.get(t.task_id, [])]
         out += [f"- changed `{f}`" for f in rec.files]
+        out += [f"- gate {g.task} `{g.path}`: {g.status} in {g.duration:.1f} s" for g in rec.gates]
         out.append(f"- log `{rec.log}`")
     out += ["", "## Risks and open items", ""]
     out += _risks(plan, state, checklist, failed, left)
@@ -184,6 +196,14 @@ def synthesis(
     else:
         out.append(f"- review and merge `{state.integration}`")
     return "\n".join(out) + "\n"
+
+
+def _gate_counts(rec: TaskRun | None) -> str:
+    """`2 passed, 1 failed` (— when no gate ran)."""
+    if rec is None or not rec.gates:
+        return "—"
+    statuses = [g.status for g in rec.gates]
+    return ", ".join(f"{statuses.count(s)} {s}" for s in dict.fromkeys(statuses))
 
 
 def _risks(

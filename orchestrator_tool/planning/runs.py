@@ -25,6 +25,16 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class GateRun(_Model):
+    """One gate a task's change went through, in its worktree."""
+
+    package: str | None = Field(description="The package's name (None: it has none).")
+    path: str = Field(description="The package's folder in the workspace.")
+    task: str = Field(description="The package script (`typecheck`, `test`).")
+    status: str = Field(description="passed, failed, skipped, timeout, ...")
+    duration: float = Field(description="Seconds it ran.")
+
+
 class TaskRun(_Model):
     status: RunStatus
     branch: str = Field(description="The task's branch.")
@@ -39,6 +49,9 @@ class TaskRun(_Model):
     files: list[str] = Field(default_factory=list, description="The files the task changed.")
     findings: int | None = Field(
         default=None, description="The findings its change added, by the task's validators."
+    )
+    gates: list[GateRun] = Field(
+        default_factory=list, description="The gates on the packages its change affects."
     )
     detail: str = Field(default="", description="Why it failed, in one line.")
     paths: list[str] = Field(
