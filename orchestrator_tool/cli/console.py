@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-import shutil
 import sys
 import threading
 import time
@@ -201,6 +200,8 @@ class RunningTasks:
         if not self.started:
             self.progress.clear()
             return
+        import shutil  # here, not at the top: every command's start-up pays for an import
+
         size = shutil.get_terminal_size()
         now = self.clock()
         lines = [
