@@ -17,6 +17,7 @@ from .context import Ctx
 # command it runs, not every command's (a hook's `validate` pays for no plan runner).
 COMMANDS = {
     "affected": (".affected", "affected"),
+    "agents": (".agents", "agents"),
     "check": (".check", "check"),
     "config": (".config", "config_cmd"),
     "hook": (".hook", "hook"),

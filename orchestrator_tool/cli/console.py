@@ -14,6 +14,7 @@ import contextlib
 import os
 import posixpath
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -36,6 +37,9 @@ COLOR_CHOICES = ("auto", "always", "never")
 PROGRESS_AFTER = 1.0
 _REDRAW_EVERY = 0.1
 _CLEAR = "\r\x1b[2K"  # back to the start of the line, erase it
+_UP_CLEAR = "\x1b[A\x1b[2K"  # up one line, erase it
+# `plan run`'s lines of running tasks are redrawn this often (their elapsed times in seconds).
+TASKS_REDRAW_EVERY = 1.0
 
 
 def _plain(s: str) -> str:
@@ -101,8 +105,9 @@ def wants_color(when: str | None, env: Mapping[str, str], isatty: bool) -> bool:
 
 
 class Progress:
-    """A one-line progress report on a terminal's standard error, drawn once the run has taken
-    longer than ``after`` seconds, redrawn in place, and erased by :meth:`clear`."""
+    """Progress lines on a terminal's standard error, drawn once the run has taken longer than
+    ``after`` seconds, redrawn in place, and erased by :meth:`clear`. `check` and `validate`
+    draw one line (files done); `plan run` one per running task (:class:`RunningTasks`)."""
 
     def __init__(
         self,
@@ -117,7 +122,8 @@ class Progress:
         self.after = after
         self.clock = clock
         self.started = clock()
-        self.drawn_at: float | None = None  # None: nothing on the line now
+        self.drawn_at: float | None = None  # None: nothing on the lines now
+        self.height = 0  # the lines drawn
 
     def __call__(self, done: int, total: int) -> None:
         now = self.clock()
@@ -125,15 +131,86 @@ class Progress:
             return
         if self.drawn_at is not None and now - self.drawn_at < _REDRAW_EVERY:
             return
-        self.stream.write(f"{_CLEAR}{self.label} {done:,}/{total:,} files")
+        self.draw([f"{self.label} {done:,}/{total:,} files"])
+
+    def draw(self, lines: list[str]) -> None:
+        """``lines`` in place of what was drawn; the cursor stays at the end of the last one
+        (no newline: a one-line progress is erased with `\r`)."""
+        self.stream.write((self._erase() or _CLEAR) + "\n".join(lines))
         self.stream.flush()
-        self.drawn_at = now
+        self.drawn_at = self.clock()
+        self.height = len(lines)
 
     def clear(self) -> None:
         if self.drawn_at is not None:
-            self.stream.write(_CLEAR)
+            self.stream.write(self._erase())
             self.stream.flush()
             self.drawn_at = None
+            self.height = 0
+
+    def _erase(self) -> str:
+        if self.drawn_at is None:
+            return ""
+        return _CLEAR + _UP_CLEAR * max(0, self.height - 1)
+
+
+def elapsed_text(seconds: float) -> str:
+    """`7 s`, `2 min 05 s`, `1 h 02 min`: a running task's time."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60:02d} s"
+    return f"{s // 3600} h {s % 3600 // 60:02d} min"
+
+
+class RunningTasks:
+    """`plan run` on a terminal: one progress line per running task with its elapsed time,
+    redrawn by :meth:`tick` (about once a second) and after each event, which is printed
+    above them. The lock keeps the ticking thread and the run's events off each other's
+    lines."""
+
+    def __init__(self, stream: TextIO, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.progress = Progress(stream, "plan run", after=0.0, clock=clock)
+        self.clock = clock
+        self.started: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def event(self, task: str, kind: str, line: str) -> None:
+        """``line`` printed above the running tasks; a `started` task gets its line, any
+        other event ends the task's."""
+        with self._lock:
+            self.progress.clear()
+            self.progress.stream.write(line + "\n")
+            if kind == "started":
+                self.started[task] = self.clock()
+            else:
+                self.started.pop(task, None)
+            self._draw()
+
+    def tick(self) -> None:
+        with self._lock:
+            self._draw()
+
+    def clear(self) -> None:
+        with self._lock:
+            self.progress.clear()
+
+    def _draw(self) -> None:
+        if not self.started:
+            self.progress.clear()
+            return
+        import shutil  # here, not at the top: every command's start-up pays for an import
+
+        size = shutil.get_terminal_size()
+        now = self.clock()
+        lines = [
+            f"  running {elapsed_text(now - t0):>12}  {task}" for task, t0 in self.started.items()
+        ]
+        room = max(1, size.lines - 1)  # a line more than the screen holds could not be erased
+        if len(lines) > room:
+            lines = [*lines[: room - 1], f"  … and {len(lines) - room + 1} more running"]
+        self.progress.draw([line[: max(1, size.columns - 1)] for line in lines])
 
 
 class Console:
@@ -151,7 +228,7 @@ class Console:
         self.stderr = stderr or sys.stderr
         self.color = wants_color(color, os.environ if env is None else env, out.isatty())
         self.started = time.monotonic()
-        self._progress: Progress | None = None
+        self._progress: Progress | RunningTasks | None = None
 
     def style(self, kind: str) -> Style:
         """``bold``, ``dim``, ``red`` or ``green``; plain text without colour."""
@@ -193,6 +270,32 @@ class Console:
             yield self._progress
         finally:
             self._progress.clear()
+            self._progress = None
+
+    @contextlib.contextmanager
+    def running_tasks(self) -> Iterator[RunningTasks | None]:
+        """`plan run`'s lines of running tasks for the run inside, redrawn by a thread of
+        their own, or None when standard error is not a terminal (a CI log, a pipe: the plain
+        event lines only)."""
+        if not self.stderr.isatty():
+            yield None
+            return
+        live = RunningTasks(self.stderr)
+        stop = threading.Event()
+
+        def redraw() -> None:
+            while not stop.wait(TASKS_REDRAW_EVERY):
+                live.tick()
+
+        ticker = threading.Thread(target=redraw, name="plan-run-progress", daemon=True)
+        self._progress = live
+        ticker.start()
+        try:
+            yield live
+        finally:
+            stop.set()
+            ticker.join()
+            live.clear()
             self._progress = None
 
     def elapsed(self) -> float:

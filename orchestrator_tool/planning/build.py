@@ -132,7 +132,7 @@ def _package_command(ws: Workspace, pkg: Package, script: str) -> str:
     return f"pnpm --filter {target} {script}"
 
 
-def _gates(ws: Workspace, pkgs: Iterable[Package], scripts: Sequence[str]) -> list[GateRef]:
+def gate_refs(ws: Workspace, pkgs: Iterable[Package], scripts: Sequence[str]) -> list[GateRef]:
     out: list[GateRef] = []
     for script in scripts:
         for pkg in pkgs:
@@ -148,7 +148,7 @@ def _gates(ws: Workspace, pkgs: Iterable[Package], scripts: Sequence[str]) -> li
     return out
 
 
-def _validators_for(paths: Sequence[str], validators: RunValidators | None) -> list[str]:
+def validators_for(paths: Sequence[str], validators: RunValidators | None) -> list[str]:
     """The codes of the ``validators`` that apply to some file under ``paths``."""
     if validators is None:
         return []
@@ -316,8 +316,8 @@ class _PhaseBuilder:
                 role=role,
                 units=[u],
                 deps={p.task_id for p in self.previous},
-                gates=_gates(self.ws, [u.package] if u.package else [], phase.gates),
-                validators=_validators_for([u.path], self.validators) if phase.validators else [],
+                gates=gate_refs(self.ws, [u.package] if u.package else [], phase.gates),
+                validators=validators_for([u.path], self.validators) if phase.validators else [],
                 artifacts=list(phase.artifacts),
             )
             made.append(d)
@@ -350,11 +350,11 @@ class _PhaseBuilder:
         for d in drafts:
             if d.plan_wide is not None:
                 d.scope = work_paths
-                d.gates = _gates(
+                d.gates = gate_refs(
                     self.ws, [p for p in work_pkgs if p is not None], d.plan_wide.gates
                 )
                 if d.plan_wide.validators:
-                    d.validators = _validators_for(work_paths, self.validators)
+                    d.validators = validators_for(work_paths, self.validators)
 
 
 def _tasks(drafts: Sequence[Draft]) -> list[Task]:
