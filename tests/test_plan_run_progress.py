@@ -80,7 +80,7 @@ def test_a_run_on_a_terminal_shows_its_running_tasks_and_a_pipe_the_log_lines(re
     for task in ("login-app-ui", "login-docs", "login-web-ui"):
         _script(repo, task, "sleep 2.5")
     code, out, terminal = _run_with_terminal_stderr(
-        ["plan", "run", "fix", "--agent", AGENT], repo, {}
+        ["plan", "run", "fix", "--agent", AGENT, "--no-gates"], repo, {}
     )
     assert code == 0, out + terminal
     # the three agents' lines, redrawn (once a second) while they sleep: their times grow
@@ -96,7 +96,7 @@ def test_a_run_on_a_terminal_shows_its_running_tasks_and_a_pipe_the_log_lines(re
 
     # not a terminal: today's plain lines, no escape code
     _write_plan_again(repo)
-    piped = run_cli("plan", "run", "fix", "--agent", AGENT, cwd=repo)
+    piped = run_cli("plan", "run", "fix", "--agent", AGENT, "--no-gates", cwd=repo)
     assert piped.returncode == 0, piped.stderr
     assert "\x1b" not in piped.stderr and "\r" not in piped.stderr
     assert "running" not in piped.stderr
