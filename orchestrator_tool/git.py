@@ -85,18 +85,62 @@ def toplevel(cwd: Path) -> Path | None:
     return Path(proc.stdout.decode("utf-8", "surrogateescape").strip())
 
 
+_LISTING = ("ls-files", "-z", "--cached", "--others", "--exclude-standard")
+
+
 def listing(cwd: Path) -> bytes | None:
     """`git ls-files -z` of the tracked and the untracked-but-not-ignored files under ``cwd``;
     None outside a git repository. One git call: the listing is asked first, and only when it
     fails is git asked whether ``cwd`` is in a repository at all (then the failure is an
     error)."""
-    args = ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-    proc = run(args, cwd, check=False)
-    if proc.returncode == 0:
-        return proc.stdout
+    proc = run(_LISTING, cwd, check=False)
+    return _listed(cwd, proc.returncode, proc.stdout)
+
+
+def _listed(cwd: Path, returncode: int, stdout: bytes) -> bytes | None:
+    if returncode == 0:
+        return stdout
     if toplevel(cwd) is None:
         return None
-    return run(args, cwd).stdout  # raises, with git's reason
+    return run(_LISTING, cwd).stdout  # raises, with git's reason
+
+
+class PendingListing:
+    """`listing(cwd)` started now and read later: git walks the work tree on another core while
+    the caller does other work. Use it as a context manager: leaving the block stops a listing
+    that was never read, so no process outlives the call."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self._result: tuple[bytes | None] | None = None
+        try:
+            self._proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+                [*_BASE, *_LISTING],
+                cwd=cwd,
+                env=git_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except OSError:
+            self._proc = None  # read() asks again the usual way, which says what is wrong
+
+    def read(self) -> bytes | None:
+        if self._result is None:
+            if self._proc is None:
+                self._result = (listing(self.cwd),)
+            else:
+                out, _ = self._proc.communicate()
+                self._result = (_listed(self.cwd, self._proc.returncode, out),)
+        return self._result[0]
+
+    def __enter__(self) -> PendingListing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._proc is not None and self._proc.returncode is None:
+            self._proc.kill()
+            self._proc.communicate()
 
 
 def repo_prefix(root: Path, top: Path | None = None) -> str:

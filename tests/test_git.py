@@ -172,3 +172,26 @@ def test_repo_prefix_is_the_workspace_folder_inside_the_repository(
     outside = tmp_path / "outside"
     outside.mkdir()
     assert git.repo_prefix(outside) == ""
+
+
+def test_a_listing_started_early_reads_as_the_listing_and_none_outside_git(
+    repo: Path, tmp_path: Path
+) -> None:
+    (repo / "a.ts").write_text("x")
+    commit_all(repo, "a")
+    (repo / "new.ts").write_text("y")  # untracked, not ignored: listed too
+    with git.PendingListing(repo) as pending:
+        assert pending.read() == git.listing(repo)
+        assert pending.read() == git.listing(repo)  # read twice, listed once
+    listed = git.listing(repo)
+    assert listed is not None and sorted(listed.split(b"\0")) == [b"", b"a.ts", b"new.ts"]
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    with git.PendingListing(outside) as pending:
+        assert pending.read() is None
+
+
+def test_a_listing_never_read_is_stopped_when_its_block_ends(repo: Path) -> None:
+    with git.PendingListing(repo) as pending:
+        proc = pending._proc
+    assert proc is not None and proc.returncode is not None  # reaped: no process left behind

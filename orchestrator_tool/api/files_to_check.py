@@ -26,12 +26,18 @@ class FilesToCheck(NamedTuple):
     change_base: str | None  # the merge base of the change the files were taken from
 
 
-def files_to_check(ws: Workspace, config: Config, opts: ValidateOptions) -> FilesToCheck:
-    """The files ``opts`` name under ``config``'s excludes, and the workspace they answer to."""
+def files_to_check(
+    ws: Workspace,
+    config: Config,
+    opts: ValidateOptions,
+    pending: git.PendingListing | None = None,
+) -> FilesToCheck:
+    """The files ``opts`` name under ``config``'s excludes, and the workspace they answer to.
+    ``pending``: git's listing of the workspace, started earlier (a whole-workspace run)."""
     from ..engine.projects import nested_project_folders
     from ..workspace import with_nested_projects
 
-    selection, change_base = _select(ws, config, opts)
+    selection, change_base = _select(ws, config, opts, pending)
     # Projects nested outside the workspace are checked on their own terms: their files are
     # owned by packages of their own (their manifest, their tsconfig), not by the root.
     nested = nested_project_folders(ws, [rel for rel, _ in selection.files])
@@ -41,7 +47,9 @@ def files_to_check(ws: Workspace, config: Config, opts: ValidateOptions) -> File
     return FilesToCheck(selection, checked_ws, tuple(nested), change_base)
 
 
-def _select(ws: Workspace, config: Config, opts: ValidateOptions) -> tuple[Selection, str | None]:
+def _select(
+    ws: Workspace, config: Config, opts: ValidateOptions, pending: git.PendingListing | None
+) -> tuple[Selection, str | None]:
     from ..engine import files as file_sel
 
     excludes = (*(file_sel.DEFAULT_EXCLUDES if config.default_excludes else ()), *config.exclude)
@@ -50,7 +58,10 @@ def _select(ws: Workspace, config: Config, opts: ValidateOptions) -> tuple[Selec
         return file_sel.staged(ws.root, excludes, True, ignore_files), None
     pick = functools.partial(file_sel.select, ws.root, excludes=excludes, eslintignore=ignore_files)
     if opts.base is None and not opts.affected_only:
-        return pick(paths=opts.paths, cwd=opts.cwd, force_exclude=opts.force_exclude), None
+        chosen = pick(
+            paths=opts.paths, cwd=opts.cwd, force_exclude=opts.force_exclude, pending=pending
+        )
+        return chosen, None
     # a change's files only: the change sources and the graph are read for those runs alone
     from ..affected import compute
     from ..changes import lockfile_texts, resolve_change_source

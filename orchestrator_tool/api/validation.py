@@ -4,6 +4,7 @@ do not accept."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from ..engine.cache import ResultCache
     from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic
-    from ..engine.files import Selection
     from ..engine.newfrom import Earlier
     from ..engine.results import FileResult
     from ..engine.settings import Settings
@@ -48,11 +48,18 @@ def validate(
         raise UsageError("--staged checks the index: it does not combine with paths or --base")
     if opts.fix and opts.staged:
         raise UsageError("--fix rewrites the work tree, which --staged does not check")
-    settings = run_settings(config, opts)
-    chosen = files_to_check(ws, config, opts)
+    # A whole-workspace run starts git's listing first: git walks the work tree on another
+    # core while the settings are made and the result cache is read.
+    whole_run = not (opts.paths or opts.staged or opts.base or opts.affected_only)
+    with git.PendingListing(ws.root) if whole_run else contextlib.nullcontext() as pending:
+        settings = run_settings(config, opts)
+        cache = _result_cache(ws, config, settings) if opts.use_cache else None
+        chosen = files_to_check(ws, config, opts, pending)
+    if cache is not None:
+        selection = chosen.selection
+        cache.selected(lambda: selection.sources(ws.root), selection.stats)
     rev = _new_from_rev(ws, config, opts, chosen.change_base)
     earlier = _earlier(ws, opts, chosen, rev) if rev is not None else None
-    cache = _result_cache(ws, config, settings, chosen.selection) if opts.use_cache else None
     cached, fresh = check_files(
         ws.root, chosen.selection.files, settings, chosen.workspace, opts.jobs, cache, progress
     )
@@ -196,14 +203,7 @@ def _earlier(ws: Workspace, opts: ValidateOptions, chosen: FilesToCheck, rev: st
     return newfrom.compare(ws.root, rev, content, [rel for rel, _ in chosen.selection.files])
 
 
-def _result_cache(
-    ws: Workspace, config: Config, settings: Settings, selection: Selection
-) -> ResultCache:
+def _result_cache(ws: Workspace, config: Config, settings: Settings) -> ResultCache:
     from ..engine.cache import ResultCache
 
-    return ResultCache(
-        ws.root,
-        cache_key(ws, settings, config.digest),
-        sources=lambda: selection.sources(ws.root),
-        known=selection.stats,
-    )
+    return ResultCache(ws.root, cache_key(ws, settings, config.digest))

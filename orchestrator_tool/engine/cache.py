@@ -177,6 +177,14 @@ class ResultCache:
             self.entries, self._reads = {}, []  # missing, truncated or corrupt: start empty
             self._fresh, self._deps = [], []
 
+    def selected(
+        self, sources: Callable[[], Sequence[str]], known: Mapping[str, os.stat_result]
+    ) -> None:
+        """What the constructor's ``sources`` and ``known`` say, given once the files are
+        selected (the cache is read while git lists them)."""
+        self._state_of = sources
+        self._known = known
+
     def sibling(self, suffix: str) -> ResultCache:
         """The cache of other content of the same files (a revision's), in a file of its own
         beside this one (so neither evicts the other's entries), sharing what this run has

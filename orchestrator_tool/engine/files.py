@@ -110,11 +110,12 @@ def workspace_files(
     supported_only: bool = False,
     check_exists: bool = True,
     ignore_files: list[str] | None = None,
+    pending: git.PendingListing | None = None,
 ) -> list[str]:
     """Tracked and untracked-but-not-ignored files under ``root`` (git's view), or a walk that
     skips node_modules when ``root`` is not in a git repository. ``ignore_files`` collects
-    the `.eslintignore` files met on the way."""
-    out = git.listing(root)
+    the `.eslintignore` files met on the way; ``pending`` is git's listing, started earlier."""
+    out = git.listing(root) if pending is None else pending.read()
     if out is not None:
         seen: dict[str, None] = {}
         base = str(root) + os.sep
@@ -152,10 +153,12 @@ def select(
     force_exclude: bool = False,
     candidates: Iterable[str] | None = None,
     eslintignore: bool = True,
+    pending: git.PendingListing | None = None,
 ) -> Selection:
     """Files to check. Explicit file paths are checked even when excluded (unless
     ``force_exclude``); folders are expanded with the excludes applied. With
-    ``eslintignore``, what the repository's `.eslintignore` files leave out is excluded too."""
+    ``eslintignore``, what the repository's `.eslintignore` files leave out is excluded too.
+    ``pending``: git's listing of the workspace, started earlier (for a whole-workspace run)."""
     cwd = (cwd or Path.cwd()).resolve()
     if candidates is not None:
         excluder = Excluder(excludes, EslintIgnore(root) if eslintignore else None)
@@ -165,7 +168,9 @@ def select(
     if not paths:
         # Existence is checked when each file is read (or its cache entry stat-ed).
         found: list[str] = []
-        rels = workspace_files(root, supported_only=True, check_exists=False, ignore_files=found)
+        rels = workspace_files(
+            root, supported_only=True, check_exists=False, ignore_files=found, pending=pending
+        )
         excluder = Excluder(excludes, EslintIgnore(root, found) if eslintignore and found else None)
         stats: dict[str, os.stat_result] = {}
         kept = _one_path_per_file(root, [r for r in rels if not excluder.excluded(r)], stats)
