@@ -229,6 +229,9 @@ def test_a_second_run_is_refused_and_a_dead_runs_lock_is_taken_over(repo, tmp_pa
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
     assert lock.is_file()  # stale: its process is gone
+    status = run_cli("plan", "status", "fix", "--json", cwd=repo)
+    shown = json.loads(status.stdout)
+    assert shown["login-app-ui"] == shown["login-web-ui"] == "interrupted"  # not `running`
     dead = _next(repo)  # what it left running is to be run again
     assert dead["running"] == []
     assert {"login-app-ui", "login-web-ui"} <= {t["taskId"] for t in dead["ready"]}

@@ -16,7 +16,7 @@ from .plan_external import plan_merge, plan_next
 from .plan_run import plan_run
 
 if TYPE_CHECKING:
-    from ..planning import TaskRun
+    from ..planning import Plan, TaskRun
 
 
 class _PlanGroup(click.Group):
@@ -127,9 +127,12 @@ def plan_status(obj: Ctx, plan_name: str | None, as_json: bool) -> ExitCode:
     state = planning.status(the_plan)
     run = planning.load_run(ws.root, the_plan.plan_id)
     if run is not None:
+        # `running` holds only while a run or merge holds the plan's lock: a run that died
+        # left it, and the next run starts those tasks again
+        live = any(r.status == "running" for r in run.tasks.values()) and _locked(ws.root, the_plan)
         for tid, rec in run.tasks.items():
             if tid in state and state[tid] != "done" and rec.status != "done":
-                state[tid] = rec.status
+                state[tid] = rec.status if rec.status != "running" or live else "interrupted"
     if as_json:
         click.echo(json.dumps(state, indent=2))
         return ExitCode.OK
@@ -159,6 +162,12 @@ def plan_status(obj: Ctx, plan_name: str | None, as_json: bool) -> ExitCode:
     counts = {k: sum(1 for v in state.values() if v == k) for k in kinds}
     click.echo(", ".join(f"{n} {k}" for k, n in counts.items()))
     return ExitCode.OK
+
+
+def _locked(root: Path, the_plan: Plan) -> bool:
+    from ..execution import is_locked
+
+    return is_locked(root, the_plan.plan_id)
 
 
 @plan.command("done")
