@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import git
 from ..errors import UsageError
+from ..formats.words import count
 from ..gates.process import Outcome, interrupt
 from ..gates.process import run as run_process
 from ..gates.tree import ProcessTree
@@ -307,7 +308,7 @@ class _Run:
             self._integrate(_task(self.plan, task_id), rec)
         self.save()
         report.task_ended(self.repo.root, self.plan, self.state, task_id, self._done())
-        self.on_event(Event(task_id, rec.status, rec.detail, rec.duration))
+        self.on_event(Event(task_id, rec.status, _said(rec), rec.duration))
 
     def _integrate(self, task: Task, rec: TaskRun) -> None:
         """Commit what the agent left on the task branch, then hold the change to the scope,
@@ -321,6 +322,15 @@ class _Run:
         if rec.status == "done" and not self.options.keep_worktrees:
             git.remove_worktree(worktree, self.repo.root)
             rec.worktree = None
+
+
+def _said(rec: TaskRun) -> str:
+    """What a finished task's event line adds: why it failed, or where it was merged and the
+    gates it passed."""
+    if rec.status != "done" or rec.merge is None:
+        return rec.detail or ""
+    passed = f", {count(len(rec.gates), 'gate')} passed" if rec.gates else ""
+    return f"merged as {rec.merge[:10]}{passed}"
 
 
 def _agent_failure(outcome: Outcome, timeout: float | None) -> str:
