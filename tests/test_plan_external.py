@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -23,9 +22,9 @@ from .test_plan_run import (
     _run,
     _script,
     _snapshot,
-    _start_run,
     _state,
     _write_plan,
+    start_hanging_run,
     with_work_in_progress,
 )
 
@@ -203,13 +202,7 @@ def test_merge_refuses_unknown_tasks_branches_and_tasks_that_wait(repo) -> None:
 def test_a_second_run_is_refused_and_a_dead_runs_lock_is_taken_over(repo, tmp_path) -> None:
     _write_plan(repo)
     before = _snapshot(repo)
-    for task in ("login-app-ui", "login-web-ui"):
-        _script(repo, task, f"hang {tmp_path / task}")
-    run = _start_run(repo)
-    deadline = time.monotonic() + 60
-    while not all((tmp_path / t).exists() for t in ("login-app-ui", "login-web-ui")):
-        assert time.monotonic() < deadline and run.poll() is None
-        time.sleep(0.1)
+    run = start_hanging_run(repo, tmp_path)
     lock = Path(git(repo, "rev-parse", "--git-common-dir").strip())
     lock = (repo / lock if not lock.is_absolute() else lock) / "orchestrator/fix.lock"
     assert lock.read_text().strip() == str(run.pid)

@@ -277,9 +277,9 @@ def _start_run(repo: Path) -> subprocess.Popen[str]:
     )
 
 
-def test_ctrl_c_stops_every_agent_and_a_new_run_resumes(repo, tmp_path) -> None:
-    _write_plan(repo)
-    before = _snapshot(repo)
+def start_hanging_run(repo: Path, tmp_path: Path) -> subprocess.Popen[str]:
+    """A background run whose two UI agents hang (each writes its pids in tmp_path/<task>),
+    returned once both are running."""
     for task in ("login-app-ui", "login-web-ui"):
         _script(repo, task, f"hang {tmp_path / task}")
     run = _start_run(repo)
@@ -287,6 +287,13 @@ def test_ctrl_c_stops_every_agent_and_a_new_run_resumes(repo, tmp_path) -> None:
     while not all((tmp_path / t).exists() for t in ("login-app-ui", "login-web-ui")):
         assert time.monotonic() < deadline and run.poll() is None
         time.sleep(0.1)
+    return run
+
+
+def test_ctrl_c_stops_every_agent_and_a_new_run_resumes(repo, tmp_path) -> None:
+    _write_plan(repo)
+    before = _snapshot(repo)
+    run = start_hanging_run(repo, tmp_path)
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130, err

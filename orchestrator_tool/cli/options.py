@@ -1,5 +1,6 @@
-"""The options `validate` and `check` share, and the checks of those that contradict each other
-(made before any work: a refused command line has read and written nothing)."""
+"""The options commands share (`validate` and `check`; `plan run` and `plan merge`), and the
+checks of those that contradict each other (made before any work: a refused command line has
+read and written nothing)."""
 
 from __future__ import annotations
 
@@ -87,3 +88,13 @@ def refuse_contradictions(exit_zero: bool, max_warnings: int | None) -> None:
             "--exit-zero and --max-warnings contradict each other",
             hint="--exit-zero never fails on findings; drop one of them",
         )
+
+
+def gates_option(where: str) -> Callable[[F], F]:
+    """--gates/--no-gates of `plan run` and `plan merge`: None leaves it to `[plan] gates`."""
+    return click.option(
+        "--gates/--no-gates",
+        default=None,
+        help=f"Run (or skip) the gates on the packages {where}, after a frozen install; "
+        "default: [plan] gates in orchestrator.toml (on).",
+    )

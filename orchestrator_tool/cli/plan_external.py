@@ -10,6 +10,7 @@ import click
 
 from ..errors import ExitCode
 from .context import Ctx
+from .options import gates_option
 
 if TYPE_CHECKING:
     from ..execution.ready import Next
@@ -85,12 +86,7 @@ def next_json(found: Next) -> dict[str, object]:
 @click.argument("task")
 @click.argument("plan_name", metavar="[PLAN]", required=False)
 @click.option("--branch", required=True, help="The task branch to merge (made elsewhere).")
-@click.option(
-    "--gates/--no-gates",
-    default=None,
-    help="Run (or skip) the gates on the packages the change affects, in a worktree of the "
-    "branch after a frozen install; default: [plan] gates in orchestrator.toml (on).",
-)
+@gates_option("the change affects, in a worktree of the branch")
 @click.pass_obj
 def plan_merge(
     obj: Ctx, task: str, plan_name: str | None, branch: str, gates: bool | None

@@ -10,6 +10,7 @@ import click
 
 from ..errors import ExitCode, UsageError
 from .context import Ctx
+from .options import gates_option
 
 if TYPE_CHECKING:
     from ..execution import Event
@@ -47,12 +48,7 @@ if TYPE_CHECKING:
 )
 @click.option("--dry-run", is_flag=True, help="Print the schedule; run nothing.")
 @click.option("--keep-worktrees", is_flag=True, help="Keep the worktrees of finished tasks.")
-@click.option(
-    "--gates/--no-gates",
-    default=None,
-    help="Run (or skip) the gates on the packages each task's change affects, in its worktree "
-    "after a frozen install, before merging; default: [plan] gates in orchestrator.toml (on).",
-)
+@gates_option("each task's change affects, in its worktree before merging")
 @click.pass_obj
 def plan_run(
     obj: Ctx,
