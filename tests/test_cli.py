@@ -228,3 +228,25 @@ def test_each_command_is_found_under_its_name() -> None:
         command = cli.get_command(ctx, name)
         assert command is not None and command.name == name
     assert cli.get_command(ctx, "nosuch") is None
+
+
+def test_the_console_script_raises_the_collectors_threshold_before_the_command_is_loaded() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import gc, sys\n"
+        "import orchestrator_tool.cli as entry\n"
+        "print('click' in sys.modules, gc.get_threshold()[0])\n"  # nothing heavy imported yet
+        "sys.argv = ['orchestrator', '--version']\n"
+        "try:\n"
+        "    entry.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.get_threshold()[0] >= 10000)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out[0] == "False 700"
+    assert out[-1] == "True"

@@ -3,7 +3,6 @@ each), and the one error handler every command runs under (:mod:`.exits`)."""
 
 from __future__ import annotations
 
-import gc
 import importlib
 from pathlib import Path
 
@@ -73,9 +72,4 @@ def cli(ctx: click.Context, root: Path | None, color: str | None, no_color: bool
 
 
 def main() -> None:
-    # A command allocates many objects that live until it ends (the result cache's entries,
-    # the findings, a JSON document) and makes few cycles: at the collector's default first
-    # threshold (700 allocations) it walks those objects again and again, a tenth of a cached
-    # run's time. Collections still happen, less often.
-    gc.set_threshold(20_000)
     cli(prog_name="orchestrator")
