@@ -353,9 +353,22 @@ def add_detached_worktree(path: Path, commit: str, cwd: Path) -> None:
 
 
 def remove_worktree(path: Path, cwd: Path) -> None:
-    """Remove the worktree at ``path`` (its changes too) and forget it; no error when gone."""
+    """Remove the worktree at ``path`` (its changes too) and forget it; no error when gone.
+    Only that worktree: no `git worktree prune`, which would also forget the user's own
+    worktrees whose folder is missing for now (an unmounted drive), their index with them."""
     run(["worktree", "remove", "--force", "--force", str(path)], cwd, check=False)
-    run(["worktree", "prune"], cwd, check=False)
+
+
+def checked_out_at(branch: str, cwd: Path) -> Path | None:
+    """The worktree (the main one included) that has ``branch`` checked out, if one has."""
+    out = run(["worktree", "list", "--porcelain", "-z"], cwd, check=False).stdout
+    here: str | None = None
+    for field in _split_z(out):
+        if field.startswith("worktree "):
+            here = field.removeprefix("worktree ")
+        elif field == f"branch refs/heads/{branch}" and here is not None:
+            return Path(here)
+    return None
 
 
 def _identity(cwd: Path) -> list[str]:

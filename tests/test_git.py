@@ -195,3 +195,31 @@ def test_a_listing_never_read_is_stopped_when_its_block_ends(repo: Path) -> None
     with git.PendingListing(repo) as pending:
         proc = pending._proc
     assert proc is not None and proc.returncode is not None  # reaped: no process left behind
+
+
+def test_removing_a_worktree_forgets_no_other(repo: Path, tmp_path: Path) -> None:
+    """The user's worktree whose folder is away (an unmounted drive) keeps its index and HEAD
+    when the tool removes a worktree of its own."""
+    (repo / "a.ts").write_text("x")
+    commit_all(repo, "a")
+    theirs, ours = tmp_path / "usb", tmp_path / "ours"
+    run_git(repo, "worktree", "add", "-q", "-b", "feature", str(theirs))
+    (theirs / "b.ts").write_text("staged work")
+    run_git(theirs, "add", "b.ts")
+    theirs.rename(tmp_path / "usb.away")
+    git.add_worktree(ours, "mine", "HEAD", repo)
+    git.remove_worktree(ours, repo)
+    git.remove_worktree(ours, repo)  # gone already: no error
+    assert not ours.exists()
+    (tmp_path / "usb.away").rename(theirs)
+    assert run_git(theirs, "diff", "--cached", "--name-only").split() == ["b.ts"]
+
+
+def test_the_worktree_that_has_a_branch_checked_out(repo: Path, tmp_path: Path) -> None:
+    (repo / "a.ts").write_text("x")
+    commit_all(repo, "a")
+    branch = run_git(repo, "branch", "--show-current").strip()
+    assert git.checked_out_at(branch, repo) == repo.resolve()
+    run_git(repo, "worktree", "add", "-q", "-b", "orchestrator/x", str(tmp_path / "look"))
+    assert git.checked_out_at("orchestrator/x", repo) == (tmp_path / "look").resolve()
+    assert git.checked_out_at("nowhere", repo) is None

@@ -300,3 +300,42 @@ def test_the_lock_is_taken_with_o_excl_and_names_its_holder(repo) -> None:
     with lock.plan_lock(repo, "fix"):  # its process is gone: taken over
         assert path.read_text().strip() == str(os.getpid())
     assert not path.exists()
+
+
+def test_a_file_moved_in_from_outside_the_scope_is_a_scope_violation(repo) -> None:
+    """A rename is a change at both ends: the file it takes away from another package is
+    outside the task's scope, though the diff names it only at its new place."""
+    _write_plan(repo, commit=True)
+    before = _snapshot(repo)
+    clone = repo.parent / "elsewhere"
+    git(repo.parent, "clone", "-q", str(repo), clone.name)
+    git(clone, "checkout", "-q", "-b", WEB_BRANCH)
+    git(clone, "mv", "packages/auth/__tests__/password.test.ts", "apps/web/password.test.ts")
+    git(clone, "commit", "-q", "-m", "move a test into the web app")
+    git(repo, "fetch", "-q", str(clone), f"+{WEB_BRANCH}:{WEB_BRANCH}")
+    tip = _tip(repo, WEB_BRANCH)
+    proc = _merge(repo, "login-web-ui", WEB_BRANCH)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "packages/auth/__tests__/password.test.ts" in proc.stderr
+    rec = _state(repo)["tasks"]["login-web-ui"]
+    assert rec["status"] == "scope-violation"
+    assert rec["paths"] == ["packages/auth/__tests__/password.test.ts"]
+    assert _tip(repo, "orchestrator/fix") == _tip(repo, "HEAD")  # nothing merged
+    assert _tip(repo, WEB_BRANCH) == tip
+    assert _snapshot(repo) == before
+
+
+def test_a_checked_out_integration_branch_is_not_moved(repo, tmp_path) -> None:
+    _write_plan(repo, commit=True)
+    _script(repo, "login-app-ui", "exit 1")
+    assert _run(repo).returncode == 1  # the others merged, the integration branch exists
+    look = tmp_path / "look"
+    git(repo, "worktree", "add", "-q", str(look), "orchestrator/fix")
+    tip = _tip(repo, "orchestrator/fix")
+    _script(repo, "login-app-ui")
+    proc = _run(repo, "--retry", "login-app-ui")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert f"orchestrator/fix is checked out in {look}" in proc.stderr
+    assert "switch" in proc.stderr  # the hint
+    assert _tip(repo, "orchestrator/fix") == tip
+    assert git(look, "status", "--porcelain") == ""  # that checkout is as it was

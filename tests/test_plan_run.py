@@ -390,3 +390,24 @@ def test_a_change_the_validators_reject_is_not_merged(repo) -> None:
     assert rec["status"] == "failed"
     assert rec["detail"] == f"1 validator error: {button}:2 RSC003"
     assert button not in _files(repo, "orchestrator/fix")
+
+
+def test_a_task_whose_change_cannot_be_checked_fails_alone(repo, tmp_path) -> None:
+    """An agent that breaks its package's manifest: the workspace cannot be read to check the
+    change, so the task fails, naming the file; the other agents of the run go on, and the lock
+    is released at the end."""
+    _write_plan(repo)
+    before = _snapshot(repo)
+    _script(repo, "login-web-ui", "write apps/web/package.json {broken")
+    _script(repo, "login-app-ui", "sleep 2")
+    proc = _run(repo)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    state = _state(repo)["tasks"]
+    assert state["login-web-ui"]["status"] == "failed"
+    assert "apps/web/package.json" in state["login-web-ui"]["detail"]
+    assert state["login-app-ui"]["status"] == "done"  # not stopped by the other's failure
+    assert state["login-docs"]["status"] == "done"
+    assert "login-review" not in state  # it waits for the failed task
+    assert not list((repo / ".git" / "orchestrator").glob("*.lock"))
+    assert _snapshot(repo) == before

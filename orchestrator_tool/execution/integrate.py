@@ -94,7 +94,9 @@ def integrate(
     rec = state.tasks[task.task_id]
     assert rec.commit is not None
     changes = git.diff_trees(rec.base, rec.commit, repo.root)
-    files = sorted({repo.workspace_path(c.path) for c in changes})
+    # a file moved is changed at both ends: its old place may be outside the scope
+    moved_from = [c.old_path for c in changes if c.status.startswith("R") and c.old_path]
+    files = sorted({repo.workspace_path(p) for p in [*(c.path for c in changes), *moved_from]})
     rec.files = files
     outside = outside_scope(plan, task, files)
     if outside:
@@ -118,6 +120,7 @@ def integrate(
         rec.paths = [repo.workspace_path(p) for p in merged.conflicts]
         rec.detail = "merge conflict in " + ", ".join(rec.paths)
         return
+    refuse_checked_out(repo.root, state.integration)
     rec.merge = merged.commit
     write_run(repo.root, state)  # before the branch moves: see the module's docstring
     try:
@@ -128,6 +131,19 @@ def integrate(
         rec.detail = f"{state.integration} moved while the merge was made: run again"
         return
     _landed(plan_path, plan, state, task.task_id)
+
+
+def refuse_checked_out(root: Path, integration: str) -> None:
+    """The integration branch moves by `update-ref`: a worktree that has it checked out (yours,
+    to look at it) would be left with a stale index and work tree, so it is refused."""
+    where = git.checked_out_at(integration, root)
+    if where is not None:
+        raise UsageError(
+            f"{integration} is checked out in {where}: the run moves it, which would leave "
+            "that checkout's files behind",
+            hint=f"switch that checkout to another branch (git -C {where} switch -), then run "
+            "again; look at the branch with git log or git worktree add --detach",
+        )
 
 
 def first_line(task: Task) -> str:

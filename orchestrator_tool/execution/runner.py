@@ -11,6 +11,7 @@ only once every task it depends on is merged."""
 from __future__ import annotations
 
 import os
+import signal
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import git
-from ..errors import UsageError
+from ..errors import OrchestratorError, UsageError
 from ..formats.words import count
 from ..gates.process import Outcome, interrupt
 from ..gates.process import run as run_process
@@ -37,7 +38,7 @@ from ..planning import (
 from ..signals import forwarded
 from . import report
 from .agents import expand, template
-from .integrate import Checks, Repo, first_line, integrate, now, recover
+from .integrate import Checks, Repo, first_line, integrate, now, recover, refuse_checked_out
 from .lock import plan_lock
 
 # The variables that would point an agent's git at the user's repository, not its worktree.
@@ -82,9 +83,12 @@ def start_state(root: Path, plan: Plan) -> PlanRun:
 
 
 def ensure_integration(root: Path, state: PlanRun) -> None:
-    """Create the integration branch where the run state says it starts, when it is missing."""
+    """Create the integration branch where the run state says it starts, when it is missing;
+    refuse one that a worktree has checked out (the run moves it)."""
     if git.resolve(state.integration, root) is None:
         git.set_branch(state.integration, state.start, root)
+    else:
+        refuse_checked_out(root, state.integration)
 
 
 def to_run(plan: Plan, state: PlanRun, retry: tuple[str, ...]) -> list[str]:
@@ -208,14 +212,24 @@ class _Run:
                     if len(running) >= self.options.max_parallel:
                         break
                     pending.remove(tid)
-                    running[self._start(pool, tid)] = tid
+                    started = self._start_or_fail(pool, tid)
+                    if started is not None:
+                        running[started] = tid
                 if not running:
                     break
                 finished, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
                 for fut in finished:
-                    self._finish(running.pop(fut), fut.result())
+                    # still `running` while its checks and merge go on: Ctrl-C records it too
+                    tid = running[fut]
+                    self._finish(tid, fut.result())
+                    del running[fut]
         except KeyboardInterrupt as exc:
             self._stop(pool, running, forwarded(exc))
+            self._report()
+            raise
+        except BaseException:
+            # a fault of the tool itself: no agent outlives the run, the state says where
+            self._stop(pool, running, signal.SIGTERM)
             self._report()
             raise
         pool.shutdown(wait=True)
@@ -236,17 +250,47 @@ class _Run:
             # an agent whose process started after the first signal is reached by the next
             interrupt(self.active, sig)
             wait(list(running), timeout=0.1)
+        stopped = []
         for tid in running.values():
             rec = self.state.tasks[tid]
+            # a task that ended, or whose merge was recorded (the next run settles that one by
+            # the integration branch: see integrate's docstring), is left as it is
+            if rec.status != "running" or rec.merge is not None:
+                continue
             rec.status = "interrupted"
             rec.finished = now()
             rec.detail = "stopped by a signal"
+            stopped.append(tid)
             self.on_event(Event(tid, "interrupted"))
         self.save()
-        for tid in running.values():
+        for tid in stopped:
             report.task_ended(self.repo.root, self.plan, self.state, tid, self._done())
 
     # ------------------------------------------------------------------ one task
+
+    def _start_or_fail(self, pool: ThreadPoolExecutor, task_id: str) -> Future[Outcome] | None:
+        """Start the task's agent; a task that cannot start (its worktree cannot be made, its
+        log cannot be written) is recorded failed, with git's or the system's reason."""
+        try:
+            return self._start(pool, task_id)
+        except (OrchestratorError, OSError) as exc:
+            root = self.repo.root
+            rec = self.state.tasks.get(task_id)
+            if rec is None or rec.status != "running":  # it failed before it was recorded
+                rec = self.state.tasks[task_id] = TaskRun(
+                    status="failed",
+                    branch=task_branch(self.plan.plan_id, task_id),
+                    base=git.resolve(self.state.integration, root) or self.state.start,
+                    started=now(),
+                    log=log_path(root, self.plan.plan_id, task_id).relative_to(root).as_posix(),
+                )
+            rec.status = "failed"
+            rec.finished = now()
+            rec.detail = f"could not start: {_reason(exc)}"
+            self.save()
+            report.task_ended(self.repo.root, self.plan, self.state, task_id, self._done())
+            self.on_event(Event(task_id, rec.status, rec.detail))
+            return None
 
     def _start(self, pool: ThreadPoolExecutor, task_id: str) -> Future[Outcome]:
         task = _task(self.plan, task_id)
@@ -305,7 +349,14 @@ class _Run:
             rec.status = "timeout" if outcome.status == "timeout" else "failed"
             rec.detail = _agent_failure(outcome, self.options.timeout)
         else:
-            self._integrate(_task(self.plan, task_id), rec)
+            try:
+                self._integrate(_task(self.plan, task_id), rec)
+            except (OrchestratorError, OSError) as exc:
+                # the change could not be committed, checked or merged (a manifest the agent
+                # broke, a worktree removed under it): the task fails, the run goes on
+                rec.status = "failed"
+                rec.merge = None
+                rec.detail = _reason(exc)
         self.save()
         report.task_ended(self.repo.root, self.plan, self.state, task_id, self._done())
         self.on_event(Event(task_id, rec.status, _said(rec), rec.duration))
@@ -322,6 +373,13 @@ class _Run:
         if rec.status == "done" and not self.options.keep_worktrees:
             git.remove_worktree(worktree, self.repo.root)
             rec.worktree = None
+
+
+def _reason(exc: OrchestratorError | OSError) -> str:
+    if isinstance(exc, OrchestratorError):
+        where = exc.location()
+        return f"{where}: {exc.message}" if where else exc.message
+    return str(exc)
 
 
 def _said(rec: TaskRun) -> str:
