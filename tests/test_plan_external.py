@@ -16,6 +16,7 @@ import pytest
 
 from .conftest import git, run_cli
 from .test_plan_run import (
+    FIX,
     UI_TASKS,
     _alive,
     _files,
@@ -339,3 +340,27 @@ def test_a_checked_out_integration_branch_is_not_moved(repo, tmp_path) -> None:
     assert "switch" in proc.stderr  # the hint
     assert _tip(repo, "orchestrator/fix") == tip
     assert git(look, "status", "--porcelain") == ""  # that checkout is as it was
+
+
+def test_outside_git_or_before_a_first_commit_every_command_says_so(tmp_path) -> None:
+    import shutil
+
+    from .conftest import FIXTURES
+
+    plain = tmp_path / "plain"
+    shutil.copytree(FIXTURES / "next-forge", plain)
+    made = run_cli("plan", FIX, "--scope", "apps/web", "--id", "fix", "--write", cwd=plain)
+    assert made.returncode == 0, made.stderr
+    commands = [
+        ("plan", "next", "fix"),
+        ("plan", "run", "fix", "--dry-run", "--agent", "x"),
+        ("plan", "run", "fix", "--agent", "x"),
+    ]
+    for said, setup in (("a git repository", None), ("a first commit", ("init", "-q"))):
+        if setup:
+            git(plain, *setup)
+        for args in commands:
+            proc = run_cli(*args, cwd=plain)
+            assert proc.returncode == 2, (args, proc.stderr)
+            assert f"running a plan needs {said}" in proc.stderr, (args, proc.stderr)
+            assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr

@@ -323,7 +323,9 @@ def test_scope_entries_with_brackets_name_nextjs_folders() -> None:
     assert planning.in_scope(page, ["apps/web/app/[locale]/(auth)/*"])
     assert planning.in_scope(page, ["apps/web/app/[locale]/(auth)"])
     assert planning.in_scope(page, ["apps/web/app/[locale]"])
-    assert not planning.in_scope("apps/web/app/[locale]/page.tsx", ["apps/web/app/[locale]/(auth)/*"])
+    assert not planning.in_scope(
+        "apps/web/app/[locale]/page.tsx", ["apps/web/app/[locale]/(auth)/*"]
+    )
     # A set still is one when the path is spelt that way.
     assert planning.in_scope("apps/web/app/e/x.ts", ["apps/web/app/[locale]"])
     # An entry that is no glob (an unclosed brace or set) is the path it spells.
@@ -340,7 +342,10 @@ def test_roles_and_patterns_match_with_the_one_dialect(repo) -> None:
     )
     lib = planning.load_library(repo, api.load_config(repo))
     ws = api.load_workspace(repo)
-    roles = [role_of(ws.by_path[p], lib.roles, repo).id for p in ("packages/email", "packages/analytics", "apps/docs")]
+    roles = [
+        role_of(ws.by_path[p], lib.roles, repo).id
+        for p in ("packages/email", "packages/analytics", "apps/docs")
+    ]
     # `*` does not cross the `/` after a scope (fnmatch's did): `*email*` names no scoped
     # package; `?` is one character, and a path glob matches the package folder.
     assert roles == ["engineer", "tracker", "tracker"]
@@ -354,7 +359,9 @@ def test_roles_and_patterns_match_with_the_one_dialect(repo) -> None:
 
 
 def test_a_role_glob_that_is_no_glob_is_an_error_at_its_key(repo) -> None:
-    write(repo / "orchestrator.toml", '[plan.roles.docs-writer]\nmatch = { paths = ["apps/[z-a]"] }\n')
+    write(
+        repo / "orchestrator.toml", '[plan.roles.docs-writer]\nmatch = { paths = ["apps/[z-a]"] }\n'
+    )
     proc = run_cli("plan", AUTH, "--scope", "apps/api", cwd=repo)
     assert proc.returncode == 2, proc.stderr
     assert "plan.roles.docs-writer" in proc.stderr and "reversed" in proc.stderr
@@ -405,6 +412,35 @@ def test_bad_pattern_file_is_a_clear_error(repo) -> None:
     proc = run_cli("plan", AUTH, "--scope", "apps/api", cwd=repo)
     assert proc.returncode == 2
     assert ".orchestrator/task-patterns.json:2:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "said"),
+    [
+        ("description", "Audit {request} with {tool}", "unknown placeholder {tool}"),
+        ("description", "Audit {request", "write a literal brace twice"),
+        ("roles", ["../../escaped"], "must be kebab-case"),
+    ],
+)
+def test_a_phase_is_checked_where_it_is_written(repo, key, value, said) -> None:
+    """A phase's placeholders and role ids are checked when the library is read: a plan, or
+    `agents export`, never meets them half made (a role id becomes a file name)."""
+    phase = {
+        "id": "review",
+        "name": "Review",
+        "kind": "roles",
+        "roles": ["code-reviewer"],
+        "description": "Review {request}",
+    }
+    phase[key] = value
+    lib = {"patterns": [{"id": "mine", "phases": [phase]}]}
+    write(repo / ".orchestrator/task-patterns.json", json.dumps(lib, indent=2))
+    for args in (("plan", AUTH, "--scope", "apps/api"), ("agents", "export")):
+        proc = run_cli(*args, cwd=repo)
+        assert proc.returncode == 2, proc.stdout + proc.stderr
+        assert said in proc.stderr and "Traceback" not in proc.stderr
+        assert ".orchestrator/task-patterns.json" in proc.stderr
+    assert not (repo / ".claude").exists() and not (repo.parent / "escaped.md").exists()
 
 
 def test_a_configured_pattern_file_that_is_missing_is_an_error(repo) -> None:

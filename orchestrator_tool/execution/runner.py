@@ -78,7 +78,9 @@ def start_state(root: Path, plan: Plan) -> PlanRun:
     if state is not None and git.resolve(integration, root) is not None:
         return state
     head = git.resolve("HEAD", root)
-    assert head is not None  # Repo.of checked that there is a commit
+    if head is None:
+        Repo.of(root, plan.plan_id)  # says why: not a git repository, or no commit yet
+    assert head is not None
     return PlanRun(planId=plan.plan_id, integration=integration, start=head)
 
 
@@ -413,5 +415,6 @@ def run_plan(
     """Run the plan's tasks that are not done (see the module's docstring); the state is
     recorded in tasks/<plan-id>/run.json as it changes and returned at the end. The plan's
     lock is held throughout: a second run or merge of the plan is refused meanwhile."""
+    Repo.of(root, plan.plan_id)  # a repository with a commit, said plainly, before the lock
     with plan_lock(root, plan.plan_id):
         return _Run(root, plan_path, plan, options, checks, on_event).run()

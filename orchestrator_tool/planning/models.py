@@ -4,6 +4,7 @@ ids that become paths under `tasks/` checked as they are read."""
 from __future__ import annotations
 
 import json
+import string
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -32,6 +33,25 @@ IdPart = Annotated[
         {"type": "string", "pattern": names.PATH_ID_PATTERN, "maxLength": names.MAX_ID_PART}
     ),
 ]
+
+
+PLACEHOLDERS = ("request", "package", "role")
+
+
+def _check_placeholders(value: str) -> str:
+    """A phase description names only {request}, {package} and {role} (a literal brace is
+    doubled): anything else is an error where it is written, not when a plan is made."""
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(value) if f is not None]
+    except ValueError as exc:  # a lone `{` or `}`
+        raise ValueError(f"{exc}: write a literal brace twice ({{{{ or }}}})") from None
+    for field in fields:
+        if field not in PLACEHOLDERS:
+            raise ValueError(
+                f"unknown placeholder {{{field}}}: use {{request}}, {{package}} or {{role}} "
+                "(a literal brace is written twice)"
+            )
+    return value
 
 
 def _check_glob(value: str) -> str:
@@ -128,7 +148,7 @@ class Phase(_Model):
         "first role whose stack the plan holds (a stack's own auditor, else the general one). "
         "Package phases always run in parallel, ordered by the package graph.",
     )
-    roles: list[str] = Field(
+    roles: list[IdPart] = Field(
         default_factory=list,
         description="`roles`: the roles, in order. `packages`: only packages of these roles "
         "(empty: any).",
@@ -143,7 +163,7 @@ class Phase(_Model):
         description="`roles` phases: work in the plan's paths (`plan`), or only in the plan's "
         "tasks/ folder (`tasks`: documents).",
     )
-    description: str = Field(
+    description: Annotated[str, AfterValidator(_check_placeholders)] = Field(
         description="Task description; {request}, {package} and {role} are filled in."
     )
     artifacts: list[str] = Field(default_factory=list)
