@@ -364,3 +364,18 @@ def test_outside_git_or_before_a_first_commit_every_command_says_so(tmp_path) ->
             assert proc.returncode == 2, (args, proc.stderr)
             assert f"running a plan needs {said}" in proc.stderr, (args, proc.stderr)
             assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+
+
+def test_a_branch_whose_change_cannot_be_checked_fails_its_task(repo) -> None:
+    _write_plan(repo, commit=True)
+    before = _snapshot(repo)
+    tip = _elsewhere(repo, WEB_BRANCH, {"apps/web/package.json": "{broken"})
+    proc = _merge(repo, "login-web-ui", WEB_BRANCH)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and "apps/web/package.json" in proc.stderr
+    rec = _state(repo)["tasks"]["login-web-ui"]
+    assert rec["status"] == "failed" and "apps/web/package.json" in rec["detail"]
+    assert _tip(repo, "orchestrator/fix") == _tip(repo, "HEAD")
+    assert _tip(repo, WEB_BRANCH) == tip
+    assert not list((repo / ".git" / "orchestrator").glob("*.lock"))
+    assert _snapshot(repo) == before

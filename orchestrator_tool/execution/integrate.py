@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import git
-from ..errors import GitError, UsageError
+from ..errors import GitError, OrchestratorError, UsageError
 from ..planning import GateRun, Plan, PlanRun, Task, mark_done, outside_scope, write_run
 from . import report
 from .lock import WORKTREES
@@ -144,6 +144,14 @@ def refuse_checked_out(root: Path, integration: str) -> None:
             hint=f"switch that checkout to another branch (git -C {where} switch -), then run "
             "again; look at the branch with git log or git worktree add --detach",
         )
+
+
+def reason(exc: OrchestratorError | OSError) -> str:
+    """A task's failure in one line, from the error that ended its checks or its start."""
+    if isinstance(exc, OrchestratorError):
+        where = exc.location()
+        return f"{where}: {exc.message}" if where else exc.message
+    return str(exc)
 
 
 def first_line(task: Task) -> str:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import git
-from ..errors import UsageError
+from ..errors import OrchestratorError, UsageError
 from ..planning import Plan, TaskRun, log_path, write_run
 from . import report
-from .integrate import Checks, Repo, integrate, now, recover
+from .integrate import Checks, Repo, integrate, now, reason, recover
 from .lock import plan_lock
 from .runner import done_tasks, ensure_integration, start_state
 
@@ -68,9 +68,15 @@ def merge_task(
         checkout = repo.worktrees / f"{task_id}.merge"
         git.remove_worktree(checkout, root)  # what a merge that died left
         checkout.parent.mkdir(parents=True, exist_ok=True)
-        git.add_detached_worktree(checkout, commit, root)
         try:
+            git.add_detached_worktree(checkout, commit, root)
             integrate(repo, plan_path, plan, state, task, checkout, checks)
+        except (OrchestratorError, OSError) as exc:
+            # the branch's change could not be checked or merged (a manifest it broke): the
+            # task fails with the reason; the integration branch has not moved
+            rec.status = "failed"
+            rec.merge = None
+            rec.detail = reason(exc)
         finally:
             git.remove_worktree(checkout, root)
         rec.finished = now()

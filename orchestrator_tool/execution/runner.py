@@ -38,7 +38,16 @@ from ..planning import (
 from ..signals import forwarded
 from . import report
 from .agents import expand, template
-from .integrate import Checks, Repo, first_line, integrate, now, recover, refuse_checked_out
+from .integrate import (
+    Checks,
+    Repo,
+    first_line,
+    integrate,
+    now,
+    reason,
+    recover,
+    refuse_checked_out,
+)
 from .lock import plan_lock
 
 # The variables that would point an agent's git at the user's repository, not its worktree.
@@ -288,7 +297,7 @@ class _Run:
                 )
             rec.status = "failed"
             rec.finished = now()
-            rec.detail = f"could not start: {_reason(exc)}"
+            rec.detail = f"could not start: {reason(exc)}"
             self.save()
             report.task_ended(self.repo.root, self.plan, self.state, task_id, self._done())
             self.on_event(Event(task_id, rec.status, rec.detail))
@@ -358,7 +367,7 @@ class _Run:
                 # broke, a worktree removed under it): the task fails, the run goes on
                 rec.status = "failed"
                 rec.merge = None
-                rec.detail = _reason(exc)
+                rec.detail = reason(exc)
         self.save()
         report.task_ended(self.repo.root, self.plan, self.state, task_id, self._done())
         self.on_event(Event(task_id, rec.status, _said(rec), rec.duration))
@@ -375,13 +384,6 @@ class _Run:
         if rec.status == "done" and not self.options.keep_worktrees:
             git.remove_worktree(worktree, self.repo.root)
             rec.worktree = None
-
-
-def _reason(exc: OrchestratorError | OSError) -> str:
-    if isinstance(exc, OrchestratorError):
-        where = exc.location()
-        return f"{where}: {exc.message}" if where else exc.message
-    return str(exc)
 
 
 def _said(rec: TaskRun) -> str:
