@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -11,6 +12,13 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+
+# The signal tests send SIGINT to a command and expect Ctrl-C's behaviour. A suite started as a
+# background job (`cmd &`, `setsid`, some CI runners) inherits SIGINT ignored, and a command
+# keeps an ignored signal ignored, as it should; so the suite's own commands start with the
+# default: a Python handler here becomes the default disposition in every child after exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures" / "monorepos"
