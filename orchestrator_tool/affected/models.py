@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..changes.models import ChangeSet
+    from ..workspace import Package, Workspace
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +34,8 @@ class Affected:
     packages: tuple[AffectedPackage, ...]
     unowned_files: tuple[str, ...]  # changed files in no package that changed nothing global
     notes: tuple[str, ...] = ()
+
+    def workspace_packages(self, ws: Workspace) -> list[Package]:
+        """The affected packages as ``ws``'s own, in the same order (what their gates run on)."""
+        by_path = ws.by_path
+        return [by_path[p.path] for p in self.packages if p.path in by_path]

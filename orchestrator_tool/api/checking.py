@@ -128,11 +128,9 @@ def _run_gates(
 ) -> list[GateResult]:
     from ..gates import run_gates
 
-    by_path = ws.by_path
-    packages = [by_path[p.path] for p in result.packages if p.path in by_path]
     return run_gates(
         ws,
-        packages,
+        result.workspace_packages(ws),
         opts.tasks if opts.tasks else config.gate_tasks,
         runner=config.gate_runner,
         concurrency=opts.concurrency or config.gate_concurrency,

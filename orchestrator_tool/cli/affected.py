@@ -100,8 +100,7 @@ def affected(
             api.load_config(ws.root).gate_tasks
         )
         by_path = ws.by_path
-        pkgs = [by_path[p.path] for p in result.packages if p.path in by_path]
-        doc = gate_matrix(ws, pkgs, wanted)
+        doc = gate_matrix(ws, result.workspace_packages(ws), wanted)
         refuse_unprintable(
             ((by_path[e["path"]].name, e["path"]) for e in doc["include"]),
             what="a CI matrix",

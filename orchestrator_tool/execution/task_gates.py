@@ -40,9 +40,7 @@ class GatesRun:
 def affected_packages(ws: Workspace, base: str) -> list[Package]:
     """The packages the commits from ``base`` to HEAD affect, dependents included."""
     cs = changes_from_range(ws, base, "HEAD")
-    result = compute(ws, cs, lockfile_versions=lambda: lockfile_texts(ws, cs))
-    by_path = ws.by_path
-    return [by_path[p.path] for p in result.packages if p.path in by_path]
+    return compute(ws, cs, lockfile_versions=lambda: lockfile_texts(ws, cs)).workspace_packages(ws)
 
 
 def run_task_gates(ws: Workspace, base: str, settings: GateSettings, log: Path) -> GatesRun:
