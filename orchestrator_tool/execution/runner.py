@@ -181,14 +181,15 @@ class _Run:
 
     def __init__(
         self,
-        root: Path,
+        repo: Repo,
         plan_path: Path,
         plan: Plan,
         options: RunOptions,
         checks: Checks,
         on_event: Callable[[Event], None],
     ) -> None:
-        self.repo = Repo.of(root, plan.plan_id)
+        root = repo.root
+        self.repo = repo
         self.plan_path = plan_path.resolve()
         self.plan = plan
         self.options = options
@@ -417,6 +418,6 @@ def run_plan(
     """Run the plan's tasks that are not done (see the module's docstring); the state is
     recorded in tasks/<plan-id>/run.json as it changes and returned at the end. The plan's
     lock is held throughout: a second run or merge of the plan is refused meanwhile."""
-    Repo.of(root, plan.plan_id)  # a repository with a commit, said plainly, before the lock
+    repo = Repo.of(root, plan.plan_id)  # a repository with a commit, said before the lock
     with plan_lock(root, plan.plan_id):
-        return _Run(root, plan_path, plan, options, checks, on_event).run()
+        return _Run(repo, plan_path, plan, options, checks, on_event).run()
