@@ -133,15 +133,12 @@ class ResultCache:
         root: Path,
         key: str,
         directory: Path | None = None,
-        sources: Callable[[], Sequence[str]] | None = None,
-        known: Mapping[str, os.stat_result] | None = None,
     ) -> None:
-        """``sources`` lists every source file of the workspace (git's view), for the verdicts
-        that read all of them: it is called once, when the first such entry is looked up.
-        ``known`` holds the stats of regular files taken just before (while selecting them)."""
+        """The cache of ``root``'s results under ``key``, read now; `selected` tells it the
+        files of the run once they are chosen."""
         self.root = str(root) + os.sep
         self._args = (root, key, directory)
-        self._state_of = sources
+        self._state_of: Callable[[], Sequence[str]] | None = None
         self._state: str | None = None
         root_id = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
         self.path = (directory or cache_dir()) / f"{root_id}-{key}.json"
@@ -159,7 +156,7 @@ class ResultCache:
         self.dirty = False
         # A dependency's stat, taken once per run: many entries share a helper or a folder.
         self._stats: dict[str, list[int] | None] = {}
-        self._known = known or {}
+        self._known: Mapping[str, os.stat_result] = {}
         self._parent: ResultCache | None = None  # a sibling shares its fingerprint
         self._racy: set[str] = set()  # dependencies changed since (about) the run's start
         self._started_ns = time.time_ns()
@@ -180,8 +177,10 @@ class ResultCache:
     def selected(
         self, sources: Callable[[], Sequence[str]], known: Mapping[str, os.stat_result]
     ) -> None:
-        """What the constructor's ``sources`` and ``known`` say, given once the files are
-        selected (the cache is read while git lists them)."""
+        """The run's files, once selected (the cache is read while git lists them):
+        ``sources`` lists every source file of the workspace (git's view), for the verdicts
+        that read all of them, called once when the first such entry is looked up; ``known``
+        holds the stats of regular files taken while selecting them."""
         self._state_of = sources
         self._known = known
 
@@ -190,7 +189,8 @@ class ResultCache:
         beside this one (so neither evicts the other's entries), sharing what this run has
         read of the files on disk: each is stat-ed, and every file listed, once per run."""
         root, key, directory = self._args
-        other = ResultCache(root, key + suffix, directory, self._state_of)
+        other = ResultCache(root, key + suffix, directory)
+        other._state_of = self._state_of
         other._stats = self._stats
         other._known = self._known
         other._parent = self
