@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from ..errors import ExitCode
+from ..formats.jsonable import dumps_indented
 from .context import Ctx
 
 
@@ -18,7 +17,7 @@ def config_cmd(obj: Ctx, schema: bool) -> ExitCode:
     if schema:
         from ..config import json_schema
 
-        click.echo(json.dumps(json_schema(), indent=2))
+        click.echo(dumps_indented(json_schema(), ensure_ascii=True))
         return ExitCode.OK
     from .. import api
     from ..reporting.jsonout import dumps

@@ -35,11 +35,10 @@ class Ctx:
 
 def print_schema(kind: str) -> None:
     """The JSON Schema of the ``--json`` output of `scan` or `affected`."""
-    import json
-
+    from ..formats.jsonable import dumps_indented  # here: every command imports this module
     from ..reporting.jsonout import json_schema
 
-    click.echo(json.dumps(json_schema(kind), indent=2))
+    click.echo(dumps_indented(json_schema(kind), ensure_ascii=True))
 
 
 def echo_gate(result: GateResult) -> None:

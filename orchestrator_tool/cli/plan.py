@@ -3,13 +3,13 @@ guard, the pattern library and the schemas)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import ExitCode, UsageError
+from ..formats.jsonable import dumps_indented
 from ..formats.words import count
 from .context import Ctx, echo_gate
 from .plan_external import plan_merge, plan_next
@@ -134,7 +134,7 @@ def plan_status(obj: Ctx, plan_name: str | None, as_json: bool) -> ExitCode:
             if tid in state and state[tid] != "done" and rec.status != "done":
                 state[tid] = rec.status if rec.status != "running" or live else "interrupted"
     if as_json:
-        click.echo(json.dumps(state, indent=2))
+        click.echo(dumps_indented(state, ensure_ascii=True))
         return ExitCode.OK
     bold = obj.style("bold")
     width = max((len(t.task_id) for t in the_plan.tasks), default=0)
@@ -273,5 +273,5 @@ def plan_schema(which: str) -> ExitCode:
     from .. import planning
 
     name = "task-patterns.json" if which == "patterns" else "plan.json"
-    click.echo(json.dumps(planning.schemas()[name], indent=2))
+    click.echo(dumps_indented(planning.schemas()[name], ensure_ascii=True))
     return ExitCode.OK

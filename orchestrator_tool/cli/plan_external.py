@@ -3,12 +3,12 @@ to start for an external scheduler and a task branch made elsewhere merged after
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import ExitCode
+from ..formats.jsonable import dumps_indented
 from .context import Ctx
 from .options import gates_option
 
@@ -36,7 +36,7 @@ def plan_next(obj: Ctx, plan_name: str | None, as_json: bool, agent: str | None)
 
     found = api.plan_next(obj.workspace(), plan_name, agent)
     if as_json:
-        click.echo(json.dumps(next_json(found), indent=2, ensure_ascii=False))
+        click.echo(dumps_indented(next_json(found)))
         return ExitCode.OK
     bold = obj.style("bold")
     where = found.tip[:10] if found.exists else f"not made yet: it starts at HEAD {found.tip[:10]}"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..formats.jsonable import dumps_indented
 from ..fsio import write_atomic
 from .diagnostics import Diagnostic
 
@@ -180,5 +181,5 @@ def update(
         )
         what = "shrunk" if result != accepted else "unchanged"
     doc = {"format": FORMAT, "findings": dict(sorted(result.items()))}
-    write_atomic(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(path, dumps_indented(doc) + "\n")
     return what

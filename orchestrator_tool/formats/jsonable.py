@@ -7,8 +7,10 @@ import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .jsonc import JSONValue
+if TYPE_CHECKING:
+    from .jsonc import JSONValue
 
 
 def camel(name: str) -> str:

@@ -3,7 +3,6 @@ ids that become paths under `tasks/` checked as they are read."""
 
 from __future__ import annotations
 
-import json
 import string
 from pathlib import Path
 from typing import Annotated, Literal
@@ -12,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from ..errors import InputError
 from ..formats import globs, names
+from ..formats.jsonable import dumps_indented
 
 TASKS_DIR = "tasks"
 FORMAT = 1
@@ -264,7 +264,7 @@ class Plan(_Model):
 
     def dump(self) -> str:
         data = self.model_dump(by_alias=True, mode="json", exclude_none=True)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return dumps_indented(data) + "\n"
 
 
 def schemas() -> dict[str, object]:

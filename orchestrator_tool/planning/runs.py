@@ -3,10 +3,11 @@ time it ran. `plan run` resumes from it and `plan status` shows it."""
 
 from __future__ import annotations
 
-import json
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from ..formats.jsonable import dumps_indented
 
 RUN_FILE = "run.json"
 LOGS_DIR = "logs"
@@ -69,4 +70,4 @@ class PlanRun(_Model):
 
     def dump(self) -> str:
         data = self.model_dump(by_alias=True, mode="json", exclude_none=True)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return dumps_indented(data) + "\n"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
+
+from ..formats.jsonable import dumps_indented
 
 if TYPE_CHECKING:
     from ..gates import GateResult
@@ -91,4 +92,4 @@ def as_json(results: Sequence[GateResult]) -> list[dict[str, object]]:
 
 
 def dumps(results: Sequence[GateResult]) -> str:
-    return json.dumps(as_json(results), indent=2)
+    return dumps_indented(as_json(results), ensure_ascii=True)
