@@ -180,6 +180,32 @@ def test_the_files_an_entry_was_read_from_are_written_once(repo, tmp_path) -> No
     )
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [7, "x", [], [1, 2], [None, None, None, None, None], [0, 0, "", [1, 2], []], [0, 0, "", 0, 5]],
+)
+def test_a_malformed_entry_is_a_miss(repo, tmp_path, bad) -> None:
+    ws = api.load_workspace(repo)
+    first = _validate(ws)
+    (path,) = (
+        f
+        for f in (tmp_path / "cache").glob("*.json")
+        if not f.name.startswith(("config-", "validators-"))
+    )
+    doc = json.loads(path.read_text())
+    clean = next(p for p, e in doc["files"].items() if e[3] == 0)  # nothing found: one token
+    victim = "packages/auth/loose.ts"
+    assert doc["files"][victim][3] != 0  # its findings
+    size, stamp = doc["files"][clean][:2]
+    for p in (clean, victim):
+        # the same size and stamp where the shape has them: the fast path reads the rest
+        doc["files"][p] = [size, stamp, *bad[2:]] if isinstance(bad, list) and len(bad) > 2 else bad
+    path.write_text(json.dumps(doc))
+    again = _validate(ws)
+    assert again.cached == again.files_checked - 2
+    assert codes(again) == codes(first)
+
+
 def test_excludes_generated_files_unless_named(repo) -> None:
     write(repo / "packages/database/generated/client.gen.ts", "export const g: any = 1;\n")
     write(repo / "apps/web/dist/out.js", "export const d = 1;\n")

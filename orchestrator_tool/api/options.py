@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..engine.validator import OptionValue
+    from ..formats.jsonc import OptionValue
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,9 +14,8 @@ if TYPE_CHECKING:
 def cache_key(ws: Workspace, settings: Settings, config_digest: str = "") -> str:
     """The key of a run's cached results: the tool's version and code, the parsers' versions,
     the validators' settings, the configuration and the workspace facts every rule reads."""
-    import hashlib
-
     from .. import __version__
+    from ..formats.digest import blake2b
     from ..formats.jsonable import to_jsonable
 
     facts = to_jsonable(
@@ -38,7 +37,7 @@ def cache_key(ws: Workspace, settings: Settings, config_digest: str = "") -> str
     blob = json.dumps(
         [__version__, code, parsers, config, facts], sort_keys=True, default=str
     ).encode()
-    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+    return blake2b(blob, digest_size=12).hexdigest()
 
 
 # The parsers: another version may read the same file into another tree.

@@ -39,12 +39,11 @@ from __future__ import annotations
 
 from .loading import CONFIG_FILES, find, load
 from .schema import json_schema
-from .settings import Config, OptionValue, Override, ValidatorSettings
+from .settings import Config, Override, ValidatorSettings
 
 __all__ = [
     "CONFIG_FILES",
     "Config",
-    "OptionValue",
     "Override",
     "ValidatorSettings",
     "find",

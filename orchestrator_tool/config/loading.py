@@ -6,11 +6,11 @@ cached by the file's content hash, and the schema (pydantic) is only used when t
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 from ..errors import InputError
+from ..formats.digest import blake2b
 from ..fsio import cache_dir, prune, write_atomic
 from .settings import Config, resolve
 
@@ -42,7 +42,7 @@ def load(root: Path) -> Config:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=path) from None
-    digest = hashlib.blake2b(raw, digest_size=12).hexdigest()
+    digest = blake2b(raw, digest_size=12).hexdigest()
     cached = _cache_file(digest)
     normalized: dict[str, object] | None = None
     try:

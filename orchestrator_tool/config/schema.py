@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .settings import OptionValue
-
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
@@ -21,6 +19,7 @@ def models() -> type[BaseModel]:
     from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
     from ..formats import names
+    from ..formats.jsonc import OptionValue
 
     IdPart = Annotated[str, AfterValidator(lambda v: names.check_path_id(v, names.MAX_ID_PART))]
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
+from typing import TYPE_CHECKING
 
-from typing_extensions import TypeAliasType
-
-OptionValue = TypeAliasType(
-    "OptionValue",
-    Union[bool, int, float, str, "list[OptionValue]", "dict[str, OptionValue]", None],
-)
+if TYPE_CHECKING:
+    from ..formats.jsonc import OptionValue
 
 
 @dataclass(frozen=True)

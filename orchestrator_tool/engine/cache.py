@@ -18,20 +18,20 @@ finish wins).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
+from ..formats.digest import blake2b
 from ..fsio import cache_dir, prune, write_atomic
 from .deps import WHOLE_WORKSPACE
 from .diagnostics import Diagnostic, Fix
 from .files import stamp
 from .results import FileResult
 
-FORMAT = 6
+FORMAT = 7
 # Result caches kept per workspace: one per configuration, selection (a revision's content has
 # its own) and version of the tool in use; older ones are removed when a cache is written.
 KEPT_PER_ROOT = 8
@@ -40,15 +40,19 @@ KEPT_PER_ROOT = 8
 # keeps whole seconds (two on FAT) rounds a stamp down by up to that much.
 _RACY_NS = 20_000_000
 _RACY_COARSE_NS = 2_000_000_000
+_UNSEEN: list[int] = []  # a file not stat-ed yet (None: it could not be)
 
 
 def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
-def _encode(r: FileResult) -> list[object]:
+def _encode(r: FileResult) -> list[object] | int:
     # One file's findings, each with its group; the places of a group are merged after the
-    # run (engine.aggregate), so no cached finding has related places.
+    # run (engine.aggregate), so no cached finding has related places. 0: nothing at all (most
+    # files), so most entries cost a warm run one token to read.
+    if not (r.unparsed or r.syntax_error or r.suppressed or r.diagnostics):
+        return 0
     return [
         [list(region) for region in r.unparsed],
         r.syntax_error,
@@ -79,8 +83,6 @@ def _decode(path: str, raw: list[object], deps: tuple[str, ...] = ()) -> FileRes
     unparsed, syntax_error, suppressed, diags = raw
     assert isinstance(diags, list) and isinstance(unparsed, list)
     assert isinstance(syntax_error, bool) and isinstance(suppressed, int)
-    if not diags and not unparsed:  # most files: nothing found, nothing left unparsed
-        return FileResult(path, (), (), syntax_error, None, (), suppressed, deps)
     out = []
     regions = tuple((int(first), int(last)) for first, last in unparsed)
     for d in diags:
@@ -140,7 +142,7 @@ class ResultCache:
         self._args = (root, key, directory)
         self._state_of: Callable[[], Sequence[str]] | None = None
         self._state: str | None = None
-        root_id = hashlib.blake2b(str(root).encode(), digest_size=8).hexdigest()
+        root_id = blake2b(str(root).encode(), digest_size=8).hexdigest()
         self.path = (directory or cache_dir()) / f"{root_id}-{key}.json"
         # path → [size, stamp, content hash, findings, [places in self._reads]]
         self.entries: dict[str, list[object]] = {}
@@ -160,6 +162,7 @@ class ResultCache:
         self._parent: ResultCache | None = None  # a sibling shares its fingerprint
         self._racy: set[str] = set()  # dependencies changed since (about) the run's start
         self._started_ns = time.time_ns()
+        self._racy_from = self._started_ns - _RACY_COARSE_NS  # no change before is racy
         try:
             with open(self.path, encoding="utf-8") as fh:
                 doc = json.load(fh)
@@ -208,7 +211,7 @@ class ResultCache:
                 if found is not None:
                     lines.append(f"{rel}\0{found[0]}\0{found[1]}\n")
             blob = "".join(lines).encode("utf-8", "surrogateescape")
-            self._state = hashlib.blake2b(blob, digest_size=16).hexdigest()
+            self._state = blake2b(blob, digest_size=16).hexdigest()
         return self._state or ""
 
     def stat(self, rel: str) -> tuple[int, int] | None:
@@ -217,25 +220,57 @@ class ResultCache:
         found = self._file_stat(rel)
         return None if found is None else (found[0], found[1])
 
-    def lookup_stat(self, rel: str, size: int, mtime: int) -> FileResult | None:
-        """The cached result when size and stamp are unchanged (the file is not read)."""
-        return self._lookup(rel, lambda e: e[0] == size and e[1] == mtime)
+    def served(self, rels: Iterable[str]) -> tuple[list[FileResult], list[str]]:
+        """(the cached results of the files on disk whose size and stamp are unchanged, read
+        from no file; the other files). The loop of a warm run: one pass, no call per check."""
+        hits: list[FileResult] = []
+        rest: list[str] = []
+        entries = self.entries
+        file_stat = self._file_stat
+        result_of = self._result
+        for rel in rels:
+            entry = entries.get(rel)
+            found = file_stat(rel)
+            try:
+                if (
+                    entry is not None
+                    and found is not None
+                    and entry[0] == found[0]
+                    and entry[1] == found[1]
+                ):
+                    hit = result_of(rel, entry)
+                    if hit is not None:
+                        hits.append(hit)
+                        continue
+            except (TypeError, IndexError, KeyError):
+                entries.pop(rel, None)  # a malformed entry is a miss
+            rest.append(rel)
+        return hits, rest
 
     def lookup_hash(self, rel: str, digest: str) -> FileResult | None:
         """The cached result when the content hash is unchanged."""
-        return self._lookup(rel, lambda e: e[2] == digest)
-
-    def _lookup(self, rel: str, fresh: Callable[[list[object]], bool]) -> FileResult | None:
         entry = self.entries.get(rel)
-        if entry is None:
-            return None
         try:
-            if len(entry) == 5 and fresh(entry):
+            if entry is None or entry[2] != digest:
+                return None
+        except (TypeError, IndexError, KeyError):
+            self.entries.pop(rel, None)  # a malformed entry is a miss
+            return None
+        return self._result(rel, entry)
+
+    def _result(self, rel: str, entry: list[object]) -> FileResult | None:
+        """The result an entry holds, when every file it was read from is unchanged."""
+        try:
+            if len(entry) == 5:
                 raw, read = entry[3], entry[4]
-                assert isinstance(raw, list) and isinstance(read, list)
+                assert isinstance(read, list)
                 # all pairs judged fresh before (the common case), or each judged now
                 if all(map(self._fresh.__getitem__, read)) or all(map(self._still, read)):
-                    return _decode(rel, raw, tuple(map(self._deps.__getitem__, read)))
+                    deps = tuple(map(self._deps.__getitem__, read)) if read else ()
+                    if raw == 0:  # most files: nothing found, nothing left unparsed
+                        return FileResult(rel, (), (), False, None, (), 0, deps)
+                    assert isinstance(raw, list)
+                    return _decode(rel, raw, deps)
         except (ValueError, TypeError, AssertionError, IndexError):
             self.entries.pop(rel, None)  # a malformed entry is a miss
         return None
@@ -266,18 +301,20 @@ class ResultCache:
         return self._file_stat(rel)
 
     def _file_stat(self, rel: str) -> list[int] | None:
-        if rel in self._stats:
-            return self._stats[rel]
+        found = self._stats.get(rel, _UNSEEN)
+        if found is not _UNSEEN:
+            return found
         try:
             st = self._known.get(rel) or os.stat(self.root + rel)
-            found: list[int] | None = [st.st_size, stamp(st)]
-            changed = max(st.st_mtime_ns, st.st_ctime_ns)
-            slack = _RACY_COARSE_NS if changed % 1_000_000_000 == 0 else _RACY_NS
-            if changed >= self._started_ns - slack:
-                self._racy.add(rel)
         except OSError:
-            found = None
-        self._stats[rel] = found
+            self._stats[rel] = None
+            return None
+        found = self._stats[rel] = [st.st_size, stamp(st)]
+        changed = st.st_mtime_ns if st.st_mtime_ns > st.st_ctime_ns else st.st_ctime_ns
+        if changed >= self._racy_from and (
+            changed >= self._started_ns - _RACY_NS or changed % 1_000_000_000 == 0
+        ):
+            self._racy.add(rel)
         return found
 
     def store(self, result: FileResult, size: int, mtime: int, digest: str) -> None:

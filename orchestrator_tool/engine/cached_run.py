@@ -38,20 +38,18 @@ def check_files(
         from .runner import run
 
         return [], run(root, files, settings, workspace, jobs, progress)
-    cached: list[FileResult] = []
+    # the files on disk whose size and stamp are unchanged, in one pass; the others by hash
+    cached, changed = cache.served([rel for rel, given in files if given is None])
+    to_hash = [*((rel, None) for rel in changed), *(f for f in files if f[1] is not None)]
     todo: list[tuple[str, bytes | None]] = []
     meta: dict[str, tuple[int, int, str]] = {}
     base_dir = str(root) + os.sep
-    for rel, given in files:
+    for rel, given in to_hash:
         data = given
         if data is None:
             st = cache.stat(rel)
             if st is None:
                 todo.append((rel, None))  # the runner reports why it cannot be read
-                continue
-            hit = cache.lookup_stat(rel, *st)
-            if hit is not None:
-                cached.append(hit)
                 continue
             try:
                 data = read_inside(base_dir, rel, settings.max_bytes)

@@ -14,9 +14,10 @@ from ..errors import UsageError
 from .diagnostics import Diagnostic
 from .fixes import apply_fixes
 from .source import SourceFile, language_of
-from .validator import OptionValue, ValidatorSpec
+from .validator import ValidatorSpec
 
 if TYPE_CHECKING:
+    from ..formats.jsonc import OptionValue
     from ..workspace import Workspace
 
 # The fixture monorepos some examples run in: only a source checkout has them.

@@ -9,7 +9,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from .validator import OptionValue, ValidatorSpec
+    from ..formats.jsonc import OptionValue
+    from .validator import ValidatorSpec
 
 MAX_BYTES_DEFAULT = 1024 * 1024
 FILE_TIMEOUT_DEFAULT = 5.0  # seconds

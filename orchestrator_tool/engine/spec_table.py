@@ -13,7 +13,6 @@ imports the module at the first call.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.util
 import json
@@ -23,10 +22,15 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..formats.digest import blake2b
 from ..fsio import cache_dir, prune, write_atomic
 from . import validator
-from .validator import CheckFunction, Context, Invalid, OptionValue, Valid, ValidatorSpec
+from .validator import CheckFunction, Context, Invalid, Valid, ValidatorSpec
+
+if TYPE_CHECKING:
+    from ..formats.jsonc import OptionValue
 
 FORMAT = 1
 
@@ -123,7 +127,7 @@ def _key(modules: Sequence[ModuleFile]) -> str:
             except OSError:
                 facts.append([each, None])
     blob = json.dumps(facts, default=str).encode()
-    return hashlib.blake2b(blob, digest_size=12).hexdigest()
+    return blake2b(blob, digest_size=12).hexdigest()
 
 
 def _pattern(p: re.Pattern[bytes] | re.Pattern[str] | None) -> list[object] | None:

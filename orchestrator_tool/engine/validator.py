@@ -46,9 +46,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Protocol, Union
-
-from typing_extensions import TypeAliasType
+from typing import TYPE_CHECKING, Protocol
 
 from .diagnostics import Diagnostic, Fix
 from .memo import MemoKey
@@ -59,17 +57,13 @@ from .source import SourceFile
 if TYPE_CHECKING:
     from tree_sitter import Node, Query
 
+    from ..formats.jsonc import OptionValue
     from ..workspace import Package, Workspace
     from .import_model import Import, Resolution
 
 # Where each import specifier of the file leads; the non-relative imports with theirs.
 _RESOLVED: MemoKey[dict[str, Resolution]] = MemoKey("resolved")
 _PACKAGE_IMPORTS: MemoKey[list[tuple[Import, Resolution]]] = MemoKey("package_imports")
-
-OptionValue = TypeAliasType(
-    "OptionValue",
-    Union[bool, int, float, str, "list[OptionValue]", "dict[str, OptionValue]", None],
-)
 
 
 @dataclass(frozen=True)

@@ -10,18 +10,42 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Union
-
-from typing_extensions import TypeAliasType
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 
-# A named alias, so pydantic can build a JSON Schema for the recursive type.
-JSONValue = TypeAliasType(
-    "JSONValue",
-    Union[bool, int, float, str, "list[JSONValue]", "dict[str, JSONValue]", None],
-)
-JSONObject = dict[str, JSONValue]
+if TYPE_CHECKING:
+    from typing_extensions import TypeAliasType
+
+    # Named aliases, so pydantic can build a JSON Schema for the recursive types: a JSON
+    # value, and a validator option's value (the same shape under the name the config's
+    # schema shows).
+    JSONValue = TypeAliasType(
+        "JSONValue",
+        bool | int | float | str | "list[JSONValue]" | "dict[str, JSONValue]" | None,
+    )
+    OptionValue = TypeAliasType(
+        "OptionValue",
+        bool | int | float | str | "list[OptionValue]" | "dict[str, OptionValue]" | None,
+    )
+    JSONObject = dict[str, JSONValue]
+
+_ALIASES = ("JSONValue", "OptionValue")
+
+
+def __getattr__(name: str) -> object:
+    """The recursive aliases, made when first imported at run time (by the pydantic models):
+    typing_extensions would cost every start-up some 4 ms."""
+    if name not in _ALIASES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from typing import Union
+
+    from typing_extensions import TypeAliasType
+
+    members = (bool, int, float, str, f"list[{name}]", f"dict[str, {name}]", None)
+    alias = TypeAliasType(name, Union[members])  # type: ignore[misc]  # noqa: UP007
+    globals()[name] = alias
+    return alias
 
 
 def strip_jsonc(text: str) -> str:

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 from ..affected import Affected, AffectedPackage
 from ..changes.models import ChangedFile
 from ..formats.jsonable import camel, dumps_indented, to_jsonable
-from ..formats.jsonc import JSONValue
 
 if TYPE_CHECKING:
+    from ..formats.jsonc import JSONValue
     from ..workspace import Workspace
 
 SCHEMA_VERSION = 1
@@ -65,17 +65,21 @@ def json_schema(kind: str) -> dict[str, JSONValue]:
     """The JSON Schema of the `scan` or `affected` document (needs pydantic)."""
     from pydantic import TypeAdapter
 
+    from ..formats.jsonc import JSONValue
     from ..workspace import Workspace
 
+    # The dataclasses import JSONValue for type checking only: it is found here, as a local
+    # of the caller, by typing and by pydantic alike.
+    aliases: dict[str, object] = {"JSONValue": JSONValue}
     target: type[object] = Workspace if kind == "scan" else AffectedDocument
-    _configure(target, set())
+    _configure(target, set(), aliases)
     adapter: TypeAdapter[object] = TypeAdapter(target)
     schema: dict[str, JSONValue] = adapter.json_schema(by_alias=True, mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
 
 
-def _configure(cls: type[object], seen: set[type[object]]) -> None:
+def _configure(cls: type[object], seen: set[type[object]], aliases: dict[str, object]) -> None:
     """Give ``cls`` and every dataclass it contains pydantic's camelCase aliases."""
     import typing
 
@@ -84,10 +88,10 @@ def _configure(cls: type[object], seen: set[type[object]]) -> None:
     seen.add(cls)
     cls.__pydantic_config__ = {"alias_generator": camel}  # type: ignore[attr-defined]
     module = __import__(cls.__module__, fromlist=["_"])
-    hints = typing.get_type_hints(cls, globalns=vars(module))
+    hints = typing.get_type_hints(cls, globalns=vars(module), localns=aliases)
     stack: list[object] = list(hints.values())
     while stack:
         t = stack.pop()
         if isinstance(t, type) and dataclasses.is_dataclass(t):
-            _configure(t, seen)
+            _configure(t, seen, aliases)
         stack.extend(typing.get_args(t))

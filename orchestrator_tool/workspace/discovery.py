@@ -8,12 +8,15 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..formats import globs, jsonc
 from ..formats.globs import glob_to_regex
-from ..formats.jsonc import JSONObject
 from ..fsio import resolves_inside
+
+if TYPE_CHECKING:
+    from ..formats.jsonc import JSONObject
 
 # pnpm's default ignore list for workspace globs.
 _IGNORED_DIRS = frozenset({"node_modules", "bower_components"})

@@ -8,9 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..formats.jsonc import JSONValue
 from .graph import find_cycles
+
+if TYPE_CHECKING:
+    from ..formats.jsonc import JSONValue
 
 DEP_KINDS = ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies")
 # The edges a change travels along to reach dependents. Peer dependencies are left out, as in

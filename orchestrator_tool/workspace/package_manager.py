@@ -4,9 +4,12 @@ else the lockfile present, else pnpm for a pnpm-workspace.yaml, else npm."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..formats.jsonc import JSONObject
 from .model import PackageManager, Problem
+
+if TYPE_CHECKING:
+    from ..formats.jsonc import JSONObject
 
 LOCKFILES = (
     ("pnpm-lock.yaml", "pnpm"),

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..formats import jsonc, names
-from ..formats.jsonc import JSONObject
 from . import dependencies
 from .discovery import expand_globs, git_ignored, workspace_config
 from .graph import find_cycles
@@ -25,6 +25,9 @@ from .model import (
 from .package_manager import package_manager
 from .tsconfig import TsconfigReader
 from .turbo import read_turbo
+
+if TYPE_CHECKING:
+    from ..formats.jsonc import JSONObject
 
 
 def scan(root: Path) -> Workspace:

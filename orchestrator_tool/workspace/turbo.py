@@ -4,11 +4,14 @@ them."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..formats import globs, jsonc
-from ..formats.jsonc import JSONObject
 from .model import TurboConfig, TurboTask, root_relative
+
+if TYPE_CHECKING:
+    from ..formats.jsonc import JSONObject
 
 
 def read_turbo(root: Path, path: Path) -> TurboConfig:
