@@ -70,7 +70,7 @@ def test_ci_requires_every_tool_and_runs_every_job() -> None:
     # the suite again, from the unpacked sdist, at the declared minimum versions
     assert 'bash "$SDIST_DIR"/orchestrator_tool-*/.ci/min-versions' in ci
     min_versions = (REPO / ".ci" / "min-versions").read_text(encoding="utf-8")
-    assert '-c "$CONSTRAINTS" -e \'.[test]\'' in min_versions
+    assert "-c \"$CONSTRAINTS\" -e '.[test]'" in min_versions
     assert '"$VENV/bin/python" -m pytest -q' in min_versions
 
 

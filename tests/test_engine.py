@@ -237,7 +237,7 @@ def test_minified_compiled_and_static_asset_files_are_skipped_with_the_reason(re
     from orchestrator_tool.engine.runner import check_source
     from orchestrator_tool.engine.settings import Settings
     from orchestrator_tool.engine.source import SourceFile
-    from orchestrator_tool.engine.validator import load_specs
+    from orchestrator_tool.engine.spec import load_specs
 
     placed = {
         "packages/design-system/vendor/sparkline.js": "sparkline.js",

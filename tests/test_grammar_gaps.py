@@ -9,10 +9,11 @@ from tree_sitter import Parser
 
 from orchestrator_tool.engine.grammar_gaps import unparsed_regions
 from orchestrator_tool.engine.imports import imports_of
+from orchestrator_tool.engine.languages import language_of
 from orchestrator_tool.engine.runner import check_source
 from orchestrator_tool.engine.settings import Settings
-from orchestrator_tool.engine.source import SourceFile, language_of, ts_language
-from orchestrator_tool.engine.validator import load_specs
+from orchestrator_tool.engine.source import SourceFile, ts_language
+from orchestrator_tool.engine.spec import load_specs
 
 from .conftest import REPO
 

@@ -8,7 +8,8 @@ import pytest
 
 from orchestrator_tool.engine.import_lexer import header_imports
 from orchestrator_tool.engine.imports import _tree_imports, imports_of
-from orchestrator_tool.engine.source import SourceFile, language_of
+from orchestrator_tool.engine.languages import language_of
+from orchestrator_tool.engine.source import SourceFile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

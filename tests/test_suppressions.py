@@ -5,7 +5,7 @@ from __future__ import annotations
 from orchestrator_tool.engine.runner import check_source
 from orchestrator_tool.engine.settings import Settings
 from orchestrator_tool.engine.source import SourceFile
-from orchestrator_tool.engine.validator import load_specs
+from orchestrator_tool.engine.spec import load_specs
 
 ANY = tuple(s for s in load_specs() if s.code == "ANY001")
 

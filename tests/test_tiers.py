@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestrator_tool.engine.validator import (
+from orchestrator_tool.engine.spec import (
     default_severity,
     precision_text,
     wilson_lower,
@@ -132,7 +132,7 @@ def test_each_rules_precision_is_the_judged_sample_and_its_docstring_says_so() -
     import csv
     import re
 
-    from orchestrator_tool.engine.validator import load_specs
+    from orchestrator_tool.engine.spec import load_specs
 
     from .conftest import REPO
 

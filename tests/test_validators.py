@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 
 from orchestrator_tool.engine.examples import run_examples
+from orchestrator_tool.engine.languages import language_of
 from orchestrator_tool.engine.runner import check_source
 from orchestrator_tool.engine.settings import Settings
-from orchestrator_tool.engine.source import SourceFile, language_of
-from orchestrator_tool.engine.validator import load_specs
+from orchestrator_tool.engine.source import SourceFile
+from orchestrator_tool.engine.spec import load_specs
 from orchestrator_tool.engine.workspace_checks import check_workspace
 from orchestrator_tool.workspace import scan
 

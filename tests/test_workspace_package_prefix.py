@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from orchestrator_tool.engine.settings import Settings
-from orchestrator_tool.engine.validator import load_specs
+from orchestrator_tool.engine.spec import load_specs
 from orchestrator_tool.engine.workspace_checks import check_workspace
 from orchestrator_tool.workspace import scan
 

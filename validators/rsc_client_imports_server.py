@@ -44,8 +44,9 @@ from typing import TYPE_CHECKING
 
 from orchestrator_tool.analysis.nextjs import module_directive
 from orchestrator_tool.engine.imports import imports_of
+from orchestrator_tool.engine.languages import language_of
 from orchestrator_tool.engine.resolution import NODE_BUILTINS, package_name_of, resolver_for
-from orchestrator_tool.engine.source import SourceFile, language_of
+from orchestrator_tool.engine.source import SourceFile
 from orchestrator_tool.engine.validator import Invalid, Valid
 
 if TYPE_CHECKING:

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..engine.imports import string_fragment
+from ..engine.languages import language_of
 from ..engine.reading import NotRead, read_inside
 from ..engine.resolution import resolver_for
-from ..engine.source import SourceFile, language_of
+from ..engine.source import SourceFile
 from .syntax import pattern_names
 
 if TYPE_CHECKING:

@@ -21,9 +21,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..engine.languages import language_of
 from ..engine.memo import MemoKey
 from ..engine.reading import NotRead, read_inside
-from ..engine.source import SourceFile, language_of
+from ..engine.source import SourceFile
 from .syntax import pattern_names
 
 if TYPE_CHECKING:

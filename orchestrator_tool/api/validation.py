@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..engine.cache import ResultCache
     from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic
+    from ..engine.fixes import Withheld
     from ..engine.newfrom import Earlier
     from ..engine.results import FileResult
     from ..engine.settings import Settings
@@ -38,7 +39,6 @@ def validate(
     """Run the validators over the files ``options`` name (default: the whole workspace).
     ``progress(files done, files in all)`` follows the run, several times a second."""
     from ..engine.cached_run import check_files
-    from ..engine.fixes import FixRun
     from ..engine.results import Unparsed
     from ..engine.workspace_checks import check_workspace
 
@@ -63,12 +63,14 @@ def validate(
     cached, fresh = check_files(
         ws.root, chosen.selection.files, settings, chosen.workspace, opts.jobs, cache, progress
     )
-    run = FixRun(cached + fresh, [], [])
-    if opts.fix:
+    results: list[FileResult] = cached + fresh
+    fixed: list[tuple[str, int]] = []
+    withheld: list[Withheld] = []
+    if opts.fix:  # the fixer is imported for a fix run alone
         from ..engine.fixes import fix_files
 
-        run = fix_files(ws.root, run.results, settings, chosen.workspace, unsafe=opts.unsafe_fixes)
-    results = run.results
+        run = fix_files(ws.root, results, settings, chosen.workspace, unsafe=opts.unsafe_fixes)
+        results, fixed, withheld = run.results, run.fixed, run.withheld
     whole = chosen.selection.source == "workspace"
     # Manifest-level rules (package names, graph cycles) run on whole-workspace runs.
     workspace_diags, workspace_crashes = check_workspace(settings, ws) if whole else ([], [])
@@ -89,8 +91,8 @@ def validate(
         skipped=tuple((r.path, r.skipped) for r in results if r.skipped),
         excluded=chosen.selection.excluded,
         suppressed=sum(r.suppressed for r in results),
-        fixed=tuple(run.fixed),
-        withheld=tuple(run.withheld),
+        fixed=tuple(fixed),
+        withheld=tuple(withheld),
         source=chosen.selection.source,
         codes=tuple(s.code for s in settings.specs),
         baselined=kept.baselined,

@@ -46,7 +46,7 @@ def rules_explain(code: str) -> ExitCode:
     if not matches:
         raise UsageError(f"no validator {code!r}", hint="`orchestrator rules` lists them")
     s = matches[0]
-    from ..engine.validator import precision_text
+    from ..engine.spec import precision_text
 
     click.echo(
         f"{s.code} {s.name} ({s.severity}"
@@ -75,7 +75,7 @@ def rules_test(modules: tuple[str, ...]) -> ExitCode:
     """Run validators' own VALID/INVALID examples (all, or the given modules, e.g. a plugin's
     `my_pkg.my_rule`). Exits 1 on any failure."""
     from ..engine.examples import check_examples, spec_named
-    from ..engine.validator import load_specs
+    from ..engine.spec import load_specs
 
     # a code names a validator too: `rules test ANY001`
     specs = [spec_named(m) for m in modules] if modules else load_specs()

@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .files import workspace_files
-from .source import language_of
+from .languages import language_of
 
 if TYPE_CHECKING:
-    from .validator import ValidatorSpec
+    from .spec import ValidatorSpec
 
 
 class ApplicableValidators:

@@ -90,7 +90,7 @@ def coverage(
     package (the groups keyed by the manifest: each of its imports was judged); a file, or a
     package, that no longer exists."""
     from ..workspace import manifest_rel
-    from .source import language_of
+    from .languages import language_of
     from .suppressions import SUPPRESSION_CODE
 
     file_specs = [s for s in settings.specs if s.scope == "file"]

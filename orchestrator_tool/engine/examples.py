@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 from ..errors import UsageError
 from .diagnostics import Diagnostic
 from .fixes import apply_fixes
-from .source import SourceFile, language_of
-from .validator import ValidatorSpec
+from .languages import language_of
+from .source import SourceFile
+from .spec import ValidatorSpec
 
 if TYPE_CHECKING:
     from ..formats.jsonc import OptionValue
@@ -36,7 +37,8 @@ class ExampleResult:
 def spec_named(name: str) -> ValidatorSpec:
     """The validator a code (``ANY001``) or an importable module (a plugin's
     ``my_pkg.my_rule``) names."""
-    from .validator import load_specs, spec_from_module
+    from .spec import load_specs
+    from .validator import spec_from_module
 
     by_code = {s.code: s for s in load_specs()}
     if name.upper() in by_code:

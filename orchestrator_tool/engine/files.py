@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import git
 from ..errors import GitError, UsageError
 from .eslintignore import EslintIgnore, is_ignore_file
-from .source import language_of
+from .languages import language_of
 
 # Generated and built output: skipped when walking folders, as eslint's and ruff's defaults do.
 DEFAULT_EXCLUDES = (

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 
 if TYPE_CHECKING:
-    from .validator import ValidatorSpec
+    from .spec import ValidatorSpec
 
 
 def _check_globs(where: str, patterns: Sequence[object], path: str | None) -> None:

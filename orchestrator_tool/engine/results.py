@@ -4,9 +4,11 @@ skipped, the validators that crashed, and the other files the verdict was read f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .crashes import Crash
-from .diagnostics import Diagnostic
+if TYPE_CHECKING:
+    from .crashes import Crash
+    from .diagnostics import Diagnostic
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING
 from . import skips, suppressions
 from .crashes import Crash
 from .diagnostics import Diagnostic
+from .languages import language_of
 from .nesting import NestingTooDeep
 from .reading import NotRead, read_inside
 from .results import FileResult
 from .run_state import RunState
 from .settings import Settings
-from .source import SourceFile, language_of
+from .source import SourceFile
 from .validator import Context
 
 if TYPE_CHECKING:

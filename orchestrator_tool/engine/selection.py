@@ -12,7 +12,7 @@ from .options import check_options
 
 if TYPE_CHECKING:
     from ..config import Config
-    from .validator import ValidatorSpec
+    from .spec import ValidatorSpec
 
 
 class _NoSettings:
@@ -30,7 +30,7 @@ def select_specs(
     """The validators (of ``specs``, default: every one) whose code starts with one of
     ``select`` (all when empty) and with none of ``ignore``."""
     if specs is None:
-        from .validator import load_specs  # lazily: the commands that read no code stay quick
+        from .spec import load_specs  # lazily: the commands that read no code stay quick
 
         specs = load_specs()
     known = {s.code for s in specs}
@@ -53,7 +53,7 @@ def enabled_specs(
 ) -> tuple[list[ValidatorSpec], set[str]]:
     """The validators a run uses under ``config`` and the command line's select/ignore, and
     the opt-in ones among them that only a per-path override turns on."""
-    from .validator import load_specs
+    from .spec import load_specs
 
     available = load_specs()  # read once for the three selections below
     try:

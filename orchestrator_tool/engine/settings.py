@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from ..formats.jsonc import OptionValue
-    from .validator import ValidatorSpec
+    from .spec import ValidatorSpec
 
 MAX_BYTES_DEFAULT = 1024 * 1024
 FILE_TIMEOUT_DEFAULT = 5.0  # seconds

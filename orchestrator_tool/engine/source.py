@@ -16,32 +16,10 @@ if TYPE_CHECKING:
     import libcst
     from tree_sitter import Language, Node, Tree
 
-TS_EXTENSIONS = {
-    ".ts": "typescript",
-    ".mts": "typescript",
-    ".cts": "typescript",
-    ".tsx": "tsx",
-    # The TSX grammar is a superset of JavaScript with JSX.
-    ".js": "javascript",
-    ".jsx": "javascript",
-    ".mjs": "javascript",
-    ".cjs": "javascript",
-}
-PY_EXTENSIONS = {".py": "python"}
 
 # The tree's nesting error, kept so a second ask raises it without parsing again.
 _TOO_DEEP: MemoKey[NestingTooDeep] = MemoKey("too_deep")
 _LIBCST: MemoKey[libcst.Module | None] = MemoKey("libcst")
-
-
-def language_of(path: str) -> str | None:
-    dot = path.rfind(".")
-    if dot < 0:
-        return None
-    ext = path[dot:].lower()
-    if path.endswith(".d.ts"):
-        return "typescript"
-    return TS_EXTENSIONS.get(ext) or PY_EXTENSIONS.get(ext)
 
 
 @lru_cache(maxsize=4)

@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING
 
 from ..formats.digest import blake2b
 from ..fsio import cache_dir, prune, write_atomic
-from . import validator
-from .validator import CheckFunction, Context, Invalid, Valid, ValidatorSpec
+from .spec import CheckFunction, Invalid, Valid, ValidatorSpec
 
 if TYPE_CHECKING:
     from ..formats.jsonc import OptionValue
+    from .validator import Context
 
 FORMAT = 1
 
@@ -112,7 +112,8 @@ def _key(modules: Sequence[ModuleFile]) -> str:
     facts: list[object] = [FORMAT, __version__, sys.version]
     # the code that builds a spec from a module (severity tiers, patterns…) is part of the key:
     # an edit to it in a development install makes the table again, as an edited module does
-    for own in (__file__, validator.__file__):
+    here = Path(__file__)
+    for own in (here, here.with_name("spec.py"), here.with_name("validator.py")):
         st = os.stat(own)
         facts.append([own, st.st_size, st.st_mtime_ns])
     for name, file in modules:

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic, Location
     from ..engine.results import Unparsed
-    from ..engine.validator import ValidatorSpec
+    from ..engine.spec import ValidatorSpec
     from .reports import ValidationReport
 
 Style = Callable[[str], str]
@@ -230,7 +230,7 @@ def json_doc(report: ValidationReport) -> str:
 
 def validator_table(specs: Sequence[ValidatorSpec]) -> str:
     """The README's validator table, generated from the validators themselves."""
-    from ..engine.validator import precision_text
+    from ..engine.spec import precision_text
 
     lines = [
         "| code | name | default | precision | what it checks | honours eslint-disable for "

@@ -20,7 +20,7 @@ from ..formats.jsonable import dumps_indented
 from ..formats.words import count
 
 if TYPE_CHECKING:
-    from ..engine.validator import ValidatorSpec
+    from ..engine.spec import ValidatorSpec
     from ..gates import GateResult
     from .reports import CheckReport, ValidationReport
 

@@ -24,7 +24,7 @@ from .diagnostics import with_more
 
 if TYPE_CHECKING:
     from ..engine.diagnostics import Diagnostic, Location
-    from ..engine.validator import ValidatorSpec
+    from ..engine.spec import ValidatorSpec
     from .reports import ValidationReport
 
 FINGERPRINT_KEY = "orchestratorFingerprint/v2"

@@ -164,7 +164,7 @@ def test_a_file_checked_in_this_process_twice_sees_a_module_added_between(tmp_pa
     from orchestrator_tool.engine.results import FileResult
     from orchestrator_tool.engine.runner import check_source, load_source
     from orchestrator_tool.engine.settings import Settings
-    from orchestrator_tool.engine.validator import load_specs
+    from orchestrator_tool.engine.spec import load_specs
 
     root = _repo(tmp_path / "repo")
     ws = api.load_workspace(root)

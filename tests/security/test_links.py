@@ -95,7 +95,9 @@ def test_workspace_globs_do_not_follow_a_link_out_of_the_root(repo: Path, tmp_pa
     assert "packages/lib" in paths and "vendor/lib" in paths
 
 
-def test_a_package_manifest_linked_from_outside_is_not_a_package(repo: Path, tmp_path: Path) -> None:
+def test_a_package_manifest_linked_from_outside_is_not_a_package(
+    repo: Path, tmp_path: Path
+) -> None:
     outside = tmp_path / "outside.json"
     outside.write_text(json.dumps({"name": "@outside/leak", "version": "1.0.0"}))
     os.makedirs(repo / "packages/linked")

@@ -37,7 +37,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from common import at_commit, env, orchestrator_cmd  # noqa: E402
 
-from orchestrator_tool.engine.validator import wilson_lower  # noqa: E402
+from orchestrator_tool.engine.spec import wilson_lower  # noqa: E402
 
 CORPUS = HERE / "corpus.json"
 JUDGED = HERE / "judged.csv"
