@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..engine.selection import select_specs
-    from ..reporting.reports import CheckReport, ScopeCheck, TaskCheck, ValidationReport
+    from ..reporting.check_reports import CheckReport, ScopeCheck, TaskCheck
+    from ..reporting.reports import ValidationReport
     from .checking import STAGES, check
     from .external import plan_merge, plan_next
     from .impact import affected
@@ -32,9 +33,9 @@ if TYPE_CHECKING:
 # `scan` does not load the validate pipeline, a `validate` not the plan runner).
 _HOMES = {
     "select_specs": "..engine.selection",
-    "CheckReport": "..reporting.reports",
-    "ScopeCheck": "..reporting.reports",
-    "TaskCheck": "..reporting.reports",
+    "CheckReport": "..reporting.check_reports",
+    "ScopeCheck": "..reporting.check_reports",
+    "TaskCheck": "..reporting.check_reports",
     "ValidationReport": "..reporting.reports",
     "STAGES": ".checking",
     "check": ".checking",

@@ -10,7 +10,8 @@ from .. import git
 from ..affected import compute
 from ..changes import lockfile_texts, resolve_change_source
 from ..errors import UsageError
-from ..reporting.reports import CheckReport, ValidationReport
+from ..reporting.check_reports import CheckReport
+from ..reporting.reports import ValidationReport
 from .loading import load_config
 from .options import CheckOptions, ValidateOptions
 from .validation import validate

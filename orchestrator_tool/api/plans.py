@@ -11,7 +11,7 @@ from .. import git
 from ..changes import resolve_change_source
 from ..engine.selection import enabled_specs
 from ..errors import UsageError
-from ..reporting.reports import ScopeCheck, TaskCheck
+from ..reporting.check_reports import ScopeCheck, TaskCheck
 from .impact import affected
 from .loading import load_config
 from .options import ValidateOptions

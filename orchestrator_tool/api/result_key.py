@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,8 +47,6 @@ _PARSERS = ("tree_sitter", "tree_sitter_typescript", "libcst")
 def _parser_versions() -> dict[str, object]:
     """Each parser package's file, size and stamp (another install rewrites it): found without
     importing the parsers, nor importlib.metadata, which cost more than a cached run."""
-    import os
-
     from ..engine.spec_table import module_file
 
     out: dict[str, object] = {}
@@ -68,16 +66,32 @@ def _code_fingerprint(modules: tuple[str, ...]) -> list[tuple[str, int, int]]:
     cache instead of returning the old findings."""
     from ..engine.spec_table import module_file
 
-    files = sorted(Path(__file__).parents[1].rglob("*.py"))
+    out = _tree_stats(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     for name in modules:
         found = module_file(name)  # not imported: a run served from the cache imports none
         if found:
-            files.append(Path(found))
+            try:
+                st = os.stat(found)
+            except OSError:
+                continue
+            out.append((found, st.st_size, st.st_mtime_ns))
+    return out
+
+
+def _tree_stats(top: str) -> list[tuple[str, int, int]]:
+    """(path, size, mtime) of every ``*.py`` file under ``top``, sorted by path."""
     out = []
-    for f in files:
-        try:
-            st = f.stat()
-        except OSError:
-            continue
-        out.append((str(f), st.st_size, st.st_mtime_ns))
+    stack = [top]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    stack.append(e.path)
+                elif e.name.endswith(".py"):
+                    try:
+                        st = e.stat()
+                    except OSError:
+                        continue
+                    out.append((e.path, st.st_size, st.st_mtime_ns))
+    out.sort()
     return out

@@ -54,6 +54,7 @@ from .source import SourceFile
 from .spec import Invalid as Invalid  # noqa: PLC0414  (a validator module's examples)
 from .spec import Valid as Valid  # noqa: PLC0414
 from .spec import ValidatorSpec, default_severity
+from .workspace_context import WorkspaceContext as WorkspaceContext  # noqa: PLC0414
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -371,64 +372,5 @@ class Context:
                 fix=fix,
                 fingerprint=f"{self.spec.code}:{self.source.path}:{' '.join(snippet.split())}",
                 group=group,
-            )
-        )
-
-
-class WorkspaceContext:
-    """What a workspace-scope validator sees: the whole map, once per run."""
-
-    def __init__(
-        self,
-        spec: ValidatorSpec,
-        workspace: Workspace,
-        options: Mapping[str, OptionValue],
-        severity: str,
-        state: RunState | None = None,
-    ) -> None:
-        self.spec = spec
-        self.workspace = workspace
-        self.state = state or RunState(workspace)
-        self.options = options
-        self.severity = severity
-        self.diagnostics: list[Diagnostic] = []
-
-    def report_manifest(
-        self,
-        package: Package,
-        key: str,
-        message: str | None = None,
-        key_in: tuple[str, ...] = (),
-    ) -> None:
-        """Report at ``"key"`` in the package's package.json (inside one of the ``key_in``
-        sections when given)."""
-        from ..formats import jsonc
-        from ..workspace import manifest_rel
-
-        rel = manifest_rel(package.path)
-        text = jsonc.read_text(self.workspace.root / rel)
-        offset = 0
-        for section in key_in:
-            pos = text.find(f'"{section}"')
-            if pos >= 0 and text.find(f'"{key}"', pos) >= 0:
-                offset = pos
-                break
-        idx = text.find(f'"{key}"', offset)
-        idx = max(idx, 0)
-        line = text.count("\n", 0, idx) + 1
-        col = idx - (text.rfind("\n", 0, idx) + 1) + 1
-        self.diagnostics.append(
-            Diagnostic(
-                code=self.spec.code,
-                name=self.spec.name,
-                message=message or self.spec.message,
-                path=rel,
-                line=line,
-                column=col,
-                end_line=line,
-                end_column=col + len(key) + 2,
-                severity=self.severity,
-                package=package.name,
-                fingerprint=f"{self.spec.code}:{rel}:{message or self.spec.message}",
             )
         )

@@ -18,7 +18,7 @@ def check_workspace(
     settings: Settings, workspace: Workspace
 ) -> tuple[list[Diagnostic], list[Crash]]:
     """The workspace-scope validators, once: (diagnostics, crashes)."""
-    from .validator import WorkspaceContext
+    from .workspace_context import WorkspaceContext
 
     found: list[Diagnostic] = []
     crashes: list[Crash] = []

@@ -22,7 +22,8 @@ from ..formats.words import count
 if TYPE_CHECKING:
     from ..engine.spec import ValidatorSpec
     from ..gates import GateResult
-    from .reports import CheckReport, ValidationReport
+    from .check_reports import CheckReport
+    from .reports import ValidationReport
 
 FORMATS = ("text", "json", "sarif", "github", "junit")
 CI_FORMATS = frozenset({"sarif", "github", "junit"})

@@ -6,16 +6,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from ..affected import Affected
-    from ..changes.models import ChangeSet
     from ..engine.crashes import Crash
     from ..engine.diagnostics import Diagnostic
     from ..engine.fixes import Withheld
     from ..engine.results import Unparsed
-    from ..errors import UsageError
-    from ..gates import GateResult
 
 
 @dataclass(frozen=True)
@@ -57,58 +51,3 @@ class ValidationReport:
         """No error-severity finding, and every file was checked: a validator that crashed,
         or a file too deeply nested to analyse, leaves the run incomplete, never green."""
         return not self.crashes and not any(d.severity == "error" for d in self.diagnostics)
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    """`orchestrator check`: the change, what it affects, the validators and the gates."""
-
-    changes: ChangeSet
-    affected: Affected
-    validation: ValidationReport | None
-    gates: tuple[GateResult, ...]
-    skipped_stages: tuple[str, ...]
-    interrupted: bool = False
-    # why the gates could not start (their runner is not installed): the validators' results
-    # are still reported, then this error
-    gates_error: UsageError | None = None
-
-    @property
-    def ok(self) -> bool:
-        return (
-            (self.validation is None or self.validation.passed)
-            and all(g.ok for g in self.gates)
-            and not self.interrupted
-            and self.gates_error is None
-        )
-
-
-@dataclass(frozen=True)
-class TaskCheck:
-    """What `plan done` ran for a task."""
-
-    plan_path: Path
-    task: str
-    gates: tuple[GateResult, ...]
-    validation: ValidationReport | None
-    waiting_for: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return (
-            not self.waiting_for
-            and all(g.ok for g in self.gates)
-            and (self.validation is None or self.validation.passed)
-        )
-
-
-@dataclass(frozen=True)
-class ScopeCheck:
-    """What `plan check` found: the changed files outside the task's scope."""
-
-    plan_id: str
-    task: str
-    scope: tuple[str, ...]
-    changed: tuple[str, ...]
-    outside: tuple[str, ...]
-    source: str
