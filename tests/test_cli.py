@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -235,18 +238,57 @@ def test_the_console_script_raises_the_collectors_threshold_before_the_command_i
     import sys
 
     script = (
-        "import gc, sys\n"
+        "import atexit, gc, sys\n"
         "import orchestrator_tool.cli as entry\n"
         "print('click' in sys.modules, gc.get_threshold()[0])\n"  # nothing heavy imported yet
         "sys.argv = ['orchestrator', '--version']\n"
-        "try:\n"
-        "    entry.main()\n"
-        "except SystemExit:\n"
-        "    pass\n"
-        "print(gc.get_threshold()[0] >= 10000)\n"
+        "atexit.register(lambda: print(gc.get_threshold()[0] >= 10000))\n"  # main() exits
+        "entry.main()\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert out[0] == "False 700"
     assert out[-1] == "True"
+
+
+def _console_script(prelude: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The console script's ``main()`` in a fresh interpreter, after ``prelude``."""
+    script = f"import sys\n{prelude}\nsys.argv = ['orchestrator', *{list(args)!r}]\n"
+    script += "from orchestrator_tool.cli import main\nmain()\nprint('main returned')\n"
+    return subprocess.run(
+        [sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_exit_runs_the_atexit_handlers_flushes_the_output_and_keeps_the_status(
+    tmp_path: Path,
+) -> None:
+    # The interpreter is not torn down at exit (os._exit), which a cached run would otherwise
+    # pay a tenth of its time for; what a normal exit does that matters must still happen.
+    marker = tmp_path / "handler-ran"
+    prelude = f"import atexit\natexit.register(lambda: open({str(marker)!r}, 'w').close())"
+    root = FIXTURES / "next-forge"
+    done = _console_script(prelude, "scan", "--json", cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert marker.exists()
+    assert json.loads(done.stdout)["packages"]  # the whole document, flushed
+    assert "main returned" not in done.stdout  # main() leaves the process
+    marker.unlink()
+    refused = _console_script(prelude, "validate", "--nosuch", cwd=root)
+    assert refused.returncode == 2 and "No such option" in refused.stderr
+    assert marker.exists()
+
+
+def test_the_exit_waits_for_a_thread_still_running(tmp_path: Path) -> None:
+    marker = tmp_path / "thread-done"
+    prelude = (
+        "import threading, time\n"
+        "def late():\n"
+        "    time.sleep(0.5)\n"
+        f"    open({str(marker)!r}, 'w').close()\n"
+        "threading.Thread(target=late).start()"
+    )
+    done = _console_script(prelude, "--version", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert marker.exists()  # a normal exit, which waits for the thread

@@ -9,7 +9,8 @@ process's. Colour and the styles of the text reports are :mod:`.console`'s.
 from __future__ import annotations
 
 import gc
-from typing import TYPE_CHECKING
+import sys
+from typing import TYPE_CHECKING, NoReturn
 
 if TYPE_CHECKING:
     from .app import cli
@@ -26,7 +27,41 @@ def main() -> None:
     gc.set_threshold(20_000)
     from .app import main as run
 
-    run()
+    try:
+        run()
+    except SystemExit as done:
+        _leave(done.code)
+    _leave(0)
+
+
+def _leave(code: str | int | None) -> NoReturn:
+    """Exit with ``code`` as ``sys.exit`` would, without tearing the interpreter down: freeing
+    every module and object (the result cache's entries, the findings) one by one costs a
+    cached run a tenth of its time, and the operating system reclaims them at once, as mypy's
+    ``hard_exit`` does. What a normal exit does that matters is done first: the atexit
+    handlers run (worker pools joined, temporary folders removed, coverage data written) and
+    the standard streams are flushed. With another thread still running, or a flush that
+    fails, the exit is the normal one, which reports it as Python always has."""
+    import atexit
+    import os
+
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        sys.exit(code)  # Python waits for the thread, as it always has
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # a message: printed on standard error, status 1 (sys.exit's rule)
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(status)  # a reader that left, a closed stream: the normal exit says it
+    os._exit(status)
 
 
 def __getattr__(name: str) -> object:
