@@ -705,6 +705,34 @@ def test_a_project_nested_outside_the_workspace_is_checked_against_its_own_manif
     assert ("scripts/tool.ts", None) in {(d.path, d.package) for d in again.diagnostics}
 
 
+def test_an_alias_into_a_project_outside_the_workspace_is_no_imp005(repo) -> None:
+    # Nx's way: libraries with a package.json that no workspace glob names, reached through
+    # tsconfig paths under their own name; there is no workspace package to import instead.
+    write(repo / "libs/utils/package.json", '{"name": "@acme/utils"}\n')
+    write(repo / "libs/utils/src/index.ts", "export const one = 1;\n")
+    tsconfig = json.loads((repo / "apps/app/tsconfig.json").read_text())
+    tsconfig["compilerOptions"]["paths"]["@acme/utils"] = ["../../libs/utils/src/index.ts"]
+    tsconfig["compilerOptions"]["paths"]["@u/*"] = ["../../libs/utils/src/*"]
+    write(repo / "apps/app/tsconfig.json", json.dumps(tsconfig))
+    write(
+        repo / "apps/app/app/lib.ts",
+        'import { one } from "@acme/utils";\nimport { one as uno } from "@u/index";\n'
+        'import { Button } from "@ds/button";\nexport const all = [one, uno, Button];\n',
+    )
+    ws = api.load_workspace(repo)
+    # the whole tree, where libs/utils is a project of its own, and the file alone, as a hook
+    # names it: the same verdict
+    whole = api.validate(ws, api.ValidateOptions(select=["IMP005"], jobs=1, use_cache=False))
+    assert "libs/utils" in whole.nested_projects
+    alone = api.validate(
+        ws, api.ValidateOptions(paths=["apps/app/app/lib.ts"], cwd=repo, select=["IMP005"], jobs=1)
+    )
+    for report in (whole, alone):
+        found = [(d.line, d.code) for d in report.diagnostics if d.path == "apps/app/app/lib.ts"]
+        # the alias into a workspace package is still one
+        assert found == [(3, "IMP005")]
+
+
 def test_a_nested_projects_manifest_is_part_of_its_files_cached_verdicts(repo) -> None:
     write(repo / "docs/package.json", '{"name": "docs"}\n')
     write(repo / "docs/src/app.ts", 'import chalk from "chalk";\nexport const c = chalk;\n')

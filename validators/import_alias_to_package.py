@@ -6,7 +6,9 @@ Reports an import that resolves through the importing package's tsconfig `paths`
 for example `"@ds/*": ["../../packages/design-system/components/*"]` in
 apps/app/tsconfig.json. An alias under the package's own name (`"@repo/ui/*":
 ["../../packages/ui/src/*"]`, a common way to compile against sources) is an import of the
-package and is checked as one (declared dependency, exports).
+package and is checked as one (declared dependency, exports). A project outside the workspace
+(a folder with its own package.json that no workspace glob names, as an Nx library) has no
+package name to import it by, so an alias into it is not reported.
 
 ## Why
 The alias looks like a package import but is a relative path in disguise: it skips the
@@ -83,7 +85,9 @@ def check(ctx: Context) -> None:
         if res.kind != "alias" or res.path is None:
             continue
         target = ws.owner_of(res.path)
-        if target is None or target.path == own:
+        # A project outside the workspace (Nx's libs/*, a docs site) has no name to import it
+        # by: an alias is the one way to reach it.
+        if target is None or target.path == own or target.nested:
             continue
         own_pkg = ctx.package or ws.root_package
         declare = "" if target.name and declares(own_pkg, target.name) else " and declare it"
