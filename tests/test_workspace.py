@@ -195,6 +195,22 @@ def test_single_package_repository() -> None:
     assert ws.owner_of("src/index.ts").path == "."
 
 
+
+@pytest.mark.parametrize("yaml", ["onlyBuiltDependencies:\n  - esbuild\n", "packages: []\n"])
+def test_a_pnpm_workspace_yaml_without_packages_is_a_single_package_repository(
+    tmp_path, yaml
+) -> None:
+    # pnpm 10 reads such a file for its settings alone: `pnpm ls -r` lists the root only (an Nx
+    # repository keeps its libraries in tsconfig paths, not in the workspace)
+    (tmp_path / "package.json").write_text('{"name": "@acme/source", "private": true}\n')
+    (tmp_path / "pnpm-workspace.yaml").write_text(yaml)
+    (tmp_path / "libs/ui").mkdir(parents=True)
+    (tmp_path / "libs/ui/package.json").write_text('{"name": "@acme/ui"}\n')
+    ws = scan(tmp_path)
+    assert [(p.name, p.path) for p in ws.packages] == [("@acme/source", ".")]
+    assert ws.workspace_source == "pnpm-workspace.yaml"
+    assert ws.owner_of("apps/web/src/main.ts").path == "."
+
 # ------------------------------------------------------------------ bad input
 
 

@@ -104,8 +104,9 @@ def scan(root: Path) -> Workspace:
         )
 
     final, root_package, edges = dependencies.link(root, packages, root_package, catalogs, problems)
-    if ws_source is None:
-        # No workspaces declared: a single-package repository, the root is its one package.
+    if not globs:
+        # No workspaces declared (or a pnpm-workspace.yaml of settings alone, no `packages`, as
+        # pnpm 10 reads it): a single-package repository, the root is its one package.
         final = [root_package]
 
     for pkg in final:
