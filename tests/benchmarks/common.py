@@ -91,6 +91,15 @@ def checkout(repo: Path, sha: str) -> str | None:
     git(repo, "checkout", "-q", "-f", "--detach", sha)
     git(repo, "clean", "-fdq")
     tj = repo / "turbo.json"
+    if not tj.exists() and not (repo / "turbo.jsonc").exists():
+        # turbo 2 runs nowhere without one: a pnpm/npm workspace without turbo gets the
+        # smallest, with no global dependency, and git ignores it (.git/info/exclude).
+        tj.write_text('{"tasks": {"build": {}}}\n', encoding="utf-8")
+        exclude = repo / ".git/info/exclude"
+        if "/turbo.json" not in exclude.read_text(encoding="utf-8").splitlines():
+            with exclude.open("a", encoding="utf-8") as f:
+                f.write("/turbo.json\n")
+        return "no turbo.json: a minimal one written for turbo 2 (ignored by git)"
     if tj.exists():
         text = tj.read_text(encoding="utf-8")
         if '"pipeline"' in text and '"tasks"' not in text:
