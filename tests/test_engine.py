@@ -733,6 +733,20 @@ def test_an_alias_into_a_project_outside_the_workspace_is_no_imp005(repo) -> Non
         assert found == [(3, "IMP005")]
 
 
+def test_a_workspace_package_the_root_declares_is_no_imp002(repo) -> None:
+    # shared test tooling declared once at the root (`"@effect/vitest": "workspace:^"`)
+    write(repo / "apps/web/app/auth.test.ts", 'import { auth } from "@repo/auth";\nauth();\n')
+    opts = api.ValidateOptions(
+        paths=["apps/web/app/auth.test.ts"], cwd=repo, select=["IMP002"], jobs=1, use_cache=False
+    )
+    before = api.validate(api.load_workspace(repo), opts)
+    assert [d.code for d in before.diagnostics] == ["IMP002"]
+    manifest = json.loads((repo / "package.json").read_text())
+    manifest["devDependencies"]["@repo/auth"] = "workspace:*"
+    write(repo / "package.json", json.dumps(manifest))
+    assert api.validate(api.load_workspace(repo), opts).diagnostics == ()
+
+
 def test_a_nested_projects_manifest_is_part_of_its_files_cached_verdicts(repo) -> None:
     write(repo / "docs/package.json", '{"name": "docs"}\n')
     write(repo / "docs/src/app.ts", 'import chalk from "chalk";\nexport const c = chalk;\n')
