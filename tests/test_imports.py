@@ -249,3 +249,22 @@ def test_a_built_entry_is_read_as_the_source_its_bundler_config_names(tmp_path: 
     assert resolver.source_of(found, "@acme/server/next") == (
         "packages/server/src/adapter/next/index.ts"
     )
+
+
+@pytest.mark.parametrize(
+    ("subpath", "allowed"),
+    [
+        ("./Array", True),
+        ("./unstable/http", True),
+        # Node picks the longest part before `*`, then the longest key: `./*/index` over `./*`
+        ("./unstable/http/index", False),
+        ("./internal/x", False),
+        ("./testing", True),
+    ],
+)
+def test_exports_allow_follows_nodes_pattern_order(subpath: str, allowed: bool) -> None:
+    from orchestrator_tool.engine.resolution import exports_allow
+
+    exports = {".": "./src/index.ts", "./*": "./src/*.ts", "./internal/*": None, "./*/index": None}
+    exports["./testing"] = "./src/testing/index.ts"
+    assert exports_allow(exports, subpath) is allowed

@@ -2,8 +2,10 @@
 
 ## What it does
 Reports `import … from "../../packages/ui/button"` and other relative imports whose target lies
-outside the folder of the package doing the import, and suggests the package import
-(`@repo/ui`, or `@repo/ui/button` when its `exports` expose it).
+outside the folder of the package doing the import, and suggests the package import its
+`exports` name the file by (`@repo/ui` for the entry, `@repo/ui/button` for `"./button"` or a
+`"./*"` pattern that maps to the file), or none when they name it by none (a test helper, a
+folder mapped to `null`); a package without `exports` is suggested by its name.
 
 ## Why
 A relative path into another package bypasses its `package.json`: the dependency is not

@@ -425,7 +425,10 @@ def exports_allow(exports: JSONValue, subpath: str) -> bool | None:
                 key.startswith(prefix)
                 and key.endswith(suffix)
                 and len(key) >= len(prefix) + len(suffix)
-            ) and (best is None or len(prefix) > len(best.split("*", 1)[0])):
+            ) and (
+                # Node's order: the longest part before `*`, then the longest key
+                best is None or (len(prefix), len(k)) > (len(best.split("*", 1)[0]), len(best))
+            ):
                 best = k
         elif k.endswith("/") and key.startswith(k):  # deprecated folder mappings
             best = best or k
@@ -451,19 +454,66 @@ def types_package(name: str) -> str:
 
 def suggested_specifier(workspace: Workspace, target_path: str) -> tuple[str, Package] | None:
     """The package import for a file of a workspace package: its name when the file is the
-    package's entry, else name + subpath when its exports map exposes it."""
+    package's entry, else name + the subpath its ``exports`` map names the file by (None when
+    the map names it by none: no package import reaches it); without an exports map, the name +
+    the file's path outside ``src/``, else the name."""
     owner = workspace.owner_of(target_path)
     if owner is None or owner.name is None:
         return None
-    inner = posixpath.relpath(target_path, owner.path)
-    stem = posixpath.splitext(inner)[0]
-    if stem.endswith(".d"):
-        stem = stem[:-2]
+    stem = _SOURCE_EXT.sub("", posixpath.relpath(target_path, owner.path))
     if stem in ("index", "src/index"):
         return owner.name, owner
-    sub = "./" + (stem[:-6] if stem.endswith("/index") else stem)
-    if exports_allow(owner.exports, sub) or (
-        owner.exports is None and not sub.startswith("./src/")
+    if owner.exports is None:
+        path = "./" + (stem[:-6] if stem.endswith("/index") else stem)
+        return (owner.name if path.startswith("./src/") else owner.name + path[1:]), owner
+    sub = _exported_as(owner.exports, stem)
+    if sub is None:
+        return None
+    return (owner.name if sub == "." else owner.name + sub[1:]), owner
+
+
+_SOURCE_EXT = re.compile(r"(\.d)?\.[cm]?[jt]sx?$")
+
+
+def _exported_as(exports: JSONValue, stem: str) -> str | None:
+    """The subpath ("." or "./x") under which ``exports`` names the file ``stem`` (its path in
+    the package, no extension; a target in `dist/` read as its `src/` twin), exact keys first,
+    then the pattern with the longest prefix; None when none does."""
+    if isinstance(exports, dict) and not any(
+        isinstance(k, str) and k.startswith(".") for k in exports
     ):
-        return owner.name + sub[1:], owner
-    return owner.name, owner
+        exports = {".": exports}
+    elif not isinstance(exports, dict):
+        exports = {".": exports} if isinstance(exports, str) else {}
+    found: list[tuple[int, int, str]] = []  # (pattern?, -prefix length, subpath)
+    for key, value in exports.items():
+        if not isinstance(key, str) or not key.startswith(".") or value is None:
+            continue
+        for target in _leaves(value):
+            for form in {target, re.sub(r"(^|/)dist/", r"\1src/", target)}:
+                t = _SOURCE_EXT.sub("", posixpath.normpath(form))
+                if "*" not in key:
+                    if t == stem:
+                        found.append((0, 0, key))
+                    continue
+                prefix, _, suffix = t.partition("*")
+                if (
+                    stem.startswith(prefix)
+                    and stem.endswith(suffix)
+                    and len(stem) > len(prefix) + len(suffix)
+                ):
+                    sub = key.replace("*", stem[len(prefix) : len(stem) - len(suffix)], 1)
+                    if exports_allow(exports, sub):
+                        found.append((1, -len(key.partition("*")[0]), sub))
+    return min(found)[2] if found else None
+
+
+def _leaves(value: JSONValue) -> list[str]:
+    """Every file an ``exports`` value names, under any condition."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return []
