@@ -502,3 +502,20 @@ def test_two_packages_with_one_name_nobody_depends_on_are_a_warning(tmp_path) ->
     ]
     assert ws.by_name["fixture-app"].path == "test/apps/a"
     assert len(ws.packages) == 3
+
+
+def test_a_file_dependency_on_a_folder_of_the_same_name_is_no_cycle(tmp_path) -> None:
+    # vite's playground: "minified-module": "file:./dir/module", a folder named like its parent
+    (tmp_path / "package.json").write_text('{"name": "root", "private": true}\n')
+    (tmp_path / "pnpm-workspace.yaml").write_text("packages:\n  - 'playground/**'\n")
+    app = tmp_path / "playground/minify"
+    (app / "dir/module").mkdir(parents=True)
+    (app / "package.json").write_text(
+        '{"name": "@t/minify", "version": "0.0.0",'
+        ' "dependencies": {"minified-module": "file:./dir/module", "self": "link:."}}\n'
+    )
+    (app / "dir/module/package.json").write_text('{"name": "@t/minify", "version": "0.0.0"}\n')
+    ws = scan(tmp_path)
+    assert ws.edges == ()
+    assert [p.code for p in ws.problems] == ["WS005"]
+    assert ws.problems[0].severity == "warning"

@@ -44,7 +44,9 @@ def link(
                         )
                     continue
                 wdeps.append(wd)
-                if pkg.name and pkg is not root_package:
+                # A package's own name as the target is no edge: a `link:.` to itself, or a
+                # `file:` folder that shares its name (WS005 says the map keeps one of them).
+                if pkg.name and pkg is not root_package and wd.target != pkg.name:
                     edges.append(Edge(pkg.name, wd.target, kind, spec))
         final.append(replace(pkg, workspace_dependencies=tuple(wdeps)))
     linked_root = final.pop()
