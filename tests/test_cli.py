@@ -23,6 +23,23 @@ def test_scan_text_names_packages_and_manager() -> None:
     assert "@repo/design-system (peer)" in proc.stdout
 
 
+
+def test_scan_text_keeps_its_columns_when_one_name_is_very_long(tmp_path) -> None:
+    (tmp_path / "package.json").write_text('{"name": "root", "private": true}\n')
+    (tmp_path / "pnpm-workspace.yaml").write_text("packages:\n  - 'packages/*'\n")
+    for name in ("a", "b", "long"):
+        (tmp_path / "packages" / name).mkdir(parents=True)
+        full = "@t/" + ("x" * 150 if name == "long" else name)
+        (tmp_path / "packages" / name / "package.json").write_text(f'{{"name": "{full}"}}\n')
+    lines = run_cli("scan", cwd=tmp_path).stdout.splitlines()
+    header = next(line for line in lines if line.startswith("PACKAGE"))
+    # the columns fit the short names; the long one runs past its column on its own line
+    assert header.index("PATH") == len("PACKAGE") + 2
+    assert next(line for line in lines if line.startswith("@t/a ")).index("packages/a") == (
+        header.index("PATH")
+    )
+    assert "x  packages/long  -" in next(line for line in lines if line.startswith("@t/xxx"))
+
 def test_scan_json_validates_against_published_schema() -> None:
     import jsonschema
 

@@ -15,8 +15,14 @@ def _plain(s: str) -> str:
     return s
 
 
+_COLUMN_CAP = 60  # a longer cell runs past its column on its own line, not on every line
+
+
 def _table(rows: list[list[str]], header: list[str]) -> list[str]:
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    widths = [
+        max(len(r[i]) for r in [header, *rows] if len(r[i]) <= max(_COLUMN_CAP, len(header[i])))
+        for i in range(len(header))
+    ]
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     out.extend("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
     return out
