@@ -268,3 +268,41 @@ def test_exports_allow_follows_nodes_pattern_order(subpath: str, allowed: bool) 
     exports = {".": "./src/index.ts", "./*": "./src/*.ts", "./internal/*": None, "./*/index": None}
     exports["./testing"] = "./src/testing/index.ts"
     assert exports_allow(exports, subpath) is allowed
+
+
+def _nx_repo(root: Path) -> Path:
+    # An Nx repository: one project at the root (pnpm-workspace.yaml holds settings only), apps
+    # without package.json, libraries reached through tsconfig.base.json paths
+    write(root / "package.json", '{"name": "@acme/source", "private": true}\n')
+    write(root / "pnpm-workspace.yaml", "onlyBuiltDependencies:\n  - nx\n")
+    write(
+        root / "tsconfig.base.json",
+        json.dumps({"compilerOptions": {"paths": {"@acme/ui": ["libs/ui/src/index.ts"]}}}),
+    )
+    write(root / "libs/ui/package.json", '{"name": "@acme/ui"}\n')
+    write(root / "libs/ui/src/index.ts", "export const Button = 1;\n")
+    write(root / "apps/web/tsconfig.json", '{"extends": "../../tsconfig.base.json"}\n')
+    write(root / "apps/web/src/main.ts", 'import { Button } from "@acme/ui";\nButton;\n')
+    write(root / "tools/seed.ts", 'import { Button } from "@acme/ui";\nButton;\n')
+    return root
+
+
+def test_a_root_file_resolves_with_the_nearest_tsconfig_above_it(tmp_path: Path) -> None:
+    root = _nx_repo(tmp_path / "repo")
+    opts = api.ValidateOptions(select=["IMP003", "IMP005"], jobs=1)
+    first = api.validate(scan(root), opts)
+    # apps/web/tsconfig.json extends the base, whose paths lead to the library; tools/ has no
+    # tsconfig of its own and the root has no tsconfig.json: the name is an undeclared package
+    assert [(d.path, d.code) for d in first.diagnostics] == [("tools/seed.ts", "IMP003")]
+    assert api.validate(scan(root), opts).cached == first.files_checked
+    # the verdicts depend on those tsconfigs: one that changes, or a new one, is seen at once
+    write(root / "apps/web/tsconfig.json", "{}\n")
+    write(root / "tools/tsconfig.json", '{"extends": "../tsconfig.base.json"}\n')
+    again = api.validate(scan(root), opts)
+    assert [(d.path, d.code) for d in again.diagnostics] == [("apps/web/src/main.ts", "IMP003")]
+    write(root / "tsconfig.base.json", '{"compilerOptions": {}}\n')
+    write(root / "apps/web/tsconfig.json", '{"extends": "../../tsconfig.base.json"}\n')
+    last = api.validate(scan(root), opts)
+    # one finding for the root's missing dependency, the other import listed with it
+    assert [(d.path, d.code) for d in last.diagnostics] == [("apps/web/src/main.ts", "IMP003")]
+    assert "tools/seed.ts" in str(last.diagnostics[0].related)

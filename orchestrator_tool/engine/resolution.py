@@ -1,7 +1,8 @@
 """Where an import leads, resolved as TypeScript would from the importing package.
 
 Resolution follows TypeScript where it matters for the import rules: tsconfig ``paths``
-(longest prefix first) and ``baseUrl`` of the importing package, extensions and ``index``
+(longest prefix first) and ``baseUrl`` of the importing package (for a file of the root
+package, of the nearest tsconfig.json above it), extensions and ``index``
 files, ``.js`` written for a ``.ts`` file, and package ``exports`` maps for deep imports.
 One ``Resolver`` per run (engine.run_state) keeps its folder listings and results.
 """
@@ -18,7 +19,7 @@ from .import_model import Resolution
 
 if TYPE_CHECKING:
     from ..formats.jsonc import JSONValue
-    from ..workspace import Package, Workspace
+    from ..workspace import Package, TsConfig, Workspace
     from .run_state import RunState
 
 NODE_BUILTINS = frozenset(
@@ -119,6 +120,8 @@ class Resolver:
         self._probed: set[str] | None = None  # the folders listed for the current resolve
         # package folder -> (its bundler config, the config's named entries)
         self._entries: dict[str, tuple[str | None, dict[str, str]]] = {}
+        # folder of the root package -> its own tsconfig.json and the files read for it
+        self._folder_tsconfigs: dict[str, tuple[TsConfig | None, tuple[str, ...]]] = {}
 
     def _listing(self, folder: str) -> frozenset[str] | None:
         if self._probed is not None:
@@ -234,9 +237,12 @@ class Resolver:
 
     def resolve(self, importer: str, specifier: str, package: Package | None) -> Resolution:
         # Only a relative specifier depends on the importing folder; the others resolve the
-        # same from anywhere in the package (its tsconfig), so they share one entry.
-        folder = posixpath.dirname(importer) if specifier.startswith(".") else ""
-        key = (package.path if package is not None else ".", folder, specifier)
+        # same from anywhere in a package (its tsconfig), so they share one entry. The root
+        # package's files resolve with the nearest tsconfig.json above them: by folder.
+        pkg_path = package.path if package is not None else "."
+        in_root = pkg_path == "."
+        folder = posixpath.dirname(importer) if in_root or specifier.startswith(".") else ""
+        key = (pkg_path, folder, specifier)
         hit = self._memo.get(key)
         if hit is None:
             outer, self._probed = self._probed, set()
@@ -293,8 +299,40 @@ class Resolver:
             return Resolution("unresolved", specifier)  # a bundler alias, not a package
         return Resolution("external", package=name, subpath=sub)
 
+    def _tsconfig(self, importer: str, package: Package | None) -> TsConfig | None:
+        """The tsconfig ``importer`` resolves with: its package's; for a file of the root
+        package, the nearest tsconfig.json between its folder and the root, as TypeScript
+        finds it (an Nx app's apps/web/tsconfig.json, a scripts/ folder's own)."""
+        if package is not None and package.path != ".":
+            return package.tsconfig
+        folder = posixpath.dirname(importer)
+        while folder:
+            names = self._listing(folder)  # a tsconfig.json added there changes the answer
+            if names is not None and "tsconfig.json" in names:
+                ts, files = self._folder_tsconfig(folder)
+                if self._probed is not None:
+                    self._probed.update(files)
+                return ts
+            folder = posixpath.dirname(folder)
+        return self.ws.root_package.tsconfig
+
+    def _folder_tsconfig(self, folder: str) -> tuple[TsConfig | None, tuple[str, ...]]:
+        hit = self._folder_tsconfigs.get(folder)
+        if hit is None:
+            from ..workspace.model import Problem
+            from ..workspace.tsconfig import TsconfigReader
+
+            ws = self.ws
+            dirs = {n: ws.root / p.path for n, p in self.names.items()}
+            # One that is not valid JSONC names no paths: its imports resolve without them.
+            problems: list[Problem] = []
+            reader = TsconfigReader(ws.root, dirs, problems)
+            ts = reader.read(ws.root / folder / "tsconfig.json")
+            hit = self._folder_tsconfigs[folder] = (ts, (ts.path, *ts.extends))
+        return hit
+
     def _alias(self, importer: str, specifier: str, package: Package | None) -> Resolution | None:
-        ts = package.tsconfig if package is not None else self.ws.root_package.tsconfig
+        ts = self._tsconfig(importer, package)
         if ts is None:
             return None
         if ts.paths and ts.paths_base is not None:
