@@ -154,7 +154,7 @@ def test_fixes_and_the_workspace_rules_see_a_file_added_between_two_calls(make_r
     )
     second = fix()
     assert [path for path, _ in second.fixed] == ["apps/storefront/app/cart/page.tsx"]
-    assert cart.read_text().startswith('import { Button } from "@shop/ui";\n')
+    assert cart.read_text().startswith('import { Button } from "@shop/ui/button";\n')
     assert not second.crashes
 
 
