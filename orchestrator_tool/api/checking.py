@@ -73,6 +73,8 @@ def check(
             if validation is None:
                 raise
             gates_error = exc
+    from ..gates.missing import unrun_notes
+
     return CheckReport(
         changes=cs,
         affected=result,
@@ -80,6 +82,7 @@ def check(
         gates=tuple(gates),
         skipped_stages=tuple(s for s in STAGES if s not in stages),
         gates_error=gates_error,
+        gate_notes=unrun_notes(gates, result.workspace_packages(ws), ws.root_package),
     )
 
 

@@ -360,6 +360,7 @@ def check_summary(report: CheckReport, seconds: float) -> str:
         gates_said = f"gates: {passed} passed, {failed} failed, {skipped} skipped"
         if report.skipped_stages:
             gates_said += f"; stages skipped: {', '.join(report.skipped_stages)}"
+    lines.extend(f"note: {note}" for note in report.gate_notes)
     lines.append(f"{count(len(report.affected.packages), 'affected package')}; {gates_said}")
     checked = report.validation.files_checked if report.validation else 0
     ran = sum(1 for g in gates if g.status != "skipped")

@@ -29,6 +29,8 @@ class CheckReport:
     # why the gates could not start (their runner is not installed): the validators' results
     # are still reported, then this error
     gates_error: UsageError | None = None
+    # a gate no affected package has a script for, and the scripts that look like it
+    gate_notes: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

@@ -242,6 +242,7 @@ def check_json(report: CheckReport) -> str:
         "gates": gates.as_json(report.gates),
         "skippedStages": list(report.skipped_stages),
         "gatesError": report.gates_error.message if report.gates_error else None,
+        "gateNotes": list(report.gate_notes),
     }
     return dumps_indented(doc, ensure_ascii=True) + "\n"
 
