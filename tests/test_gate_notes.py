@@ -53,6 +53,14 @@ def test_a_gate_no_affected_package_has_is_said_with_the_scripts_that_look_like_
     ]
     doc = json.loads(run_cli("check", "--format", "json", *files, cwd=repo).stdout)
     assert doc["gateNotes"] == [note.removeprefix("note: ") for note in notes]
+    # and in the GitHub job summary, where a green check that ran nothing would go unseen
+    summary = tmp_path / "summary.md"
+    run_cli(
+        "check", "--format", "github", *files, cwd=repo, env={"GITHUB_STEP_SUMMARY": str(summary)}
+    )
+    text = summary.read_text()
+    assert text.count("> [!WARNING]") == 2
+    assert "> no affected package has a `typecheck` script: the typecheck gate checked" in text
     # a gate that ran in one package, or failed to start in one, says nothing
     ws = scan(repo)
     skipped = [

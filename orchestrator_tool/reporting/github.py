@@ -267,9 +267,11 @@ def check_summary(
     report: ValidationReport | None,
     gates: Sequence[GateResult] | None,
     prefix: str = "",
+    notes: Sequence[str] = (),
 ) -> str:
     """The Markdown `check` appends to ``$GITHUB_STEP_SUMMARY``: the validators' part, then
-    the gates' (None: that stage did not run)."""
+    the gates' (None: that stage did not run), then ``notes`` on them (a gate that ran
+    nowhere)."""
     lines = ["## orchestrator check", "", "### Validators", ""]
     lines += (
         _validation_summary(report, prefix, "####")
@@ -278,4 +280,5 @@ def check_summary(
     )
     lines += ["", "### Gates", ""]
     lines += _gates_summary(gates, "####") if gates is not None else ["Not run."]
+    lines += ["", *(f"> [!WARNING]\n> {_cell(note, 1000)}" for note in notes)] if notes else []
     return "\n".join(lines) + "\n"

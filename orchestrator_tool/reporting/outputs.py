@@ -332,5 +332,7 @@ def write_check(
     if reports.wants("github"):
         from . import github
 
-        summary = github.check_summary(v, report.gates if gates_run else None, prefix)
+        summary = github.check_summary(
+            v, report.gates if gates_run else None, prefix, report.gate_notes
+        )
         _append_summary(summary, env)
