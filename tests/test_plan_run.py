@@ -330,6 +330,9 @@ def test_the_agent_comes_from_the_configuration_by_role(repo) -> None:
     lines = dry.stdout.splitlines()
     assert lines[0].startswith("wave 1  login-app-ui  (app-repo-engineer)  ")
     assert any(line.startswith("wave 1  login-web-ui") and "by-role.txt" in line for line in lines)
+    # each command as the run would start it: the placeholders filled in
+    assert "{brief}" in AGENT and "{" not in dry.stdout
+    assert str((repo / "tasks/fix/login-app-ui.md").resolve()) in lines[0]
     assert lines[-1].startswith("wave 3  login-testing")
     assert not (repo / "tasks/fix/run.json").exists()  # a dry run runs nothing
     proc = run_cli("plan", "run", cwd=repo)

@@ -40,7 +40,7 @@ class RunRequest:
 
 @dataclass(frozen=True)
 class Scheduled:
-    """A task a run would start, the wave it would start in and its command template."""
+    """A task a run would start, the wave it would start in and the command it would run."""
 
     wave: int
     task: Task
@@ -70,8 +70,10 @@ def _options(ws: Workspace, request: RunRequest) -> RunOptions:
 def plan_schedule(ws: Workspace, request: RunRequest) -> tuple[Plan, list[Scheduled]]:
     """The tasks `plan run` would start, wave by wave, if each succeeded (nothing is run)."""
     from .. import execution
+    from ..execution.integrate import Repo
 
     _, plan = _load(ws, request.plan)
+    repo = Repo.of(ws.root, plan.plan_id)  # as a run says it: no git repository, no commit
     state = execution.start_state(ws.root, plan)
     agents = load_config(ws.root).plan_agents
     out: list[Scheduled] = []
@@ -79,7 +81,8 @@ def plan_schedule(ws: Workspace, request: RunRequest) -> tuple[Plan, list[Schedu
         for tid in wave:
             task = plan.task(tid)
             assert task is not None
-            out.append(Scheduled(n, task, execution.template(task, request.agent, agents)))
+            text = execution.template(task, request.agent, agents)
+            out.append(Scheduled(n, task, execution.agent_command(repo, plan, task, text)))
     return plan, out
 
 

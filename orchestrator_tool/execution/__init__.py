@@ -11,7 +11,15 @@ from .integrate import Checked, Checks
 from .lock import is_locked
 from .merge import merge_task
 from .ready import Ready, Waiting, next_tasks
-from .runner import Event, RunOptions, run_plan, schedule, start_state, task_branch
+from .runner import (
+    Event,
+    RunOptions,
+    agent_command,
+    run_plan,
+    schedule,
+    start_state,
+    task_branch,
+)
 from .task_gates import GateSettings, GatesRun, run_task_gates
 
 __all__ = [
@@ -24,6 +32,7 @@ __all__ = [
     "Ready",
     "RunOptions",
     "Waiting",
+    "agent_command",
     "expand",
     "is_locked",
     "merge_task",

@@ -133,6 +133,19 @@ def done_tasks(plan: Plan, state: PlanRun) -> set[str]:
     }
 
 
+def agent_command(repo: Repo, plan: Plan, task: Task, text: str) -> str:
+    """The command line of ``task``'s agent: the template ``text`` with the task's brief, id
+    and scope and the folder the agent works in (the workspace in the task's worktree) put in."""
+    brief = plan_dir(repo.root, plan.plan_id) / f"{task.task_id}.md"
+    return expand(
+        text,
+        brief=brief.resolve(),
+        task=task.task_id,
+        scope=task.scope,
+        worktree=repo.workspace_in(repo.worktrees / task.task_id),
+    )
+
+
 def schedule(plan: Plan, state: PlanRun, retry: tuple[str, ...]) -> list[list[str]]:
     """The waves this run would start, when every task succeeds (`--dry-run`); a task whose
     dependency stays failed is left out."""
@@ -326,14 +339,7 @@ class _Run:
         )
         self.save()
         report.task_started(root, self.plan, task_id)
-        brief = plan_dir(root, self.plan.plan_id) / f"{task_id}.md"
-        command = expand(
-            self.commands[task_id],
-            brief=brief.resolve(),
-            task=task_id,
-            scope=task.scope,
-            worktree=cwd,
-        )
+        command = agent_command(self.repo, self.plan, task, self.commands[task_id])
         env = agent_env(self.plan_path, task_id)
         self.on_event(Event(task_id, "started", command))
 
