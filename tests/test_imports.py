@@ -310,3 +310,23 @@ def test_a_root_file_resolves_with_the_nearest_tsconfig_above_it(tmp_path: Path)
     # one finding for the root's missing dependency, the other import listed with it
     assert [(d.path, d.code) for d in last.diagnostics] == [("apps/web/src/main.ts", "IMP003")]
     assert "tools/seed.ts" in str(last.diagnostics[0].related)
+
+
+def test_the_package_import_of_a_data_file_is_its_path(tmp_path: Path) -> None:
+    from orchestrator_tool.engine.resolution import suggested_specifier
+
+    root = tmp_path / "repo"
+    write(root / "package.json", '{"name": "root", "private": true}\n')
+    write(root / "pnpm-workspace.yaml", "packages:\n  - 'packages/*'\n")
+    write(root / "packages/shared/package.json", '{"name": "shared", "main": "dist/index.js"}\n')
+    ws = scan(root)
+
+    def suggested(path: str) -> str | None:
+        found = suggested_specifier(ws, path)
+        return None if found is None else found[0]
+
+    # without an exports map: a module of src/ through the entry, a data file by its path
+    assert suggested("packages/shared/src/dates.ts") == "shared"
+    assert suggested("packages/shared/src/versions/js.json") == "shared/src/versions/js.json"
+    assert suggested("packages/shared/package.json") == "shared/package.json"
+    assert suggested("packages/shared/scripts/x.ts") == "shared/scripts/x"

@@ -493,17 +493,21 @@ def types_package(name: str) -> str:
 def suggested_specifier(workspace: Workspace, target_path: str) -> tuple[str, Package] | None:
     """The package import for a file of a workspace package: its name when the file is the
     package's entry, else name + the subpath its ``exports`` map names the file by (None when
-    the map names it by none: no package import reaches it); without an exports map, the name +
-    the file's path outside ``src/``, else the name."""
+    the map names it by none: no package import reaches it); without an exports map, the name
+    for a module of ``src/``, else the name + the file's path."""
     owner = workspace.owner_of(target_path)
     if owner is None or owner.name is None:
         return None
-    stem = _SOURCE_EXT.sub("", posixpath.relpath(target_path, owner.path))
+    inner = posixpath.relpath(target_path, owner.path)
+    stem = _SOURCE_EXT.sub("", inner)
     if stem in ("index", "src/index"):
         return owner.name, owner
     if owner.exports is None:
         path = "./" + (stem[:-6] if stem.endswith("/index") else stem)
-        return (owner.name if path.startswith("./src/") else owner.name + path[1:]), owner
+        # a module of src/ is taken to be re-exported by the entry; a data file (JSON, CSS)
+        # is not: its path is the import
+        in_entry = path.startswith("./src/") and stem != inner
+        return (owner.name if in_entry else owner.name + path[1:]), owner
     sub = _exported_as(owner.exports, stem)
     if sub is None:
         return None
