@@ -519,3 +519,25 @@ def test_a_file_dependency_on_a_folder_of_the_same_name_is_no_cycle(tmp_path) ->
     assert ws.edges == ()
     assert [p.code for p in ws.problems] == ["WS005"]
     assert ws.problems[0].severity == "warning"
+
+
+def test_a_shared_name_depended_on_only_by_path_is_a_warning(tmp_path) -> None:
+    # vite's playgrounds: two `nested-exclude` packages, each reached through `file:./x`
+    (tmp_path / "package.json").write_text('{"name": "root", "private": true}\n')
+    (tmp_path / "pnpm-workspace.yaml").write_text("packages:\n  - 'playground/**'\n")
+    for group in ("optimize", "ssr"):
+        (tmp_path / f"playground/{group}/nested").mkdir(parents=True)
+        (tmp_path / f"playground/{group}/package.json").write_text(
+            f'{{"name": "@t/{group}", "dependencies": {{"@t/nested": "file:./nested"}}}}\n'
+        )
+        (tmp_path / f"playground/{group}/nested/package.json").write_text(
+            '{"name": "@t/nested", "version": "0.0.0"}\n'
+        )
+    ws = scan(tmp_path)
+    assert [(p.code, p.severity) for p in ws.problems] == [("WS005", "warning")]
+    assert "ambiguous" not in ws.problems[0].message
+    # by name, it is ambiguous again
+    (tmp_path / "playground/ssr/package.json").write_text(
+        '{"name": "@t/ssr", "dependencies": {"@t/nested": "workspace:*"}}\n'
+    )
+    assert [(p.code, p.severity) for p in scan(tmp_path).problems] == [("WS005", "error")]

@@ -84,8 +84,14 @@ def scan(root: Path) -> Workspace:
 
     packages = [_package(root, rel, manifests[rel], tsconfigs) for rel in rels]
     root_package = _package(root, ".", root_manifest, tsconfigs)
+    # A dependency on a shared name is ambiguous when it goes by the name; one by path
+    # (`file:./x`, `link:../x`, `workspace:../x`, as vite's playgrounds have) names its folder.
     depended_on = {
-        dep for p in (*packages, root_package) for deps in p.dependencies.values() for dep in deps
+        dep
+        for p in (*packages, root_package)
+        for deps in p.dependencies.values()
+        for dep, spec in deps.items()
+        if not _by_path(spec)
     }
     for name, rel in shared:
         pos = jsonc.key_position(jsonc.read_text(root / rel / "package.json"), "name")
@@ -137,6 +143,13 @@ def scan(root: Path) -> Workspace:
         catalogs=catalogs,
         problems=tuple(problems),
     )
+
+
+def _by_path(spec: str) -> bool:
+    """Whether a dependency names its package by folder rather than by name."""
+    if spec.startswith(("file:", "link:")):
+        return True
+    return spec.startswith("workspace:") and spec[len("workspace:") :].startswith((".", "/"))
 
 
 def with_nested_projects(ws: Workspace, folders: Iterable[str]) -> Workspace:
