@@ -20,6 +20,7 @@ from .import_model import Resolution
 if TYPE_CHECKING:
     from ..formats.jsonc import JSONValue
     from ..workspace import Package, TsConfig, Workspace
+    from ..workspace.tsconfig import TsconfigReader
     from .run_state import RunState
 
 NODE_BUILTINS = frozenset(
@@ -122,6 +123,7 @@ class Resolver:
         self._entries: dict[str, tuple[str | None, dict[str, str]]] = {}
         # folder of the root package -> its own tsconfig.json and the files read for it
         self._folder_tsconfigs: dict[str, tuple[TsConfig | None, tuple[str, ...]]] = {}
+        self._tsconfig_reader: TsconfigReader | None = None  # made for the first of them
 
     def _listing(self, folder: str) -> frozenset[str] | None:
         if self._probed is not None:
@@ -319,15 +321,15 @@ class Resolver:
     def _folder_tsconfig(self, folder: str) -> tuple[TsConfig | None, tuple[str, ...]]:
         hit = self._folder_tsconfigs.get(folder)
         if hit is None:
-            from ..workspace.model import Problem
-            from ..workspace.tsconfig import TsconfigReader
+            if self._tsconfig_reader is None:
+                from ..workspace.tsconfig import TsconfigReader
 
-            ws = self.ws
-            dirs = {n: ws.root / p.path for n, p in self.names.items()}
-            # One that is not valid JSONC names no paths: its imports resolve without them.
-            problems: list[Problem] = []
-            reader = TsconfigReader(ws.root, dirs, problems)
-            ts = reader.read(ws.root / folder / "tsconfig.json")
+                ws = self.ws
+                dirs = {n: ws.root / p.path for n, p in self.names.items()}
+                # One that is not valid JSONC names no paths: its imports resolve without them
+                # (its problem is the scan's kind, not this run's).
+                self._tsconfig_reader = TsconfigReader(ws.root, dirs, [])
+            ts = self._tsconfig_reader.read(self.ws.root / folder / "tsconfig.json")
             hit = self._folder_tsconfigs[folder] = (ts, (ts.path, *ts.extends))
         return hit
 
@@ -404,15 +406,20 @@ def _join_pkg(pkg_path: str, sub: str) -> str:
     return posixpath.normpath(posixpath.join(pkg_path, sub))
 
 
+def _by_subpath(exports: JSONValue) -> dict[str, JSONValue]:
+    """An ``exports`` value as a map of subpaths: conditions alone, or one file, are the
+    root's ("."); anything else that is no map names nothing."""
+    if isinstance(exports, dict):
+        if any(isinstance(k, str) and k.startswith(".") for k in exports):
+            return exports
+        return {".": exports}
+    return {".": exports} if isinstance(exports, str) else {}
+
+
 def _export_targets(exports: JSONValue, key: str) -> list[str]:
     """The files an ``exports`` map names for ``key`` ("." or "./x"), source-like conditions
     first; a `*` pattern's target with the matched part put in."""
-    if isinstance(exports, dict) and not any(
-        isinstance(k, str) and k.startswith(".") for k in exports
-    ):
-        exports = {".": exports}  # conditions only: the root's
-    elif not isinstance(exports, dict):
-        exports = {".": exports} if isinstance(exports, str) else {}
+    exports = _by_subpath(exports)
     value = exports.get(key)
     star = ""
     if value is None:
@@ -521,12 +528,7 @@ def _exported_as(exports: JSONValue, stem: str) -> str | None:
     """The subpath ("." or "./x") under which ``exports`` names the file ``stem`` (its path in
     the package, no extension; a target in `dist/` read as its `src/` twin), exact keys first,
     then the pattern with the longest prefix; None when none does."""
-    if isinstance(exports, dict) and not any(
-        isinstance(k, str) and k.startswith(".") for k in exports
-    ):
-        exports = {".": exports}
-    elif not isinstance(exports, dict):
-        exports = {".": exports} if isinstance(exports, str) else {}
+    exports = _by_subpath(exports)
     found: list[tuple[int, int, str]] = []  # (pattern?, -prefix length, subpath)
     for key, value in exports.items():
         if not isinstance(key, str) or not key.startswith(".") or value is None:

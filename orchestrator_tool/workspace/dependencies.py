@@ -53,6 +53,14 @@ def link(
     return final, linked_root, edges
 
 
+def by_path(spec: str) -> bool:
+    """Whether a dependency names its package by folder (`file:./x`, `link:../x`,
+    `workspace:../x`) rather than by name."""
+    if spec.startswith(("file:", "link:")):
+        return True
+    return spec.startswith("workspace:") and spec[len("workspace:") :].startswith((".", "/"))
+
+
 def classify(
     dep: str,
     spec: str,

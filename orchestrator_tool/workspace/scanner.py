@@ -91,7 +91,7 @@ def scan(root: Path) -> Workspace:
         for p in (*packages, root_package)
         for deps in p.dependencies.values()
         for dep, spec in deps.items()
-        if not _by_path(spec)
+        if not dependencies.by_path(spec)
     }
     for name, rel in shared:
         pos = jsonc.key_position(jsonc.read_text(root / rel / "package.json"), "name")
@@ -143,13 +143,6 @@ def scan(root: Path) -> Workspace:
         catalogs=catalogs,
         problems=tuple(problems),
     )
-
-
-def _by_path(spec: str) -> bool:
-    """Whether a dependency names its package by folder rather than by name."""
-    if spec.startswith(("file:", "link:")):
-        return True
-    return spec.startswith("workspace:") and spec[len("workspace:") :].startswith((".", "/"))
 
 
 def with_nested_projects(ws: Workspace, folders: Iterable[str]) -> Workspace:
